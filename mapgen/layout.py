@@ -1,0 +1,207 @@
+"""The blueprint walk that every writer shares.
+
+:func:`build_view` turns a blueprint (and optionally a plan) into a :class:`DocumentView`: the
+texts rendered for the deal, the sections and columns the audience may see, the rows to print
+(the plan's rows over the blueprint's standard rows, relative dates resolved), the examples and
+the number of empty rows. The Excel and Word writers only lay this view out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from mapgen.blueprint import Audience, Blueprint, Column, Section
+from mapgen.errors import Issue, ValidationFailed
+from mapgen.plan import STANDARD_DEAL_KEYS, Plan, Row, row_key
+
+PREFILLED_SPARE_ROWS = 3
+LANDSCAPE_WIDTH = 105  # sum of column widths (characters) above which a section prints landscape
+DEAL_LABELS = {"name": "Deal", "buyer": "Buyer", "seller": "Seller", "start": "Start",
+               "close": "Close", "go_live": "Go-live"}
+
+
+@dataclass
+class SectionView:
+    """One section as a document shows it."""
+
+    section: Section
+    number: int
+    title: str
+    purpose: str
+    instructions: str
+    columns: list[Column]
+    rows: list[Row]
+    examples: list[Row]
+    blank_rows: int
+    # Set by merge: per data row, who contributed it (shown as a "Sources" column to the seller),
+    # and per (row index, column key), a note on a conflicting value (highlight and comment).
+    sources: list[str] | None = None
+    notes: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.section.key
+
+    @property
+    def landscape(self) -> bool:
+        if self.section.landscape is not None:
+            return self.section.landscape
+        return sum(c.display_width for c in self.columns) > LANDSCAPE_WIDTH
+
+
+@dataclass
+class DocumentView:
+    """A whole MAP document, ready to lay out in any format."""
+
+    blueprint: Blueprint
+    audience: Audience
+    prefilled: bool
+    title: str
+    intro: list[str]
+    how_to_use: list[str]
+    deal: dict[str, Any]
+    sections: list[SectionView]
+    participant: str | None = None
+    generated: dt.date = field(default_factory=dt.date.today)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def branding(self):
+        return self.blueprint.branding
+
+    def deal_facts(self) -> list[tuple[str, Any]]:
+        """(label, value) of the deal facts that are known, standard ones first."""
+        keys = [k for k in STANDARD_DEAL_KEYS if self.deal.get(k) not in (None, "")]
+        keys += [k for k in self.deal if k not in STANDARD_DEAL_KEYS and self.deal[k] not in (None, "")]
+        return [(DEAL_LABELS.get(k, k.replace("_", " ").capitalize()), self.deal[k]) for k in keys]
+
+
+def display_value(column: Column, value: Any) -> str:
+    """A value as people read it in print; unresolved relative dates in words."""
+    from mapgen import dates
+
+    if column.type == "date" and isinstance(value, str) and dates.is_relative(value):
+        return describe_relative(value)
+    return column.field.display(value)
+
+
+def describe_relative(text: str) -> str:
+    """``go_live-6w`` -> ``6 weeks before go-live``."""
+    from mapgen import dates
+
+    rel = dates.parse_relative(text)
+    anchor = DEAL_LABELS.get(rel.anchor, rel.anchor.replace("_", " ")).lower()
+    if rel.amount == 0:
+        return anchor
+    unit = {"d": "day", "bd": "business day", "w": "week"}[rel.unit]
+    n = abs(rel.amount)
+    return f"{n} {unit}{'s' if n != 1 else ''} {'after' if rel.amount > 0 else 'before'} {anchor}"
+
+
+def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
+               audience: Audience = "internal", participant: str | None = None) -> DocumentView:
+    """Walk the blueprint for one document. Raises ValidationFailed for dates that need a
+    deal date the plan does not have, TemplateError for a blueprint text that fails to render."""
+    from mapgen.render import deal_context
+
+    bp = blueprint.for_audience(audience)
+    deal = dict(plan.deal) if plan else {}
+    ctx = deal_context(deal)
+    holidays = bp.holiday_dates()
+    issues: list[Issue] = []
+    text = _Renderer(ctx)
+    sections = []
+    for number, section in enumerate(bp.sections, start=1):
+        standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
+        if plan is not None:
+            rows = _overlay(section, standard, plan.rows(section.key))
+            rows = [_resolve_dates(section, r, deal, holidays, issues, strict=True) for r in rows]
+            examples = [] if rows else section.examples
+            blank = PREFILLED_SPARE_ROWS
+        else:
+            rows = [_resolve_dates(section, r, deal, holidays, issues, strict=False)
+                    for r in standard]
+            examples = section.examples
+            blank = section.blank_rows
+        examples = [_resolve_dates(section, text.row(section, r, "examples", i), deal, holidays,
+                                   issues, strict=False) for i, r in enumerate(examples)]
+        sections.append(SectionView(
+            section=section, number=number, title=text.field(section, "title") or section.label,
+            purpose=text.field(section, "purpose"), instructions=text.field(section, "instructions"),
+            columns=list(section.columns), rows=rows, examples=examples, blank_rows=blank))
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise ValidationFailed(issues)
+    return DocumentView(
+        blueprint=bp, audience=audience, prefilled=plan is not None,
+        title=text.field(bp, "title") or "Mutual Action Plan",
+        intro=[p.strip() for p in text.field(bp, "intro").split("\n\n") if p.strip()],
+        how_to_use=[text.render(s, bp.where("how_to_use")) for s in bp.how_to_use],
+        deal=deal, sections=sections, participant=participant, issues=issues)
+
+
+class _Renderer:
+    """Renders blueprint texts (never plan data) with the deal context."""
+
+    def __init__(self, ctx: dict[str, Any]):
+        self.ctx = ctx
+
+    def render(self, value: Any, where: tuple[str | None, int | None]) -> Any:
+        from mapgen.render import has_template, render_text
+
+        if not isinstance(value, str) or not has_template(value):
+            return value
+        return render_text(value, self.ctx, source=where[0], line=where[1])
+
+    def field(self, obj: Any, name: str) -> str:
+        return self.render(getattr(obj, name) or "", obj.where(name))
+
+    def row(self, section: Section, row: Row, kind: str, index: int) -> Row:
+        wheres = section._row_where if kind == "rows" else section._example_where
+        where = wheres[index] if index < len(wheres) else section.where(kind)
+        out = {}
+        for key, value in row.items():
+            column = section.column(key)
+            value = self.render(value, where)
+            if column is not None and value is not None and kind == "rows":
+                value = column.field.parse(value, column, allow_relative=True).value
+            out[key] = value
+        return out
+
+
+def _overlay(section: Section, standard: list[Row], rows: list[Row]) -> list[Row]:
+    """Standard rows with the plan's rows laid over them: the plan wins on the same identity."""
+    if not standard:
+        return [dict(r) for r in rows]
+    out = [dict(r) for r in standard]
+    index = {row_key(section, r): i for i, r in enumerate(out)}
+    for row in rows:
+        key = row_key(section, row)
+        if key is not None and key in index:
+            out[index[key]] = dict(row)
+        else:
+            out.append(dict(row))
+    return out
+
+
+def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: list[dt.date],
+                   issues: list[Issue], *, strict: bool) -> Row:
+    from mapgen import dates
+
+    out = dict(row)
+    for column in section.columns:
+        value = out.get(column.key)
+        if column.type != "date" or not isinstance(value, str) or not dates.is_relative(value):
+            continue
+        rel = dates.parse_relative(value)
+        if deal.get(rel.anchor) in (None, ""):
+            if strict:
+                issues.append(Issue(code="missing-anchor", section=section.key, column=column.key,
+                                    message=f"section '{section.key}', '{column.title}': relative "
+                                            f"date '{value}' needs the deal's '{rel.anchor}' date, "
+                                            "which is not set"))
+            continue
+        out[column.key] = dates.resolve(rel, deal, holidays)
+    return out

@@ -1,0 +1,326 @@
+"""Plans: the data of one MAP (deal facts, typed rows per section, issues) and its file formats.
+
+In memory a plan's rows hold typed Python values (``datetime.date``, ``int``, ``float``, ``str``);
+on disk they follow the plan format of DESIGN.md (JSON, or YAML with the same tree), with ISO
+dates and empty cells left out. CSV export writes one file per section.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mapgen.errors import Issue, MapgenError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.blueprint import Blueprint, Section
+
+FORMAT = "mapgen-plan"
+FORMAT_VERSION = 1
+DEAL_DATE_KEYS = ("start", "close", "go_live")
+STANDARD_DEAL_KEYS = ("name", "buyer", "seller", "start", "close", "go_live")
+MAX_PLAN_BYTES = 50 * 1024 * 1024
+
+Row = dict[str, Any]
+
+
+class BlueprintRef(BaseModel):
+    name: str = "map"
+    version: str = "1"
+
+
+class Plan(BaseModel):
+    """One MAP's data. ``sections`` maps a section key to its rows (column key -> value)."""
+
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+
+    format: Literal["mapgen-plan"] = FORMAT
+    format_version: Literal[1] = FORMAT_VERSION
+    blueprint: BlueprintRef = Field(default_factory=BlueprintRef)
+    deal: dict[str, Any] = Field(default_factory=dict)
+    sections: dict[str, list[Row]] = Field(default_factory=dict)
+    issues: list[Issue] = Field(default_factory=list)
+
+    def rows(self, section: str) -> list[Row]:
+        return self.sections.get(section, [])
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    def to_data(self, blueprint: Blueprint | None = None) -> dict[str, Any]:
+        """The plan format as plain JSON-ready data (dates as ISO strings, empties left out)."""
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "blueprint": self.blueprint.model_dump(),
+            "deal": {k: _json_value(v) for k, v in self.deal.items() if v not in (None, "")},
+            "sections": {key: [_row_to_json(row) for row in rows]
+                         for key, rows in self.sections.items()},
+            "issues": [i.to_dict() for i in self.issues],
+            **{k: v for k, v in (self.model_extra or {}).items()},
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_data(), ensure_ascii=False, indent=2) + "\n"
+
+    def to_yaml(self) -> str:
+        import yaml
+
+        return yaml.safe_dump(self.to_data(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _row_to_json(row: Row) -> Row:
+    return {k: _json_value(v) for k, v in row.items() if v is not None and v != ""}
+
+
+# --------------------------------------------------------------------------- typing values
+
+def parse_deal(deal: dict[str, Any], *, file: str | None = None) -> tuple[dict[str, Any], list[Issue]]:
+    """Deal facts with the standard dates parsed; other keys are kept as they are."""
+    from mapgen import dates
+
+    out: dict[str, Any] = {}
+    issues: list[Issue] = []
+    for key, value in deal.items():
+        key = str(key)
+        if key in DEAL_DATE_KEYS and value not in (None, ""):
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            elif not isinstance(value, dt.date):
+                try:
+                    value, _ = dates.parse_date(str(value))
+                except ValueError:
+                    issues.append(Issue(code="invalid-date", file=file, section="deal", column=key,
+                                        message=f"deal '{key}': '{value}' is not a date "
+                                                "(write it as 2027-01-15)"))
+        out[key] = value
+    return out, issues
+
+
+def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
+              allow_relative: bool = True, day_first: bool = True) -> tuple[list[Row], list[Issue]]:
+    """Parse every value of ``rows`` by its column's type.
+
+    A value that does not parse is kept as given (nothing is lost) and reported; keys that are
+    not columns are kept and reported as a warning.
+    """
+    typed: list[Row] = []
+    issues: list[Issue] = []
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            issues.append(Issue(code="invalid-row", file=file, section=section.key,
+                                message=f"section '{section.key}': row {n} is not a mapping"))
+            continue
+        out: Row = {}
+        for key, raw in row.items():
+            key = str(key)
+            column = section.column(key)
+            if column is None:
+                issues.append(Issue(severity="warning", code="unknown-column", file=file,
+                                    section=section.key, column=key,
+                                    message=f"section '{section.key}' row {n}: '{key}' is not a "
+                                            "column of the blueprint; kept as it is"))
+                if raw is not None:
+                    out[key] = raw
+                continue
+            from mapgen.fields import FieldError
+
+            try:
+                parsed = column.field.parse(raw, column, day_first=day_first,
+                                            allow_relative=allow_relative)
+            except FieldError as exc:
+                issues.append(Issue(code=exc.code, file=file, section=section.key, column=key,
+                                    message=f"section '{section.key}' row {n}, '{column.title}': "
+                                            f"{exc.message}"))
+                out[key] = raw
+                continue
+            if parsed.warning:
+                issues.append(Issue(severity="warning", code=parsed.warning[0], file=file,
+                                    section=section.key, column=key,
+                                    message=f"section '{section.key}' row {n}, '{column.title}': "
+                                            f"{parsed.warning[1]}"))
+            if parsed.value is not None:
+                out[key] = parsed.value
+        typed.append(out)
+    return typed, issues
+
+
+def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str | None = None) -> Plan:
+    """Build a typed plan from plan-format data; problems become ``plan.issues``.
+
+    Raises MapgenError when the data is not a plan at all.
+    """
+    from mapgen.blueprint import resolve_blueprint_ref
+
+    label = file or "plan"
+    if not isinstance(data, dict):
+        raise MapgenError(f"{label}: not a mapgen plan (expected a mapping at the top)")
+    fmt = data.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise MapgenError(f"{label}: not a mapgen plan (format is '{fmt}', expected '{FORMAT}')")
+    version = data.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise MapgenError(f"{label}: plan format version {version} is not supported "
+                          f"(this mapgen reads version {FORMAT_VERSION})")
+    ref = data.get("blueprint") or {}
+    if isinstance(ref, str):
+        ref = {"name": ref}
+    if not isinstance(ref, dict):
+        raise MapgenError(f"{label}: 'blueprint' must be a mapping with name and version")
+    if blueprint is None:
+        blueprint = resolve_blueprint_ref(None, ref.get("name"))
+    deal_raw = data.get("deal") or {}
+    sections_raw = data.get("sections") or {}
+    if not isinstance(deal_raw, dict):
+        raise MapgenError(f"{label}: 'deal' must be a mapping of deal facts")
+    if not isinstance(sections_raw, dict):
+        raise MapgenError(f"{label}: 'sections' must map section keys to lists of rows")
+    deal, issues = parse_deal(deal_raw, file=file)
+    sections: dict[str, list[Row]] = {}
+    for key, rows in sections_raw.items():
+        key = str(key)
+        if not isinstance(rows, list):
+            raise MapgenError(f"{label}: section '{key}' must be a list of rows")
+        section = blueprint.section(key)
+        if section is None:
+            issues.append(Issue(severity="warning", code="unknown-section", file=file, section=key,
+                                message=f"section '{key}' is not in blueprint '{blueprint.name}'; "
+                                        "kept as it is"))
+            sections[key] = [dict(r) if isinstance(r, dict) else r for r in rows]
+            continue
+        sections[key], row_issues = type_rows(section, rows, file=file)
+        issues += row_issues
+    old_issues = [Issue.model_validate(i) for i in data.get("issues") or [] if isinstance(i, dict)]
+    extra = {k: v for k, v in data.items()
+             if k not in {"format", "format_version", "blueprint", "deal", "sections", "issues"}}
+    return Plan(blueprint=BlueprintRef(name=str(ref.get("name") or blueprint.name),
+                                       version=str(ref.get("version") or blueprint.version)),
+                deal=deal, sections=sections, issues=old_issues + issues, **extra)
+
+
+# --------------------------------------------------------------------------- files
+
+def load_plan(path: str | os.PathLike, blueprint: Blueprint | None = None) -> Plan:
+    """Load a plan file (.json, .yaml or .yml), typed by its blueprint."""
+    path = Path(path)
+    label = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise MapgenError(f"{label}: no such file") from None
+    except OSError as exc:
+        raise MapgenError(f"{label}: cannot be read ({exc.strerror})") from None
+    if path.is_dir():
+        raise MapgenError(f"{label}: is a folder, not a plan file")
+    if size > MAX_PLAN_BYTES:
+        raise MapgenError(f"{label}: too large for a plan ({size // 2**20} MB; limit "
+                          f"{MAX_PLAN_BYTES // 2**20} MB)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise MapgenError(f"{label}: not UTF-8 text; is it really a plan file?") from None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise MapgenError(f"{label}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        from mapgen.yamlsrc import load_yaml_text
+
+        data = load_yaml_text(text, label)
+    else:
+        raise MapgenError(f"{label}: unknown plan file type '{path.suffix}' (use .json or .yaml)")
+    return plan_from_data(data, blueprint, file=label)
+
+
+def dump_plan(plan: Plan, fmt: Literal["json", "yaml"] = "json") -> str:
+    """The plan as JSON or YAML text."""
+    return plan.to_json() if fmt == "json" else plan.to_yaml()
+
+
+def csv_escape(value: Any) -> str:
+    """A CSV cell: ISO dates; text that a spreadsheet would run as a formula gets a leading '."""
+    from mapgen.fields import needs_formula_guard
+
+    value = _json_value(value)
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if needs_formula_guard(text) else text
+
+
+def section_csv(plan: Plan, section_key: str, blueprint: Blueprint | None = None) -> str:
+    """One section's rows as CSV text: a header of column keys, then one line per row."""
+    section = blueprint.section(section_key) if blueprint else None
+    keys: list[str] = [c.key for c in section.columns] if section else []
+    for row in plan.rows(section_key):
+        keys += [k for k in row if k not in keys]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(keys)
+    for row in plan.rows(section_key):
+        writer.writerow([csv_escape(row.get(k)) for k in keys])
+    return buf.getvalue()
+
+
+def plan_csv_files(plan: Plan, blueprint: Blueprint | None = None) -> dict[str, str]:
+    """File name -> CSV text: ``deal.csv``, one ``<section>.csv`` each, and ``issues.csv``."""
+    files: dict[str, str] = {}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["key", "value"])
+    for key, value in plan.deal.items():
+        writer.writerow([key, csv_escape(value)])
+    files["deal.csv"] = buf.getvalue()
+    keys = [s.key for s in blueprint.sections] if blueprint else []
+    keys += [k for k in plan.sections if k not in keys]
+    for key in keys:
+        files[f"{key}.csv"] = section_csv(plan, key, blueprint)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    cols = ["severity", "code", "file", "sheet", "cell", "section", "column", "message"]
+    writer.writerow(cols)
+    for issue in plan.issues:
+        writer.writerow([csv_escape(getattr(issue, c)) for c in cols])
+    files["issues.csv"] = buf.getvalue()
+    return files
+
+
+# --------------------------------------------------------------------------- row identity
+
+def _identity_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return " ".join(value.split()).casefold()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def row_key(section: Section, row: Row) -> tuple | None:
+    """What makes two rows of ``section`` the same row (case and spacing folded).
+
+    ``None`` when every identity column is empty: such a row is never the same as another.
+    """
+    values = tuple(_identity_value(row.get(k)) for k in section.identity_keys)
+    return None if all(v in (None, "") for v in values) else values
+
+
+def is_blank_row(row: Row) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values())

@@ -1,0 +1,118 @@
+"""The metadata a generated workbook carries for the reader, in a very hidden sheet.
+
+Sheet ``_mapgen`` holds two columns, ``key`` and ``value`` (JSON text), one fact a row:
+
+====================  ==========================================================
+key                   value
+====================  ==========================================================
+format                ``"mapgen-workbook"``
+format_version        ``1``
+blueprint             ``{"name": "map", "version": "1"}``
+audience              ``"internal"`` or ``"buyer"``
+mode                  ``"blank"`` or ``"prefilled"``
+participant           the person the workbook was made for, or ``null``
+deal                  the deal facts (dates as ISO strings)
+section:<key>         a :class:`SheetMeta` as a JSON object, one row per section sheet
+====================  ==========================================================
+
+Long values are split over several rows with the same key (a cell holds 32,767 characters at
+most); the reader joins them. Everything here is a hint that makes reading exact: the reader
+still copes when the sheet was deleted, by matching sheet names and header texts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+META_SHEET = "_mapgen"
+META_FORMAT = "mapgen-workbook"
+META_VERSION = 1
+CHUNK = 30_000
+
+
+@dataclass
+class SheetMeta:
+    """Where one section's table lies on its sheet, as generated."""
+
+    section: str
+    sheet: str                    # sheet title when generated
+    table: str                    # Excel table (ListObject) name
+    header_row: int               # 1-based row of the table's header
+    first_col: int                # 1-based column of the table's first column
+    columns: list[str]            # column keys, left to right
+    headers: list[str]            # header texts, left to right
+    examples: list[dict[str, Any]] = field(default_factory=list)  # example rows (JSON values)
+
+
+@dataclass
+class WorkbookMeta:
+    blueprint: dict[str, str]
+    audience: str = "internal"
+    mode: str = "blank"
+    participant: str | None = None
+    deal: dict[str, Any] = field(default_factory=dict)
+    sheets: list[SheetMeta] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(key, JSON text) rows for the meta sheet, long values chunked."""
+        facts: list[tuple[str, Any]] = [
+            ("format", META_FORMAT), ("format_version", META_VERSION),
+            ("blueprint", self.blueprint), ("audience", self.audience), ("mode", self.mode),
+            ("participant", self.participant), ("deal", self.deal),
+            *((f"section:{s.section}", asdict(s)) for s in self.sheets)]
+        out: list[tuple[str, str]] = []
+        for key, value in facts:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+            out += [(key, text[i:i + CHUNK]) for i in range(0, max(len(text), 1), CHUNK)]
+        return out
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[Any, Any]]) -> WorkbookMeta | None:
+        """Parse the meta sheet's rows; ``None`` when they are not mapgen metadata."""
+        joined: dict[str, str] = {}
+        for key, value in rows:
+            if isinstance(key, str) and value is not None:
+                joined[key] = joined.get(key, "") + str(value)
+        try:
+            facts = {k: json.loads(v) for k, v in joined.items()}
+        except json.JSONDecodeError:
+            return None
+        if facts.get("format") != META_FORMAT:
+            return None
+        sheets = []
+        for key, value in facts.items():
+            if key.startswith("section:") and isinstance(value, dict):
+                try:
+                    sheets.append(SheetMeta(**value))
+                except TypeError:
+                    continue
+        blueprint = facts.get("blueprint") if isinstance(facts.get("blueprint"), dict) else {}
+        return cls(blueprint={k: str(v) for k, v in blueprint.items()},
+                   audience=str(facts.get("audience") or "internal"),
+                   mode=str(facts.get("mode") or "blank"),
+                   participant=facts.get("participant"),
+                   deal=facts.get("deal") if isinstance(facts.get("deal"), dict) else {},
+                   sheets=sheets)
+
+
+def write_meta(workbook: Any, meta: WorkbookMeta) -> None:
+    """Add the very hidden meta sheet to an openpyxl workbook."""
+    ws = workbook.create_sheet(META_SHEET)
+    for r, (key, text) in enumerate([("key", "value"), *meta.rows()], start=1):
+        for c, value in enumerate((key, text), start=1):
+            cell = ws.cell(row=r, column=c)
+            cell.value = value
+            cell.data_type = "s"  # a chunk may start with '=': never a formula
+    ws.sheet_state = "veryHidden"
+
+
+def read_meta(workbook: Any) -> WorkbookMeta | None:
+    """The metadata of an openpyxl workbook (read-only mode is fine), or ``None``."""
+    if META_SHEET not in workbook.sheetnames:
+        return None
+    ws = workbook[META_SHEET]
+    rows = [(r[0], r[1]) for r in ws.iter_rows(min_row=2, max_col=2, values_only=True)
+            if r and len(r) >= 2]
+    return WorkbookMeta.from_rows(rows)

@@ -1,0 +1,65 @@
+"""Shared test helpers: a CLI runner, blueprint files, and headless LibreOffice conversion."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch) -> Path:
+    """Run inside an empty folder (so ./blueprints is the test's own)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Path:
+    """Convert ``src`` with headless LibreOffice (own profile per call); return the new file.
+
+    Skips the test where LibreOffice is absent, unless running in CI, where that is a failure.
+    """
+    exe = soffice_path()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is not installed, but CI must have it")
+        pytest.skip("LibreOffice not installed")
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / f"lo-profile-{uuid.uuid4().hex}"
+    cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+           "--convert-to", fmt, "--outdir", str(outdir), str(src)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    ext = fmt.split(":")[0]
+    out = outdir / f"{src.stem}.{ext}"
+    assert out.exists(), f"LibreOffice did not convert {src.name}: {result.stdout} {result.stderr}"
+    shutil.rmtree(profile, ignore_errors=True)
+    return out
+
+
+def pdf_page_count(pdf: Path) -> int:
+    """Pages of a PDF (pdfinfo when present, else counting page objects)."""
+    if shutil.which("pdfinfo"):
+        out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Pages:"):
+                return int(line.split()[1])
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
