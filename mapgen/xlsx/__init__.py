@@ -1,0 +1,1 @@
+"""Excel workbooks: writing MAP templates and reading completed ones back."""
