@@ -662,7 +662,8 @@ def _semantic_issues(bp: Blueprint) -> list[Issue]:
         for column in section.columns:
             c = f"{s}: column '{column.key}'"
             if column.type == "choice" and not column.choices:
-                add(column, "choices" if "choices" in column._where else "type", f"{c}: a choice column needs 'choices'")
+                field = "choices" if "choices" in column._where else "type"
+                add(column, field, f"{c}: a choice column needs 'choices'")
             if column.choices is not None and column.type != "choice":
                 add(column, "choices", f"{c}: 'choices' only apply to type 'choice' "
                                        f"(this column is '{column.type}')")

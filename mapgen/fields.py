@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Text that a spreadsheet would run as a formula when it starts with one of these.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Deal dates that a bare relative date may name (``go_live``); offsets may use any deal key.
+RELATIVE_ANCHORS = ("start", "close", "go_live")
 
 
 class FieldError(ValueError):
@@ -60,8 +62,7 @@ def clean_text(raw: object) -> str:
         raw = raw.date() if raw.time() == dt.time() else raw
     if isinstance(raw, dt.date | dt.datetime):
         raw = raw.isoformat()
-    text = str(raw).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return text.strip(" \n\t")
+    return str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class FieldType:
@@ -161,10 +162,12 @@ class DateType(FieldType):
         text = clean_text(raw)
         if allow_relative and dates.is_relative(text):
             try:
-                dates.parse_relative(text)
+                rel = dates.parse_relative(text)
             except ValueError as exc:
                 raise FieldError("invalid-date", str(exc)) from None
-            return Parsed(text.replace(" ", ""))
+            # A bare word is a date only when it names a deal date ("go_live", not "TBD").
+            if rel.amount or rel.anchor in RELATIVE_ANCHORS:
+                return Parsed(str(rel))
         try:
             value, ambiguous = dates.parse_date(text, day_first=day_first)
         except ValueError:
