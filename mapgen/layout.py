@@ -196,12 +196,11 @@ def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: l
         if column.type != "date" or not isinstance(value, str) or not dates.is_relative(value):
             continue
         rel = dates.parse_relative(value)
-        if deal.get(rel.anchor) in (None, ""):
+        try:
+            out[column.key] = dates.resolve(rel, deal, holidays)
+        except dates.RelativeDateError as exc:
             if strict:
-                issues.append(Issue(code="missing-anchor", section=section.key, column=column.key,
-                                    message=f"section '{section.key}', '{column.title}': relative "
-                                            f"date '{value}' needs the deal's '{rel.anchor}' date, "
-                                            "which is not set"))
-            continue
-        out[column.key] = dates.resolve(rel, deal, holidays)
+                code = "missing-anchor" if isinstance(exc, dates.MissingAnchor) else "invalid-date"
+                issues.append(Issue(code=code, section=section.key, column=column.key,
+                                    message=f"section '{section.key}', '{column.title}': {exc}"))
     return out
