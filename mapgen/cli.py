@@ -84,11 +84,17 @@ def blueprint_list() -> None:
     """
     from mapgen.blueprint import list_blueprints
 
+    from mapgen.render import deal_context, render_text
+
     infos = list_blueprints()
     width = max((len(i.name) for i in infos), default=4)
     for info in infos:
         origin = "" if info.builtin else f"  ({info.path})"
-        click.echo(f"{info.name:<{width}}  {info.title}{origin}")
+        try:
+            title = render_text(info.title, deal_context(None))
+        except MapgenError:
+            title = info.title
+        click.echo(f"{info.name:<{width}}  {title}{origin}")
 
 
 @blueprint.command("show")
