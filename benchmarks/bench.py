@@ -1,0 +1,131 @@
+"""A small benchmark: mapgen's generate, read and merge beside the bare libraries doing the same work.
+
+Run it with ``make bench`` (or ``python benchmarks/bench.py [--quick]``). Each line shows the best
+of a few runs. The "bare" lines are the floor: openpyxl or python-docx writing/reading the same
+cells with no validation, styling or metadata, so the difference is what mapgen's work costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mapgen.blueprint import load_blueprint  # noqa: E402
+from mapgen.generate import generate  # noqa: E402
+from mapgen.plan import Plan  # noqa: E402
+
+STATUSES = ["Not started", "In progress", "Done", "Blocked"]
+
+
+def best_of(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def big_plan(n: int) -> Plan:
+    start = dt.date(2027, 1, 4)
+    rows = [{"number": i, "phase": 1 + i % 5, "description": f"Action item {i} for the rollout",
+             "deadline": start + dt.timedelta(days=i % 120), "if_missed": "Go-live slips",
+             "importance": "High" if i % 3 else "Low", "responsible": f"Owner {i % 7}",
+             "status": STATUSES[i % 4]} for i in range(1, n + 1)]
+    return Plan(deal={"name": "Rollout", "buyer": "Contoso", "seller": "Nimbus",
+                      "start": start, "go_live": dt.date(2027, 6, 1)},
+                sections={"action_items": rows})
+
+
+def bare_xlsx(path: Path, plan: Plan) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in plan.sections["action_items"]:
+        ws.append(list(row.values()))
+    wb.save(path)
+
+
+def bare_docx(path: Path, plan: Plan) -> None:
+    from docx import Document
+
+    doc = Document()
+    rows = plan.sections["action_items"]
+    table = doc.add_table(rows=len(rows) + 1, cols=8)
+    for tr, row in zip(table.rows[1:], rows, strict=False):
+        for cell, value in zip(tr.cells, row.values(), strict=False):
+            cell.text = str(value)
+    doc.save(path)
+
+
+def bare_read(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    n = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            n += sum(v is not None for v in row)
+    wb.close()
+    return n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs and files")
+    args = parser.parse_args()
+    runs = 1 if args.quick else 3
+    n_merge = 20 if args.quick else 200
+    bp = load_blueprint("map")
+    plan = big_plan(1000)
+    tmp = Path(tempfile.mkdtemp(prefix="mapgen-bench-"))
+    results: list[tuple[str, float]] = []
+
+    def gen(fmt: str, p: Plan | None, stem: str) -> Callable[[], object]:
+        return lambda: generate(bp, plan=p, formats=[fmt], out_dir=tmp, force=True, stem=stem)
+
+    try:
+        results.append(("generate blank workbook (.xlsx)", best_of(gen("xlsx", None, "blank"), runs)))
+        results.append(("generate blank handout (.docx)", best_of(gen("docx", None, "blank"), runs)))
+        results.append(("generate 1,000 action items (.xlsx)", best_of(gen("xlsx", plan, "big"), runs)))
+        results.append(("  bare openpyxl, same cells", best_of(lambda: bare_xlsx(tmp / "b.xlsx", plan), runs)))
+        results.append(("generate 1,000 action items (.docx)", best_of(gen("docx", plan, "big"), runs)))
+        results.append(("  bare python-docx, same cells", best_of(lambda: bare_docx(tmp / "b.docx", plan), runs)))
+
+        from mapgen.xlsx.reader import read_workbook
+
+        big = tmp / "big.xlsx"
+        results.append(("read 1,000 action items", best_of(lambda: read_workbook(big, blueprint=bp), runs)))
+        results.append(("  bare openpyxl read-only iteration", best_of(lambda: bare_read(big), runs)))
+
+        from mapgen.merge import merge_files
+
+        small = big_plan(12)
+        generate(bp, plan=small, formats=["xlsx"], out_dir=tmp, force=True, stem="homework")
+        folder = tmp / "homework"
+        folder.mkdir()
+        paths = []
+        for i in range(n_merge):
+            target = folder / f"participant-{i:03}.xlsx"
+            shutil.copy(tmp / "homework.xlsx", target)
+            paths.append(target)
+        results.append((f"merge {n_merge} homework workbooks",
+                        best_of(lambda: merge_files(paths, blueprint=bp), 1)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    width = max(len(name) for name, _ in results)
+    for name, seconds in results:
+        print(f"{name:<{width}}  {seconds * 1000:8.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
