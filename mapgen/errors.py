@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
 
-class Issue(BaseModel):
-    """One problem found in an input, with a stable ``code`` and its place."""
+@dataclass
+class Issue:
+    """One problem found in an input, with a stable ``code`` and its place.
 
-    model_config = ConfigDict(extra="allow")
+    A plain dataclass (not a pydantic model) so that importing mapgen stays cheap.
+    """
 
-    severity: Severity = "error"
     code: str
     message: str
+    severity: Severity = "error"
     file: str | None = None
     line: int | None = None
     sheet: str | None = None
     cell: str | None = None
     section: str | None = None
     column: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # any further keys, kept as they are
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Issue:
+        """An issue from its plan-format dict; unknown keys go to ``extra``."""
+        known = {f.name for f in fields(cls)} - {"extra"}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        kwargs.setdefault("code", "unknown")
+        kwargs.setdefault("message", "")
+        return cls(**kwargs, extra={k: v for k, v in data.items() if k not in known})
 
     def where(self) -> str:
         """``file:line`` or ``file, sheet 'X', cell C7`` as far as known."""
@@ -39,9 +50,13 @@ class Issue(BaseModel):
         where = self.where()
         return f"{where}: {self.message}" if where else self.message
 
-    def to_dict(self) -> dict:
-        """The plan-format dict: unset places are left out."""
-        return self.model_dump(exclude_none=True)
+    def to_dict(self) -> dict[str, Any]:
+        """The plan-format dict (severity first); unset places are left out."""
+        data = asdict(self)
+        extra = data.pop("extra")
+        out = {"severity": data.pop("severity"), "code": data.pop("code")}
+        out.update({k: v for k, v in data.items() if v is not None})
+        return {**out, **extra}
 
 
 class MapgenError(Exception):

@@ -207,7 +207,7 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
             continue
         sections[key], row_issues = type_rows(section, rows, file=file)
         issues += row_issues
-    old_issues = [Issue.model_validate(i) for i in data.get("issues") or [] if isinstance(i, dict)]
+    old_issues = [Issue.from_dict(i) for i in data.get("issues") or [] if isinstance(i, dict)]
     extra = {k: v for k, v in data.items()
              if k not in {"format", "format_version", "blueprint", "deal", "sections", "issues"}}
     return Plan(blueprint=BlueprintRef(name=str(ref.get("name") or blueprint.name),
