@@ -1,0 +1,183 @@
+"""The facilitator guide laid out in Word: the parts of :mod:`mapgen.workshop`, brand styled.
+
+Only the default template's styles are used (Title, Heading 1/2, List Bullet, List Number,
+Table Grid), restyled with the blueprint's font and colour, so that the file opens the same in
+Word and LibreOffice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.blueprint import Branding
+    from mapgen.workshop import Part
+
+KEEP_TABLE_ROWS = 25  # tables up to this many rows stay on one page
+CODE_FONT = "Consolas"
+CODE_SHADE = "F2F2F2"
+BODY_PT, CODE_PT, TABLE_PT = 10.5, 9, 9.5
+
+
+def write_guide(parts: Sequence[Part], branding: Branding, path: Path) -> None:
+    """Write the guide's ``parts`` as a .docx at ``path``."""
+    from docx import Document
+
+    from mapgen.workshop import Bullets, Checklist, Commands, Heading, Paragraph, Steps, Table
+
+    doc = Document()
+    _style(doc, branding)
+    for n, part in enumerate(parts):
+        if isinstance(part, Heading):
+            doc.add_heading(part.text, part.level)
+        elif isinstance(part, Paragraph):
+            p = doc.add_paragraph()
+            if part.lead:
+                p.add_run(part.lead + " ").bold = True
+            p.add_run(part.text)
+            # a paragraph that introduces a table stays with it
+            p.paragraph_format.keep_with_next = isinstance(_next(parts, n), Table)
+        elif isinstance(part, Bullets):
+            for item in part.items:
+                doc.add_paragraph(item, style="List Bullet")
+        elif isinstance(part, Steps):
+            paragraphs = [doc.add_paragraph(item, style="List Number") for item in part.items]
+            _restart_numbering(doc, paragraphs)
+        elif isinstance(part, Checklist):
+            for item in part.items:
+                doc.add_paragraph("☐  " + item)
+        elif isinstance(part, Table):
+            _table(doc, part, branding.primary_color)
+        elif isinstance(part, Commands):
+            _commands(doc, part.lines)
+    title = next((p.text for p in parts if isinstance(p, Heading) and p.level == 0), "")
+    doc.core_properties.title = title
+    doc.core_properties.author = branding.company or "mapgen"
+    doc.save(str(path))
+
+
+def _next(parts: Sequence[Part], n: int) -> Part | None:
+    return parts[n + 1] if n + 1 < len(parts) else None
+
+
+def _style(doc: Any, branding: Branding) -> None:
+    """Brand font on every style used, brand colour on the title and headings; tidy margins."""
+    from docx.shared import Cm, Pt, RGBColor
+
+    colour = RGBColor.from_string(branding.primary_color)
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "List Number"):
+        style = doc.styles[name]
+        _font_name(style.element, branding.font)
+        if name in ("Title", "Heading 1", "Heading 2"):
+            style.font.color.rgb = colour
+    doc.styles["Normal"].font.size = Pt(BODY_PT)
+    for section in doc.sections:
+        section.left_margin = section.right_margin = Cm(2)
+        section.top_margin = section.bottom_margin = Cm(2)
+
+
+def _font_name(element: Any, font: str) -> None:
+    """Set a style's font for every script; theme fonts would otherwise win over it."""
+    from docx.oxml.ns import qn
+
+    rfonts = element.get_or_add_rPr().get_or_add_rFonts()
+    for script in ("ascii", "hAnsi", "eastAsia", "cs"):
+        rfonts.attrib.pop(qn(f"w:{script}Theme"), None)
+        rfonts.set(qn(f"w:{script}"), font)
+    rfonts.attrib.pop(qn("w:cstheme"), None)
+
+
+def _restart_numbering(doc: Any, paragraphs: list[Any]) -> None:
+    """Number these paragraphs from 1: each list gets its own numbering instance."""
+    if not paragraphs:
+        return
+    numbering = doc.part.numbering_part.element
+    style_num = doc.styles["List Number"].element.pPr.numPr.numId.val
+    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    for p in paragraphs:
+        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num.numId
+
+
+def _table(doc: Any, part: Any, colour: str) -> None:
+    from docx.shared import Emu, Pt, RGBColor
+
+    table = doc.add_table(rows=1, cols=len(part.headers))
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    section = doc.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin
+    ratios = part.widths or (1,) * len(part.headers)
+    widths = [Emu(int(usable * r / sum(ratios))) for r in ratios]
+    header = table.rows[0]
+    _repeat_header(header)
+    for cell, text in zip(header.cells, part.headers, strict=True):
+        _shade(cell._tc.get_or_add_tcPr(), colour)
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(TABLE_PT)
+        run.font.color.rgb = RGBColor.from_string("FFFFFF")
+    keep = len(part.rows) <= KEEP_TABLE_ROWS
+    for n, values in enumerate(part.rows):
+        row = table.add_row()
+        _keep_row_together(row)
+        for cell, text in zip(row.cells, values, strict=True):
+            paragraph = cell.paragraphs[0]
+            paragraph.add_run(text).font.size = Pt(TABLE_PT)
+            paragraph.paragraph_format.keep_with_next = keep and n < len(part.rows) - 1
+    if keep:
+        for cell in header.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    doc.add_paragraph()
+
+
+def _shade(properties: Any, fill: str) -> None:
+    """Append a fill to a cell's or a paragraph's properties (call before other settings, so
+    that python-docx inserts those in schema order around it)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    properties.append(shd)
+
+
+def _repeat_header(row: Any) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _keep_row_together(row: Any) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _commands(doc: Any, lines: Sequence[str]) -> None:
+    """Shell commands in a monospace block, comments greyed, kept on one page."""
+    from docx.shared import Pt, RGBColor
+
+    for n, line in enumerate(lines):
+        p = doc.add_paragraph()
+        _shade(p._p.get_or_add_pPr(), CODE_SHADE)
+        fmt = p.paragraph_format
+        fmt.space_before = Pt(6 if n == 0 else 0)
+        fmt.space_after = Pt(6 if n == len(lines) - 1 else 0)
+        fmt.keep_with_next = n < len(lines) - 1
+        run = p.add_run(line)
+        run.font.name = CODE_FONT
+        run.font.size = Pt(CODE_PT)
+        if line.lstrip().startswith("#"):
+            run.font.color.rgb = RGBColor.from_string("666666")
