@@ -1,0 +1,139 @@
+"""The cell styles of a generated workbook, made once per workbook from the blueprint's branding.
+
+Every styled cell uses a named style registered here (they show in Excel's style gallery as
+"MAP ..."), so a thousand rows cost a thousand look-ups, not a thousand new Font objects.
+Input styles are unlocked: with sheet protection on, only they can be edited.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mapgen.fields import TYPES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from openpyxl import Workbook
+
+    from mapgen.blueprint import Branding
+
+GRID = "D9D9D9"         # table borders
+MUTED = "7F7F7F"        # examples, notes, done rows
+SOFT = "F2F2F2"         # done rows, legend swatches
+TEXT = "262626"
+OVERDUE_FILL, OVERDUE_FONT = "FFC7CE", "9C0006"
+CONFLICT_FILL = "FCE4D6"
+BODY_SIZE = 10
+
+
+def contrast_color(hex_color: str) -> str:
+    """Dark or white text, whichever reads better on ``hex_color`` (relative luminance)."""
+    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return TEXT if luminance > 0.4 else "FFFFFF"
+
+
+class WorkbookStyles:
+    """Registers the named styles on a workbook; attributes hold the style names to assign."""
+
+    header = "MAP Header"
+    title = "MAP Title"
+    subtitle = "MAP Subtitle"
+    heading = "MAP Heading"
+    band = "MAP Band"
+    text = "MAP Text"
+    note = "MAP Note"
+    label = "MAP Label"
+    count = "MAP Count"
+    percent = "MAP Percent"
+    fact = "MAP Fact"
+    fact_date = "MAP Fact Date"
+    link = "MAP Link"
+    marker = "MAP Example Marker"
+
+    def __init__(self, workbook: Workbook, branding: Branding):
+        from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+
+        self.font_name = branding.font or "Calibri"
+        self.company = branding.company
+        self.primary = branding.primary_color
+        on_primary = contrast_color(self.primary)
+        self._workbook = workbook
+        side = Side(style="thin", color=GRID)
+        box = Border(left=side, right=side, top=side, bottom=side)
+        top_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        unlocked = Protection(locked=False)
+
+        def font(**kw: Any) -> Font:
+            size, color = kw.pop("size", BODY_SIZE), kw.pop("color", TEXT)
+            return Font(name=self.font_name, size=size, color=color, **kw)
+
+        def add(name: str, **kw: Any) -> None:
+            workbook.add_named_style(NamedStyle(name=name, **kw))
+
+        primary_fill = PatternFill("solid", start_color=self.primary, end_color=self.primary)
+        add(self.header, font=font(bold=True, color=on_primary), fill=primary_fill, border=box,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        add(self.title, font=font(size=18, bold=True, color=self.primary),
+            alignment=Alignment(vertical="center"))
+        add(self.subtitle, font=font(size=11, color=MUTED), alignment=Alignment(vertical="center"))
+        add(self.heading, font=font(size=11, bold=True, color=self.primary),
+            alignment=Alignment(vertical="bottom"))
+        add(self.band, font=font(size=11, bold=True, color=on_primary), fill=primary_fill,
+            alignment=Alignment(vertical="center", indent=0))
+        add(self.text, font=font(), alignment=top_left)
+        add(self.note, font=font(size=9, italic=True, color=MUTED), alignment=top_left)
+        add(self.label, font=font(bold=True), border=box, alignment=top_left)
+        add(self.count, font=font(), border=box, number_format="0",
+            alignment=Alignment(horizontal="center", vertical="top"))
+        add(self.percent, font=font(bold=True, color=self.primary), border=box, number_format="0%",
+            alignment=Alignment(horizontal="center", vertical="top"))
+        add(self.fact, font=font(), alignment=Alignment(horizontal="left", vertical="top"))
+        add(self.fact_date, font=font(), number_format="d mmm yyyy",
+            alignment=Alignment(horizontal="left", vertical="top"))
+        add(self.link, font=font(color=self.primary, underline="single"), alignment=top_left)
+        add(self.marker, font=font(size=8, italic=True, color=MUTED),
+            alignment=Alignment(horizontal="right", vertical="top"))
+        # One input style and one example style per column type.
+        for field in TYPES.values():
+            align = Alignment(horizontal=field.align, vertical="top", wrap_text=field.wrap)
+            add(self._body_name(field.name, False), font=font(), border=box, alignment=align,
+                number_format=field.excel_format, protection=unlocked)
+            add(self._body_name(field.name, True), font=font(italic=True, color=MUTED), border=box,
+                alignment=align, number_format=field.excel_format, protection=unlocked)
+        # Shared objects for the few cells styled beyond their named style.
+        self.conflict_fill = PatternFill("solid", start_color=CONFLICT_FILL, end_color=CONFLICT_FILL)
+        self.soft_fill = PatternFill("solid", start_color=SOFT, end_color=SOFT)
+        self.overdue_fill = PatternFill("solid", start_color=OVERDUE_FILL, end_color=OVERDUE_FILL)
+        self.overdue_font = font(color=OVERDUE_FONT)
+        self.done_font = font(color=MUTED)
+
+    @staticmethod
+    def _body_name(type_name: str, example: bool) -> str:
+        return f"MAP {'Example' if example else 'Input'} {type_name.capitalize()}"
+
+    def body(self, type_name: str, *, example: bool = False) -> str:
+        """The style of a table cell of a column type, for data or for an example row."""
+        return self._body_name(type_name, example)
+
+    def overdue_rule(self, formula: str) -> Any:
+        """Conditional format: a deadline that has passed (light red)."""
+        return self._rule(formula, font_color=OVERDUE_FONT, fill=OVERDUE_FILL)
+
+    def done_rule(self, formula: str) -> Any:
+        """Conditional format: a row that is done (greyed)."""
+        return self._rule(formula, font_color=MUTED, fill=SOFT)
+
+    @staticmethod
+    def _rule(formula: str, *, font_color: str, fill: str) -> Any:
+        from openpyxl.formatting.rule import Rule
+        from openpyxl.styles import Font, PatternFill
+        from openpyxl.styles.differential import DifferentialStyle
+
+        # Differential fills take the colour as bgColor (Excel and LibreOffice read it there).
+        dxf = DifferentialStyle(font=Font(color=font_color),
+                                fill=PatternFill(fill_type="solid", bgColor=fill))
+        return Rule(type="expression", dxf=dxf, formula=[formula])

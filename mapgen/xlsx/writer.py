@@ -1,0 +1,718 @@
+"""The Excel writer: lays a :class:`~mapgen.layout.DocumentView` out as a workbook to fill in.
+
+Layout (the reader relies on the metadata, not on these positions, but they are stable):
+
+- ``Overview`` first: title, deal facts, "Prepared for", the objective (live links to the
+  Objective sheet), progress per section that has a ``status`` choice column (COUNTIFS over
+  plain A1 ranges, recalculated by Excel and LibreOffice without macros), contents with links,
+  how to use the plan and the workbook, and a legend.
+- One sheet per section, in blueprint order, named after the section: title, purpose,
+  instructions and a hint in rows 1-4, then an Excel table ``tbl_<section key>`` whose header is
+  row 6 from column B. The table holds, top to bottom, the example rows, the data rows and the
+  empty rows, so it covers the header down to the last empty row.
+- Examples are grey italic rows at the top of the table, listed in the metadata so that the
+  reader skips a row that still equals one. Each is also marked "Example" in column A, outside
+  the table: the marker is never a value, and stays beside its row when the table is filtered.
+- Values are typed: real dates with the field's number format, numbers, percentages as
+  fractions. Every string is written as a string, never as a formula or an error value; strings
+  that a spreadsheet would run (``=``, ``+``, ``-``, ``@``, tab, CR) also get ``quotePrefix``
+  so that editing the cell in Excel keeps it text. Unresolved relative dates stay text
+  (``go_live-8w``). Control characters that XML cannot hold are dropped.
+- Metadata for the reader in the very hidden ``_mapgen`` sheet (:mod:`mapgen.xlsx.meta`);
+  dropdowns whose choices do not fit Excel's 255-character inline list read from the very
+  hidden ``_lists`` sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mapgen.errors import Issue, ValidationFailed
+from mapgen.fields import Validation, needs_formula_guard
+from mapgen.xlsx.meta import META_SHEET, SheetMeta, WorkbookMeta, write_meta
+
+if TYPE_CHECKING:  # pragma: no cover
+    from openpyxl.cell import Cell
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from mapgen.blueprint import Column
+    from mapgen.layout import DocumentView, SectionView
+    from mapgen.xlsx.styles import WorkbookStyles
+
+OVERVIEW_SHEET = "Overview"
+LISTS_SHEET = "_lists"
+HEADER_ROW = 6          # the tables' header row on section sheets
+FIRST_COL = 2           # tables start in column B; column A holds the "Example" markers
+HEADROOM = 500          # rows below a table that the overview's counts still cover
+INLINE_LIST_LIMIT = 255
+MAX_CELL_TEXT = 32_767
+SOURCES_KEY = "_sources"
+EXAMPLE_MARKER = "Example"
+# Sheet names Excel refuses or that this workbook uses itself.
+RESERVED_SHEETS = (OVERVIEW_SHEET, META_SHEET, LISTS_SHEET, "History")
+OVERVIEW_WIDTHS = {"A": 2, "B": 26, "C": 14, "D": 14, "E": 14, "F": 14, "G": 14}
+OVERVIEW_LAST_COL = 7
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+@dataclass
+class TableColumn:
+    """One column of a section table: a blueprint column, or the merge's Sources column."""
+
+    key: str
+    header: str
+    width: float
+    type_name: str
+    column: Column | None = None
+    help: str = ""
+
+
+@dataclass
+class SheetTable:
+    """Where one section's table lies: what the overview's formulas and the metadata need."""
+
+    view: SectionView
+    sheet: str
+    columns: list[TableColumn]
+    first_data: int     # first row after the examples
+    last_row: int       # last row of the table (the last empty row)
+    rules: set[str] = field(default_factory=set)  # conditional formats used: "overdue", "done"
+
+    @property
+    def name(self) -> str:
+        return f"tbl_{self.view.key}"
+
+    @property
+    def last_col(self) -> int:
+        return FIRST_COL + len(self.columns) - 1
+
+    def letter(self, key: str) -> str | None:
+        from openpyxl.utils import get_column_letter
+
+        for i, col in enumerate(self.columns):
+            if col.key == key:
+                return get_column_letter(FIRST_COL + i)
+        return None
+
+    def data_range(self, key: str) -> str:
+        """``'Sheet'!$H$8:$H$530``: the column's data rows (no examples) plus headroom."""
+        letter = self.letter(key)
+        return f"{quote_sheet(self.sheet)}!${letter}${self.first_data}:${letter}${self.last_row + HEADROOM}"
+
+    def cell(self, key: str, row: int) -> str:
+        return f"{quote_sheet(self.sheet)}!${self.letter(key)}${row}"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the overview counts in one section: its status column, done choice, deadline."""
+
+    table: SheetTable
+    status: Column
+    done: str | None
+    deadline: str | None
+    label: str
+
+    @classmethod
+    def of(cls, table: SheetTable) -> Progress | None:
+        status = table.view.section.column("status")
+        if status is None or status.type != "choice" or status not in table.view.columns:
+            return None
+        done = next((c for c in status.choices or () if c.strip().casefold() == "done"), None)
+        dates = [c.key for c in table.view.columns if c.type == "date"]
+        deadline = "deadline" if "deadline" in dates else (dates[0] if dates else None)
+        required = [c.key for c in table.view.columns if c.required and c.key != "status"]
+        texts = [c.key for c in table.view.columns if c.type in ("text", "longtext")]
+        label = (required or texts or ["status"])[0]
+        return cls(table, status, done, deadline, label)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None:
+    """Write ``view`` as an .xlsx workbook at ``path`` (protected, without password, if asked).
+
+    Raises ValidationFailed for a value that no Excel cell can hold.
+    """
+    from openpyxl import Workbook
+
+    from mapgen.xlsx.styles import WorkbookStyles
+
+    wb = Workbook()
+    styles = WorkbookStyles(wb, view.branding)
+    overview = wb.active
+    overview.title = OVERVIEW_SHEET
+    names = SheetNames(RESERVED_SHEETS)
+    lists = ChoiceLists(wb)
+    internal = view.audience == "internal"
+    tables = []
+    for sv in view.sections:
+        ws = wb.create_sheet(names.make(sv.title, fallback=sv.key))
+        tables.append(write_section(ws, sv, styles, lists, internal=internal, protect=protect))
+    write_overview(overview, view, tables, styles, protect=protect)
+    write_meta(wb, workbook_meta(view, tables))
+    wb.properties.title = view.title
+    wb.properties.subject = "Mutual Action Plan"
+    wb.properties.creator = view.branding.company or "mapgen"
+    wb.calculation.fullCalcOnLoad = True
+    if protect:
+        protect_workbook(wb)
+    wb.active = 0
+    wb.save(path)
+
+
+# --------------------------------------------------------------------------- section sheets
+
+
+def table_columns(sv: SectionView, *, internal: bool) -> list[TableColumn]:
+    """The section's columns, with a final Sources column on a merged plan's internal copy."""
+    cols = [TableColumn(c.key, c.title, c.display_width, c.type, c, c.help) for c in sv.columns]
+    if internal and sv.sources is not None:
+        cols.append(TableColumn(SOURCES_KEY, "Sources", 24, "text",
+                                help="Who contributed this row (from merge); not read back."))
+    taken: set[str] = set()
+    for col in cols:  # table column names: one line, unique regardless of case
+        base = " ".join(clean_text(col.header).split()) or col.key
+        name, n = base, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base} {n}"
+        taken.add(name.casefold())
+        col.header = name
+    return cols
+
+
+def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists: ChoiceLists, *,
+                  internal: bool, protect: bool = False) -> SheetTable:
+    """Lay out one section sheet and return where its table lies."""
+    from openpyxl.comments import Comment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    columns = table_columns(sv, internal=internal)
+    n_ex, n_rows = len(sv.examples), len(sv.rows)
+    n_blank = sv.blank_rows if (n_ex + n_rows + sv.blank_rows) else 1  # a table needs a body row
+    first_data = HEADER_ROW + 1 + n_ex
+    table = SheetTable(sv, ws.title, columns, first_data, first_data + n_rows + n_blank - 1)
+    last_letter = get_column_letter(table.last_col)
+
+    # Texts above the table.
+    ws.column_dimensions["A"].width = 9
+    for i, col in enumerate(columns):
+        ws.column_dimensions[get_column_letter(FIRST_COL + i)].width = col.width
+    width = sum(c.width for c in columns)
+    hint = "Select a cell to see what belongs in it."
+    if n_ex:
+        hint += (" Rows marked Example (grey italics) show what good looks like: type over them "
+                 "or leave them; they are never read as data.")
+    if not protect:
+        hint += " Type below the last row to add one: the table grows."
+    put(ws.cell(1, FIRST_COL), f"{sv.number}. {sv.title}", style=styles.title)
+    ws.row_dimensions[1].height = 30
+    for row, label, text, style in ((2, "Purpose", sv.purpose, styles.text),
+                                    (3, "Instructions", sv.instructions, styles.text),
+                                    (4, None, hint, styles.note)):
+        if not text:
+            continue
+        cell = ws.cell(row, FIRST_COL)
+        cell.style = style
+        cell.value = labelled(label, clean_text(text), styles) if label else clean_text(text)
+        ws.merge_cells(start_row=row, start_column=FIRST_COL, end_row=row, end_column=table.last_col)
+        ws.row_dimensions[row].height = text_height(text, width, size=9 if label is None else 10)
+    ws.row_dimensions[HEADER_ROW - 1].height = 8
+
+    # Header and body.
+    for i, col in enumerate(columns):
+        put(ws.cell(HEADER_ROW, FIRST_COL + i), col.header, style=styles.header)
+    ws.row_dimensions[HEADER_ROW].height = max(
+        text_height(c.header, c.width, size=10, pad=6) for c in columns)
+    body = [(row, True) for row in sv.examples] + [(row, False) for row in sv.rows]
+    body += [({}, False)] * n_blank
+    sources = sv.sources if internal and sv.sources is not None else []
+    for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
+        if example:
+            ws.cell(r, 1).value = EXAMPLE_MARKER
+            ws.cell(r, 1).style = styles.marker
+        data_index = r - first_data
+        for i, col in enumerate(columns):
+            if col.key == SOURCES_KEY:
+                value = sources[data_index] if 0 <= data_index < len(sources) else None
+            else:
+                value = values.get(col.key)
+            put(ws.cell(r, FIRST_COL + i), value, style=styles.body(col.type_name, example=example),
+                section=sv.key, column=col.key)
+    for (index, key), note in sv.notes.items():
+        letter = table.letter(key)
+        if letter is None or not 0 <= index < n_rows:
+            continue
+        cell = ws[f"{letter}{first_data + index}"]
+        cell.fill = styles.conflict_fill
+        comment = Comment(clean_text(note)[:MAX_CELL_TEXT], "mapgen")
+        comment.width, comment.height = 320, 140
+        cell.comment = comment
+
+    ref = f"{get_column_letter(FIRST_COL)}{HEADER_ROW}:{last_letter}{table.last_row}"
+    tbl = Table(displayName=table.name, ref=ref)
+    tbl.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
+    ws.add_table(tbl)
+    add_validations(ws, table, lists)
+    add_conditional_formats(ws, table, styles)
+
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.sheet_view.showGridLines = False
+    set_print(ws, landscape=sv.landscape, company=styles.company, title_rows=HEADER_ROW)
+    return table
+
+
+def add_validations(ws: Worksheet, table: SheetTable, lists: ChoiceLists) -> None:
+    """One data validation per column over the table body: type checks and the help text."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    first = HEADER_ROW + 1
+    for col in table.columns:
+        rule = col.column.field.validation(col.column) if col.column is not None else None
+        dv = excel_validation(rule, lists) if rule else None
+        if dv is None and not col.help:
+            continue
+        dv = dv or DataValidation()
+        if col.help:
+            dv.showInputMessage = True
+            dv.promptTitle = shorten(col.header, 32)
+            dv.prompt = shorten(clean_text(col.help), 255)
+        letter = table.letter(col.key)
+        dv.add(f"{letter}{first}:{letter}{table.last_row}")
+        ws.add_data_validation(dv)
+
+
+def excel_validation(rule: Validation, lists: ChoiceLists) -> Any:
+    """An openpyxl DataValidation for a format-neutral :class:`Validation`, or None."""
+    from openpyxl.utils.datetime import to_excel
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def bound(value: Any) -> str:
+        return str(int(to_excel(value))) if isinstance(value, dt.date) else str(value)
+
+    if rule.kind == "list":
+        if not rule.choices:
+            return None
+        dv = DataValidation(type="list", formula1=lists.source(rule.choices), allow_blank=True)
+    elif rule.kind in ("whole", "decimal", "date", "textLength"):
+        dv = DataValidation(type=rule.kind, operator=rule.operator or "between", allow_blank=True,
+                            formula1=bound(rule.minimum), formula2=bound(rule.maximum))
+    else:
+        return None
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    dv.errorTitle = "Not valid here"
+    dv.error = shorten(rule.error, 255)
+    return dv
+
+
+def add_conditional_formats(ws: Worksheet, table: SheetTable, styles: WorkbookStyles) -> None:
+    """Overdue deadlines in light red and done rows greyed, on the data rows (not examples)."""
+    progress = Progress.of(table)
+    if progress is None or table.last_row < table.first_data:
+        return
+    from openpyxl.utils import get_column_letter
+
+    row = table.first_data
+    status = f"${table.letter('status')}{row}"
+    not_done = f',{status}<>"{excel_string(progress.done)}"' if progress.done else ""
+    if progress.deadline:
+        d = f"{table.letter(progress.deadline)}{row}"
+        ws.conditional_formatting.add(f"{d}:{table.letter(progress.deadline)}{table.last_row}",
+                                      styles.overdue_rule(f"AND(ISNUMBER({d}),{d}<TODAY(){not_done})"))
+        table.rules.add("overdue")
+    if progress.done:
+        span = f"{get_column_letter(FIRST_COL)}{row}:{get_column_letter(table.last_col)}{table.last_row}"
+        ws.conditional_formatting.add(span, styles.done_rule(f'{status}="{excel_string(progress.done)}"'))
+        table.rules.add("done")
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
+                   styles: WorkbookStyles, *, protect: bool = False) -> None:
+    """The first sheet: what this plan is, live progress, contents, how to use, legend."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from mapgen.dates import format_human
+
+    for letter, width in OVERVIEW_WIDTHS.items():
+        ws.column_dimensions[letter].width = width
+    text_width = sum(OVERVIEW_WIDTHS.values()) - OVERVIEW_WIDTHS["A"]
+    sheet = _Cursor(ws, styles)
+
+    sheet.line(view.title, styles.title, height=34)
+    if view.participant:
+        sheet.line(f"Prepared for: {view.participant}", styles.heading, height=20)
+    byline = [view.branding.company, f"Generated {format_human(view.generated)}"]
+    if view.audience == "buyer":
+        byline.insert(1, "Buyer edition")
+    sheet.line(" · ".join(p for p in byline if p), styles.subtitle, height=18)
+    facts = view.deal_facts()
+    if facts:
+        sheet.gap()
+        for i in range(0, len(facts), 2):
+            for (label, value), col in zip(facts[i:i + 2], (2, 5), strict=False):
+                put(ws.cell(sheet.row, col), label, style=styles.label)
+                style = styles.fact_date if isinstance(value, dt.date) else styles.fact
+                put(ws.cell(sheet.row, col + 1), scalar(value), style=style)
+            sheet.row += 1
+
+    objective = next((t for t in tables if t.view.key == "objective"), None)
+    if objective is not None:
+        write_objective(sheet, objective, text_width)
+    progress = [p for p in (Progress.of(t) for t in tables) if p is not None]
+    if progress:
+        write_progress(sheet, progress)
+
+    sheet.band("Contents")
+    for t in tables:
+        cell = ws.cell(sheet.row, 2)
+        put(cell, f"{t.view.number}. {t.sheet}", style=styles.link)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheet(t.sheet)}!A1")
+        purpose = clean_text(t.view.purpose)
+        sheet.merged(purpose, styles.text, first_col=3,
+                     height=text_height(purpose, text_width - OVERVIEW_WIDTHS["B"]))
+
+    if view.how_to_use:
+        sheet.band("How to use this plan")
+        for n, step in enumerate(view.how_to_use, start=1):
+            text = f"{n}. {' '.join(clean_text(step).split())}"
+            sheet.merged(text, styles.text, height=text_height(text, text_width))
+    sheet.band("Working in this workbook")
+    for text in workbook_tips(tables, protect=protect):
+        sheet.merged(f"• {text}", styles.text, height=text_height(text, text_width))
+    write_legend(sheet, tables)
+
+    ws.sheet_view.showGridLines = False
+    ws.sheet_properties.tabColor = styles.primary
+    set_print(ws, landscape=False, company=styles.company, title_rows=None)
+
+
+def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> None:
+    """Live links to the first objectives, with a pointer to the sheet while it is empty."""
+    keys = [c.key for c in table.columns if c.key != SOURCES_KEY]
+    section = table.view.section
+    key = "description" if "description" in keys else next(
+        (k for k in keys if (section.column(k) and section.column(k).type in ("text", "longtext"))),
+        keys[-1] if keys else None)
+    if key is None:
+        return
+    sheet.band("Objective")
+    rows = table.view.rows
+    for i in range(max(1, min(len(rows), 3))):
+        ref = table.cell(key, table.first_data + i)
+        fallback = f"Write the objective on the '{table.sheet}' sheet." if i == 0 else ""
+        known = clean_text(rows[i].get(key) or "") if i < len(rows) else fallback
+        sheet.merged(f'=IF({ref}="","{excel_string(fallback)}",{ref})', sheet.styles.text,
+                     height=text_height(known, text_width, minimum_lines=1))
+
+
+def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
+    """A status-by-section matrix of live counts, with totals, overdue and % complete."""
+    styles, ws = sheet.styles, sheet.ws
+    sheet.band("Progress")
+    put(ws.cell(sheet.row, 2), "Status", style=styles.header)
+    for j, p in enumerate(progress):
+        put(ws.cell(sheet.row, 3 + j), p.table.sheet, style=styles.header)
+    ws.row_dimensions[sheet.row].height = max(text_height(p.table.sheet, 14, pad=6) for p in progress)
+    sheet.row += 1
+    statuses = list(dict.fromkeys(c for p in progress for c in p.status.choices or ()))
+    first_status_row = sheet.row
+    for status in statuses:
+        put(ws.cell(sheet.row, 2), status, style=styles.label)
+        for j, p in enumerate(progress):
+            formula = (f'=COUNTIFS({p.table.data_range("status")},"={criteria(status)}")'
+                       if status in (p.status.choices or ()) else None)
+            put(ws.cell(sheet.row, 3 + j), formula, style=styles.count, formula=True)
+        sheet.row += 1
+    total_row = sheet.row
+    put(ws.cell(total_row, 2), "Total", style=styles.label)
+    put(ws.cell(total_row + 1, 2), "Overdue", style=styles.label)
+    put(ws.cell(total_row + 2, 2), "% complete", style=styles.label)
+    from openpyxl.utils import get_column_letter
+
+    for j, p in enumerate(progress):
+        col = 3 + j
+        label, status = p.table.data_range(p.label), p.table.data_range("status")
+        total = (f'=SUMPRODUCT(--((({label}<>"")+({status}<>""))>0))' if p.label != "status"
+                 else f'=COUNTIF({status},"<>")')
+        put(ws.cell(total_row, col), total, style=styles.count, formula=True)
+        overdue = None
+        if p.deadline:
+            deadline = p.table.data_range(p.deadline)
+            not_done = f',{status},"<>{criteria(p.done)}"' if p.done else ""
+            overdue = f'=COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
+        put(ws.cell(total_row + 1, col), overdue, style=styles.count, formula=True)
+        percent = None
+        if p.done:
+            letter = get_column_letter(col)
+            done_row = first_status_row + statuses.index(p.done)
+            percent = f"=IF({letter}{total_row}=0,0,{letter}{done_row}/{letter}{total_row})"
+        put(ws.cell(total_row + 2, col), percent, style=styles.percent, formula=True)
+    sheet.row = total_row + 3
+    sheet.merged("Counted live from the sheets, examples left out. Overdue: the deadline has passed "
+                 "and the item is not Done.", styles.note, height=14)
+
+
+def workbook_tips(tables: list[SheetTable], *, protect: bool) -> list[str]:
+    tips = ["Each section has its own sheet. Fill in the white cells of its table; selecting a cell "
+            "shows what belongs in it, and dates, numbers and dropdowns are checked as you type."]
+    if protect:
+        tips.append("The layout is locked so that it cannot break by accident (no password: "
+                    "Review > Unprotect Sheet lifts it). Only the table cells can be edited.")
+    else:
+        tips.append("To add a row, type just below a table: it grows and keeps its checks. "
+                    "Filter and sort with the arrows in the header.")
+    if any(t.view.examples for t in tables):
+        tips.append("Rows marked Example (grey italics) show what good looks like. Type over them "
+                    "or leave them: they are never read back as data.")
+    tips.append("Dates: type them as 2027-01-15 or in your usual date format.")
+    return tips
+
+
+def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
+    styles, ws = sheet.styles, sheet.ws
+    sheet.band("Legend")
+    entries: list[tuple[str, str, Any, Any]] = [
+        ("Your entry", "A cell to fill in.", None, None)]
+    if any(t.view.examples for t in tables):
+        entries.append((EXAMPLE_MARKER, "An example: guidance only, never read as data.", "example", None))
+    if any("overdue" in t.rules for t in tables):
+        entries.append(("Overdue", "The deadline has passed and the item is not Done.",
+                        styles.overdue_fill, styles.overdue_font))
+    if any("done" in t.rules for t in tables):
+        entries.append(("Done", "The item is done.", styles.soft_fill, styles.done_font))
+    if any(t.view.notes for t in tables):
+        entries.append(("Conflict", "Contributors disagreed on this value; its comment says how.",
+                        styles.conflict_fill, None))
+    for label, meaning, fill, font in entries:
+        cell = ws.cell(sheet.row, 2)
+        put(cell, label, style=styles.body("text", example=fill == "example"))
+        if fill is not None and fill != "example":
+            cell.fill = fill
+        if font is not None:
+            cell.font = font
+        sheet.merged(meaning, styles.text, first_col=3, height=16)
+
+
+class _Cursor:
+    """Writes the overview top to bottom."""
+
+    def __init__(self, ws: Worksheet, styles: WorkbookStyles):
+        self.ws, self.styles, self.row = ws, styles, 1
+
+    def line(self, text: str, style: str, *, height: float) -> None:
+        self.merged(text, style, height=height)
+
+    def gap(self, height: float = 8) -> None:
+        self.ws.row_dimensions[self.row].height = height
+        self.row += 1
+
+    def band(self, title: str) -> None:
+        self.gap(14)
+        put(self.ws.cell(self.row, 2), title, style=self.styles.band)
+        for col in range(3, OVERVIEW_LAST_COL + 1):
+            self.ws.cell(self.row, col).style = self.styles.band
+        self.ws.row_dimensions[self.row].height = 20
+        self.row += 1
+        self.gap(4)
+
+    def merged(self, text: str, style: str, *, height: float, first_col: int = 2) -> None:
+        cell = self.ws.cell(self.row, first_col)
+        put(cell, text, style=style, formula=text.startswith("="))
+        self.ws.merge_cells(start_row=self.row, start_column=first_col, end_row=self.row,
+                            end_column=OVERVIEW_LAST_COL)
+        self.ws.row_dimensions[self.row].height = height
+        self.row += 1
+
+
+# --------------------------------------------------------------------------- workbook-wide
+
+
+class SheetNames:
+    """Valid, unique Excel sheet names: at most 31 characters, none of []:*?/\\, not reserved."""
+
+    def __init__(self, reserved: Iterable[str]):
+        self.taken = {r.casefold() for r in reserved}
+
+    def make(self, title: str, *, fallback: str) -> str:
+        name = re.sub(r"[\[\]:*?]", "", clean_text(title).replace("/", "-").replace("\\", "-"))
+        name = " ".join(name.split()).strip("'")[:31].strip().strip("'") or fallback[:31]
+        base, n = name, 1
+        while name.casefold() in self.taken:
+            n += 1
+            suffix = f" ({n})"
+            name = base[:31 - len(suffix)].rstrip() + suffix
+        self.taken.add(name.casefold())
+        return name
+
+
+class ChoiceLists:
+    """Dropdown sources: an inline list when it fits, else a column of a very hidden sheet."""
+
+    def __init__(self, workbook: Workbook):
+        self.workbook = workbook
+        self.ws: Worksheet | None = None
+        self.used: dict[tuple[str, ...], str] = {}
+
+    def source(self, choices: tuple[str, ...]) -> str:
+        inline = ",".join(choices)
+        if len(inline) <= INLINE_LIST_LIMIT and not any(
+                "," in c or '"' in c or c != c.strip() or not c for c in choices):
+            return f'"{inline}"'
+        if choices not in self.used:
+            from openpyxl.utils import get_column_letter
+
+            if self.ws is None:
+                self.ws = self.workbook.create_sheet(LISTS_SHEET)
+                self.ws.sheet_state = "veryHidden"
+            col = len(self.used) + 1
+            for row, choice in enumerate(choices, start=1):
+                put(self.ws.cell(row, col), choice)
+            letter = get_column_letter(col)
+            self.used[choices] = f"{quote_sheet(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
+        return self.used[choices]
+
+
+def workbook_meta(view: DocumentView, tables: list[SheetTable]) -> WorkbookMeta:
+    """What the reader needs to map sheets and columns back to the blueprint."""
+    sheets = []
+    for t in tables:
+        by_key = {c.key: c for c in t.view.columns}
+        examples = [{k: by_key[k].field.to_json(v) for k, v in row.items()
+                     if k in by_key and v is not None} for row in t.view.examples]
+        sheets.append(SheetMeta(section=t.view.key, sheet=t.sheet, table=t.name, header_row=HEADER_ROW,
+                                first_col=FIRST_COL, columns=[c.key for c in t.columns],
+                                headers=[c.header for c in t.columns], examples=examples))
+    bp = view.blueprint
+    return WorkbookMeta(blueprint={"name": bp.name, "version": bp.version}, audience=view.audience,
+                        mode="prefilled" if view.prefilled else "blank", participant=view.participant,
+                        deal={k: json_value(v) for k, v in view.deal.items()}, sheets=sheets)
+
+
+def protect_workbook(wb: Workbook) -> None:
+    """Lock the structure and every sheet, without a password; input cells stay editable."""
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    wb.security = WorkbookProtection(lockStructure=True)
+    for ws in wb.worksheets:
+        p = ws.protection
+        p.sheet = True
+        # False means "allowed" in the file format: people may still sort, filter and resize.
+        p.sort = p.autoFilter = p.formatColumns = p.formatRows = False
+
+
+def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int | None) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = f"{title_rows}:{title_rows}"
+    if company:
+        ws.oddHeader.right.text = company.replace("&", "&&")
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Page &P of &N"
+
+
+# --------------------------------------------------------------------------- cells and text
+
+
+def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = False,
+        section: str | None = None, column: str | None = None) -> None:
+    """Style a cell and write a value: strings always as text unless ``formula`` is set."""
+    if style is not None:
+        cell.style = style
+    if value is None:
+        return
+    if formula and isinstance(value, str) and value.startswith("="):
+        cell.value = value
+        return
+    if isinstance(value, bool):
+        value = "Yes" if value else "No"
+    elif not isinstance(value, int | float | dt.date | str) or (
+            isinstance(value, float) and not math.isfinite(value)):
+        value = str(value)
+    if isinstance(value, str):
+        value = clean_text(value)
+        if len(value) > MAX_CELL_TEXT:
+            where = f"section '{section}', column '{column}': " if section else ""
+            raise ValidationFailed([Issue(
+                code="text-too-long", section=section, column=column,
+                message=f"{where}a text of {len(value):,} characters does not fit in an Excel cell "
+                        f"(at most {MAX_CELL_TEXT:,})")])
+        cell.value = value
+        cell.data_type = "s"  # never a formula or an error value
+        if needs_formula_guard(value):
+            cell.quotePrefix = True
+        return
+    cell.value = value
+
+
+def clean_text(text: str) -> str:
+    """Text without the control characters that a workbook's XML cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def labelled(label: str, text: str, styles: WorkbookStyles) -> Any:
+    """Rich text "**Label:** text"."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    bold = InlineFont(rFont=styles.font_name, sz=10, b=True, color=styles.primary)
+    plain = InlineFont(rFont=styles.font_name, sz=10)
+    return CellRichText(TextBlock(bold, f"{label}: "), TextBlock(plain, " ".join(text.split())))
+
+
+def text_height(text: str, width: float, *, size: int = 10, pad: float = 4,
+                minimum_lines: int = 1) -> float:
+    """Points of row height that wrapped ``text`` needs in ``width`` characters (an estimate:
+    neither Excel nor LibreOffice fits merged cells by itself)."""
+    per_line = max(1.0, width * 1.1 * 10 / size)
+    lines = sum(max(1, math.ceil(len(p) / per_line)) for p in (text or "").split("\n"))
+    return max(lines, minimum_lines) * size * 1.35 + pad
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def excel_string(text: str) -> str:
+    """Text inside a formula's double quotes."""
+    return text.replace('"', '""')
+
+
+def criteria(text: str) -> str:
+    """A COUNTIFS criterion matching ``text`` exactly: wildcards escaped, quotes doubled."""
+    return excel_string(re.sub(r"([~*?])", r"~\1", text))
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def scalar(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | dt.date) or value is None else str(value)
+
+
+def json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
