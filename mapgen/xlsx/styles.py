@@ -49,6 +49,7 @@ class WorkbookStyles:
     label = "MAP Label"
     count = "MAP Count"
     percent = "MAP Percent"
+    fact_label = "MAP Fact Label"
     fact = "MAP Fact"
     fact_date = "MAP Fact Date"
     link = "MAP Link"
@@ -91,6 +92,8 @@ class WorkbookStyles:
             alignment=Alignment(horizontal="center", vertical="top"))
         add(self.percent, font=font(bold=True, color=self.primary), border=box, number_format="0%",
             alignment=Alignment(horizontal="center", vertical="top"))
+        add(self.fact_label, font=font(bold=True, color=MUTED),
+            alignment=Alignment(horizontal="left", vertical="top"))
         add(self.fact, font=font(), alignment=Alignment(horizontal="left", vertical="top"))
         add(self.fact_date, font=font(), number_format="d mmm yyyy",
             alignment=Alignment(horizontal="left", vertical="top"))

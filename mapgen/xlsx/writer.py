@@ -153,13 +153,14 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
     overview = wb.active
     overview.title = OVERVIEW_SHEET
     names = SheetNames(RESERVED_SHEETS)
-    lists = ChoiceLists(wb)
+    lists = ChoiceLists()
     internal = view.audience == "internal"
     tables = []
     for sv in view.sections:
         ws = wb.create_sheet(names.make(sv.title, fallback=sv.key))
         tables.append(write_section(ws, sv, styles, lists, internal=internal, protect=protect))
     write_overview(overview, view, tables, styles, protect=protect)
+    lists.write(wb)
     write_meta(wb, workbook_meta(view, tables))
     wb.properties.title = view.title
     wb.properties.subject = "Mutual Action Plan"
@@ -366,7 +367,7 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
         sheet.gap()
         for i in range(0, len(facts), 2):
             for (label, value), col in zip(facts[i:i + 2], (2, 5), strict=False):
-                put(ws.cell(sheet.row, col), label, style=styles.label)
+                put(ws.cell(sheet.row, col), label, style=styles.fact_label)
                 style = styles.fact_date if isinstance(value, dt.date) else styles.fact
                 put(ws.cell(sheet.row, col + 1), scalar(value), style=style)
             sheet.row += 1
@@ -387,15 +388,15 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
         sheet.merged(purpose, styles.text, first_col=3,
                      height=text_height(purpose, text_width - OVERVIEW_WIDTHS["B"]))
 
+    sheet.band("Working in this workbook")
+    for text in workbook_tips(tables, protect=protect):
+        sheet.merged(f"• {text}", styles.text, height=text_height(text, text_width))
+    write_legend(sheet, tables)
     if view.how_to_use:
         sheet.band("How to use this plan")
         for n, step in enumerate(view.how_to_use, start=1):
             text = f"{n}. {' '.join(clean_text(step).split())}"
             sheet.merged(text, styles.text, height=text_height(text, text_width))
-    sheet.band("Working in this workbook")
-    for text in workbook_tips(tables, protect=protect):
-        sheet.merged(f"• {text}", styles.text, height=text_height(text, text_width))
-    write_legend(sheet, tables)
 
     ws.sheet_view.showGridLines = False
     ws.sheet_properties.tabColor = styles.primary
@@ -564,28 +565,31 @@ class SheetNames:
 class ChoiceLists:
     """Dropdown sources: an inline list when it fits, else a column of a very hidden sheet."""
 
-    def __init__(self, workbook: Workbook):
-        self.workbook = workbook
-        self.ws: Worksheet | None = None
-        self.used: dict[tuple[str, ...], str] = {}
+    def __init__(self) -> None:
+        self.columns: dict[tuple[str, ...], str] = {}  # choices -> range on the list sheet
 
     def source(self, choices: tuple[str, ...]) -> str:
+        """The validation's formula1 for these choices."""
         inline = ",".join(choices)
         if len(inline) <= INLINE_LIST_LIMIT and not any(
                 "," in c or '"' in c or c != c.strip() or not c for c in choices):
             return f'"{inline}"'
-        if choices not in self.used:
+        if choices not in self.columns:
             from openpyxl.utils import get_column_letter
 
-            if self.ws is None:
-                self.ws = self.workbook.create_sheet(LISTS_SHEET)
-                self.ws.sheet_state = "veryHidden"
-            col = len(self.used) + 1
+            letter = get_column_letter(len(self.columns) + 1)
+            self.columns[choices] = f"{quote_sheet(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
+        return self.columns[choices]
+
+    def write(self, workbook: Workbook) -> None:
+        """Add the list sheet (after the section sheets) when any dropdown needs it."""
+        if not self.columns:
+            return
+        ws = workbook.create_sheet(LISTS_SHEET)
+        ws.sheet_state = "veryHidden"
+        for col, choices in enumerate(self.columns, start=1):
             for row, choice in enumerate(choices, start=1):
-                put(self.ws.cell(row, col), choice)
-            letter = get_column_letter(col)
-            self.used[choices] = f"{quote_sheet(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
-        return self.used[choices]
+                put(ws.cell(row, col), choice)
 
 
 def workbook_meta(view: DocumentView, tables: list[SheetTable]) -> WorkbookMeta:
@@ -623,7 +627,8 @@ def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int |
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     if title_rows:
         ws.print_title_rows = f"{title_rows}:{title_rows}"
     if company:
@@ -683,13 +688,13 @@ def labelled(label: str, text: str, styles: WorkbookStyles) -> Any:
     return CellRichText(TextBlock(bold, f"{label}: "), TextBlock(plain, " ".join(text.split())))
 
 
-def text_height(text: str, width: float, *, size: int = 10, pad: float = 4,
+def text_height(text: str, width: float, *, size: int = 10, pad: float = 3,
                 minimum_lines: int = 1) -> float:
     """Points of row height that wrapped ``text`` needs in ``width`` characters (an estimate:
     neither Excel nor LibreOffice fits merged cells by itself)."""
-    per_line = max(1.0, width * 1.1 * 10 / size)
+    per_line = max(1.0, width * 1.2 * 10 / size)
     lines = sum(max(1, math.ceil(len(p) / per_line)) for p in (text or "").split("\n"))
-    return max(lines, minimum_lines) * size * 1.35 + pad
+    return max(lines, minimum_lines) * size * 1.3 + pad
 
 
 def quote_sheet(name: str) -> str:
