@@ -1,0 +1,451 @@
+"""The Word document: a workshop handout to write on, or a pre-filled plan ready to print.
+
+:func:`write_docx` lays out a :class:`~mapgen.layout.DocumentView` (it never walks the blueprint
+itself): a cover, the introduction with its "how to use" steps and the contents, then one page
+section per plan section (landscape when its table is wide) with purpose, instructions and a
+table: examples in grey italics, the plan's rows, and empty rows tall enough to write in.
+
+Table rows are raw ``w:tr`` XML, one template per kind of row deep-copied for each row, so a plan
+with thousands of rows is written in linear time (python-docx's ``table.cell(r, c)`` and
+``table.rows[i]`` are linear per call, so quadratic in a loop). Only styles that python-docx's
+default template contains are used; the brand font and colour are set on those styles.
+This module is imported only when a Word document is written (python-docx loads with it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from copy import deepcopy
+from pathlib import Path
+from typing import Any, Literal
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
+from docx.oxml.ns import qn
+from docx.section import Section
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from lxml.etree import _Element as Element
+
+from mapgen.blueprint import Column
+from mapgen.dates import format_human
+from mapgen.docx import ooxml as ox
+from mapgen.errors import MapgenError
+from mapgen.layout import DocumentView, SectionView, display_value
+
+PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
+MARGIN_CM = 2.0
+WRITE_IN_TWIPS = 510  # 0.9 cm: the height of a row to write in by hand
+LOGO_BOX_CM = (6.0, 2.2)  # the largest the logo may be on the cover (width, height)
+SOURCES_WIDTH = 16  # characters, like a blueprint column width
+TABLE_PT = 9
+NOTE_PT = 7.5
+CELL_MARGIN_TWIPS = 108  # Table Grid's left and right cell margins (0.19 cm)
+CHAR_TWIPS = TABLE_PT * 12  # a generous average character width in table text (0.6 em)
+BOLD_CHAR_TWIPS = TABLE_PT * 14
+GREY = "7F7F7F"  # examples and small print
+TEXT_GREY = "595959"  # labels, subtitles, captions, footer
+BORDER_GREY = "A6A6A6"
+NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
+EXAMPLES_CAPTION = "Rows in grey italics are examples. Write your own in the empty rows."
+BLANK_COVER_FIELDS = ("Buyer", "Seller", "Deal", "Go-live")
+TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
+STYLES_USED = ("Normal", "Title", "Heading 1", "Heading 2", "TOC Heading", "Caption",
+               "List Number", "Footer", "Table Grid")
+
+
+def write_docx(view: DocumentView, path: Path) -> None:
+    """Write ``view`` as a Word document at ``path`` (the temporary file of atomic_write).
+
+    Raises MapgenError, before anything is written, when the blueprint's logo cannot be used.
+    """
+    logo = resolve_logo(view)
+    doc = Document()
+    _DocxWriter(doc, view, logo).write()
+    doc.save(str(path))
+
+
+def resolve_logo(view: DocumentView) -> Path | None:
+    """The branding logo as a usable image file; a relative path starts at the blueprint file."""
+    ref = view.branding.logo
+    if not ref:
+        return None
+    source = view.blueprint.source
+    path = Path(ref).expanduser()
+    if not path.is_absolute():
+        path = (source.parent if source else Path.cwd()) / path
+    named_by = f" (branding.logo in {source.name})" if source else ""
+    try:
+        Image.from_file(str(path))
+    except FileNotFoundError:
+        raise MapgenError(f"logo '{ref}'{named_by} not found: {path}") from None
+    except UnrecognizedImageError:
+        reason = "not a PNG, JPEG, GIF, BMP or TIFF image"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except Exception as exc:  # a truncated image fails inside python-docx's header parsers
+        reason = f"unreadable image ({type(exc).__name__})"
+    else:
+        return path
+    raise MapgenError(f"logo '{ref}'{named_by} cannot be used: {path}: {reason}")
+
+
+def contrast_text(fill: str) -> str:
+    """White text on a dark fill, near-black on a light one (pale brand colours stay readable)."""
+    r, g, b = (int(fill[i:i + 2], 16) for i in (0, 2, 4))
+    return "FFFFFF" if 0.299 * r + 0.587 * g + 0.114 * b < 160 else "1A1A1A"
+
+
+def fact_text(value: Any) -> str:
+    """A deal fact as people read it (dates as 15 Jan 2027)."""
+    if isinstance(value, dt.date):
+        return format_human(value)
+    return "" if value is None else str(value)
+
+
+class _DocxWriter:
+    """Lays out one view in one python-docx document."""
+
+    def __init__(self, doc: DocxDocument, view: DocumentView, logo: Path | None):
+        self.doc = doc
+        self.view = view
+        self.logo = logo
+        self.brand = view.branding.primary_color
+        self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark): the contents
+
+    def write(self) -> None:
+        self._styles()
+        first = self.doc.sections[0]
+        self._page(first, landscape=False)
+        self._footer(first)
+        self._properties()
+        self._cover()
+        contents = self._introduction()
+        for section_view in self.view.sections:
+            self._section(section_view)
+        self._contents(contents)
+        ox.enable_update_fields(self.doc.settings.element)
+
+    # ----------------------------------------------------------------------- document setup
+
+    def _styles(self) -> None:
+        """The brand font on every style used; the brand colour on the title and headings."""
+        styles = self.doc.styles
+        brand = RGBColor.from_string(self.brand)
+        normal = styles["Normal"]
+        normal.font.size = Pt(10)
+        normal.paragraph_format.space_after = Pt(6)
+        normal.paragraph_format.line_spacing = 1.1
+        for name, size, before, after in (("Title", 30, 0, 10), ("Heading 1", 16, 0, 6),
+                                          ("Heading 2", 12, 12, 4)):
+            style = styles[name]
+            style.font.size = Pt(size)
+            style.font.color.rgb = brand
+            style.paragraph_format.space_before = Pt(before)
+            style.paragraph_format.space_after = Pt(after)
+        ox.set_style_bottom_border(styles["Title"], self.brand)
+        styles["TOC Heading"].paragraph_format.space_before = Pt(20)
+        caption = styles["Caption"]
+        caption.font.bold = False
+        caption.font.italic = True
+        caption.font.size = Pt(8.5)
+        caption.font.color.rgb = RGBColor.from_string(TEXT_GREY)
+        caption.paragraph_format.space_after = Pt(3)
+        footer = styles["Footer"]
+        footer.font.size = Pt(8)
+        footer.font.color.rgb = RGBColor.from_string(TEXT_GREY)
+        for name in STYLES_USED:
+            if name != "Table Grid":
+                ox.set_style_font(styles[name], self.view.branding.font or "Calibri")
+
+    def _page(self, section: Section, *, landscape: bool) -> None:
+        short, long = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (long, short) if landscape else (short, long)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(MARGIN_CM))
+        section.header_distance = section.footer_distance = Cm(1)
+
+    @staticmethod
+    def _text_width(section: Section) -> int:
+        """The width between the margins, in twips."""
+        return Emu(section.page_width - section.left_margin - section.right_margin).twips
+
+    def _footer(self, section: Section) -> None:
+        """``title · company · participant · Page N of M`` on every page but the cover.
+
+        Later sections inherit this footer (python-docx links them to the previous one)."""
+        section.different_first_page_header_footer = True
+        section.first_page_footer.is_linked_to_previous = False  # the cover's footer: empty
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        parts = [self.view.title, self.view.branding.company, self.view.participant]
+        label = "  ·  ".join(p for p in parts if p)
+        paragraph._p.extend([ox.text_run(f"{label}  ·  Page " if label else "Page "),
+                             ox.simple_field("PAGE", "1"), ox.text_run(" of "),
+                             ox.simple_field("NUMPAGES", "1")])
+
+    def _properties(self) -> None:
+        props = self.doc.core_properties
+        bp = self.view.blueprint
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+        props.title = ox.xml_text(self.view.title)
+        props.subject = "Mutual Action Plan"
+        props.author = props.last_modified_by = ox.xml_text(self.view.branding.company or "mapgen")
+        props.comments = f"Generated by mapgen from blueprint '{bp.name}' version {bp.version}"
+        props.keywords = "MAP; mutual action plan"
+        props.created = props.modified = now
+        props.revision = 1
+
+    # ----------------------------------------------------------------------- cover and introduction
+
+    def _cover(self) -> None:
+        doc, view = self.doc, self.view
+        if self.logo is not None:
+            width, height = self._logo_size()
+            doc.add_paragraph().add_run().add_picture(str(self.logo), width=width, height=height)
+        doc.add_paragraph().paragraph_format.space_before = Cm(3 if self.logo is None else 1.5)
+        if view.branding.company:
+            self._run(doc.add_paragraph(), view.branding.company.upper(), size=13, color=self.brand,
+                      bold=True)
+        doc.add_paragraph(ox.xml_text(view.title), style="Title")
+        self._run(doc.add_paragraph(), self._subtitle(), size=15, color=TEXT_GREY)
+        note = doc.add_paragraph()
+        note.paragraph_format.space_after = Pt(24)
+        edition = self._edition()
+        self._run(note, f"Prepared {format_human(view.generated)}"
+                  + (f"   ·   {edition}" if edition else ""), color=GREY)
+        self._facts_table()
+        doc.add_page_break()
+
+    @staticmethod
+    def _run(paragraph: Paragraph, text: str, *, size: float | None = None,
+             color: str | None = None, bold: bool = False, italic: bool = False) -> None:
+        run = paragraph.add_run(ox.xml_text(text))
+        run.bold, run.italic = bold or None, italic or None
+        if size:
+            run.font.size = Pt(size)
+        if color:
+            run.font.color.rgb = RGBColor.from_string(color)
+
+    def _subtitle(self) -> str:
+        if not self.view.prefilled:
+            return "Workshop handout"
+        buyer = self.view.deal.get("buyer")
+        return f"Prepared for {buyer}" if buyer else "Plan"
+
+    def _edition(self) -> str:
+        if self.view.audience == "buyer":
+            return "Buyer edition"
+        if self.view.prefilled:
+            return "Seller's copy with internal columns: send the buyer edition to the buyer"
+        return ""
+
+    def _logo_size(self) -> tuple[int, int]:
+        """The logo scaled into LOGO_BOX_CM with its proportions, in EMU."""
+        image = Image.from_file(str(self.logo))
+        scale = min(Cm(LOGO_BOX_CM[0]) / image.width, Cm(LOGO_BOX_CM[1]) / image.height)
+        return int(image.width * scale), int(image.height * scale)
+
+    def _facts_table(self) -> None:
+        """The deal facts that are known and, on a blank handout, lines to fill in by hand;
+        then who the copy is for ("Participant") or a "Name" line to write on."""
+        view = self.view
+        facts = [(label, fact_text(value)) for label, value in view.deal_facts()]
+        if not view.prefilled:
+            known = {label for label, _ in facts}
+            facts += [(label, "") for label in BLANK_COVER_FIELDS if label not in known]
+        if view.participant:
+            facts.append(("Participant", view.participant))
+        elif not view.prefilled:
+            facts.append(("Name", ""))
+        if not facts:
+            return
+        widths = [Cm(3.5).twips, Cm(10.5).twips]
+        table = self._table(widths, lines="rows")
+        template = ox.row_template(widths, ["left", "left"],
+                                   [ox.run_props(bold=True, color=TEXT_GREY), None],
+                                   min_height=WRITE_IN_TWIPS, v_align="bottom", spacing=20)
+        for label, value in facts:
+            tr = deepcopy(template)
+            ox.fill_row(tr, [label, value])
+            table.append(tr)
+
+    def _introduction(self) -> Paragraph:
+        """The intro, the "how to use" steps, and the contents heading (filled in at the end)."""
+        view, doc = self.view, self.doc
+        if view.intro or view.how_to_use:
+            self._heading("Introduction", 1)
+            for text in view.intro:
+                doc.add_paragraph(ox.xml_text(text))
+        if view.how_to_use:
+            self._heading("How to use this plan", 2)
+            for step in view.how_to_use:
+                doc.add_paragraph(ox.xml_text(step), style="List Number")
+        # "TOC Heading" is outside the outline, so the contents do not list themselves.
+        return doc.add_paragraph("Contents", style="TOC Heading")
+
+    def _heading(self, text: str, level: int) -> None:
+        """A heading with a bookmark that the contents link to."""
+        paragraph = self.doc.add_paragraph(ox.xml_text(text), style=f"Heading {level}")
+        number = len(self.headings) + 1
+        bookmark = f"_Toc_mapgen_{number}"
+        ox.add_bookmark(paragraph._p, bookmark, number)
+        self.headings.append((level, text, bookmark))
+
+    def _contents(self, heading: Paragraph) -> None:
+        """A real TOC field after ``heading``. Word rebuilds it with page numbers on open
+        (``updateFields``); until then, and in LibreOffice's PDF export, which prints a field's
+        cached result as it is, the cached result lists every heading with a link to it."""
+        if not self.headings:
+            return
+        paragraphs: list[Element] = []
+        for n, (level, text, bookmark) in enumerate(self.headings):
+            p = ox.el("w:p")
+            p.append(ox.para_props(before=0, after=60, indent=360 * (level - 1) or None))
+            if n == 0:
+                p.extend([ox.field_char("begin"), ox.instr_run(TOC_INSTRUCTION),
+                          ox.field_char("separate")])
+            p.append(ox.internal_link(bookmark, [ox.text_run(text)]))
+            paragraphs.append(p)
+        paragraphs[-1].append(ox.field_char("end"))
+        anchor = heading._p
+        for p in paragraphs:
+            anchor.addnext(p)
+            anchor = p
+
+    # ----------------------------------------------------------------------- plan sections
+
+    def _section(self, sv: SectionView) -> None:
+        """One plan section on a new page (landscape for wide tables): texts, then its table."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False
+        self._page(section, landscape=sv.landscape)
+        self._shrink_break_paragraph()
+        self._heading(f"{sv.number}. {sv.title}", 1)
+        if sv.section.internal:
+            self._run(self.doc.add_paragraph(), "Internal section: left out of the buyer edition.",
+                      italic=True, color=GREY)
+        if sv.purpose:
+            self.doc.add_paragraph(ox.xml_text(sv.purpose))
+        if sv.instructions:
+            paragraph = self.doc.add_paragraph()
+            self._run(paragraph, "Instructions: ", bold=True)
+            self._run(paragraph, sv.instructions)
+        if sv.examples:
+            self.doc.add_paragraph(EXAMPLES_CAPTION, style="Caption")
+        self._section_table(sv, self._text_width(section))
+
+    def _shrink_break_paragraph(self) -> None:
+        """``add_section`` ended the previous section with an empty paragraph: make it 1 pt
+        high, so that a page filled to the bottom never pushes it onto a page of its own."""
+        fmt = Paragraph(self.doc.element.body[-2], self.doc._body).paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(1)
+
+    def _section_table(self, sv: SectionView, text_width: int) -> None:
+        columns = sv.columns
+        sources = sv.sources if self.view.audience == "internal" else None
+        extra = [] if sources is None else [""]
+        titles = [c.title for c in columns] + ([] if sources is None else ["Sources"])
+        weights = [c.display_width for c in columns] + ([] if sources is None else [SOURCES_WIDTH])
+        minimums = [_min_width(c, t) for c, t in zip([*columns, None], titles, strict=False)]
+        widths = _split(text_width, weights, minimums)
+        aligns = [c.field.align for c in columns] + ["left"] * len(extra)
+        table = self._table(widths)
+
+        header = ox.row_template(widths, aligns, ox.run_props(bold=True, size_pt=TABLE_PT,
+                                                              color=contrast_text(self.brand)),
+                                 header=True, fill=self.brand, v_align="center")
+        ox.fill_row(header, titles)
+        table.append(header)
+
+        example = ox.row_template(widths, aligns, ox.run_props(italic=True, color=GREY, size_pt=TABLE_PT))
+        for row in sv.examples:
+            tr = deepcopy(example)
+            ox.fill_row(tr, [display_value(c, row.get(c.key)) for c in columns] + extra)
+            table.append(tr)
+
+        data = ox.row_template(widths, aligns, ox.run_props(size_pt=TABLE_PT))
+        for index, row in enumerate(sv.rows):
+            tr = deepcopy(data)
+            texts = [display_value(c, row.get(c.key)) for c in columns]
+            if sources is not None:
+                texts.append(sources[index] if index < len(sources) else "")
+            ox.fill_row(tr, texts)
+            if sv.notes:
+                self._notes(tr, sv, index)
+            table.append(tr)
+
+        blank = ox.row_template(widths, aligns, None, min_height=WRITE_IN_TWIPS)
+        for _ in range(sv.blank_rows):
+            table.append(deepcopy(blank))
+
+    @staticmethod
+    def _notes(tr: Element, sv: SectionView, index: int) -> None:
+        """Shade the cells of data row ``index`` that carry a note, and print the note small."""
+        for tc, column in zip(ox.row_cells(tr), sv.columns, strict=False):
+            note = sv.notes.get((index, column.key))
+            if not note:
+                continue
+            ox.shade_cell(tc, NOTE_FILL)
+            p = ox.sub(tc, "w:p")
+            p.append(ox.para_props(before=0, after=40))
+            p.append(ox.text_run(note, ox.run_props(italic=True, color=TEXT_GREY, size_pt=NOTE_PT)))
+
+    def _table(self, widths: list[int], *, lines: Literal["grid", "rows"] = "grid") -> Element:
+        """An empty fixed-layout ``Table Grid`` table of these column widths (twips), with thin
+        grey lines all round (``grid``) or between rows only (``rows``); returns its ``w:tbl``."""
+        table = self.doc.add_table(rows=0, cols=len(widths))
+        table.style = self.doc.styles["Table Grid"]
+        table.autofit = False
+        tbl = table._tbl
+        tbl_w = tbl.tblPr.find(qn("w:tblW"))
+        tbl_w.set(qn("w:w"), str(sum(widths)))
+        tbl_w.set(qn("w:type"), "dxa")
+        borders = ox.table_borders(BORDER_GREY)
+        if lines == "rows":
+            for side in ("left", "right", "insideV"):
+                borders.find(qn(f"w:{side}")).set(qn("w:val"), "nil")
+        tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar",
+                                        "w:tblLook", "w:tblCaption", "w:tblDescription")
+        for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+            grid_col.set(qn("w:w"), str(width))
+        return tbl
+
+
+def _split(total: int, weights: list[float], minimums: list[int]) -> list[int]:
+    """``total`` twips shared in proportion to ``weights`` with no part below its minimum
+    (as long as the minimums fit); the parts add up to ``total`` exactly."""
+    if sum(minimums) >= total:
+        weights, minimums = [float(m) for m in minimums], [0] * len(minimums)
+    fixed: dict[int, int] = {}
+    while True:
+        free = [i for i in range(len(weights)) if i not in fixed]
+        room = total - sum(fixed.values())
+        whole = sum(weights[i] for i in free) or 1
+        shares = {i: int(room * weights[i] / whole) for i in free}
+        short = {i for i in free if shares[i] < minimums[i]}
+        if not short:
+            break
+        fixed.update({i: minimums[i] for i in short})
+    out = [fixed.get(i, shares.get(i, 0)) for i in range(len(weights))]
+    out[-1] += total - sum(out)
+    return out
+
+
+def _min_width(column: Column | None, header: str) -> int:
+    """Twips that a column needs so that neither a header word nor a choice or a date breaks
+    across lines, cell margins included (widths measured generously: fonts differ)."""
+    words = [len(word) for word in header.split()]
+    longest = max(words, default=1) * BOLD_CHAR_TWIPS
+    if column is not None and column.type == "choice":
+        longest = max(longest, max((len(c) for c in column.choices or ()), default=0) * CHAR_TWIPS)
+    if column is not None and column.type == "date":
+        longest = max(longest, len("30 Sep 2027") * CHAR_TWIPS)
+    return round(longest) + 2 * CELL_MARGIN_TWIPS
