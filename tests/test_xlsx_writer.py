@@ -137,17 +137,18 @@ def test_blank_default_workbook_structure(tmp_path):
         for i, column in enumerate(section.columns):
             letter = get_column_letter(sheet.first_col + i)
             assert ws.column_dimensions[letter].width == column.display_width
-        # Examples: first rows of the table, grey italic, marked outside the table, in the metadata.
+        # Examples: first rows of the table, grey italic, noted as examples, in the metadata.
         assert sheet.examples == section.examples
         for n, example in enumerate(section.examples):
             row = sheet.header_row + 1 + n
-            assert ws.cell(row, 1).value == "Example"
+            assert ws.cell(row, sheet.first_col).comment.text.startswith("Example:")
+            assert ws.cell(row, 1).value is None  # nothing outside the table
             for i, key in enumerate(sheet.columns):
                 cell = ws.cell(row, sheet.first_col + i)
                 assert cell.value == example.get(key)
                 assert cell.font.i and cell.font.color.rgb.endswith("7F7F7F")
         first_blank = ws.cell(sheet.header_row + 1 + len(section.examples), sheet.first_col)
-        assert first_blank.value is None and not first_blank.font.i
+        assert first_blank.value is None and not first_blank.font.i and not first_blank.comment
         assert ws.cell(1, 2).value.endswith(section.title)
 
 
@@ -312,6 +313,7 @@ def test_custom_blueprint_names_lists_branding_percent(custom_bp, tmp_path):
     header = ws.cell(sheet.header_row, 2)
     assert header.fill.fgColor.rgb.endswith("FFD700") and header.font.name == "Arial"
     assert not header.font.color.rgb.endswith("FFFFFF")  # dark text on a light colour
+    assert not wb["Overview"]["B1"].font.color.rgb.endswith("FFD700")  # readable title on white
     twin_ws, twin = table_of(load_workbook(write(tmp_path, custom_bp, stem="blank")), "twin_b")
     assert twin.headers == ["Note", "NOTE 2"]  # table column names are unique regardless of case
     assert twin_ws.tables[twin.table].ref == "B6:C7"  # no rows at all: still one body row

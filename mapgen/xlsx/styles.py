@@ -53,7 +53,6 @@ class WorkbookStyles:
     fact = "MAP Fact"
     fact_date = "MAP Fact Date"
     link = "MAP Link"
-    marker = "MAP Example Marker"
 
     def __init__(self, workbook: Workbook, branding: Branding):
         from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
@@ -62,6 +61,8 @@ class WorkbookStyles:
         self.company = branding.company
         self.primary = branding.primary_color
         on_primary = contrast_color(self.primary)
+        # Text in the brand colour on white, unless that colour is too light to read.
+        self.accent = self.primary if on_primary == "FFFFFF" else TEXT
         self._workbook = workbook
         side = Side(style="thin", color=GRID)
         box = Border(left=side, right=side, top=side, bottom=side)
@@ -78,10 +79,10 @@ class WorkbookStyles:
         primary_fill = PatternFill("solid", start_color=self.primary, end_color=self.primary)
         add(self.header, font=font(bold=True, color=on_primary), fill=primary_fill, border=box,
             alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        add(self.title, font=font(size=18, bold=True, color=self.primary),
+        add(self.title, font=font(size=18, bold=True, color=self.accent),
             alignment=Alignment(vertical="center"))
         add(self.subtitle, font=font(size=11, color=MUTED), alignment=Alignment(vertical="center"))
-        add(self.heading, font=font(size=11, bold=True, color=self.primary),
+        add(self.heading, font=font(size=11, bold=True, color=self.accent),
             alignment=Alignment(vertical="bottom"))
         add(self.band, font=font(size=11, bold=True, color=on_primary), fill=primary_fill,
             alignment=Alignment(vertical="center", indent=0))
@@ -90,16 +91,14 @@ class WorkbookStyles:
         add(self.label, font=font(bold=True), border=box, alignment=top_left)
         add(self.count, font=font(), border=box, number_format="0",
             alignment=Alignment(horizontal="center", vertical="top"))
-        add(self.percent, font=font(bold=True, color=self.primary), border=box, number_format="0%",
+        add(self.percent, font=font(bold=True, color=self.accent), border=box, number_format="0%",
             alignment=Alignment(horizontal="center", vertical="top"))
         add(self.fact_label, font=font(bold=True, color=MUTED),
             alignment=Alignment(horizontal="left", vertical="top"))
         add(self.fact, font=font(), alignment=Alignment(horizontal="left", vertical="top"))
         add(self.fact_date, font=font(), number_format="d mmm yyyy",
             alignment=Alignment(horizontal="left", vertical="top"))
-        add(self.link, font=font(color=self.primary, underline="single"), alignment=top_left)
-        add(self.marker, font=font(size=8, italic=True, color=MUTED),
-            alignment=Alignment(horizontal="right", vertical="top"))
+        add(self.link, font=font(color=self.accent, underline="single"), alignment=top_left)
         # One input style and one example style per column type.
         for field in TYPES.values():
             align = Alignment(horizontal=field.align, vertical="top", wrap_text=field.wrap)

@@ -11,8 +11,9 @@ Layout (the reader relies on the metadata, not on these positions, but they are 
   row 6 from column B. The table holds, top to bottom, the example rows, the data rows and the
   empty rows, so it covers the header down to the last empty row.
 - Examples are grey italic rows at the top of the table, listed in the metadata so that the
-  reader skips a row that still equals one. Each is also marked "Example" in column A, outside
-  the table: the marker is never a value, and stays beside its row when the table is filtered.
+  reader skips a row that still equals one. Each also carries a note (cell comment) on its first
+  cell saying it is an example: the marker is not a value in any column, and, like the grey
+  italics, it moves with its row when the table is sorted (a marker beside the table would not).
 - Values are typed: real dates with the field's number format, numbers, percentages as
   fractions. Every string is written as a string, never as a formula or an error value; strings
   that a spreadsheet would run (``=``, ``+``, ``-``, ``@``, tab, CR) also get ``quotePrefix``
@@ -49,12 +50,14 @@ if TYPE_CHECKING:  # pragma: no cover
 OVERVIEW_SHEET = "Overview"
 LISTS_SHEET = "_lists"
 HEADER_ROW = 6          # the tables' header row on section sheets
-FIRST_COL = 2           # tables start in column B; column A holds the "Example" markers
+FIRST_COL = 2           # tables start in column B; column A is a narrow margin
 HEADROOM = 500          # rows below a table that the overview's counts still cover
 INLINE_LIST_LIMIT = 255
 MAX_CELL_TEXT = 32_767
 SOURCES_KEY = "_sources"
 EXAMPLE_MARKER = "Example"
+EXAMPLE_NOTE = ("Example: this row shows what good looks like. Type over it or leave it; an "
+                "untouched example is never read as data.")
 # Sheet names Excel refuses or that this workbook uses itself.
 RESERVED_SHEETS = (OVERVIEW_SHEET, META_SHEET, LISTS_SHEET, "History")
 OVERVIEW_WIDTHS = {"A": 2, "B": 26, "C": 14, "D": 14, "E": 14, "F": 14, "G": 14}
@@ -208,14 +211,14 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     last_letter = get_column_letter(table.last_col)
 
     # Texts above the table.
-    ws.column_dimensions["A"].width = 9
+    ws.column_dimensions["A"].width = 2
     for i, col in enumerate(columns):
         ws.column_dimensions[get_column_letter(FIRST_COL + i)].width = col.width
     width = sum(c.width for c in columns)
     hint = "Select a cell to see what belongs in it."
     if n_ex:
-        hint += (" Rows marked Example (grey italics) show what good looks like: type over them "
-                 "or leave them; they are never read as data.")
+        hint += (" Grey italic rows are examples of what good looks like: type over them or leave "
+                 "them; they are never read as data.")
     if not protect:
         hint += " Type below the last row to add one: the table grows."
     put(ws.cell(1, FIRST_COL), f"{sv.number}. {sv.title}", style=styles.title)
@@ -242,8 +245,9 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     sources = sv.sources if internal and sv.sources is not None else []
     for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
         if example:
-            ws.cell(r, 1).value = EXAMPLE_MARKER
-            ws.cell(r, 1).style = styles.marker
+            note = Comment(EXAMPLE_NOTE, "mapgen")
+            note.width, note.height = 260, 70
+            ws.cell(r, FIRST_COL).comment = note
         data_index = r - first_data
         for i, col in enumerate(columns):
             if col.key == SOURCES_KEY:
@@ -424,11 +428,15 @@ def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> Non
 
 def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
     """A status-by-section matrix of live counts, with totals, overdue and % complete."""
+    from openpyxl.utils import get_column_letter
+
     styles, ws = sheet.styles, sheet.ws
     sheet.band("Progress")
     put(ws.cell(sheet.row, 2), "Status", style=styles.header)
     for j, p in enumerate(progress):
         put(ws.cell(sheet.row, 3 + j), p.table.sheet, style=styles.header)
+        if 3 + j > OVERVIEW_LAST_COL:  # more sections with a status than the layout's columns
+            ws.column_dimensions[get_column_letter(3 + j)].width = OVERVIEW_WIDTHS["G"]
     ws.row_dimensions[sheet.row].height = max(text_height(p.table.sheet, 14, pad=6) for p in progress)
     sheet.row += 1
     statuses = list(dict.fromkeys(c for p in progress for c in p.status.choices or ()))
@@ -444,8 +452,6 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
     put(ws.cell(total_row, 2), "Total", style=styles.label)
     put(ws.cell(total_row + 1, 2), "Overdue", style=styles.label)
     put(ws.cell(total_row + 2, 2), "% complete", style=styles.label)
-    from openpyxl.utils import get_column_letter
-
     for j, p in enumerate(progress):
         col = 3 + j
         label, status = p.table.data_range(p.label), p.table.data_range("status")
@@ -479,8 +485,8 @@ def workbook_tips(tables: list[SheetTable], *, protect: bool) -> list[str]:
         tips.append("To add a row, type just below a table: it grows and keeps its checks. "
                     "Filter and sort with the arrows in the header.")
     if any(t.view.examples for t in tables):
-        tips.append("Rows marked Example (grey italics) show what good looks like. Type over them "
-                    "or leave them: they are never read back as data.")
+        tips.append("Rows in grey italics are examples of what good looks like (their note says "
+                    "so). Type over them or leave them: they are never read back as data.")
     tips.append("Dates: type them as 2027-01-15 or in your usual date format.")
     return tips
 
@@ -683,7 +689,7 @@ def labelled(label: str, text: str, styles: WorkbookStyles) -> Any:
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
-    bold = InlineFont(rFont=styles.font_name, sz=10, b=True, color=styles.primary)
+    bold = InlineFont(rFont=styles.font_name, sz=10, b=True, color=styles.accent)
     plain = InlineFont(rFont=styles.font_name, sz=10)
     return CellRichText(TextBlock(bold, f"{label}: "), TextBlock(plain, " ".join(text.split())))
 
