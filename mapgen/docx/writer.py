@@ -242,7 +242,7 @@ class _DocxWriter:
         if self.view.audience == "buyer":
             return "Buyer edition"
         if self.view.prefilled:
-            return "Seller's copy with internal columns: send the buyer edition to the buyer"
+            return "Internal copy with seller-only columns: not for the buyer"
         return ""
 
     def _logo_size(self) -> tuple[int, int]:
