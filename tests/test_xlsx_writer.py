@@ -239,13 +239,19 @@ def test_formula_injection_is_written_as_text(tmp_path):
     items = next(s for s in view.sections if s.key == "action_items")
     for row, text in zip(items.rows, [*INJECTIONS, "\tTabbed"], strict=True):
         row["description"] = text
+    view.deal["name"], view.participant = "=2+2", "@Ann"
     path = tmp_path / "inject.xlsx"
     write_xlsx(view, path)
-    ws, sheet = table_of(load_workbook(path), "action_items")
+    wb = load_workbook(path)
+    ws, sheet = table_of(wb, "action_items")
     cells = column_cells(ws, sheet, "description")[: len(INJECTIONS) + 1]
     assert [c.value for c in cells] == [*INJECTIONS, "\tTabbed"]
     assert all(c.data_type == "s" for c in cells)
     assert all(c.quotePrefix for c in cells if c.value != "#N/A")
+    texts = {c.value: c.data_type for row in wb["Overview"].iter_rows() for c in row if c.value}
+    assert texts["=2+2"] == "s" and texts["Prepared for: @Ann"] == "s"
+    formulas = [v for v, t in texts.items() if t == "f"]  # only the writer's own formulas
+    assert formulas and all(v.startswith(("=IF(", "=COUNTIFS(", "=SUMPRODUCT(")) for v in formulas)
 
 
 def test_merge_sources_and_conflict_notes(tmp_path):

@@ -127,8 +127,8 @@ class Progress:
 
     @classmethod
     def of(cls, table: SheetTable) -> Progress | None:
-        status = table.view.section.column("status")
-        if status is None or status.type != "choice" or status not in table.view.columns:
+        status = next((c for c in table.view.columns if c.key == "status"), None)
+        if status is None or status.type != "choice":
             return None
         done = next((c for c in status.choices or () if c.strip().casefold() == "done"), None)
         dates = [c.key for c in table.view.columns if c.type == "date"]
@@ -228,11 +228,16 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
                                     (4, None, hint, styles.note)):
         if not text:
             continue
+        text = " ".join(clean_text(text).split())
         cell = ws.cell(row, FIRST_COL)
-        cell.style = style
-        cell.value = labelled(label, clean_text(text), styles) if label else clean_text(text)
+        if label:
+            cell.style = style
+            cell.value = labelled(label, text, styles)
+        else:
+            put(cell, text, style=style)
         ws.merge_cells(start_row=row, start_column=FIRST_COL, end_row=row, end_column=table.last_col)
-        ws.row_dimensions[row].height = text_height(text, width, size=9 if label is None else 10)
+        ws.row_dimensions[row].height = text_height(
+            f"{label}: {text}" if label else text, width, size=10 if label else 9)
     ws.row_dimensions[HEADER_ROW - 1].height = 8
 
     # Header and body.
@@ -311,9 +316,11 @@ def excel_validation(rule: Validation, lists: ChoiceLists) -> Any:
         if not rule.choices:
             return None
         dv = DataValidation(type="list", formula1=lists.source(rule.choices), allow_blank=True)
-    elif rule.kind in ("whole", "decimal", "date", "textLength"):
+    elif rule.kind in ("whole", "decimal", "date", "textLength") and rule.minimum is not None:
+        between = rule.maximum is not None
         dv = DataValidation(type=rule.kind, operator=rule.operator or "between", allow_blank=True,
-                            formula1=bound(rule.minimum), formula2=bound(rule.maximum))
+                            formula1=bound(rule.minimum),
+                            formula2=bound(rule.maximum) if between else None)
     else:
         return None
     dv.showErrorMessage = True
@@ -409,13 +416,10 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
 
 def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> None:
     """Live links to the first objectives, with a pointer to the sheet while it is empty."""
-    keys = [c.key for c in table.columns if c.key != SOURCES_KEY]
-    section = table.view.section
-    key = "description" if "description" in keys else next(
-        (k for k in keys if (section.column(k) and section.column(k).type in ("text", "longtext"))),
-        keys[-1] if keys else None)
-    if key is None:
+    texts = [c.key for c in table.view.columns if c.type in ("text", "longtext")]
+    if not texts:
         return
+    key = "description" if "description" in texts else texts[0]
     sheet.band("Objective")
     rows = table.view.rows
     for i in range(max(1, min(len(rows), 3))):
@@ -423,7 +427,7 @@ def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> Non
         fallback = f"Write the objective on the '{table.sheet}' sheet." if i == 0 else ""
         known = clean_text(rows[i].get(key) or "") if i < len(rows) else fallback
         sheet.merged(f'=IF({ref}="","{excel_string(fallback)}",{ref})', sheet.styles.text,
-                     height=text_height(known, text_width, minimum_lines=1))
+                     height=text_height(known, text_width), formula=True)
 
 
 def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
@@ -494,22 +498,24 @@ def workbook_tips(tables: list[SheetTable], *, protect: bool) -> list[str]:
 def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
     styles, ws = sheet.styles, sheet.ws
     sheet.band("Legend")
-    entries: list[tuple[str, str, Any, Any]] = [
-        ("Your entry", "A cell to fill in.", None, None)]
+    entry, example = styles.body("text"), styles.body("text", example=True)
+    # (swatch text, meaning, swatch style, fill and font laid over that style)
+    entries: list[tuple[str, str, str, Any, Any]] = [("Your entry", "A cell to fill in.", entry, None, None)]
     if any(t.view.examples for t in tables):
-        entries.append((EXAMPLE_MARKER, "An example: guidance only, never read as data.", "example", None))
+        entries.append((EXAMPLE_MARKER, "An example: guidance only, never read as data.", example,
+                        None, None))
     if any("overdue" in t.rules for t in tables):
-        entries.append(("Overdue", "The deadline has passed and the item is not Done.",
+        entries.append(("Overdue", "The deadline has passed and the item is not Done.", entry,
                         styles.overdue_fill, styles.overdue_font))
     if any("done" in t.rules for t in tables):
-        entries.append(("Done", "The item is done.", styles.soft_fill, styles.done_font))
+        entries.append(("Done", "The item is done.", entry, styles.soft_fill, styles.done_font))
     if any(t.view.notes for t in tables):
         entries.append(("Conflict", "Contributors disagreed on this value; its comment says how.",
-                        styles.conflict_fill, None))
-    for label, meaning, fill, font in entries:
+                        entry, styles.conflict_fill, None))
+    for label, meaning, style, fill, font in entries:
         cell = ws.cell(sheet.row, 2)
-        put(cell, label, style=styles.body("text", example=fill == "example"))
-        if fill is not None and fill != "example":
+        put(cell, label, style=style)
+        if fill is not None:
             cell.fill = fill
         if font is not None:
             cell.font = font
@@ -538,9 +544,11 @@ class _Cursor:
         self.row += 1
         self.gap(4)
 
-    def merged(self, text: str, style: str, *, height: float, first_col: int = 2) -> None:
+    def merged(self, text: str, style: str, *, height: float, first_col: int = 2,
+               formula: bool = False) -> None:
+        """A text (or, only when asked, a formula) across the rest of the row."""
         cell = self.ws.cell(self.row, first_col)
-        put(cell, text, style=style, formula=text.startswith("="))
+        put(cell, text, style=style, formula=formula)
         self.ws.merge_cells(start_row=self.row, start_column=first_col, end_row=self.row,
                             end_column=OVERVIEW_LAST_COL)
         self.ws.row_dimensions[self.row].height = height
@@ -691,16 +699,15 @@ def labelled(label: str, text: str, styles: WorkbookStyles) -> Any:
 
     bold = InlineFont(rFont=styles.font_name, sz=10, b=True, color=styles.accent)
     plain = InlineFont(rFont=styles.font_name, sz=10)
-    return CellRichText(TextBlock(bold, f"{label}: "), TextBlock(plain, " ".join(text.split())))
+    return CellRichText(TextBlock(bold, f"{label}: "), TextBlock(plain, text))
 
 
-def text_height(text: str, width: float, *, size: int = 10, pad: float = 3,
-                minimum_lines: int = 1) -> float:
+def text_height(text: str, width: float, *, size: int = 10, pad: float = 3) -> float:
     """Points of row height that wrapped ``text`` needs in ``width`` characters (an estimate:
     neither Excel nor LibreOffice fits merged cells by itself)."""
     per_line = max(1.0, width * 1.2 * 10 / size)
     lines = sum(max(1, math.ceil(len(p) / per_line)) for p in (text or "").split("\n"))
-    return max(lines, minimum_lines) * size * 1.3 + pad
+    return lines * size * 1.3 + pad
 
 
 def quote_sheet(name: str) -> str:
