@@ -1,6 +1,6 @@
 """Small WordprocessingML builders that python-docx has no API for.
 
-Fields (PAGE, TOC, PAGEREF), bookmarks, internal hyperlinks, cell shading, style fonts and table
+Fields (PAGE, NUMPAGES, TOC), bookmarks, internal hyperlinks, cell shading, style fonts and table
 rows built as raw ``w:tr`` XML. Element order inside ``w:rPr``, ``w:pPr`` and ``w:tcPr`` follows
 the OOXML schema, since Word rejects documents whose property elements are out of order.
 Only imported by the Word writer, so importing it may load python-docx.
@@ -143,15 +143,6 @@ def instr_run(instr: str) -> Element:
     return run
 
 
-def complex_field(instr: str, result: str = "") -> list[Element]:
-    """The runs of a one-paragraph complex field (begin, instruction, separate, result, end)."""
-    runs = [field_char("begin"), instr_run(instr), field_char("separate")]
-    if result:
-        runs.append(text_run(result))
-    runs.append(field_char("end"))
-    return runs
-
-
 def enable_update_fields(settings_element: Element) -> None:
     """Ask Word to update fields (the table of contents) when it opens the document."""
     if settings_element.find(qn("w:updateFields")) is not None:
@@ -168,7 +159,7 @@ def enable_update_fields(settings_element: Element) -> None:
 # --------------------------------------------------------------------------- links
 
 def add_bookmark(paragraph_element: Element, name: str, bookmark_id: int) -> None:
-    """Wrap a paragraph's content in a bookmark (the target of TOC entries and PAGEREF fields)."""
+    """Wrap a paragraph's content in a bookmark (the target of the contents' links)."""
     start = el("w:bookmarkStart", id=str(bookmark_id), name=name)
     ppr = paragraph_element.find(qn("w:pPr"))
     if ppr is not None:
@@ -189,17 +180,9 @@ def internal_link(anchor: str, children: Iterable[Element]) -> Element:
 # --------------------------------------------------------------------------- paragraphs
 
 def para_props(*, align: str | None = None, before: int | None = None, after: int | None = None,
-               keep_next: bool = False, tabs: Iterable[tuple[str, int, str]] = (),
                indent: int | None = None) -> Element:
-    """A ``w:pPr`` (spacing in twips; tabs as (alignment, position, leader))."""
+    """A ``w:pPr`` with spacing and left indent in twips, and an alignment."""
     ppr = el("w:pPr")
-    if keep_next:
-        sub(ppr, "w:keepNext")
-    tabs = list(tabs)
-    if tabs:
-        stops = sub(ppr, "w:tabs")
-        for kind, pos, leader in tabs:
-            sub(stops, "w:tab", val=kind, leader=leader, pos=str(pos))
     if before is not None or after is not None:
         spacing = sub(ppr, "w:spacing")
         if before is not None:
