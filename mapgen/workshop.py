@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_PARTICIPANTS = 200
 MAX_NAME_LENGTH = 100
 MAX_PARTICIPANTS_FILE = 1024 * 1024  # bytes
+PROGRESS_FROM = 10  # participants from which the command shows a progress bar
 
 SESSION_MIN, SESSION_MAX = 120, 240  # minutes: the framework's 2 to 4 hours
 BREAK_MINUTES = 15
@@ -558,7 +559,14 @@ def workshop_command(*, blueprint_ref: str | None, plan_path: str | None,
         for issue in plan.issues:
             echo(f"{issue.severity}: {issue}")
     bp = bp or resolve_blueprint_ref(None, plan.blueprint.name if plan else None)
-    return make_workshop(bp, plan=plan, participants=names, out_dir=out_dir, force=force)
+    if len(names) < PROGRESS_FROM:
+        return make_workshop(bp, plan=plan, participants=names, out_dir=out_dir, force=force)
+    import click
+
+    with click.progressbar(length=2 + 2 * len(names), label=f"Writing the kit for {len(names)}",
+                           file=click.get_text_stream("stderr")) as bar:
+        return make_workshop(bp, plan=plan, participants=names, out_dir=out_dir, force=force,
+                             progress=lambda _: bar.update(1))
 
 
 # --------------------------------------------------------------------------- texts
