@@ -63,8 +63,13 @@ class Conflict:
         return next(source for value, source in pick if value == self.kept)
 
     def note(self, column: Column | None = None) -> str:
-        """``Conflict: Ann: 2027-01-15; Bob: 2027-01-22 (kept Ann's)`` for a cell comment."""
-        listed = "; ".join(f"{source}: {_show(column, value)}" for value, source in self.values)
+        """``Conflict: Ann: 2027-01-15; Bob, Cleo: 2027-01-22 (kept Ann's)`` for a cell comment:
+        each value once (case and spacing folded), after everyone who gave it."""
+        groups: dict[str, tuple[str, list[str]]] = {}
+        for value, source in self.values:
+            text = _show(column, value)
+            groups.setdefault(" ".join(text.split()).casefold(), (text, []))[1].append(source)
+        listed = "; ".join(f"{', '.join(sources)}: {text}" for text, sources in groups.values())
         how = "" if self.resolution == "marked" else f", --prefer {self.resolution}"
         return f"Conflict: {listed} (kept {self.kept_source}'s{how})"
 
@@ -83,13 +88,15 @@ class InputInfo:
     source: str
     file: str | None = None
     participant: str | None = None
+    audience: str | None = None     # a workbook's edition: "internal" or "buyer"
     rows: dict[str, int] = field(default_factory=dict)   # section key -> rows read
     errors: int = 0
     warnings: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "file": self.file, "participant": self.participant,
-                "rows": self.rows, "errors": self.errors, "warnings": self.warnings}
+                "audience": self.audience, "rows": self.rows, "errors": self.errors,
+                "warnings": self.warnings}
 
 
 @dataclass
@@ -155,7 +162,9 @@ class MergeResult:
         lines = [f"Merged {len(self.inputs)} file{_s(len(self.inputs))} "
                  f"(blueprint '{self.plan.blueprint.name}'):"]
         for info in self.inputs:
-            who = f" ({info.participant})" if info.participant and info.file else ""
+            notes = [info.participant] if info.participant and info.file else []
+            notes += ["buyer copy"] if info.audience == "buyer" else []
+            who = f" ({', '.join(notes)})" if notes else ""
             counts = [f"{sum(info.rows.values())} rows"]
             counts += [f"{n} {kind}{_s(n)}" for kind, n in (("error", info.errors),
                                                           ("warning", info.warnings)) if n]
@@ -234,11 +243,10 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
         for plan, label in zip(plans, labels, strict=True):
             merger.add(plan.rows(key), label)
         rows, sources_out, section_conflicts = merger.finish(prefer)
-        stats[key] = merger.stats
-        if rows:
-            sections[key], provenance[key] = rows, sources_out
+        sections[key], provenance[key], stats[key] = rows, sources_out, merger.stats
         conflicts += section_conflicts
     inputs = [InputInfo(source=label, file=file, participant=_participant(plan),
+                        audience=(plan.model_extra or {}).get("audience"),
                         rows={k: len(v) for k, v in plan.sections.items() if v},
                         errors=len(plan.errors), warnings=len(plan.issues) - len(plan.errors))
               for plan, label, file in zip(plans, labels, files, strict=True)]
@@ -413,19 +421,56 @@ class _Folder:
 
 # --------------------------------------------------------------------------- files
 
-def read_input(path: Path, blueprint: Blueprint | None = None) -> Plan:
-    """One input as a plan: a completed workbook (.xlsx) or a plan file (.json/.yaml)."""
-    suffix = path.suffix.lower()
-    if suffix in PLAN_SUFFIXES:
-        from mapgen.plan import load_plan
+class _Loader:
+    """Reads inputs, each recorded blueprint loaded once (not once per file)."""
 
-        return load_plan(path, blueprint)
-    if suffix in (".xlsx", ".xlsm"):
-        from mapgen.xlsx.reader import read_workbook
+    def __init__(self, blueprint: Blueprint | None):
+        self.given = blueprint
+        self.loaded: dict[str, Blueprint] = {}
+        self.first: str | None = None       # the first blueprint name an input records
 
-        return read_workbook(path, blueprint=blueprint)
-    raise UnusableInput(f"{path}: cannot merge a '{suffix or path.name}' file; give completed "
-                        "workbooks (.xlsx) or plan files (.json, .yaml)")
+    def blueprint(self, name: str | None = None) -> Blueprint:
+        """The given blueprint, else the one ``name`` (or the first input) records, else map."""
+        from mapgen.blueprint import resolve_blueprint_ref
+
+        if self.given is not None:
+            return self.given
+        name = name or self.first or "map"
+        if name not in self.loaded:
+            self.loaded[name] = resolve_blueprint_ref(None, name)
+        return self.loaded[name]
+
+    def read(self, path: Path) -> tuple[Plan, str | None]:
+        """One input as a plan, and the blueprint name it records (None when it records none).
+
+        A workbook's stamped participant and audience become the plan's extra keys
+        ``participant`` and ``audience``.
+        """
+        suffix = path.suffix.lower()
+        if suffix in PLAN_SUFFIXES:
+            from mapgen.plan import load_plan
+
+            plan = load_plan(path, self.given)  # typed by the blueprint it records
+            recorded: str | None = plan.blueprint.name
+        elif suffix in (".xlsx", ".xlsm"):
+            from mapgen.xlsx.meta import read_meta
+            from mapgen.xlsx.reader import read_workbook
+            from mapgen.xlsx.safety import open_workbook
+
+            wb = open_workbook(path, read_only=True, data_only=True)
+            try:
+                meta = read_meta(wb)
+            finally:
+                wb.close()
+            recorded = (meta.blueprint.get("name") if meta else None) or None
+            plan = read_workbook(path, blueprint=self.blueprint(recorded))
+            if meta is not None:
+                plan.participant, plan.audience = meta.participant, meta.audience
+        else:
+            raise UnusableInput(f"{path}: cannot merge a '{suffix or path.name}' file; give "
+                                "completed workbooks (.xlsx) or plan files (.json, .yaml)")
+        self.first = self.first or recorded
+        return plan, recorded
 
 
 def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | None = None,
@@ -433,29 +478,29 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
                 on_read: Callable[[Path], None] | None = None) -> MergeResult:
     """Read workbooks and plan files (mixed) and merge them; prints nothing.
 
-    ``blueprint`` defaults to the one recorded in the first input. ``on_read`` is called after
-    each file (for a progress bar). Raises MapgenError (nothing merged) for an unusable input or
+    ``blueprint`` defaults to the one recorded in the first input (a workbook without mapgen
+    metadata is read with it, or with ``map``). ``on_read`` is called after each file, for a
+    progress bar. Raises MapgenError, having merged nothing, for an unusable input or for
     inputs made from different blueprints.
     """
-    from mapgen.blueprint import resolve_blueprint_ref
-
     paths = [Path(p) for p in paths]
+    if not paths:
+        raise MapgenError("nothing to merge: give at least one file")
     _check_distinct(paths)
+    loader = _Loader(blueprint)
     plans: list[Plan] = []
+    recorded: list[tuple[str, str]] = []  # (blueprint name, file) of inputs that record one
     for path in paths:
-        plan = read_input(path, blueprint)
-        if blueprint is None:  # typed by the first input's blueprint: read once, not per file
-            blueprint = resolve_blueprint_ref(None, plan.blueprint.name)
+        plan, name = loader.read(path)
         plans.append(plan)
-        check_same_blueprint([plans[0].blueprint.name, plan.blueprint.name],
-                             [str(paths[0]), str(path)])
+        if name is not None:
+            recorded.append((name, str(path)))
+            check_same_blueprint([recorded[0][0], name], [recorded[0][1], str(path)])
         if on_read is not None:
             on_read(path)
-    if blueprint is None:
-        raise MapgenError("nothing to merge: give at least one file")
     files = _file_labels(paths)
     sources = [_participant(p) or f for p, f in zip(plans, files, strict=True)]
-    return merge_plans(plans, blueprint, sources=sources, prefer=prefer, files=files)
+    return merge_plans(plans, loader.blueprint(), sources=sources, prefer=prefer, files=files)
 
 
 def merge_command(paths: Sequence[Path], *, out: Path, report: Path | None = None,
@@ -565,9 +610,15 @@ def _view_positions(section: Section, view_rows: list[Row], rows: list[Row]) -> 
 
 def _row_label(section: Section | None, row: Row, index: int) -> str:
     """A row as people name it: its identity values, else its position."""
-    keys = section.identity_keys if section else []
-    values = [_show(section.column(k) if section else None, row[k]) for k in keys
-              if not _empty(row.get(k))]
+    if section is None:
+        return f"row {index + 1}"
+    values = []
+    for key in section.identity_keys:
+        value, column = row.get(key), section.column(key)
+        if not _empty(value):  # a number or date is named with its column: "Phase 3"
+            text = _show(column, value)
+            values.append(text if isinstance(value, str) or column is None
+                          else f"{column.title} {text}")
     return " / ".join(values) if values else f"row {index + 1}"
 
 

@@ -285,3 +285,201 @@ def test_unusable_merges_exit_2_and_write_nothing(runner, homework, case, messag
     assert {p: p.read_bytes() for p in before} == before
     if case == "exists":
         assert out.read_text() == "keep me"
+
+
+# --------------------------------------------------------------------------- real workbooks
+
+DEAL = {"name": "Rollout", "buyer": "Contoso", "seller": "Nimbus", "start": D(2026, 12, 1),
+        "close": D(2027, 3, 15), "go_live": D(2027, 6, 1)}
+
+
+def make_workbook(folder: Path, stem: str, participant: str, audience: str = "internal") -> Path:
+    """A pre-filled homework workbook of the SaaS blueprint, stamped for ``participant``."""
+    from mapgen.generate import generate
+
+    plan = Plan(blueprint=BlueprintRef(name="saas"), deal=DEAL)
+    [path] = generate(load_blueprint("saas"), plan=plan, formats=["xlsx"], audience=audience,
+                      out_dir=folder, participant=participant, stem=stem)
+    return path
+
+
+def tables(wb) -> dict[str, tuple[Any, dict[str, int], int]]:
+    """section key -> (sheet, column key -> column number, first data row), from the metadata."""
+    from mapgen.xlsx.meta import read_meta
+
+    meta = read_meta(wb)
+    out = {}
+    for sm in meta.sheets:
+        ws = wb[sm.sheet]
+        columns = {k.lstrip("_"): sm.first_col + i for i, k in enumerate(sm.columns)}  # _sources
+        out[sm.section] = (ws, columns, sm.header_row + 1 + len(sm.examples))
+    return out
+
+
+def fill(path: Path, add: dict[str, list[dict]], edit: dict[str, dict[int, dict]] | None = None):
+    """Type rows into a workbook below its data, and change cells of existing rows."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    found = tables(wb)
+    for key, changes in (edit or {}).items():
+        ws, columns, first = found[key]
+        for index, values in changes.items():
+            for column, value in values.items():
+                ws.cell(first + index, columns[column]).value = value
+    for key, rows in add.items():
+        ws, columns, row = found[key]
+        while any(ws.cell(row, c).value is not None for c in columns.values()):
+            row += 1
+        for values in rows:
+            for column, value in values.items():
+                ws.cell(row, columns[column]).value = value
+            row += 1
+    wb.save(path)
+
+
+def table_rows(ws, columns: dict[str, int], first: int) -> list[dict[str, Any]]:
+    """The data rows of a table as typed cells, up to the first empty row."""
+    rows = []
+    for r in range(first, ws.max_row + 1):
+        row = {k: ws.cell(r, c).value for k, c in columns.items()}
+        if all(v is None for v in row.values()):
+            break
+        rows.append({k: v.date() if isinstance(v, dt.datetime) else v
+                     for k, v in row.items() if v is not None})
+    return rows
+
+
+STANDARD_PHASES = [  # the SaaS blueprint's standard phases for DEAL (deadlines resolved)
+    (1, "Discovery", D(2027, 3, 9)), (2, "Technical validation", D(2027, 4, 6)),
+    (3, "Business case signed off", D(2027, 4, 20)), (4, "Contract signed", D(2027, 3, 15)),
+    (5, "Go-live", D(2027, 6, 1))]
+
+
+@pytest.fixture
+def workbooks(in_tmp: Path) -> list[Path]:
+    """Three participants' homework: overlapping stakeholders, clashing deadlines, and a buyer
+    copy (no Importance column, no Risks sheet)."""
+    ann = make_workbook(in_tmp, "ann", "Ann Lee")
+    bob = make_workbook(in_tmp, "bob", "Bob Diaz")
+    cleo = make_workbook(in_tmp, "cleo", "Cleo Park", audience="buyer")
+    fill(ann, {
+        "stakeholders": [{"name": "Dana Smith", "role": "CFO", "expectations": "ROI in year one"},
+                         {"name": "Lee Wong", "role": "CIO"}],
+        "action_items": [{"number": 4, "phase": 3, "description": "Reference call with a peer",
+                          "deadline": dt.datetime(2027, 1, 20), "importance": "High"}],
+        "risks": [{"risk": "Budget freeze", "likelihood": "Medium"}]})
+    fill(bob, {
+        "stakeholders": [{"name": "dana  SMITH", "impact": "Signs the budget"},
+                         {"name": "Priya Nair", "role": "Procurement"}],
+        "action_items": [{"number": 4, "description": "Legal review of the DPA",
+                          "deadline": dt.datetime(2027, 2, 10), "responsible": "Bob Diaz"},
+                         {"number": 5, "description": "reference call with a peer",
+                          "deadline": "27/01/2027", "responsible": "Bob Diaz"}],
+        "risks": [{"risk": "budget freeze", "mitigation": "Offer a phased start"}]},
+        edit={"phases": {2: {"deadline": dt.datetime(2027, 4, 27)}}})
+    fill(cleo, {
+        "stakeholders": [{"name": "Lee Wong", "expectations": "Single sign-on on day one"},
+                         {"name": "Sam Ortiz", "role": "IT Security"}],
+        "action_items": [{"number": 4, "description": "Reference call with a peer",
+                          "status": "Not started"},
+                         {"number": 5, "description": "SSO test with IT",
+                          "deadline": dt.datetime(2027, 2, 1), "responsible": "Sam Ortiz"}]},
+        edit={"action_items": {0: {"status": "In progress"}}})
+    return [ann, bob, cleo]
+
+
+def test_merge_three_homework_workbooks(runner, workbooks, in_tmp) -> None:
+    from openpyxl import load_workbook
+
+    from mapgen.xlsx.reader import read_workbook
+
+    result = run(runner, "ann.xlsx", "bob.xlsx", "cleo.xlsx", "--out", "merged.xlsx",
+                 "--report", "report.json")
+    assert result.exit_code == 0, result.output
+    everyone, ann_bob = "Ann Lee, Bob Diaz, Cleo Park", "Ann Lee, Bob Diaz"
+
+    wb = load_workbook(in_tmp / "merged.xlsx")
+    found = tables(wb)
+    cells = {key: table_rows(*found[key]) for key in found}
+    assert [(r["phase"], r["deadline"], r["sources"]) for r in cells["phases"]] == [
+        (n, d, everyone) for n, _, d in STANDARD_PHASES]
+    assert cells["action_items"] == [
+        {"number": 1, "phase": 2, "description": "Security questionnaire returned",
+         "deadline": D(2027, 3, 30), "importance": "High", "responsible": "SE",
+         "status": "Not started", "sources": everyone},
+        {"number": 2, "phase": 4, "description": "Redlines on order form resolved",
+         "deadline": D(2027, 3, 8), "importance": "High", "responsible": "AE",
+         "status": "Not started", "sources": everyone},
+        {"number": 3, "phase": 5, "description": "Kick-off with customer success",
+         "deadline": D(2027, 5, 18), "importance": "Low", "responsible": "CSM",
+         "status": "Not started", "sources": everyone},
+        {"number": 4, "phase": 3, "description": "Reference call with a peer",
+         "deadline": D(2027, 1, 20), "importance": "High", "responsible": "Bob Diaz",
+         "status": "Not started", "sources": everyone},
+        {"number": 5, "description": "Legal review of the DPA", "deadline": D(2027, 2, 10),
+         "responsible": "Bob Diaz", "sources": "Bob Diaz"},
+        {"number": 6, "description": "SSO test with IT", "deadline": D(2027, 2, 1),
+         "responsible": "Sam Ortiz", "sources": "Cleo Park"}]
+    assert cells["stakeholders"] == [
+        {"name": "Dana Smith", "role": "CFO", "expectations": "ROI in year one",
+         "impact": "Signs the budget", "sources": ann_bob},
+        {"name": "Lee Wong", "role": "CIO", "expectations": "Single sign-on on day one",
+         "sources": "Ann Lee, Cleo Park"},
+        {"name": "Priya Nair", "role": "Procurement", "sources": "Bob Diaz"},
+        {"name": "Sam Ortiz", "role": "IT Security", "sources": "Cleo Park"}]
+    assert cells["risks"] == [{"risk": "Budget freeze", "likelihood": "Medium",
+                               "mitigation": "Offer a phased start", "sources": ann_bob}]
+    assert cells["objective"][0]["sources"] == everyone
+
+    # The conflicting cells, and only they, are highlighted with a comment listing every value.
+    notes = {}
+    for key, (ws, columns, first) in found.items():
+        for name, c in columns.items():
+            for r in range(first, first + len(cells[key])):
+                cell = ws.cell(r, c)
+                if cell.comment is not None:
+                    notes[(key, r - first, name)] = cell.comment.text
+                    assert cell.fill.fgColor.rgb.endswith("FCE4D6")
+                else:
+                    assert not str(cell.fill.fgColor.rgb).endswith("FCE4D6")
+    assert notes == {
+        ("phases", 2, "deadline"): "Conflict: Ann Lee, Cleo Park: 2027-04-20; Bob Diaz: "
+                                   "2027-04-27 (kept Ann Lee's)",
+        ("action_items", 0, "status"): "Conflict: Ann Lee, Bob Diaz: Not started; Cleo Park: "
+                                       "In progress (kept Ann Lee's)",
+        ("action_items", 3, "deadline"): "Conflict: Ann Lee: 2027-01-20; Bob Diaz: 2027-01-27 "
+                                         "(kept Ann Lee's)"}
+
+    # The consolidated workbook reads back as the merged plan (the Sources column is not data),
+    # the same plan that a JSON output holds.
+    assert run(runner, "ann.xlsx", "bob.xlsx", "cleo.xlsx", "--out", "merged.json").exit_code == 0
+    as_json = json.loads((in_tmp / "merged.json").read_text())
+    merged = read_workbook(in_tmp / "merged.xlsx")
+    assert merged.errors == []
+    assert merged.to_data()["sections"] == as_json["sections"]
+    assert merged.deal == DEAL
+    assert as_json["provenance"]["stakeholders"] == [["Ann Lee", "Bob Diaz"], ["Ann Lee", "Cleo Park"],
+                                                     ["Bob Diaz"], ["Cleo Park"]]
+    report = json.loads((in_tmp / "report.json").read_text())
+    assert as_json["conflicts"] == report["conflicts"]
+
+    # The report: inputs, totals, conflicts and provenance.
+    assert [(i["file"], i["participant"], i["audience"], i["rows"]["action_items"])
+            for i in report["inputs"]] == [("ann.xlsx", "Ann Lee", "internal", 4),
+                                           ("bob.xlsx", "Bob Diaz", "internal", 5),
+                                           ("cleo.xlsx", "Cleo Park", "buyer", 5)]
+    assert report["totals"]["conflicts"] == 3
+    assert report["sections"]["stakeholders"] == {"rows_in": 6, "rows_out": 4,
+                                                  "duplicates_merged": 2, "gaps_filled": 2,
+                                                  "conflicts": 0}
+    assert {(c["section"], c["row"], c["column"], c["kept"]) for c in report["conflicts"]} == {
+        ("phases", "Phase 3", "deadline", "2027-04-20"),
+        ("action_items", "Security questionnaire returned", "status", "Not started"),
+        ("action_items", "Reference call with a peer", "deadline", "2027-01-20")}
+    assert report["provenance"]["stakeholders"][1] == {"row": "Lee Wong",
+                                                       "sources": ["Ann Lee", "Cleo Park"]}
+    assert "cleo.xlsx (Cleo Park, buyer copy): " in result.stderr
+    assert "conflicts: 3 (first value kept and marked)" in result.stderr
+    assert "Wrote merged.xlsx and report.json" in result.stderr
+
