@@ -183,6 +183,12 @@ def _overlay(section: Section, standard: list[Row], rows: list[Row]) -> list[Row
             out[index[key]] = dict(row)
         else:
             out.append(dict(row))
+    # Running numbers restart from 1 over the combined rows (standard rows and the plan's own
+    # would otherwise both start at 1).
+    for column in section.columns:
+        if column.sequence:
+            for n, row in enumerate(out, start=1):
+                row[column.key] = n
     return out
 
 
