@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mapgen.blueprint import load_blueprint  # noqa: E402
-from mapgen.generate import generate  # noqa: E402
-from mapgen.plan import Plan  # noqa: E402
+from mapgen.blueprint import load_blueprint
+from mapgen.generate import generate
+from mapgen.plan import Plan
 
 STATUSES = ["Not started", "In progress", "Done", "Blocked"]
 
@@ -93,24 +93,26 @@ def main() -> None:
     def gen(fmt: str, p: Plan | None, stem: str) -> Callable[[], object]:
         return lambda: generate(bp, plan=p, formats=[fmt], out_dir=tmp, force=True, stem=stem)
 
+    def measure(name: str, fn: Callable[[], object], n: int = runs) -> None:
+        results.append((name, best_of(fn, n)))
+
     try:
-        results.append(("generate blank workbook (.xlsx)", best_of(gen("xlsx", None, "blank"), runs)))
-        results.append(("generate blank handout (.docx)", best_of(gen("docx", None, "blank"), runs)))
-        results.append(("generate 1,000 action items (.xlsx)", best_of(gen("xlsx", plan, "big"), runs)))
-        results.append(("  bare openpyxl, same cells", best_of(lambda: bare_xlsx(tmp / "b.xlsx", plan), runs)))
-        results.append(("generate 1,000 action items (.docx)", best_of(gen("docx", plan, "big"), runs)))
-        results.append(("  bare python-docx, same cells", best_of(lambda: bare_docx(tmp / "b.docx", plan), runs)))
+        measure("generate blank workbook (.xlsx)", gen("xlsx", None, "blank"))
+        measure("generate blank handout (.docx)", gen("docx", None, "blank"))
+        measure("generate 1,000 action items (.xlsx)", gen("xlsx", plan, "big"))
+        measure("  bare openpyxl, same cells", lambda: bare_xlsx(tmp / "b.xlsx", plan))
+        measure("generate 1,000 action items (.docx)", gen("docx", plan, "big"))
+        measure("  bare python-docx, same cells", lambda: bare_docx(tmp / "b.docx", plan))
 
         from mapgen.xlsx.reader import read_workbook
 
         big = tmp / "big.xlsx"
-        results.append(("read 1,000 action items", best_of(lambda: read_workbook(big, blueprint=bp), runs)))
-        results.append(("  bare openpyxl read-only iteration", best_of(lambda: bare_read(big), runs)))
+        measure("read 1,000 action items", lambda: read_workbook(big, blueprint=bp))
+        measure("  bare openpyxl read-only iteration", lambda: bare_read(big))
 
         from mapgen.merge import merge_files
 
-        small = big_plan(12)
-        generate(bp, plan=small, formats=["xlsx"], out_dir=tmp, force=True, stem="homework")
+        generate(bp, plan=big_plan(12), formats=["xlsx"], out_dir=tmp, force=True, stem="homework")
         folder = tmp / "homework"
         folder.mkdir()
         paths = []
@@ -118,8 +120,7 @@ def main() -> None:
             target = folder / f"participant-{i:03}.xlsx"
             shutil.copy(tmp / "homework.xlsx", target)
             paths.append(target)
-        results.append((f"merge {n_merge} homework workbooks",
-                        best_of(lambda: merge_files(paths, blueprint=bp), 1)))
+        measure(f"merge {n_merge} homework workbooks", lambda: merge_files(paths, blueprint=bp), 1)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     width = max(len(name) for name, _ in results)

@@ -83,7 +83,6 @@ def blueprint_list() -> None:
       mapgen blueprint list
     """
     from mapgen.blueprint import list_blueprints
-
     from mapgen.render import deal_context, render_text
 
     infos = list_blueprints()
