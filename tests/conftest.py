@@ -36,6 +36,13 @@ def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Pa
 
     Skips the test where LibreOffice is absent, unless running in CI, where that is a failure.
     """
+    return soffice_convert_all([src], fmt, outdir, timeout)[0]
+
+
+def soffice_convert_all(srcs: list[Path], fmt: str, outdir: Path, timeout: int = 300) -> list[Path]:
+    """Convert several files in one LibreOffice start (a start costs seconds); their stems
+    must differ, as the outputs are named after them."""
+    assert len({s.stem for s in srcs}) == len(srcs), "convert files with the same stem apart"
     exe = soffice_path()
     if exe is None:
         if os.environ.get("CI"):
@@ -44,13 +51,14 @@ def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Pa
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / f"lo-profile-{uuid.uuid4().hex}"
     cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-           "--convert-to", fmt, "--outdir", str(outdir), str(src)]
+           "--convert-to", fmt, "--outdir", str(outdir), *map(str, srcs)]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     ext = fmt.split(":")[0]
-    out = outdir / f"{src.stem}.{ext}"
-    assert out.exists(), f"LibreOffice did not convert {src.name}: {result.stdout} {result.stderr}"
+    outs = [outdir / f"{src.stem}.{ext}" for src in srcs]
+    for src, out in zip(srcs, outs, strict=True):
+        assert out.exists(), f"LibreOffice did not convert {src.name}: {result.stdout} {result.stderr}"
     shutil.rmtree(profile, ignore_errors=True)
-    return out
+    return outs
 
 
 def pdf_page_count(pdf: Path) -> int:

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import soffice_convert
+from conftest import soffice_convert_all
 
 from mapgen.cli import main
 
@@ -120,13 +120,17 @@ def test_workshop_loop(runner, in_tmp, monkeypatch):
     finals = sorted(p.name for p in (kit / "final").iterdir())
     assert len(finals) == 4 and sum(n.endswith("-buyer.docx") for n in finals) == 1
 
-    # LibreOffice opens every kind of file the loop made; the handouts carry their names.
-    pdfs = kit / "pdf"
-    files = [kit / "facilitator-guide.docx", *sorted((kit / "handouts").glob("*.docx")),
-             *sorted((kit / "homework").glob("*.xlsx")), s2 / "consolidated.xlsx",
-             s2 / "consolidated.docx", *sorted((kit / "final").iterdir())]
-    texts = {f.name: _pdf_text(soffice_convert(f, "pdf", pdfs / f.suffix[1:])) for f in files}
-    assert "Session 1" in texts["facilitator-guide.docx"]
+    # LibreOffice opens every file the loop made (one start per format); the handouts carry
+    # their participant's name.
+    docs = [kit / "facilitator-guide.docx", *(kit / "handouts").glob("*.docx"),
+            s2 / "consolidated.docx", *(kit / "final").glob("*.docx")]
+    books = [*(kit / "homework").glob("*.xlsx"), s2 / "consolidated.xlsx",
+             *(kit / "final").glob("*.xlsx")]
+    pdfs = [*soffice_convert_all(docs, "pdf", kit / "pdf" / "docx"),
+            *soffice_convert_all(books, "pdf", kit / "pdf" / "xlsx")]
+    assert len(pdfs) == 2 * len(PEOPLE) + 7
+    texts = {pdf.parent.name + "/" + pdf.stem: _pdf_text(pdf) for pdf in pdfs}
+    assert "Session 1" in texts["docx/facilitator-guide"]
     for person in PEOPLE:
-        assert person in texts[f"{person}.docx"]
-    assert "Ann Lee, Bob Diaz" in texts["consolidated.docx"]
+        assert person in texts[f"docx/{person}"] and person in texts[f"xlsx/{person}"]
+    assert "Ann Lee, Bob Diaz" in texts["docx/consolidated"]
