@@ -110,7 +110,7 @@ def test_buyer_copy_reads_without_internal_columns(tmp_path):
     assert back.blueprint.name == "saas" and back.issues == []
     assert "risks" not in back.sections
     rows = back.sections["action_items"]
-    assert rows[-1] == {"description": "Security review"}
+    assert rows[-1] == {"number": 4, "description": "Security review"}  # after 3 standard rows
     assert all("importance" not in r for r in rows)
 
 

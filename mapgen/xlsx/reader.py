@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from mapgen.errors import Issue, MapgenError
 from mapgen.xlsx.meta import META_SHEET, SheetMeta, WorkbookMeta, read_meta
 from mapgen.xlsx.safety import MAX_CELLS, MAX_ROWS_PER_SHEET, open_workbook, workbook_errors
+from mapgen.xlsx.writer import SOURCES_KEY
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Column, Section
@@ -48,8 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
 HEADER_SCAN_ROWS = 30  # rows at the top of a sheet searched for a table header
 BLANK_RUN = 50  # blank rows (beyond the section's own empty rows) that end a table
 MAX_COLUMNS = 200  # columns read from the table's first column on
-SOURCES_KEY = "_sources"  # the merge's provenance column: never read back
-_SOURCES_HEADER = "sources"
+_SOURCES_HEADER = "sources"  # the merge's provenance column (SOURCES_KEY): never read back
 
 
 # --------------------------------------------------------------------------- public API
@@ -176,10 +176,9 @@ class _WorkbookReader:
 
     # -- setup
 
-    def _issue(self, code: str, message: str, severity: str = "error", **where: Any) -> Issue:
-        issue = Issue(code=code, message=message, severity=severity, file=self.label, **where)
-        self.issues.append(issue)
-        return issue
+    def _issue(self, code: str, message: str, severity: str = "error", **where: Any) -> None:
+        self.issues.append(Issue(code=code, message=message, severity=severity, file=self.label,
+                                 **where))
 
     def _blueprint(self, given: Blueprint | None) -> Blueprint:
         from mapgen.blueprint import load_blueprint
@@ -310,8 +309,10 @@ class _WorkbookReader:
         for number, row in sheet.rows_after(header_at):
             cells: dict[str, _Cell] = {}
             for i in range(first, min(len(row), last)):
-                raw = row[i]
-                if raw.value is None:
+                if row[i].value is None:
+                    continue
+                cell = _cell(row[i], f"{get_column_letter(i + 1)}{number}")
+                if cell is None:
                     continue
                 if i not in keys:  # a value in a column without a header
                     key = _extra_key(f"column {get_column_letter(i + 1)}", table.columns,
@@ -320,11 +321,10 @@ class _WorkbookReader:
                     table.columns[key] = None
                     self._issue("unknown-column", f"values in column {get_column_letter(i + 1)}, "
                                 f"which has no header, are kept under '{key}'", "warning",
-                                sheet=sheet.title, cell=f"{get_column_letter(i + 1)}{number}",
+                                sheet=sheet.title, cell=cell.coordinate,
                                 section=table.section.key, column=key)
                 key = keys[i]
-                cell = _cell(raw, f"{get_column_letter(i + 1)}{number}")
-                if key is None or cell is None:
+                if key is None:
                     continue
                 cells[key] = cell
                 if cell.kind == "formula":
