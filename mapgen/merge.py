@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,6 +38,8 @@ REPORT_FORMAT = "mapgen-merge-report"
 OUT_FORMATS = {".xlsx": "xlsx", ".docx": "docx", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
 PROGRESS_FROM = 6      # inputs from which merge_command shows a progress bar
+PARALLEL_FROM = 16     # inputs from which files are read by several processes
+MAX_JOBS = 8
 SUMMARY_LIMIT = 10     # conflicts and issues listed one by one in the summary
 DEAL = "deal"          # the section name that conflicts on deal facts carry
 
@@ -421,77 +423,62 @@ class _Folder:
 
 # --------------------------------------------------------------------------- files
 
-class _Loader:
-    """Reads inputs, each recorded blueprint loaded once (not once per file)."""
+def read_input(path: Path, blueprint: Blueprint | None = None) -> tuple[Plan, str | None]:
+    """One input as a plan, and the blueprint name it records (None when it records none).
 
-    def __init__(self, blueprint: Blueprint | None):
-        self.given = blueprint
-        self.loaded: dict[str, Blueprint] = {}
-        self.first: str | None = None       # the first blueprint name an input records
+    A completed workbook (.xlsx) is read with ``blueprint`` (default: the one it records); its
+    stamped participant and audience become the plan's extra keys ``participant`` and
+    ``audience``. A plan file (.json/.yaml) is typed by ``blueprint`` or the one it records.
+    """
+    suffix = path.suffix.lower()
+    if suffix in PLAN_SUFFIXES:
+        from mapgen.plan import load_plan
 
-    def blueprint(self, name: str | None = None) -> Blueprint:
-        """The given blueprint, else the one ``name`` (or the first input) records, else map."""
-        from mapgen.blueprint import resolve_blueprint_ref
+        plan = load_plan(path, blueprint)
+        return plan, plan.blueprint.name
+    if suffix not in (".xlsx", ".xlsm"):
+        raise UnusableInput(f"{path}: cannot merge a '{suffix or path.name}' file; give "
+                            "completed workbooks (.xlsx) or plan files (.json, .yaml)")
+    from mapgen.xlsx.meta import read_meta
+    from mapgen.xlsx.reader import read_workbook
+    from mapgen.xlsx.safety import open_workbook
 
-        if self.given is not None:
-            return self.given
-        name = name or self.first or "map"
-        if name not in self.loaded:
-            self.loaded[name] = resolve_blueprint_ref(None, name)
-        return self.loaded[name]
-
-    def read(self, path: Path) -> tuple[Plan, str | None]:
-        """One input as a plan, and the blueprint name it records (None when it records none).
-
-        A workbook's stamped participant and audience become the plan's extra keys
-        ``participant`` and ``audience``.
-        """
-        suffix = path.suffix.lower()
-        if suffix in PLAN_SUFFIXES:
-            from mapgen.plan import load_plan
-
-            plan = load_plan(path, self.given)  # typed by the blueprint it records
-            recorded: str | None = plan.blueprint.name
-        elif suffix in (".xlsx", ".xlsm"):
-            from mapgen.xlsx.meta import read_meta
-            from mapgen.xlsx.reader import read_workbook
-            from mapgen.xlsx.safety import open_workbook
-
-            wb = open_workbook(path, read_only=True, data_only=True)
-            try:
-                meta = read_meta(wb)
-            finally:
-                wb.close()
-            recorded = (meta.blueprint.get("name") if meta else None) or None
-            plan = read_workbook(path, blueprint=self.blueprint(recorded))
-            if meta is not None:
-                plan.participant, plan.audience = meta.participant, meta.audience
-        else:
-            raise UnusableInput(f"{path}: cannot merge a '{suffix or path.name}' file; give "
-                                "completed workbooks (.xlsx) or plan files (.json, .yaml)")
-        self.first = self.first or recorded
-        return plan, recorded
+    wb = open_workbook(path, read_only=True, data_only=True)
+    try:
+        meta = read_meta(wb)
+    finally:
+        wb.close()
+    plan = read_workbook(path, blueprint=blueprint)
+    if meta is None:
+        return plan, None
+    plan.participant, plan.audience = meta.participant, meta.audience
+    return plan, meta.blueprint.get("name") or None
 
 
 def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | None = None,
-                prefer: Prefer | None = None,
-                on_read: Callable[[Path], None] | None = None) -> MergeResult:
+                prefer: Prefer | None = None, on_read: Callable[[Path], None] | None = None,
+                jobs: int | None = None) -> MergeResult:
     """Read workbooks and plan files (mixed) and merge them; prints nothing.
 
-    ``blueprint`` defaults to the one recorded in the first input (a workbook without mapgen
-    metadata is read with it, or with ``map``). ``on_read`` is called after each file, for a
-    progress bar. Raises MapgenError, having merged nothing, for an unusable input or for
-    inputs made from different blueprints.
+    ``blueprint`` defaults to the one the first input records (else ``map``); every input is
+    read with it. ``on_read`` is called after each file, for a progress bar. From
+    :data:`PARALLEL_FROM` inputs on, files are read by ``jobs`` processes (default: the number
+    of cores). Raises MapgenError, having merged nothing, for an unusable input or for inputs
+    made from different blueprints.
     """
+    from mapgen.blueprint import resolve_blueprint_ref
+
     paths = [Path(p) for p in paths]
     if not paths:
         raise MapgenError("nothing to merge: give at least one file")
     _check_distinct(paths)
-    loader = _Loader(blueprint)
-    plans: list[Plan] = []
-    recorded: list[tuple[str, str]] = []  # (blueprint name, file) of inputs that record one
-    for path in paths:
-        plan, name = loader.read(path)
+    first = read_input(paths[0], blueprint)
+    blueprint = blueprint or resolve_blueprint_ref(None, first[1])
+    if on_read is not None:
+        on_read(paths[0])
+    plans = [first[0]]
+    recorded = [(first[1], str(paths[0]))] if first[1] else []  # (blueprint name, file)
+    for path, (plan, name) in zip(paths[1:], _read_rest(paths[1:], blueprint, jobs), strict=True):
         plans.append(plan)
         if name is not None:
             recorded.append((name, str(path)))
@@ -500,7 +487,46 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
             on_read(path)
     files = _file_labels(paths)
     sources = [_participant(p) or f for p, f in zip(plans, files, strict=True)]
-    return merge_plans(plans, loader.blueprint(), sources=sources, prefer=prefer, files=files)
+    return merge_plans(plans, blueprint, sources=sources, prefer=prefer, files=files)
+
+
+def _read_rest(paths: list[Path], blueprint: Blueprint,
+               jobs: int | None) -> Iterator[tuple[Plan, str | None]]:
+    """``read_input`` for each path, in order; in worker processes for large batches."""
+    jobs = min(jobs or os.cpu_count() or 1, MAX_JOBS)
+    if len(paths) < PARALLEL_FROM or jobs < 2:
+        for path in paths:
+            yield read_input(path, blueprint)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(blueprint,)) as pool:
+        for outcome in pool.map(_worker_read, paths, chunksize=4):
+            if isinstance(outcome, _Failed):
+                raise MapgenError(outcome.message)
+            yield outcome
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """An input a worker could not use (exceptions with custom arguments do not pickle back)."""
+
+    message: str
+
+
+_worker_blueprint: Blueprint | None = None
+
+
+def _worker_init(blueprint: Blueprint) -> None:
+    global _worker_blueprint
+    _worker_blueprint = blueprint
+
+
+def _worker_read(path: Path) -> tuple[Plan, str | None] | _Failed:
+    try:
+        return read_input(path, _worker_blueprint)
+    except MapgenError as exc:
+        return _Failed(str(exc))
 
 
 def merge_command(paths: Sequence[Path], *, out: Path, report: Path | None = None,

@@ -483,3 +483,29 @@ def test_merge_three_homework_workbooks(runner, workbooks, in_tmp) -> None:
     assert "conflicts: 3 (first value kept and marked)" in result.stderr
     assert "Wrote merged.xlsx and report.json" in result.stderr
 
+
+
+def test_a_large_batch_is_read_in_parallel_like_one_by_one(runner, in_tmp) -> None:
+    from mapgen.merge import PARALLEL_FROM, merge_files
+
+    paths = [write_plan(Path(f"p{i:02}.json"), deal={"buyer": "Contoso"}, sections={
+        "stakeholders": [{"name": f"Person {i % 5}", "role": f"Role {i % 3}"}],
+        "action_items": [{"description": f"Task {i % 7}", "deadline": f"2027-01-{1 + i % 4:02}"}]})
+        for i in range(PARALLEL_FROM + 2)]
+    one_by_one = merge_files(paths, jobs=1)
+    parallel = merge_files(paths, jobs=2)
+    assert parallel.plan == one_by_one.plan
+    assert parallel.report == one_by_one.report
+    assert len(parallel.plan.rows("stakeholders")) == 5
+    assert parallel.report["totals"]["conflicts"] == 5 + 7
+
+    result = run(runner, *map(str, paths), "--out", "merged.yaml")
+    assert result.exit_code == 0, result.output
+    assert f"Reading {len(paths)} files" in result.stderr
+    assert "  ... and 2 more conflicts (see --report)" in result.stderr
+
+    Path(paths[-1]).write_text("{not json")
+    result = run(runner, *map(str, paths), "--out", "other.yaml")
+    assert result.exit_code == 2
+    assert f"Error: {paths[-1]}:1: invalid JSON" in result.stderr
+    assert not Path("other.yaml").exists()
