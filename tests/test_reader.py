@@ -357,3 +357,48 @@ def test_cli_relative_paths_in_issues(runner, tmp_path, monkeypatch):
     issues = json.loads((tmp_path / "p.json").read_text())["issues"]
     assert {i["file"] for i in issues} == {"errors.xlsx"}
     assert os.path.basename(result.stderr.splitlines()[-1].split(":")[0]) == "errors.xlsx"
+
+
+# --------------------------------------------------------------------------- damaged metadata
+
+
+def _generated_map(tmp_path: Path) -> Path:
+    plan = plan_from_data({"deal": {k: str(v) for k, v in DEAL.items()},
+                           "sections": {"phases": [{"phase": 1, "milestone": "Discovery"}]}},
+                          load_blueprint("map"))
+    [path] = generate(load_blueprint("map"), plan=plan, formats=["xlsx"], out_dir=tmp_path)
+    return path
+
+
+def test_metadata_removed_examples_still_skipped(tmp_path):
+    """A generated workbook whose metadata is gone (an export): the examples, dated for the deal,
+    are still recognised by the blueprint's examples, so only the real row is read."""
+    from openpyxl import load_workbook
+
+    path = _generated_map(tmp_path)
+    wb = load_workbook(path)
+    del wb["_mapgen"]
+    wb.save(path)
+    plan = read_workbook(path)
+    assert plan.deal == {}
+    assert {k: v for k, v in plan.sections.items() if v} == {
+        "phases": [{"phase": 1, "milestone": "Discovery"}]}
+    assert [i.code for i in plan.issues] == ["no-metadata"]
+
+
+def test_damaged_metadata_falls_back_to_names_and_headers(tmp_path):
+    from openpyxl import load_workbook
+
+    path = _generated_map(tmp_path)
+    wb = load_workbook(path)
+    meta = wb["_mapgen"]
+    for row in meta.iter_rows(min_row=2):
+        if row[0].value == "section:phases":
+            data = json.loads(row[1].value)
+            data.update(header_row="six", columns="phase", examples=[1, 2])
+            row[1].value = json.dumps(data)
+    wb.save(path)
+    plan = read_workbook(path)
+    assert plan.sections["phases"] == [{"phase": 1, "milestone": "Discovery"}]
+    assert [(i.code, i.severity) for i in plan.issues] == [("bad-metadata", "warning")]
+    assert "'phases'" in plan.issues[0].message

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
 HEADER_SCAN_ROWS = 30  # rows at the top of a sheet searched for a table header
 BLANK_RUN = 50  # blank rows (beyond the section's own empty rows) that end a table
 MAX_COLUMNS = 200  # columns read from the table's first column on
+_ANY_DATE = "\0any date"  # an example's form that any date matches (see _examples)
 _SOURCES_HEADER = "sources"  # the merge's provenance column (SOURCES_KEY): never read back
 
 
@@ -169,6 +170,7 @@ class _WorkbookReader:
         self.label = label
         self.meta: WorkbookMeta | None = read_meta(wb)
         self.issues: list[Issue] = []
+        self._check_meta()
         self.blueprint = self._blueprint(blueprint)
         self.tables: list[_Table] = []
         # sheet title -> (row, column) -> cell whose formula needs its cached result
@@ -227,6 +229,17 @@ class _WorkbookReader:
         if self.meta is None:
             return None
         return next((s for s in self.meta.sheets if s.section == key), None)
+
+    def _check_meta(self) -> None:
+        """Drop section entries of the metadata that are not well-formed (edited by hand)."""
+        if self.meta is None:
+            return
+        good = [s for s in self.meta.sheets if _well_formed(s)]
+        for bad in self.meta.sheets:
+            if bad not in good:
+                self._issue("bad-metadata", f"the metadata for section '{bad.section}' is damaged; "
+                            "the section is found by sheet names and headers", "warning")
+        self.meta.sheets = good
 
     def _missing(self, section: Section) -> None:
         recorded = self._sheet_meta(section.key)
@@ -437,6 +450,17 @@ def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
     return out
 
 
+def _well_formed(meta: SheetMeta) -> bool:
+    """True when a section's metadata has the types the reader relies on."""
+    def strings(items: Any) -> bool:
+        return isinstance(items, list) and all(isinstance(i, str) for i in items)
+
+    return (isinstance(meta.section, str) and isinstance(meta.sheet, str)
+            and isinstance(meta.header_row, int) and 0 < meta.header_row <= MAX_ROWS_PER_SHEET
+            and strings(meta.columns) and strings(meta.headers)
+            and isinstance(meta.examples, list) and all(isinstance(e, dict) for e in meta.examples))
+
+
 def _need(section: Section) -> int:
     """Headers a sheet must show to be taken for the section by headers alone: a majority."""
     visible = [c for c in section.columns if not c.internal] or section.columns
@@ -550,6 +574,7 @@ def _norm(value: Any) -> str | None:
 def _examples(section: Section, table: _Table, recorded: SheetMeta | None
               ) -> list[dict[str, set[str | None]]]:
     """Each example as key -> the forms its value may take in a cell, for the columns present."""
+    from mapgen import dates
     from mapgen.fields import FieldError
     from mapgen.layout import display_value
 
@@ -560,23 +585,28 @@ def _examples(section: Section, table: _Table, recorded: SheetMeta | None
         for key, column in table.columns.items():
             value = example.get(key)
             forms[key] = {_norm(value)}
-            if column is not None and value is not None:
-                try:
-                    typed = column.field.parse(value, column, allow_relative=True).value
-                    forms[key] |= {_norm(typed), _norm(display_value(column, typed))}
-                except (FieldError, ValueError, MapgenError):
-                    pass
+            if column is None or value is None:
+                continue
+            try:
+                typed = column.field.parse(value, column, allow_relative=True).value
+                forms[key] |= {_norm(typed), _norm(display_value(column, typed))}
+            except (FieldError, ValueError, MapgenError):
+                continue
+            if recorded is None and column.type == "date" and dates.is_relative(typed):
+                forms[key].add(_ANY_DATE)  # resolved for a deal that the workbook no longer records
         out.append(forms)
     return out
 
 
 def _is_example(cells: dict[str, _Cell], row: Row, table: _Table) -> bool:
     """True when every column of the row holds what one of the examples shows."""
-    for forms in table.examples:
-        if all({_norm(row.get(key)), _norm(cells[key].value if key in cells else None)} & want
-               for key, want in forms.items()):
+    def same(key: str, want: set[str | None]) -> bool:
+        value = row.get(key)
+        if _ANY_DATE in want and isinstance(value, dt.date):
             return True
-    return False
+        return bool({_norm(value), _norm(cells[key].value if key in cells else None)} & want)
+
+    return any(all(same(key, want) for key, want in forms.items()) for forms in table.examples)
 
 
 # --------------------------------------------------------------------------- formulas, pass two
