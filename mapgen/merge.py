@@ -12,7 +12,8 @@ never merged. Per cell:
 - running-number columns (``Column.sequence``) are renumbered 1..n in output order.
 
 Nothing is lost: every input row is in the output, itself or merged into a row that cites its
-source, and every non-empty input value is in the output or in a conflict. Each output row knows
+source, and every non-empty input value is in the output or in a conflict (a row holding
+nothing but a running number is blank). Each output row knows
 its sources (the participant stamped in a workbook, else the file name).
 """
 
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mapgen.errors import Issue, MapgenError, UnusableInput
-from mapgen.plan import BlueprintRef, Plan, Row, row_key
+from mapgen.plan import Plan, Row, row_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Column, Section
@@ -41,6 +42,7 @@ PROGRESS_FROM = 6      # inputs from which merge_command shows a progress bar
 PARALLEL_FROM = 16     # inputs from which files are read by several processes
 MAX_JOBS = 8
 SUMMARY_LIMIT = 10     # conflicts and issues listed one by one in the summary
+SUMMARY_FILES = 20     # inputs listed one by one in the summary
 DEAL = "deal"          # the section name that conflicts on deal facts carry
 
 
@@ -163,7 +165,7 @@ class MergeResult:
         totals = report["totals"]
         lines = [f"Merged {len(self.inputs)} file{_s(len(self.inputs))} "
                  f"(blueprint '{self.plan.blueprint.name}'):"]
-        for info in self.inputs:
+        for info in self.inputs[:SUMMARY_FILES]:
             notes = [info.participant] if info.participant and info.file else []
             notes += ["buyer copy"] if info.audience == "buyer" else []
             who = f" ({', '.join(notes)})" if notes else ""
@@ -171,6 +173,10 @@ class MergeResult:
             counts += [f"{n} {kind}{_s(n)}" for kind, n in (("error", info.errors),
                                                           ("warning", info.warnings)) if n]
             lines.append(f"  {info.file or info.source}{who}: {', '.join(counts)}")
+        if len(self.inputs) > SUMMARY_FILES:
+            rest = self.inputs[SUMMARY_FILES:]
+            lines.append(f"  ... and {len(rest)} more files: "
+                         f"{sum(sum(i.rows.values()) for i in rest)} rows (see --report)")
         out = [f"{key} {s.rows_out}" for key, s in self.stats.items() if s.rows_out]
         lines.append(f"Rows out: {', '.join(out) or 'none'}")
         how = {None: "first value kept and marked", "first": "first value kept (--prefer first)",
@@ -253,12 +259,12 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
                         errors=len(plan.errors), warnings=len(plan.issues) - len(plan.errors))
               for plan, label, file in zip(plans, labels, files, strict=True)]
     issues = [issue for plan in plans for issue in plan.issues]
-    versions = sorted({p.blueprint.version for p in plans})
+    versions = list(dict.fromkeys(p.blueprint.version for p in plans))
     if len(versions) > 1:
         issues.append(Issue(severity="warning", code="blueprint-versions",
                             message=f"the inputs were made from versions {', '.join(versions)} of "
                                     f"blueprint '{plans[0].blueprint.name}'; merged by column key"))
-    plan = Plan(blueprint=BlueprintRef(name=plans[0].blueprint.name, version=versions[-1]),
+    plan = Plan(blueprint=plans[0].blueprint.model_copy(),
                 deal=deal, sections=sections, issues=issues, provenance=provenance,
                 conflicts=[c.to_dict() for c in conflicts])
     return MergeResult(plan=plan, blueprint=blueprint, inputs=inputs, conflicts=conflicts,
@@ -500,11 +506,14 @@ def _read_rest(paths: list[Path], blueprint: Blueprint,
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(blueprint,)) as pool:
+    pool = ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(blueprint,))
+    try:
         for outcome in pool.map(_worker_read, paths, chunksize=4):
             if isinstance(outcome, _Failed):
                 raise MapgenError(outcome.message)
             yield outcome
+    finally:  # on a refusal, do not wait for the files not read yet
+        pool.shutdown(cancel_futures=True)
 
 
 @dataclass(frozen=True)
@@ -554,11 +563,12 @@ def merge_command(paths: Sequence[Path], *, out: Path, report: Path | None = Non
     if report is not None and _resolved(report) == _resolved(out):
         raise MapgenError("--out and --report name the same file")
     bp = resolve_blueprint_ref(blueprint_ref) if blueprint_ref else None
-    if len(paths) >= PROGRESS_FROM:
-        import click
+    import click
 
+    stderr = click.get_text_stream("stderr")
+    if len(paths) >= PROGRESS_FROM and stderr.isatty():  # in a log it would be noise
         with click.progressbar(length=len(paths), label=f"Reading {len(paths)} files",
-                               file=click.get_text_stream("stderr")) as bar:
+                               file=stderr) as bar:
             result = merge_files(paths, blueprint=bp, prefer=prefer, on_read=lambda _: bar.update(1))
     else:
         result = merge_files(paths, blueprint=bp, prefer=prefer)
