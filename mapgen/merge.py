@@ -445,16 +445,9 @@ def read_input(path: Path, blueprint: Blueprint | None = None) -> tuple[Plan, st
     if suffix not in (".xlsx", ".xlsm"):
         raise UnusableInput(f"{path}: cannot merge a '{suffix or path.name}' file; give "
                             "completed workbooks (.xlsx) or plan files (.json, .yaml)")
-    from mapgen.xlsx.meta import read_meta
-    from mapgen.xlsx.reader import read_workbook
-    from mapgen.xlsx.safety import open_workbook
+    from mapgen.xlsx.reader import read_workbook_meta
 
-    wb = open_workbook(path, read_only=True, data_only=True)
-    try:
-        meta = read_meta(wb)
-    finally:
-        wb.close()
-    plan = read_workbook(path, blueprint=blueprint)
+    plan, meta = read_workbook_meta(path, blueprint=blueprint)
     if meta is None:
         return plan, None
     plan.participant, plan.audience = meta.participant, meta.audience

@@ -64,6 +64,12 @@ def read_workbook(path: str | os.PathLike, *, blueprint: Blueprint | None = None
     decides how an ambiguous date text like 03/04/2027 is read (the choice is reported).
     Raises :class:`~mapgen.errors.UnusableInput` for a file that is not a usable workbook.
     """
+    return read_workbook_meta(path, blueprint=blueprint, day_first=day_first)[0]
+
+
+def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
+                       day_first: bool = True) -> tuple[Plan, WorkbookMeta | None]:
+    """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none)."""
     label = os.fspath(path)
     wb = open_workbook(path, read_only=True, data_only=False)
     try:
@@ -74,7 +80,7 @@ def read_workbook(path: str | os.PathLike, *, blueprint: Blueprint | None = None
         wb.close()
     if reader.formulas:
         _fill_cached_values(path, reader.formulas)
-    return reader.plan(day_first=day_first)
+    return reader.plan(day_first=day_first), reader.meta
 
 
 # --------------------------------------------------------------------------- cells and rows
