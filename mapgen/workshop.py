@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import json
 import math
 import os
 import shlex
@@ -51,9 +52,12 @@ SECTION_MIN, SECTION_MAX = 15, 45  # a section's own weight, before fitting the 
 
 GUIDE_NAME = "facilitator-guide.docx"
 CHECKLIST_NAME = "CHECKLIST.md"
+DEAL_NAME = "deal.yaml"
 HANDOUTS, HOMEWORK, RETURNED, SESSION_2 = "handouts", "homework", "returned", "session-2"
 
 Progress = Callable[[Path], None]
+# Direction overrides and isolates: they make a file name read differently from what it is.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 # --------------------------------------------------------------------------- participants
@@ -112,8 +116,8 @@ def check_participants(names: Iterable[str], *, source: str = "participants",
         name = " ".join(unicodedata.normalize("NFC", str(raw)).split())
         if not name:  # a doubled or trailing comma
             continue
-        if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in name):
-            raise MapgenError(f"{where}: name {name!r} contains control or unassigned characters")
+        if any(unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI_CONTROLS for ch in name):
+            raise MapgenError(f"{where}: name {name!r} contains control characters")
         if len(name) > MAX_NAME_LENGTH:
             raise MapgenError(f"{where}: name '{name[:40]}...' is longer than "
                               f"{MAX_NAME_LENGTH} characters")
@@ -198,15 +202,15 @@ def agenda_for_view(view: DocumentView) -> Agenda:
     weights = [section_minutes(len(s.columns), s.section.blank_rows) for s in sections]
     titles = {s.key: f"{s.number}. {s.title}" + (" (seller only)" if s.section.internal else "")
               for s in sections}
-    fixed1 = sum(i.minutes for i in _session1_frame(view, []))
-    fixed2 = sum(i.minutes for i in _session2_frame(view, []))
+    fixed1 = sum(i.minutes for i in _session1_frame(False))
+    fixed2 = sum(i.minutes for i in _session2_frame(view, False))
     split = min(range(1, len(sections) + 1),
                 key=lambda k: (abs(fixed1 + sum(weights[:k]) - fixed2 - sum(weights[k:])), -k))
     first, second = sections[:split], sections[split:]
-    one = _fit(1, _session1_goal(first, titles), _session1_frame(view, first),
-               weights[:split], first, view, titles)
-    two = _fit(2, _session2_goal(second), _session2_frame(view, second),
-               weights[split:], second, view, titles)
+    one = _fit(1, _session1_goal(first, titles), _session1_frame(bool(first)),
+               weights[:split], first, view.prefilled, titles)
+    two = _fit(2, _session2_goal(second), _session2_frame(view, bool(second)),
+               weights[split:], second, view.prefilled, titles)
     return Agenda(sessions=(one, two), section_titles=titles)
 
 
@@ -221,19 +225,20 @@ def _session2_goal(second: list[SectionView]) -> str:
             + "give every milestone and action an owner, and plan feedback and training.")
 
 
-def _session1_frame(view: DocumentView, sections: list[SectionView]) -> list[AgendaItem]:
+def _session1_frame(has_sections: bool) -> list[AgendaItem]:
     """Session 1's fixed items around a placeholder for its section blocks (kind 'sections')."""
     return [
         AgendaItem("welcome", "Welcome and goal", 15,
                    "Everyone knows the goal of the MAP and of the two sessions; roles are clear"),
-        *_placeholder(sections),
+        *_placeholder(has_sections),
         AgendaItem("homework", "Homework brief", 15,
                    "Everyone knows which sheets to fill, by when, and how to return them"),
         AgendaItem("wrapup", "Wrap-up", 10, "Decisions and open questions noted; session 2 booked"),
     ]
 
 
-def _session2_frame(view: DocumentView, sections: list[SectionView]) -> list[AgendaItem]:
+def _session2_frame(view: DocumentView, has_sections: bool) -> list[AgendaItem]:
+    """Session 2's fixed items: the merged homework first, owners and feedback at the end."""
     owners = [s.title for s in view.sections
               if any(c.key in ("responsible", "owner") for c in s.columns)]
     where = f" (the owner columns of {_join(owners)})" if owners else ""
@@ -241,7 +246,7 @@ def _session2_frame(view: DocumentView, sections: list[SectionView]) -> list[Age
         AgendaItem("welcome", "Welcome back", 10, "The goal of today and the merge report in view"),
         AgendaItem("review", "Review the merged homework", 30,
                    "Duplicates removed and every highlighted conflict decided; sources checked"),
-        *_placeholder(sections),
+        *_placeholder(has_sections),
         AgendaItem("owners", "Agree owners and deadlines", 20,
                    f"Every milestone and action has one owner and a deadline{where}"),
         AgendaItem("feedback", "Feedback and training", 20,
@@ -250,12 +255,12 @@ def _session2_frame(view: DocumentView, sections: list[SectionView]) -> list[Age
     ]
 
 
-def _placeholder(sections: list[SectionView]) -> list[AgendaItem]:
-    return [AgendaItem("sections", "", 0, "")] if sections else []
+def _placeholder(has_sections: bool) -> list[AgendaItem]:
+    return [AgendaItem("sections", "", 0, "")] if has_sections else []
 
 
 def _fit(number: int, goal: str, frame: list[AgendaItem], weights: list[int],
-         sections: list[SectionView], view: DocumentView, titles: dict[str, str]) -> Session:
+         sections: list[SectionView], prefilled: bool, titles: dict[str, str]) -> Session:
     """Fill the frame's placeholder with section blocks, fit the session into 2-4 hours."""
     fixed = sum(i.minutes for i in frame)
     # Without a break a session is at most 2 hours; with one, the blocks get 4 hours minus it.
@@ -264,7 +269,7 @@ def _fit(number: int, goal: str, frame: list[AgendaItem], weights: list[int],
         budget = (target - fixed) // UNIT
         groups = _groups(len(sections), budget * UNIT // MIN_BLOCK)
         units = _apportion([sum(weights[a:b]) for a, b in groups], budget, MIN_BLOCK // UNIT)
-        blocks = [_section_block(sections[a:b], u * UNIT, number, view.prefilled, titles)
+        blocks = [_section_block(sections[a:b], u * UNIT, number, prefilled, titles)
                   for (a, b), u in zip(groups, units, strict=True)]
         items = [b for i in frame for b in (blocks if i.kind == "sections" else [i])]
     else:  # no sections left for this session: the review takes the time
@@ -418,9 +423,9 @@ def to_markdown(parts: Iterable[Part]) -> str:
             mark = {Bullets: "-", Steps: "1.", Checklist: "- [ ]"}[type(part)]
             out.append("\n".join(f"{mark} {_md(item)}" for item in part.items))
         elif isinstance(part, Table):
-            rows = [part.headers, tuple("---" for _ in part.headers), *part.rows]
-            out.append("\n".join("| " + " | ".join(_md(c) if r is not rows[1] else c for c in r)
-                                 + " |" for r in rows))
+            cells = [[_md(c) for c in row] for row in (part.headers, *part.rows)]
+            cells.insert(1, ["---"] * len(part.headers))
+            out.append("\n".join("| " + " | ".join(row) + " |" for row in cells))
         elif isinstance(part, Commands):
             out.append("```sh\n" + "\n".join(part.lines) + "\n```")
     return "\n\n".join(out) + "\n"
@@ -444,8 +449,12 @@ class Member:
 
 @dataclass(frozen=True)
 class Kit:
+    """Where the kit's files go. ``deal_dates``: the deal dates the blueprint's standard rows
+    are dated from but nobody gave; the kit then holds a ``deal.yaml`` to fill in for the merge."""
+
     root: Path
     members: tuple[Member, ...]
+    deal_dates: tuple[str, ...] = ()
 
     @property
     def guide(self) -> Path:
@@ -454,6 +463,10 @@ class Kit:
     @property
     def checklist(self) -> Path:
         return self.root / CHECKLIST_NAME
+
+    @property
+    def deal(self) -> Path | None:
+        return self.root / DEAL_NAME if self.deal_dates else None
 
     @property
     def returned(self) -> Path:
@@ -465,13 +478,15 @@ class Kit:
                 self.root / HOMEWORK, self.returned]
 
     def files(self) -> list[Path]:
-        return [self.guide, self.checklist, *(p for m in self.members for p in (m.handout, m.homework))]
+        return [self.guide, self.checklist, *([self.deal] if self.deal else []),
+                *(p for m in self.members for p in (m.handout, m.homework))]
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
 
-def kit_layout(out_dir: Path, participants: Sequence[str], default_stem: str) -> Kit:
+def kit_layout(out_dir: Path, participants: Sequence[str], default_stem: str,
+               deal_dates: Sequence[str] = ()) -> Kit:
     """Where each file of the kit goes; names become safe, unique file names."""
     taken: set[str] = set()
     members = []
@@ -480,7 +495,94 @@ def kit_layout(out_dir: Path, participants: Sequence[str], default_stem: str) ->
             Path(), safe_filename(name, default="participant"), "", taken).name
         members.append(Member(name, out_dir / HANDOUTS / f"{stem}.docx",
                               out_dir / HOMEWORK / f"{stem}.xlsx"))
-    return Kit(out_dir, tuple(members))
+    return Kit(out_dir, tuple(members), tuple(deal_dates))
+
+
+def missing_deal_dates(view: DocumentView) -> list[str]:
+    """The deal keys that relative dates in the view's rows still wait for (a blank kit of a
+    blueprint whose standard rows say ``go_live-6w``)."""
+    from mapgen import dates
+
+    anchors = {dates.parse_relative(value).anchor
+               for sv in view.sections for row in sv.rows for c in sv.columns
+               if c.type == "date" and dates.is_relative(value := row.get(c.key))}
+    return sorted(anchors)
+
+
+@dataclass(frozen=True)
+class PreparedKit:
+    """A kit checked and composed, ready to write: ``paths`` are the files it will write."""
+
+    kit: Kit
+    view: DocumentView
+    guide: tuple[Part, ...]
+    checklist: str
+    deal: str | None  # the deal.yaml text, when the kit needs one
+    force: bool
+
+    @property
+    def paths(self) -> list[Path]:
+        return self.kit.files()
+
+    def write(self, progress: Progress | None = None) -> list[Path]:
+        """Write every file; should a writer fail half way, remove the files this call created."""
+        from mapgen.docx.guide import write_guide
+        from mapgen.generate import write_view
+
+        kit, force = self.kit, self.force
+        new_files = [p for p in kit.files() if not p.exists()]
+        new_folders = [d for d in kit.folders() if not d.exists()]
+        written: list[Path] = []
+
+        def done(path: Path) -> None:
+            written.append(path)
+            if progress is not None:
+                progress(path)
+
+        try:
+            done(atomic_write(kit.guide, lambda tmp: write_guide(self.guide, self.view.branding, tmp),
+                              force=force))
+            done(atomic_write(kit.checklist, self.checklist, force=force))
+            if kit.deal is not None and self.deal is not None:
+                done(atomic_write(kit.deal, self.deal, force=force))
+            for member in kit.members:
+                copy = dataclasses.replace(self.view, participant=member.name)
+                done(write_view(copy, "docx", member.handout, force=force))
+                done(write_view(copy, "xlsx", member.homework, force=force))
+            kit.returned.mkdir(parents=True, exist_ok=True)
+        except BaseException:
+            for path in new_files:
+                path.unlink(missing_ok=True)
+            for folder in reversed(new_folders):
+                with contextlib.suppress(OSError):  # kept when something else is inside
+                    folder.rmdir()
+            raise
+        return written
+
+
+def prepare_workshop(blueprint: Blueprint, *, plan: Plan | None = None,
+                     participants: Sequence[str], out_dir: str | os.PathLike,
+                     force: bool = False) -> PreparedKit:
+    """Check everything and compose the kit's texts, writing nothing.
+
+    Raises MapgenError for a bad name or a target that exists (without ``force``),
+    ValidationFailed for a plan that does not fit the blueprint.
+    """
+    from mapgen.generate import default_stem
+    from mapgen.layout import build_view
+
+    if isinstance(participants, str):
+        raise TypeError("participants is a list of names; parse_participants() reads a string")
+    names = check_participants(participants)
+    view = build_view(blueprint, plan, audience="internal")
+    kit = kit_layout(Path(out_dir), names, default_stem(blueprint, plan, "internal"),
+                     missing_deal_dates(view))
+    _check_targets(kit, force)
+    plan_agenda = agenda_for_view(view)
+    return PreparedKit(kit=kit, view=view, guide=tuple(guide_document(view, plan_agenda, kit)),
+                       checklist=to_markdown(checklist_document(view, plan_agenda, kit)),
+                       deal=deal_stub(view, kit.deal_dates) if kit.deal_dates else None,
+                       force=force)
 
 
 def make_workshop(blueprint: Blueprint, *, plan: Plan | None = None, participants: Sequence[str],
@@ -490,46 +592,10 @@ def make_workshop(blueprint: Blueprint, *, plan: Plan | None = None, participant
 
     Everything is checked before the first file is written: the names, the plan against the
     blueprint, every target (none may exist without ``force``). Should a writer fail half way,
-    the files this call created are removed again.
+    the files this call created are removed again. ``progress`` is called with each path written.
     """
-    from mapgen.generate import default_stem, write_view
-    from mapgen.layout import build_view
-
-    names = check_participants(participants)
-    view = build_view(blueprint, plan, audience="internal")
-    kit = kit_layout(Path(out_dir), names, default_stem(blueprint, plan, "internal"))
-    _check_targets(kit, force)
-    plan_agenda = agenda_for_view(view)
-    guide = guide_document(view, plan_agenda, kit)
-    checklist = to_markdown(checklist_document(view, plan_agenda, kit))
-
-    written: list[Path] = []
-    new_files = [p for p in kit.files() if not p.exists()]
-    new_folders = [d for d in kit.folders() if not d.exists()]
-
-    def done(path: Path) -> None:
-        written.append(path)
-        if progress is not None:
-            progress(path)
-
-    from mapgen.docx.guide import write_guide
-
-    try:
-        done(atomic_write(kit.guide, lambda tmp: write_guide(guide, view.branding, tmp), force=force))
-        done(atomic_write(kit.checklist, checklist, force=force))
-        for member in kit.members:
-            copy = dataclasses.replace(view, participant=member.name)
-            done(write_view(copy, "docx", member.handout, force=force))
-            done(write_view(copy, "xlsx", member.homework, force=force))
-        kit.returned.mkdir(parents=True, exist_ok=True)
-    except BaseException:
-        for path in new_files:
-            path.unlink(missing_ok=True)
-        for folder in reversed(new_folders):
-            with contextlib.suppress(OSError):  # kept when something else is inside
-                folder.rmdir()
-        raise
-    return written
+    return prepare_workshop(blueprint, plan=plan, participants=participants, out_dir=out_dir,
+                            force=force).write(progress)
 
 
 def _check_targets(kit: Kit, force: bool) -> None:
@@ -543,7 +609,10 @@ def _check_targets(kit: Kit, force: bool) -> None:
 def workshop_command(*, blueprint_ref: str | None, plan_path: str | None,
                      participants: str | None, out_dir: Path, force: bool,
                      echo: Callable[[str], None] | None = None) -> list[Path]:
-    """``mapgen workshop``: resolve the options, write the kit, return the paths written."""
+    """``mapgen workshop``: resolve the options, write the kit, return the paths written.
+
+    Warnings go to ``echo`` (default stderr), with a progress bar for large kits.
+    """
     from mapgen.blueprint import resolve_blueprint_ref
 
     echo = echo or (lambda message: print(message, file=sys.stderr))
@@ -559,14 +628,34 @@ def workshop_command(*, blueprint_ref: str | None, plan_path: str | None,
         for issue in plan.issues:
             echo(f"{issue.severity}: {issue}")
     bp = bp or resolve_blueprint_ref(None, plan.blueprint.name if plan else None)
+    prepared = prepare_workshop(bp, plan=plan, participants=names, out_dir=out_dir, force=force)
+    if prepared.kit.deal is not None:
+        echo(f"warning: blueprint '{bp.name}' dates its standard rows from the deal's "
+             f"{_join(prepared.kit.deal_dates)} dates; fill them in {prepared.kit.deal} before "
+             "the merge, or make the kit with --plan")
     if len(names) < PROGRESS_FROM:
-        return make_workshop(bp, plan=plan, participants=names, out_dir=out_dir, force=force)
+        return prepared.write()
     import click
 
-    with click.progressbar(length=2 + 2 * len(names), label=f"Writing the kit for {len(names)}",
+    with click.progressbar(length=len(prepared.paths), label=f"Writing the kit for {len(names)}",
                            file=click.get_text_stream("stderr")) as bar:
-        return make_workshop(bp, plan=plan, participants=names, out_dir=out_dir, force=force,
-                             progress=lambda _: bar.update(1))
+        return prepared.write(lambda _: bar.update(1))
+
+
+def deal_stub(view: DocumentView, keys: Sequence[str]) -> str:
+    """A plan file with only the deal's dates, to fill in and merge with the homework."""
+    ref = {"name": view.blueprint.name, "version": view.blueprint.version}
+    lines = [
+        f"# The deal's dates for blueprint '{view.blueprint.name}': its standard rows are dated",
+        "# from them. Fill them in (YYYY-MM-DD) before running the merge commands of",
+        f"# {CHECKLIST_NAME}; the merge reads this file with the homework.",
+        "format: mapgen-plan",
+        "format_version: 1",
+        f"blueprint: {json.dumps(ref)}",
+        "deal:",
+        *(f"  {key}:            # e.g. 2027-03-31" for key in keys),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- texts
@@ -585,12 +674,13 @@ def kit_commands(view: DocumentView, kit: Kit) -> dict[str, tuple[str, ...]]:
     """The mapgen commands of the workshop loop, run from the kit folder, by step."""
     bp = _blueprint_option(view.blueprint)
     s2 = SESSION_2
+    inputs = (f"{DEAL_NAME} " if kit.deal else "") + f"{RETURNED}/*.xlsx"
     return {
         "cd": (f"cd {shlex.quote(str(kit.root.resolve()))}",),
         "merge": (
-            f"mapgen merge {RETURNED}/*.xlsx{bp} --out {s2}/consolidated.xlsx"
+            f"mapgen merge {inputs}{bp} --out {s2}/consolidated.xlsx"
             f" --report {s2}/merge-report.json",
-            f"mapgen merge {RETURNED}/*.xlsx{bp} --out {s2}/consolidated.docx",
+            f"mapgen merge {inputs}{bp} --out {s2}/consolidated.docx",
         ),
         "after": (
             f"mapgen read {s2}/consolidated.xlsx{bp} --out {s2}/agreed-plan.json",
@@ -690,6 +780,7 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
         Heading("Collect and merge the homework with mapgen"),
         Steps((
             f"Save every returned workbook into the kit's '{RETURNED}' folder.",
+            *([_deal_dates_note(kit)] if kit.deal else []),
             "Run the commands below from the kit folder. The first merge writes the "
             "consolidated workbook and a report of every conflict and its sources; the "
             "second writes the handout for session 2.",
@@ -735,6 +826,7 @@ def checklist_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> lis
             " with a few working days between them for the homework.",
             f"Print or send the handouts in {HANDOUTS}/.",
             f"Send each participant their homework workbook from {HOMEWORK}/.",
+            *([_deal_dates_note(kit)] if kit.deal else []),
         )),
     ]
     if named:
@@ -743,8 +835,9 @@ def checklist_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> lis
                                  for m in named)))
     else:
         parts.append(Paragraph(f"This kit has no participant names: copy {kit.rel(member.homework)}"
-                               " once per person, named after them, or make the kit again with "
-                               "--participants so that the merge can credit each person."))
+                               " once per person and name each copy after its owner (the merge "
+                               "then credits rows by file name), or make the kit again with "
+                               "--participants to stamp each workbook with its owner's name."))
     parts += [
         Heading(f"Session 1 ({duration(one.minutes)})"),
         Checklist((
@@ -784,3 +877,8 @@ def _text(value: object) -> str:
     from mapgen.dates import format_human
 
     return format_human(value) if isinstance(value, dt.date) else str(value)
+
+
+def _deal_dates_note(kit: Kit) -> str:
+    return (f"Fill in the deal's {_join(kit.deal_dates)} dates in {DEAL_NAME}: the blueprint's "
+            "standard rows are dated from them, and the merge reads them from there.")

@@ -170,7 +170,7 @@ def test_kit_for_participants(tmp_path):
     assert seen == paths
     rel = sorted(p.relative_to(kit).as_posix() for p in paths)
     stems = ["A-B", "A-B-2", "Ann Lee", "{{ deal.buyer }}"]
-    assert rel == sorted(["CHECKLIST.md", "facilitator-guide.docx",
+    assert rel == sorted(["CHECKLIST.md", "facilitator-guide.docx", "deal.yaml",
                           *(f"handouts/{s}.docx" for s in stems),
                           *(f"homework/{s}.xlsx" for s in stems)])
     assert (kit / "returned").is_dir() and not any((kit / "returned").iterdir())
@@ -185,9 +185,13 @@ def test_kit_for_participants(tmp_path):
     checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
     assert "| {{ deal.buyer }} | handouts/{{ deal.buyer }}.docx |" in checklist
     assert f"cd {kit.resolve()}" in checklist
-    assert ("mapgen merge returned/\\*.xlsx" not in checklist
-            and "mapgen merge returned/*.xlsx --out session-2/consolidated.xlsx "
-                "--report session-2/merge-report.json" in checklist)
+    # saas dates its standard rows from go_live and close: the merge reads them from deal.yaml
+    assert ("mapgen merge deal.yaml returned/*.xlsx --out session-2/consolidated.xlsx "
+            "--report session-2/merge-report.json" in checklist)
+    assert "Fill in the deal's close and go\\_live dates in deal.yaml" in checklist
+    stub = yaml.safe_load((kit / "deal.yaml").read_text(encoding="utf-8"))
+    assert stub["deal"] == {"close": None, "go_live": None}
+    assert stub["blueprint"]["name"] == "saas"
     assert "--blueprint" not in checklist  # a built-in blueprint is found by its name
 
     paragraphs, tables = _docx_text(kit / "facilitator-guide.docx")
@@ -201,7 +205,7 @@ def test_kit_for_participants(tmp_path):
     assert "sales enablement" in text.lower() and "customer success" in text.lower()
     assert "champion" in text
     assert "Plan together: build the MAP" in text  # the blueprint's how_to_use
-    assert "mapgen merge returned/*.xlsx --out session-2/consolidated.docx" in text
+    assert "mapgen merge deal.yaml returned/*.xlsx --out session-2/consolidated.docx" in text
     people, session1, session2 = tables
     assert [r[0] for r in people[1:]] == names
     assert session1[0] == ["Time", "Min", "Block", "What to produce"]
@@ -245,7 +249,14 @@ def test_kit_without_participants_and_with_a_plan(tmp_path):
     text = "\n".join(t for _, t in paragraphs)
     assert "Deal facts: Deal: Pilot, Buyer: Acme" in text and "1 Apr 2027" in text
     assert "Mutual Action Plan: Acme and Nimbus Analytics" in text  # blueprint title rendered
-    assert "no participant names" in (kit / "CHECKLIST.md").read_text(encoding="utf-8")
+    checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
+    assert "no participant names" in checklist
+    assert "deal.yaml" not in checklist  # the plan gave the dates
+
+
+def test_names_must_come_as_a_list(tmp_path):
+    with pytest.raises(TypeError, match="parse_participants"):
+        make_workshop(load_blueprint("map"), participants="Ann, Bob", out_dir=tmp_path)
 
 
 def test_local_blueprint_commands_name_its_path(tmp_path):

@@ -64,6 +64,17 @@ def _commands(markdown: str) -> list[list[str]]:
             if line.startswith("mapgen ")]
 
 
+def _run_checklist(runner, kit: Path, monkeypatch) -> None:
+    """Every command of the kit's checklist, from the kit folder, exactly as written there."""
+    checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
+    assert f"cd {kit.resolve()}" in checklist
+    commands = _commands(checklist)
+    assert [c[1] for c in commands] == ["merge", "merge", "read", "generate", "generate"]
+    monkeypatch.chdir(kit)
+    for command in commands:
+        _run(runner, command[1:])
+
+
 def _run(runner, args: list[str]) -> None:
     expanded = [a for arg in args for a in (sorted(glob.glob(arg)) if "*" in arg else [arg])]
     result = runner.invoke(main, expanded)
@@ -88,14 +99,7 @@ def test_workshop_loop(runner, in_tmp, monkeypatch):
     for person, sections in HOMEWORK.items():
         _fill(kit / "homework" / f"{person}.xlsx", kit / "returned" / f"{person}.xlsx", sections)
 
-    # Every command of the checklist, from the kit folder, exactly as written there.
-    checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
-    assert f"cd {kit.resolve()}" in checklist
-    commands = _commands(checklist)
-    assert [c[1] for c in commands] == ["merge", "merge", "read", "generate", "generate"]
-    monkeypatch.chdir(kit)
-    for command in commands:
-        _run(runner, command[1:])
+    _run_checklist(runner, kit, monkeypatch)
 
     s2 = kit / "session-2"
     report = json.loads((s2 / "merge-report.json").read_text(encoding="utf-8"))
@@ -134,3 +138,28 @@ def test_workshop_loop(runner, in_tmp, monkeypatch):
     for person in PEOPLE:
         assert person in texts[f"docx/{person}"] and person in texts[f"xlsx/{person}"]
     assert "Ann Lee, Bob Diaz" in texts["docx/consolidated"]
+
+
+def test_company_blueprint_loop_takes_the_deal_dates_from_the_kit(runner, in_tmp, monkeypatch):
+    """saas dates its standard phases from go-live: a kit made without a plan asks for the
+    dates in deal.yaml, and the checklist's merge reads them from there."""
+    made = runner.invoke(main, ["workshop", "-b", "saas", "--participants", "Ann Lee, Bob Diaz",
+                                "--out", "kit"])
+    assert made.exit_code == 0, made.output
+    assert "fill them in kit/deal.yaml before the merge" in made.stderr
+    kit = in_tmp / "kit"
+    homework = {"Ann Lee": {"stakeholders": [{"name": "Sarah Chen", "role": "CFO"}]},
+                "Bob Diaz": {"stakeholders": [{"name": "Sarah Chen", "impact": "High"}]}}
+    for person, sections in homework.items():
+        _fill(kit / "homework" / f"{person}.xlsx", kit / "returned" / f"{person}.xlsx", sections)
+    stub = kit / "deal.yaml"
+    stub.write_text(stub.read_text(encoding="utf-8").replace("close:", "close: 2027-02-15")
+                    .replace("go_live:", "go_live: 2027-04-01"), encoding="utf-8")
+    _run_checklist(runner, kit, monkeypatch)
+    report = json.loads((kit / "session-2" / "merge-report.json").read_text(encoding="utf-8"))
+    assert report["provenance"]["stakeholders"] == [
+        {"row": "Sarah Chen", "sources": ["Ann Lee", "Bob Diaz"]}]
+    agreed = json.loads((kit / "session-2" / "agreed-plan.json").read_text(encoding="utf-8"))
+    assert agreed["deal"] == {"close": "2027-02-15", "go_live": "2027-04-01"}
+    go_live = next(r for r in agreed["sections"]["phases"] if r["milestone"] == "Go-live")
+    assert go_live["deadline"] == "2027-04-01"
