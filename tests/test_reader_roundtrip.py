@@ -79,7 +79,7 @@ def expected(bp: Blueprint, plan: Plan, audience: str) -> dict[str, list[dict]]:
     return {k: v for k, v in out.items() if v}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_generated_workbook_reads_back_as_its_plan(case):
     bp, plan, audience = case
