@@ -483,6 +483,21 @@ def test_merge_three_homework_workbooks(runner, workbooks, in_tmp) -> None:
     assert "conflicts: 3 (first value kept and marked)" in result.stderr
     assert "Wrote merged.xlsx and report.json" in result.stderr
 
+    # The Word handout of the merge carries the same sources and conflict notes.
+    from docx import Document
+
+    assert run(runner, "ann.xlsx", "bob.xlsx", "cleo.xlsx", "--out", "merged.docx").exit_code == 0
+    docx_tables = [[[c.text for c in row.cells] for row in t.rows]
+                   for t in Document(str(in_tmp / "merged.docx")).tables]
+    stakeholders = next(t for t in docx_tables if t[0][0] == "Stakeholder Name")
+    assert stakeholders[0][-1] == "Sources"
+    assert [(r[0], r[-1]) for r in stakeholders[1:5]] == [
+        ("Dana Smith", ann_bob), ("Lee Wong", "Ann Lee, Cleo Park"), ("Priya Nair", "Bob Diaz"),
+        ("Sam Ortiz", "Cleo Park")]
+    items = next(t for t in docx_tables if t[0][0] == "Action Item")
+    deadline = items[0].index("Deadline")
+    assert items[4][deadline].endswith(notes[("action_items", 3, "deadline")])
+
 
 
 def test_a_large_batch_is_read_in_parallel_like_one_by_one(runner, in_tmp) -> None:
@@ -511,3 +526,18 @@ def test_a_large_batch_is_read_in_parallel_like_one_by_one(runner, in_tmp) -> No
     assert result.stderr.startswith(f"Error: {paths[-1]}:1: invalid JSON")
     assert len(result.stderr.splitlines()) == 1
     assert not Path("other.yaml").exists()
+
+
+def test_deal_facts_merge_like_a_row() -> None:
+    a = Plan(deal={"buyer": "Contoso", "go_live": D(2027, 6, 1)})
+    b = Plan(deal={"buyer": "Fabrikam", "seller": "Nimbus", "go_live": D(2027, 6, 1)})
+    result = merge_plans([a, b], MAP, sources=["Ann", "Bob"], prefer="first")
+    assert result.plan.deal == {"buyer": "Contoso", "go_live": D(2027, 6, 1), "seller": "Nimbus"}
+    [conflict] = result.conflicts
+    assert conflict.to_dict() == {
+        "section": "deal", "row": None, "index": None, "column": "buyer",
+        "values": [{"value": "Contoso", "source": "Ann"}, {"value": "Fabrikam", "source": "Bob"}],
+        "kept": "Contoso", "kept_source": "Ann", "resolution": "first"}
+    assert result.report["totals"]["gaps_filled"] == 1
+    assert ("  conflict: deal, buyer: Ann: Contoso; Bob: Fabrikam (kept Ann's, --prefer first)"
+            in result.summary())
