@@ -653,7 +653,7 @@ def deal_stub(view: DocumentView, keys: Sequence[str]) -> str:
         "format_version: 1",
         f"blueprint: {json.dumps(ref)}",
         "deal:",
-        *(f"  {key}:            # e.g. 2027-03-31" for key in keys),
+        *(f"  {key}:    # YYYY-MM-DD" for key in keys),
     ]
     return "\n".join(lines) + "\n"
 
@@ -774,8 +774,8 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
             "Write in the tables only: one row per item, rows added inside the table. Keep the "
             "sheet names, the column headers and the file name; the examples in italics are "
             "never read back.",
-            "Return the workbook as .xlsx (not .xls, .ods or PDF) at least two working days "
-            "before session 2, so that there is time to merge and print.",
+            "Send the workbook back to the facilitator as .xlsx (not .xls, .ods or PDF) at "
+            "least two working days before session 2, so that there is time to merge and print.",
         )),
         Heading("Collect and merge the homework with mapgen"),
         Steps((
