@@ -84,10 +84,9 @@ class WorkbookMeta:
         sheets = []
         for key, value in facts.items():
             if key.startswith("section:") and isinstance(value, dict):
-                try:
-                    sheets.append(SheetMeta(**value))
-                except TypeError:
-                    continue
+                sheet = _sheet_meta(value)
+                if sheet is not None:
+                    sheets.append(sheet)
         blueprint = facts.get("blueprint") if isinstance(facts.get("blueprint"), dict) else {}
         return cls(blueprint={k: str(v) for k, v in blueprint.items()},
                    audience=str(facts.get("audience") or "internal"),
@@ -95,6 +94,24 @@ class WorkbookMeta:
                    participant=facts.get("participant"),
                    deal=facts.get("deal") if isinstance(facts.get("deal"), dict) else {},
                    sheets=sheets)
+
+
+def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
+    """A SheetMeta from JSON, or ``None`` when a hand-edited entry has the wrong shape."""
+    try:
+        sheet = SheetMeta(**value)
+    except TypeError:
+        return None
+    texts = (sheet.section, sheet.sheet, sheet.table)
+    lists = (sheet.columns, sheet.headers)
+    if (not all(isinstance(t, str) for t in texts)
+            or not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n < 1_048_577
+                       for n in (sheet.header_row, sheet.first_col))
+            or not all(isinstance(x, list) and all(isinstance(i, str) for i in x) for x in lists)
+            or not isinstance(sheet.examples, list)
+            or not all(isinstance(e, dict) for e in sheet.examples)):
+        return None
+    return sheet
 
 
 def write_meta(workbook: Any, meta: WorkbookMeta) -> None:
