@@ -126,7 +126,8 @@ def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
     for n, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             issues.append(Issue(code="invalid-row", file=file, section=section.key,
-                                message=f"section '{section.key}': row {n} is not a mapping"))
+                                message=f"section '{section.key}': row {n} is not a mapping "
+                                        f"({str(row)[:60]!r})"))
             continue
         out: Row = {}
         for key, raw in row.items():
@@ -203,7 +204,10 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
             issues.append(Issue(severity="warning", code="unknown-section", file=file, section=key,
                                 message=f"section '{key}' is not in blueprint '{blueprint.name}'; "
                                         "kept as it is"))
-            sections[key] = [dict(r) if isinstance(r, dict) else r for r in rows]
+            sections[key] = [dict(r) for r in rows if isinstance(r, dict)]
+            issues += [Issue(code="invalid-row", file=file, section=key,
+                             message=f"section '{key}': row {n} is not a mapping ({str(r)[:60]!r})")
+                       for n, r in enumerate(rows, start=1) if not isinstance(r, dict)]
             continue
         sections[key], row_issues = type_rows(section, rows, file=file)
         issues += row_issues

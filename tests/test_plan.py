@@ -110,3 +110,13 @@ def test_json_yaml_round_trip_property(rows):
 
         again = plan_from_data(yaml.safe_load(text))
         assert again.sections["action_items"] == rows
+
+
+def test_rows_that_are_not_mappings_are_reported_not_crashed():
+    data = json.loads(json.dumps(SAMPLE))
+    data["sections"]["mystery"] = ["just text", {"a": 1}]
+    data["sections"]["stakeholders"].append(42)
+    plan = plan_from_data(data)
+    assert plan.sections["mystery"] == [{"a": 1}]
+    bad = [i for i in plan.issues if i.code == "invalid-row"]
+    assert len(bad) == 2 and "'just text'" in bad[0].message + bad[1].message
