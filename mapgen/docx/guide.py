@@ -2,7 +2,7 @@
 
 Only the default template's styles are used (Title, Heading 1/2, List Bullet, List Number,
 Table Grid), restyled with the blueprint's font and colour, so that the file opens the same in
-Word and LibreOffice.
+Word and LibreOffice. Low-level XML comes from :mod:`mapgen.docx.ooxml`, shared with the handout.
 """
 
 from __future__ import annotations
@@ -25,36 +25,37 @@ def write_guide(parts: Sequence[Part], branding: Branding, path: Path) -> None:
     """Write the guide's ``parts`` as a .docx at ``path``."""
     from docx import Document
 
+    from mapgen.docx.ooxml import xml_text as x
     from mapgen.workshop import Bullets, Checklist, Commands, Heading, Paragraph, Steps, Table
 
     doc = Document()
     _style(doc, branding)
     for n, part in enumerate(parts):
         if isinstance(part, Heading):
-            doc.add_heading(part.text, part.level)
+            doc.add_heading(x(part.text), part.level)
         elif isinstance(part, Paragraph):
             p = doc.add_paragraph()
             if part.lead:
-                p.add_run(part.lead + " ").bold = True
-            p.add_run(part.text)
+                p.add_run(x(part.lead) + " ").bold = True
+            p.add_run(x(part.text))
             # a paragraph that introduces a table stays with it
             p.paragraph_format.keep_with_next = isinstance(_next(parts, n), Table)
         elif isinstance(part, Bullets):
             for item in part.items:
-                doc.add_paragraph(item, style="List Bullet")
+                doc.add_paragraph(x(item), style="List Bullet")
         elif isinstance(part, Steps):
-            paragraphs = [doc.add_paragraph(item, style="List Number") for item in part.items]
+            paragraphs = [doc.add_paragraph(x(item), style="List Number") for item in part.items]
             _restart_numbering(doc, paragraphs)
         elif isinstance(part, Checklist):
             for item in part.items:
-                doc.add_paragraph("☐  " + item)
+                doc.add_paragraph("☐  " + x(item))
         elif isinstance(part, Table):
             _table(doc, part, branding.primary_color)
         elif isinstance(part, Commands):
             _commands(doc, part.lines)
     title = next((p.text for p in parts if isinstance(p, Heading) and p.level == 0), "")
-    doc.core_properties.title = title
-    doc.core_properties.author = branding.company or "mapgen"
+    doc.core_properties.title = x(title)
+    doc.core_properties.author = x(branding.company) or "mapgen"
     doc.save(str(path))
 
 
@@ -66,27 +67,18 @@ def _style(doc: Any, branding: Branding) -> None:
     """Brand font on every style used, brand colour on the title and headings; tidy margins."""
     from docx.shared import Cm, Pt, RGBColor
 
+    from mapgen.docx.ooxml import set_style_font
+
     colour = RGBColor.from_string(branding.primary_color)
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "List Number"):
         style = doc.styles[name]
-        _font_name(style.element, branding.font)
+        set_style_font(style, branding.font)
         if name in ("Title", "Heading 1", "Heading 2"):
             style.font.color.rgb = colour
     doc.styles["Normal"].font.size = Pt(BODY_PT)
     for section in doc.sections:
         section.left_margin = section.right_margin = Cm(2)
         section.top_margin = section.bottom_margin = Cm(2)
-
-
-def _font_name(element: Any, font: str) -> None:
-    """Set a style's font for every script; theme fonts would otherwise win over it."""
-    from docx.oxml.ns import qn
-
-    rfonts = element.get_or_add_rPr().get_or_add_rFonts()
-    for script in ("ascii", "hAnsi", "eastAsia", "cs"):
-        rfonts.attrib.pop(qn(f"w:{script}Theme"), None)
-        rfonts.set(qn(f"w:{script}"), font)
-    rfonts.attrib.pop(qn("w:cstheme"), None)
 
 
 def _restart_numbering(doc: Any, paragraphs: list[Any]) -> None:
@@ -107,6 +99,8 @@ def _restart_numbering(doc: Any, paragraphs: list[Any]) -> None:
 def _table(doc: Any, part: Any, colour: str) -> None:
     from docx.shared import Emu, Pt, RGBColor
 
+    from mapgen.docx.ooxml import shade_cell, xml_text
+
     table = doc.add_table(rows=1, cols=len(part.headers))
     table.style = doc.styles["Table Grid"]
     table.autofit = False
@@ -117,8 +111,8 @@ def _table(doc: Any, part: Any, colour: str) -> None:
     header = table.rows[0]
     _repeat_header(header)
     for cell, text in zip(header.cells, part.headers, strict=True):
-        _shade(cell._tc.get_or_add_tcPr(), colour)
-        run = cell.paragraphs[0].add_run(text)
+        shade_cell(cell._tc, colour)
+        run = cell.paragraphs[0].add_run(xml_text(text))
         run.bold = True
         run.font.size = Pt(TABLE_PT)
         run.font.color.rgb = RGBColor.from_string("FFFFFF")
@@ -128,7 +122,7 @@ def _table(doc: Any, part: Any, colour: str) -> None:
         _keep_row_together(row)
         for cell, text in zip(row.cells, values, strict=True):
             paragraph = cell.paragraphs[0]
-            paragraph.add_run(text).font.size = Pt(TABLE_PT)
+            paragraph.add_run(xml_text(text)).font.size = Pt(TABLE_PT)
             paragraph.paragraph_format.keep_with_next = keep and n < len(part.rows) - 1
     if keep:
         for cell in header.cells:
@@ -140,17 +134,12 @@ def _table(doc: Any, part: Any, colour: str) -> None:
     doc.add_paragraph()
 
 
-def _shade(properties: Any, fill: str) -> None:
-    """Append a fill to a cell's or a paragraph's properties (call before other settings, so
-    that python-docx inserts those in schema order around it)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+def _shade_paragraph(paragraph: Any, fill: str) -> None:
+    """A fill behind a paragraph; call it before other paragraph settings, so that python-docx
+    inserts those in schema order around the ``w:shd``."""
+    from mapgen.docx.ooxml import el
 
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    properties.append(shd)
+    paragraph._p.get_or_add_pPr().append(el("w:shd", val="clear", color="auto", fill=fill))
 
 
 def _repeat_header(row: Any) -> None:
@@ -169,14 +158,16 @@ def _commands(doc: Any, lines: Sequence[str]) -> None:
     """Shell commands in a monospace block, comments greyed, kept on one page."""
     from docx.shared import Pt, RGBColor
 
+    from mapgen.docx.ooxml import xml_text
+
     for n, line in enumerate(lines):
         p = doc.add_paragraph()
-        _shade(p._p.get_or_add_pPr(), CODE_SHADE)
+        _shade_paragraph(p, CODE_SHADE)
         fmt = p.paragraph_format
         fmt.space_before = Pt(6 if n == 0 else 0)
         fmt.space_after = Pt(6 if n == len(lines) - 1 else 0)
         fmt.keep_with_next = n < len(lines) - 1
-        run = p.add_run(line)
+        run = p.add_run(xml_text(line))
         run.font.name = CODE_FONT
         run.font.size = Pt(CODE_PT)
         if line.lstrip().startswith("#"):
