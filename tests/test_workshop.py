@@ -230,7 +230,8 @@ def test_kit_without_participants_and_with_a_plan(tmp_path):
     plan_file = tmp_path / "deal.json"
     plan_file.write_text(json.dumps({
         "format": "mapgen-plan", "format_version": 1, "blueprint": {"name": "saas"},
-        "deal": {"name": "Pilot\u0007", "buyer": "Acme",  # a control character XML cannot hold "start": "2026-12-01", "close": "2027-02-15",
+        # the bell is a control character that XML cannot hold
+        "deal": {"name": "Pilot\u0007", "buyer": "Acme", "start": "2026-12-01", "close": "2027-02-15",
                  "go_live": "2027-04-01"},
         "sections": {"stakeholders": [{"name": "Sarah", "role": "CFO"}]}}), encoding="utf-8")
     from mapgen.plan import load_plan
