@@ -30,6 +30,7 @@ META_SHEET = "_mapgen"
 META_FORMAT = "mapgen-workbook"
 META_VERSION = 1
 CHUNK = 30_000
+MAX_ROW = 1_048_576  # Excel's last row
 
 
 @dataclass
@@ -54,6 +55,8 @@ class WorkbookMeta:
     participant: str | None = None
     deal: dict[str, Any] = field(default_factory=dict)
     sheets: list[SheetMeta] = field(default_factory=list)
+    # section keys whose entries were damaged (edited by hand) and left out of ``sheets``
+    damaged: list[str] = field(default_factory=list)
 
     def rows(self) -> list[tuple[str, str]]:
         """(key, JSON text) rows for the meta sheet, long values chunked."""
@@ -81,11 +84,13 @@ class WorkbookMeta:
             return None
         if facts.get("format") != META_FORMAT:
             return None
-        sheets = []
+        sheets, damaged = [], []
         for key, value in facts.items():
-            if key.startswith("section:") and isinstance(value, dict):
-                sheet = _sheet_meta(value)
-                if sheet is not None:
+            if key.startswith("section:"):
+                sheet = _sheet_meta(value) if isinstance(value, dict) else None
+                if sheet is None:
+                    damaged.append(key.removeprefix("section:"))
+                else:
                     sheets.append(sheet)
         blueprint = facts.get("blueprint") if isinstance(facts.get("blueprint"), dict) else {}
         return cls(blueprint={k: str(v) for k, v in blueprint.items()},
@@ -93,7 +98,7 @@ class WorkbookMeta:
                    mode=str(facts.get("mode") or "blank"),
                    participant=facts.get("participant"),
                    deal=facts.get("deal") if isinstance(facts.get("deal"), dict) else {},
-                   sheets=sheets)
+                   sheets=sheets, damaged=damaged)
 
 
 def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
@@ -105,7 +110,7 @@ def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
     texts = (sheet.section, sheet.sheet, sheet.table)
     lists = (sheet.columns, sheet.headers)
     if (not all(isinstance(t, str) for t in texts)
-            or not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n < 1_048_577
+            or not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_ROW
                        for n in (sheet.header_row, sheet.first_col))
             or not all(isinstance(x, list) and all(isinstance(i, str) for i in x) for x in lists)
             or not isinstance(sheet.examples, list)

@@ -237,15 +237,10 @@ class _WorkbookReader:
         return next((s for s in self.meta.sheets if s.section == key), None)
 
     def _check_meta(self) -> None:
-        """Drop section entries of the metadata that are not well-formed (edited by hand)."""
-        if self.meta is None:
-            return
-        good = [s for s in self.meta.sheets if _well_formed(s)]
-        for bad in self.meta.sheets:
-            if bad not in good:
-                self._issue("bad-metadata", f"the metadata for section '{bad.section}' is damaged; "
-                            "the section is found by sheet names and headers", "warning")
-        self.meta.sheets = good
+        """Report section entries of the metadata that were damaged (edited by hand)."""
+        for key in self.meta.damaged if self.meta else []:
+            self._issue("bad-metadata", f"the metadata for section '{key}' is damaged; "
+                        "the section is found by sheet names and headers", "warning")
 
     def _missing(self, section: Section) -> None:
         recorded = self._sheet_meta(section.key)
@@ -454,17 +449,6 @@ def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
     out.setdefault(_SOURCES_HEADER, SOURCES_KEY)
     out.pop("", None)
     return out
-
-
-def _well_formed(meta: SheetMeta) -> bool:
-    """True when a section's metadata has the types the reader relies on."""
-    def strings(items: Any) -> bool:
-        return isinstance(items, list) and all(isinstance(i, str) for i in items)
-
-    return (isinstance(meta.section, str) and isinstance(meta.sheet, str)
-            and isinstance(meta.header_row, int) and 0 < meta.header_row <= MAX_ROWS_PER_SHEET
-            and strings(meta.columns) and strings(meta.headers)
-            and isinstance(meta.examples, list) and all(isinstance(e, dict) for e in meta.examples))
 
 
 def _need(section: Section) -> int:
