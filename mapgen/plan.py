@@ -223,23 +223,11 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
 
 def load_plan(path: str | os.PathLike, blueprint: Blueprint | None = None) -> Plan:
     """Load a plan file (.json, .yaml or .yml), typed by its blueprint."""
+    from mapgen.fileio import read_text
+
     path = Path(path)
     label = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise MapgenError(f"{label}: no such file") from None
-    except OSError as exc:
-        raise MapgenError(f"{label}: cannot be read ({exc.strerror})") from None
-    if path.is_dir():
-        raise MapgenError(f"{label}: is a folder, not a plan file")
-    if size > MAX_PLAN_BYTES:
-        raise MapgenError(f"{label}: too large for a plan ({size // 2**20} MB; limit "
-                          f"{MAX_PLAN_BYTES // 2**20} MB)")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise MapgenError(f"{label}: not UTF-8 text; is it really a plan file?") from None
+    text = read_text(path, what="plan file", limit=MAX_PLAN_BYTES)
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)

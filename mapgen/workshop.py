@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from mapgen.errors import MapgenError, ValidationFailed
-from mapgen.fileio import atomic_write, check_writable, safe_filename, unique_path
+from mapgen.fileio import atomic_write, check_writable, read_text, safe_filename, unique_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint
@@ -86,19 +86,8 @@ def _looks_like_path(text: str) -> bool:
 
 def _participants_file(path: Path) -> list[str]:
     label = str(path)
-    try:
-        if path.stat().st_size > MAX_PARTICIPANTS_FILE:
-            raise MapgenError(f"{label}: too large for a participants file (limit 1 MB)")
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MapgenError(f"{label}: no such participants file (to give names directly, "
-                          "separate them with commas)") from None
-    except IsADirectoryError:
-        raise MapgenError(f"{label}: is a folder, not a participants file") from None
-    except UnicodeDecodeError:
-        raise MapgenError(f"{label}: not UTF-8 text; save the participants file as UTF-8") from None
-    except OSError as exc:
-        raise MapgenError(f"{label}: cannot be read ({exc.strerror})") from None
+    text = read_text(path, what="participants file", limit=MAX_PARTICIPANTS_FILE,
+                     missing_hint=" (to give names directly, separate them with commas)")
     lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
              if line.strip() and not line.lstrip().startswith("#")]
     return check_participants([line for _, line in lines], source=label,

@@ -78,24 +78,11 @@ def load_yaml_text(text: str, file: str) -> Any:
     return _convert(node, loader, file, budget)
 
 
-def load_yaml_file(path: Path, label: str | None = None) -> Any:
+def load_yaml_file(path: Path, label: str | None = None, what: str = "YAML file") -> Any:
     """Read and parse a YAML file (size-bounded, UTF-8)."""
-    label = label or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise MapgenError(f"{label}: file is too large for a YAML document "
-                              f"({size // 1024} KiB; limit {MAX_YAML_BYTES // 1024} KiB)")
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MapgenError(f"{label}: no such file") from None
-    except IsADirectoryError:
-        raise MapgenError(f"{label}: is a folder, not a file") from None
-    except UnicodeDecodeError as exc:
-        raise MapgenError(f"{label}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    except OSError as exc:
-        raise MapgenError(f"{label}: cannot be read ({exc.strerror})") from None
-    return load_yaml_text(text, label)
+    from mapgen.fileio import read_text
+
+    return load_yaml_text(read_text(path, what=what, limit=MAX_YAML_BYTES), label or str(path))
 
 
 def _convert(node: Any, loader: Any, file: str, budget: list[int]) -> Any:

@@ -244,7 +244,7 @@ def test_inputs_with_errors_are_merged_and_exit_1(runner, homework, tmp_path) ->
               "the same blueprint"),
     ("extension", "unknown output type '.csv' (use .xlsx, .docx, .json or .yaml)"),
     ("exists", "already exists; use --force to overwrite it"),
-    ("missing", "nobody.json: no such file"),
+    ("missing", "nobody.json: no such plan file"),
     ("kind", "cannot merge a '.docx' file"),
     ("twice", "is given twice"),
     ("out-is-input", "is one of the inputs"),

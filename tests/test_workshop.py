@@ -290,7 +290,7 @@ def test_existing_target_writes_nothing_without_force(runner, in_tmp):
     (["--participants", "Ann, ann"], "'ann' is listed twice"),
     (["--participants", "team.txt"], "team.txt: no such participants file"),
     (["--blueprint", "nosuch"], "no blueprint named 'nosuch'"),
-    (["--plan", "missing.json"], "missing.json: no such file"),
+    (["--plan", "missing.json"], "missing.json: no such plan file"),
 ])
 def test_unusable_input_is_exit_2_and_writes_nothing(runner, in_tmp, args, message):
     result = runner.invoke(main, ["workshop", "--out", "kit", *args])
