@@ -31,6 +31,7 @@ META_FORMAT = "mapgen-workbook"
 META_VERSION = 1
 CHUNK = 30_000
 MAX_ROW = 1_048_576  # Excel's last row
+SOURCES_KEY = "_sources"  # column key of the provenance column that merge output adds
 
 
 @dataclass

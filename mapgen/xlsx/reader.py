@@ -38,9 +38,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import Issue, MapgenError
-from mapgen.xlsx.meta import META_SHEET, SheetMeta, WorkbookMeta, read_meta
+from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, read_meta
 from mapgen.xlsx.safety import MAX_CELLS, MAX_ROWS_PER_SHEET, open_workbook, workbook_errors
-from mapgen.xlsx.writer import SOURCES_KEY
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Column, Section

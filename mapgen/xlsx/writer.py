@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import Issue, ValidationFailed
 from mapgen.fields import Validation, needs_formula_guard
-from mapgen.xlsx.meta import META_SHEET, SheetMeta, WorkbookMeta, write_meta
+from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.cell import Cell
@@ -54,7 +54,6 @@ FIRST_COL = 2           # tables start in column B; column A is a narrow margin
 HEADROOM = 500          # rows below a table that the overview's counts still cover
 INLINE_LIST_LIMIT = 255
 MAX_CELL_TEXT = 32_767
-SOURCES_KEY = "_sources"
 EXAMPLE_MARKER = "Example"
 EXAMPLE_NOTE = ("Example: this row shows what good looks like. Type over it or leave it; an "
                 "untouched example is never read as data.")
