@@ -78,6 +78,12 @@ class DocumentView:
         return [(DEAL_LABELS.get(k, k.replace("_", " ").capitalize()), self.deal[k]) for k in keys]
 
 
+def property_text(text: str, limit: int = 255) -> str:
+    """Text for a document property (title, author): Word and Excel allow 255 characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def display_value(column: Column, value: Any) -> str:
     """A value as people read it in print; unresolved relative dates in words."""
     from mapgen import dates

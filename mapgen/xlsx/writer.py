@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import Issue, ValidationFailed
 from mapgen.fields import Validation, needs_formula_guard
+from mapgen.layout import property_text
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -164,9 +165,9 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
     write_overview(overview, view, tables, styles, protect=protect)
     lists.write(wb)
     write_meta(wb, workbook_meta(view, tables))
-    wb.properties.title = view.title
+    wb.properties.title = property_text(view.title)
     wb.properties.subject = "Mutual Action Plan"
-    wb.properties.creator = view.branding.company or "mapgen"
+    wb.properties.creator = property_text(view.branding.company or "mapgen")
     wb.calculation.fullCalcOnLoad = True
     if protect:
         protect_workbook(wb)

@@ -1,0 +1,415 @@
+"""Batch generation: one set of documents per deal of a CRM export (CSV or JSON).
+
+A deals file is read whole and checked before anything is written: each deal becomes a plan
+(its dates parsed, a ``stakeholders`` cell such as ``Sarah Chen (CFO); Tom (IT)`` split into
+rows) and its view is built once, so a broken blueprint text stops the batch before the first
+file, while a bad deal is reported by its line and skipped. The documents are then written, in
+worker processes when there are many deals. Deal data is never rendered as a template: the
+file name template is a plain ``str.format`` pattern over deal keys.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import string
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mapgen.blueprint import Audience, Blueprint
+from mapgen.errors import MapgenError, TemplateError, ValidationFailed
+from mapgen.fileio import check_writable, safe_filename, unique_path
+from mapgen.generate import Format, write_view
+from mapgen.plan import Plan, plan_from_data
+
+MAX_DEALS_BYTES = 20 * 1024 * 1024
+MAX_DEALS = 10_000
+PARALLEL_FROM = 8  # deals; below this, worker start-up costs more than it saves
+DEFAULT_NAME = "{buyer} - {name}"
+# Header spellings of a CRM export that mean a standard deal key.
+HEADER_ALIASES = {
+    "deal": "name", "deal_name": "name", "opportunity": "name", "opportunity_name": "name",
+    "account": "buyer", "account_name": "buyer", "customer": "buyer", "company": "buyer",
+    "start_date": "start", "close_date": "close", "golive": "go_live", "go_live_date": "go_live",
+}
+
+
+@dataclass
+class DealRow:
+    """One deal of the file: where it stands (``file:line``), its plan, or what is wrong."""
+
+    where: str
+    plan: Plan | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    written: list[Path] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # "deals.csv:7: why" lines
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+# --------------------------------------------------------------------------- reading deals
+
+def deal_key(header: str) -> str:
+    """A header as a deal key: ``Go-live date`` -> ``go_live``, ``Deal name`` -> ``name``."""
+    key = re.sub(r"[^0-9a-z]+", "_", header.strip().casefold()).strip("_")
+    return HEADER_ALIASES.get(key, key)
+
+
+def parse_stakeholders(text: str) -> list[dict[str, str]]:
+    """``Name (Role); Name (Role)`` as stakeholder rows; a name without a role is fine."""
+    rows = []
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", part)
+        name, role = (match.group(1), match.group(2).strip()) if match else (part, "")
+        rows.append({"name": name.strip(), **({"role": role} if role else {})})
+    return rows
+
+
+def load_deals(path: str | os.PathLike, blueprint: Blueprint) -> list[DealRow]:
+    """Every deal of a CSV or JSON file as a typed plan, or an error naming its line.
+
+    Raises MapgenError when the file itself cannot be used.
+    """
+    path = Path(path)
+    raw = _read_bytes(path)
+    if path.suffix.lower() == ".json":
+        records = _json_records(raw, str(path))
+    else:
+        records = _csv_records(raw, str(path))
+    if len(records) > MAX_DEALS:
+        raise MapgenError(f"{path}: {len(records):,} deals is more than one batch takes "
+                          f"({MAX_DEALS:,}); split the file")
+    return [_deal_row(where, record, blueprint) for where, record in records]
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise MapgenError(f"{path}: is a folder, not a deals file")
+        size = path.stat().st_size
+        if size > MAX_DEALS_BYTES:
+            raise MapgenError(f"{path}: too large for a deals file ({size // 2**20} MB; limit "
+                              f"{MAX_DEALS_BYTES // 2**20} MB)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise MapgenError(f"{path}: no such deals file") from None
+    except OSError as exc:
+        raise MapgenError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not data.strip():
+        raise MapgenError(f"{path}: the deals file is empty")
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise MapgenError(f"{path}: this is a spreadsheet, not CSV; export the deals as CSV "
+                          "(File > Save as > CSV UTF-8) or JSON")
+    return data
+
+
+def _csv_records(raw: bytes, label: str) -> list[tuple[str, dict[str, Any]]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    if "\0" in text:
+        raise MapgenError(f"{label}: not a CSV text file (it holds binary data)")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise MapgenError(f"{label}: no header row; the first line must name the deal fields "
+                          "(e.g. name,buyer,seller,start,close,go_live)") from None
+    keys = [deal_key(h) for h in header]
+    seen = [k for k in keys if k]
+    if not seen:
+        raise MapgenError(f"{label}: the header row is empty")
+    dupes = sorted({k for k in seen if seen.count(k) > 1})
+    if dupes:
+        raise MapgenError(f"{label}:1: column '{dupes[0]}' appears twice in the header")
+    records = []
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            where = f"{label}:{reader.line_num}"
+            if len(cells) > len(keys):
+                records.append((where, {"__error__": f"{len(cells)} cells, but the header names "
+                                                     f"{len(keys)} columns"}))
+                continue
+            records.append((where, {k: c.strip() for k, c in zip(keys, cells, strict=False)
+                                    if k and c.strip()}))
+    except csv.Error as exc:
+        raise MapgenError(f"{label}:{reader.line_num}: not valid CSV ({exc})") from None
+    return records
+
+
+def _json_records(raw: bytes, label: str) -> list[tuple[str, dict[str, Any]]]:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise MapgenError(f"{label}: not UTF-8 text; save the deals file as UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise MapgenError(f"{label}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    if isinstance(data, dict) and isinstance(data.get("deals"), list):
+        data = data["deals"]
+    if not isinstance(data, list):
+        raise MapgenError(f"{label}: expected a list of deals (objects with name, buyer, ...)")
+    records = []
+    for n, item in enumerate(data, start=1):
+        where = f"{label}: deal {n}"
+        if not isinstance(item, dict):
+            records.append((where, {"__error__": "a deal must be an object of deal fields"}))
+        else:
+            records.append((where, item))
+    return records
+
+
+def _deal_row(where: str, record: dict[str, Any], blueprint: Blueprint) -> DealRow:
+    if "__error__" in record:
+        return DealRow(where, error=record["__error__"])
+    if "deal" in record or "sections" in record:  # a plan-format object
+        data = {"blueprint": {"name": blueprint.name, "version": blueprint.version}, **record}
+    else:
+        deal = {deal_key(str(k)): v for k, v in record.items() if v not in (None, "")}
+        sections = {}
+        people = deal.pop("stakeholders", None)
+        if isinstance(people, str):
+            sections["stakeholders"] = parse_stakeholders(people)
+        elif isinstance(people, list):
+            sections["stakeholders"] = people
+        data = {"blueprint": {"name": blueprint.name, "version": blueprint.version},
+                "deal": deal, "sections": sections}
+    try:
+        plan = plan_from_data(data, blueprint, file=where)
+    except MapgenError as exc:
+        return DealRow(where, error=str(exc).removeprefix(f"{where}: "))
+    errors = [i.message for i in plan.issues if i.severity == "error"]
+    if errors:
+        return DealRow(where, error="; ".join(errors))
+    return DealRow(where, plan, warnings=[i.message for i in plan.issues])
+
+
+# --------------------------------------------------------------------------- file names
+
+def file_stem(template: str, deal: dict[str, Any]) -> str:
+    """The file name (without extension) for a deal: ``template`` over its keys, made safe.
+
+    Only plain ``{key}`` fields are allowed (no attribute or index access); unknown keys are
+    empty. Returns "" when nothing is left.
+    """
+    parts = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        parts.append(literal)
+        if name is None:
+            continue
+        if not re.fullmatch(r"[A-Za-z_]\w*", name) or conversion or spec:
+            raise MapgenError(f"file name template: '{{{name}}}' is not a plain deal field "
+                              "(write fields like {buyer} or {name})")
+        value = deal.get(name)
+        parts.append("" if value is None else str(value))
+    text = " ".join("".join(parts).split()).strip(" -_.")
+    return safe_filename(text, default="") if text else ""
+
+
+def _check_template(template: str) -> None:
+    try:
+        file_stem(template, {})
+    except ValueError as exc:  # unbalanced braces
+        raise MapgenError(f"file name template '{template}': {exc}") from None
+
+
+# --------------------------------------------------------------------------- generating
+
+@dataclass
+class _Job:
+    where: str
+    plan: Plan
+    targets: list[tuple[Format, Path]]
+
+
+def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Format],
+              audience: Audience, out_dir: Path, force: bool, name_template: str,
+              ) -> tuple[list[_Job], list[str]]:
+    """The files each good deal will be written to, and the deals that cannot be done.
+
+    Builds each deal's view once to find bad dates and template errors before any writing;
+    raises TemplateError when the blueprint fails for every deal.
+    """
+    from mapgen.layout import build_view
+
+    jobs: list[_Job] = []
+    failed: list[str] = []
+    template_errors: list[TemplateError] = []
+    taken: set[str] = set()  # names given in this batch (case-blind)
+    for row in rows:
+        if row.plan is None:
+            failed.append(f"{row.where}: {row.error}")
+            continue
+        try:
+            build_view(blueprint, row.plan, audience=audience)
+        except ValidationFailed as exc:
+            failed.append(f"{row.where}: " + "; ".join(i.message for i in exc.issues
+                                                        if i.severity == "error"))
+            continue
+        except TemplateError as exc:
+            template_errors.append(exc)
+            failed.append(f"{row.where}: {exc}")
+            continue
+        stem = file_stem(name_template, row.plan.deal)
+        if not stem:
+            failed.append(f"{row.where}: no file name: the deal has none of the fields the "
+                          f"name template '{name_template}' uses")
+            continue
+        # One stem for all formats of a deal; a collision with any of them takes the next.
+        base, n = stem, 1
+        while any(f"{stem}.{fmt}".casefold() in taken for fmt in formats):
+            n += 1
+            stem = f"{base}-{n}"
+        targets = [(fmt, unique_path(out_dir, stem, f".{fmt}", taken)) for fmt in formats]
+        try:
+            for _, path in targets:
+                check_writable(path, force)
+        except MapgenError as exc:
+            failed.append(f"{row.where}: {exc}")
+            continue
+        jobs.append(_Job(row.where, row.plan, targets))
+    if template_errors and not jobs:
+        raise template_errors[0]
+    return jobs, failed
+
+
+_WORKER_BLUEPRINT: Blueprint | None = None
+
+
+def _init_worker(blueprint_path: str) -> None:
+    global _WORKER_BLUEPRINT
+    from mapgen.blueprint import load_blueprint
+
+    _WORKER_BLUEPRINT = load_blueprint(Path(blueprint_path))
+
+
+def _run_job(job: _Job, audience: Audience, force: bool, protect: bool,
+             blueprint: Blueprint | None = None) -> list[Path]:
+    from mapgen.layout import build_view
+
+    view = build_view(blueprint or _WORKER_BLUEPRINT, job.plan, audience=audience)
+    return [write_view(view, fmt, path, force=force, protect=protect) for fmt, path in job.targets]
+
+
+@dataclass
+class Batch:
+    """A batch checked and planned: nothing is written until :meth:`run`."""
+
+    blueprint: Blueprint
+    jobs: list[_Job]
+    failed: list[str]
+    audience: Audience
+    force: bool
+    protect: bool
+
+    def run(self, workers: int | None = None,
+            on_done: Callable[[str, list[Path] | None, str | None], None] | None = None,
+            ) -> BatchResult:
+        """Write every deal's documents (in worker processes when there are many)."""
+        result = BatchResult(failed=list(self.failed))
+        args = (self.audience, self.force, self.protect)
+        workers = min(workers or os.cpu_count() or 1, len(self.jobs))
+        source = self.blueprint.source
+        if workers > 1 and len(self.jobs) >= PARALLEL_FROM and source is not None:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                     initargs=(str(source),)) as pool:
+                futures = [(job, pool.submit(_run_job, job, *args)) for job in self.jobs]
+                for job, future in futures:
+                    _collect(result, job, future.result, on_done)
+        else:
+            for job in self.jobs:
+                _collect(result, job, lambda job=job: _run_job(job, *args, self.blueprint),
+                         on_done)
+        return result
+
+
+def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
+                  formats: Iterable[Format] = ("xlsx", "docx"), audience: Audience = "internal",
+                  out_dir: str | os.PathLike = "output", force: bool = False,
+                  name_template: str | None = None, protect: bool = False) -> Batch:
+    """Read and check every deal and plan its files; raises MapgenError for an unusable file."""
+    template = name_template or DEFAULT_NAME
+    _check_template(template)
+    rows = load_deals(deals_path, blueprint)
+    work, failed = plan_jobs(rows, blueprint, formats=list(dict.fromkeys(formats)),
+                             audience=audience, out_dir=Path(out_dir), force=force,
+                             name_template=template)
+    return Batch(blueprint, work, failed, audience, force, protect)
+
+
+def run_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *, jobs: int | None = None,
+              on_done: Callable[[str, list[Path] | None, str | None], None] | None = None,
+              **options: Any) -> BatchResult:
+    """Generate the documents of every deal in ``deals_path``: the pure API of ``--deals``.
+
+    ``options`` are those of :func:`prepare_batch`; ``on_done(where, paths, error)`` is called
+    as each deal finishes (for progress bars).
+    """
+    return prepare_batch(deals_path, blueprint, **options).run(jobs, on_done)
+
+
+def _collect(result: BatchResult, job: _Job, run: Callable[[], list[Path]],
+             on_done: Callable[[str, list[Path] | None, str | None], None] | None) -> None:
+    try:
+        paths = run()
+    except MapgenError as exc:
+        result.failed.append(f"{job.where}: {exc}")
+        if on_done:
+            on_done(job.where, None, str(exc))
+        return
+    result.written += paths
+    if on_done:
+        on_done(job.where, paths, None)
+
+
+def generate_batch(deals_path: str | os.PathLike, *, blueprint_ref: str | None,
+                   formats: list[Format], audience: Audience, out_dir: str | os.PathLike,
+                   force: bool, name_template: str | None, jobs: int | None,
+                   protect: bool = False) -> int:
+    """``mapgen generate --deals``: check everything, then write with a progress bar.
+
+    Prints the paths written (stdout) and each failed deal as ``file:line: why`` (stderr);
+    returns the exit code: 1 when any deal failed.
+    """
+    import click
+
+    from mapgen.blueprint import resolve_blueprint_ref
+
+    blueprint = resolve_blueprint_ref(blueprint_ref)
+    batch = prepare_batch(deals_path, blueprint, formats=formats, audience=audience,
+                          out_dir=out_dir, force=force, name_template=name_template,
+                          protect=protect)
+    with click.progressbar(length=len(batch.jobs), label="Generating", file=sys.stderr,
+                           show_pos=True) as bar:
+        result = batch.run(jobs, lambda *_: bar.update(1))
+    for path in result.written:
+        click.echo(str(path))
+    for line in result.failed:
+        click.echo(f"error: {line}", err=True)
+    click.echo(f"{len(batch.jobs) - (len(result.failed) - len(batch.failed))} deals generated, "
+               f"{len(result.failed)} failed", err=True)
+    return result.exit_code

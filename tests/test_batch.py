@@ -1,0 +1,123 @@
+"""Batch generation from a CRM export: one set of documents per deal, safe names, bad rows."""
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from mapgen.batch import deal_key, file_stem, load_deals, parse_stakeholders
+from mapgen.blueprint import load_blueprint
+from mapgen.cli import main
+from mapgen.errors import MapgenError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "deals"
+SAAS = load_blueprint("saas")
+
+
+def test_header_spellings_become_deal_keys():
+    assert [deal_key(h) for h in ("Deal name", "Account", "Go-live date", "Close Date",
+                                  "go_live", " Region ")] == [
+        "name", "buyer", "go_live", "close", "go_live", "region"]
+
+
+def test_stakeholders_cell_becomes_rows():
+    assert parse_stakeholders("Sarah Chen (CFO); Tom (Head of IT);; Ana") == [
+        {"name": "Sarah Chen", "role": "CFO"}, {"name": "Tom", "role": "Head of IT"},
+        {"name": "Ana"}]
+
+
+def test_csv_deals_load_with_line_numbers_and_errors():
+    rows = load_deals(FIXTURES / "deals.csv", SAAS)
+    assert [r.where.rsplit(":", 1)[1] for r in rows] == ["2", "3", "4"]
+    good = rows[0].plan
+    assert good.deal["buyer"] == "Contoso" and good.deal["region"] == "EMEA"
+    assert good.sections["stakeholders"][1] == {"name": "Tom Berg", "role": "Head of IT"}
+    assert rows[2].plan is None and "'not a date' is not a date" in rows[2].error
+
+
+def test_file_stem_is_safe_and_refuses_attribute_access():
+    assert file_stem("{buyer} - {name}", {"buyer": "../etc", "name": "a/b"}) == "etc - a-b"
+    assert file_stem("{buyer} - {name}", {}) == ""
+    assert file_stem("{buyer}", {"buyer": "CON"}).casefold() != "con"
+    with pytest.raises(MapgenError):
+        file_stem("{buyer.__class__}", {"buyer": "x"})
+
+
+def test_batch_with_a_bad_row_generates_the_others_and_exits_1(runner, in_tmp):
+    result = runner.invoke(main, ["generate", "--blueprint", "saas", "--deals",
+                                  str(FIXTURES / "deals.csv"), "--out", "out"])
+    assert result.exit_code == 1
+    assert "deals.csv:4:" in result.output and "not a date" in result.output
+    names = sorted(p.name for p in (in_tmp / "out").iterdir())
+    assert names == ["Contoso - Analytics rollout.docx", "Contoso - Analytics rollout.xlsx",
+                     "Fabrikam - Pilot.docx", "Fabrikam - Pilot.xlsx"]
+    again = runner.invoke(main, ["generate", "--blueprint", "saas", "--deals",
+                                 str(FIXTURES / "deals.csv"), "--out", "out"])
+    assert again.exit_code == 1 and "--force" in again.output
+    assert len(list((in_tmp / "out").iterdir())) == 4  # nothing new, nothing overwritten
+
+
+def test_json_deals_and_a_name_template(runner, in_tmp):
+    deals = [{"name": "Pilot", "buyer": "Fabrikam", "go_live": "2027-04-05",
+              "close": "2027-03-01", "region": "AMER"},
+             {"deal": {"name": "Rollout", "buyer": "Contoso", "go_live": "2027-03-15",
+                       "close": "2027-02-12"},
+              "sections": {"stakeholders": [{"name": "Sarah", "role": "CFO"}]}}]
+    (in_tmp / "deals.json").write_text(json.dumps(deals))
+    result = runner.invoke(main, ["generate", "--blueprint", "saas", "--deals", "deals.json",
+                                  "--format", "xlsx", "--name", "{buyer}_{name}", "--out", "o"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (in_tmp / "o").iterdir()) == ["Contoso_Rollout.xlsx",
+                                                                 "Fabrikam_Pilot.xlsx"]
+
+
+@pytest.mark.parametrize("content,words", [
+    (b"", "empty"),
+    (b"PK\x03\x04rest", "spreadsheet, not CSV"),
+    (b"name,name\nA,B\n", "appears twice"),
+    (b"[1, 2", "invalid JSON"),
+])
+def test_unusable_deals_files_exit_2_and_write_nothing(runner, in_tmp, content, words):
+    name = "deals.json" if content.startswith(b"[") else "deals.csv"
+    (in_tmp / name).write_bytes(content)
+    result = runner.invoke(main, ["generate", "--deals", name, "--out", "out"])
+    assert result.exit_code == 2, result.output
+    assert words in result.output and "Traceback" not in result.output
+    assert not (in_tmp / "out").exists()
+
+
+def test_bad_name_template_is_a_usage_error(runner, in_tmp):
+    result = runner.invoke(main, ["generate", "--deals", str(FIXTURES / "deals.csv"),
+                                  "--name", "{buyer.__class__}", "--out", "out"])
+    assert result.exit_code == 2 and "plain deal field" in result.output
+
+
+def test_hundred_deals_with_tricky_names(runner, in_tmp):
+    buyers = ["../etc", "CON", "A/B", "A-B", "Zoë & Co", "dup", "DUP", "x" * 300, " .. ", "nul.txt"]
+    with open(in_tmp / "deals.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "buyer", "seller", "start", "close", "go_live", "stakeholders"])
+        for i in range(100):
+            buyer = buyers[i] if i < len(buyers) else f"Buyer {i}"
+            writer.writerow([f"Deal {i % 7}" if i >= len(buyers) else "Deal", buyer, "Nimbus",
+                             "2026-12-01", "2027-02-12", "2027-03-15", f"Person {i} (CFO)"])
+    start = time.perf_counter()
+    result = runner.invoke(main, ["generate", "--blueprint", "saas", "--deals", "deals.csv",
+                                  "--out", "out", "--jobs", "2"])
+    elapsed = time.perf_counter() - start
+    assert result.exit_code == 0, result.output
+    files = list((in_tmp / "out").iterdir())
+    xlsx = [f for f in files if f.suffix == ".xlsx"]
+    docx = [f for f in files if f.suffix == ".docx"]
+    assert len(xlsx) == 100 and len(docx) == 100
+    assert {f.stem for f in xlsx} == {f.stem for f in docx}
+    assert len({f.name.casefold() for f in files}) == 200
+    for f in files:
+        assert f.parent == in_tmp / "out" and len(f.name) <= 90
+        assert f.stem.split(".")[0].strip().casefold() not in {"con", "nul"}
+        assert not f.name.startswith(".")
+    printed = [line for line in result.stdout.splitlines() if line.endswith((".xlsx", ".docx"))]
+    assert len(printed) == 200
+    assert elapsed < 120
