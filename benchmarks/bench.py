@@ -121,6 +121,19 @@ def main() -> None:
             shutil.copy(tmp / "homework.xlsx", target)
             paths.append(target)
         measure(f"merge {n_merge} homework workbooks", lambda: merge_files(paths, blueprint=bp), 1)
+
+        from mapgen.batch import run_batch
+
+        n_deals = 20 if args.quick else 100
+        deals = tmp / "deals.csv"
+        deals.write_text("name,buyer,seller,start,close,go_live,stakeholders\n" + "".join(
+            f"Deal {i},Buyer {i},Nimbus,2026-12-01,2027-02-12,2027-03-15,Sarah (CFO); Tom (IT)\n"
+            for i in range(n_deals)), encoding="utf-8")
+        saas = load_blueprint("saas")
+        for jobs in (1, 2):
+            measure(f"batch: {n_deals} deals, xlsx + docx, {jobs} process(es)",
+                    lambda jobs=jobs: run_batch(deals, saas, out_dir=tmp / f"deals{jobs}",
+                                                force=True, jobs=jobs), 1)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     width = max(len(name) for name, _ in results)
