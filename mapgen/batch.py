@@ -16,7 +16,6 @@ import json
 import os
 import re
 import string
-import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -398,14 +397,14 @@ def generate_batch(deals_path: str | os.PathLike, *, blueprint_ref: str | None,
     import click
 
     from mapgen.blueprint import resolve_blueprint_ref
+    from mapgen.progress import progress_bar
 
     blueprint = resolve_blueprint_ref(blueprint_ref)
     batch = prepare_batch(deals_path, blueprint, formats=formats, audience=audience,
                           out_dir=out_dir, force=force, name_template=name_template,
                           protect=protect)
-    with click.progressbar(length=len(batch.jobs), label="Generating", file=sys.stderr,
-                           show_pos=True) as bar:
-        result = batch.run(jobs, lambda *_: bar.update(1))
+    with progress_bar(len(batch.jobs), f"Generating {len(batch.jobs)} deals") as step:
+        result = batch.run(jobs, step)
     for path in result.written:
         click.echo(str(path))
     for line in result.failed:

@@ -38,7 +38,6 @@ Prefer = Literal["first", "last"]
 REPORT_FORMAT = "mapgen-merge-report"
 OUT_FORMATS = {".xlsx": "xlsx", ".docx": "docx", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
-PROGRESS_FROM = 6      # inputs from which merge_command shows a progress bar
 PARALLEL_FROM = 16     # inputs from which files are read by several processes
 MAX_JOBS = 8
 SUMMARY_LIMIT = 10     # conflicts and issues listed one by one in the summary
@@ -556,15 +555,10 @@ def merge_command(paths: Sequence[Path], *, out: Path, report: Path | None = Non
     if report is not None and _resolved(report) == _resolved(out):
         raise MapgenError("--out and --report name the same file")
     bp = resolve_blueprint_ref(blueprint_ref) if blueprint_ref else None
-    import click
+    from mapgen.progress import progress_bar
 
-    stderr = click.get_text_stream("stderr")
-    if len(paths) >= PROGRESS_FROM and stderr.isatty():  # in a log it would be noise
-        with click.progressbar(length=len(paths), label=f"Reading {len(paths)} files",
-                               file=stderr) as bar:
-            result = merge_files(paths, blueprint=bp, prefer=prefer, on_read=lambda _: bar.update(1))
-    else:
-        result = merge_files(paths, blueprint=bp, prefer=prefer)
+    with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
+        result = merge_files(paths, blueprint=bp, prefer=prefer, on_read=step)
     if fmt in ("xlsx", "docx"):
         from mapgen.generate import write_view
 

@@ -42,7 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_PARTICIPANTS = 200
 MAX_NAME_LENGTH = 100
 MAX_PARTICIPANTS_FILE = 1024 * 1024  # bytes
-PROGRESS_FROM = 10  # participants from which the command shows a progress bar
 
 SESSION_MIN, SESSION_MAX = 120, 240  # minutes: the framework's 2 to 4 hours
 BREAK_MINUTES = 15
@@ -622,13 +621,10 @@ def workshop_command(*, blueprint_ref: str | None, plan_path: str | None,
         echo(f"warning: blueprint '{bp.name}' dates its standard rows from the deal's "
              f"{_join(prepared.kit.deal_dates)} dates; fill them in {prepared.kit.deal} before "
              "the merge, or make the kit with --plan")
-    if len(names) < PROGRESS_FROM:
-        return prepared.write()
-    import click
+    from mapgen.progress import progress_bar
 
-    with click.progressbar(length=len(prepared.paths), label=f"Writing the kit for {len(names)}",
-                           file=click.get_text_stream("stderr")) as bar:
-        return prepared.write(lambda _: bar.update(1))
+    with progress_bar(len(prepared.paths), f"Writing the kit for {len(names)}") as step:
+        return prepared.write(step)
 
 
 def deal_stub(view: DocumentView, keys: Sequence[str]) -> str:
