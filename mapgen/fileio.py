@@ -6,7 +6,8 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mapgen.errors import MapgenError
@@ -48,31 +49,75 @@ def check_writable(path: Path, force: bool) -> None:
         raise MapgenError(f"{path} already exists; use --force to overwrite it")
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], None] | bytes | str, *,
-                 force: bool = False) -> Path:
-    """Write ``path`` via a temporary file in the same folder and a rename.
+Content = Callable[[Path], None] | bytes | str
 
-    ``write`` is the content (bytes or text) or a function that writes to the path it is given.
-    A failure leaves no partial file behind and any previous file untouched.
+
+class Staging:
+    """Files written under temporary names, renamed into place together by :meth:`commit`.
+
+    Use :func:`staged`: either every file lands or none does, and no partial file is left.
     """
-    path = Path(path)
-    check_writable(path, force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        if callable(write):
+
+    def __init__(self, force: bool = False):
+        self.force = force
+        self._pending: list[tuple[Path, Path]] = []
+
+    def write(self, path: str | os.PathLike, content: Content) -> Path:
+        """Write ``content`` (bytes, text, or a function given the temporary path) for ``path``."""
+        path = Path(path)
+        check_writable(path, self.force)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp",
+                                            dir=path.parent)
+        except OSError as exc:
+            raise MapgenError(f"{path.parent}: cannot write there ({exc.strerror})") from None
+        tmp = Path(tmp_name)
+        self._pending.append((tmp, path))
+        if callable(content):
             os.close(fd)
-            write(tmp)
+            content(tmp)
         else:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(write.encode("utf-8") if isinstance(write, str) else write)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    def commit(self) -> None:
+        for tmp, path in self._pending:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        self._pending.clear()
+
+    def discard(self) -> None:
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+
+@contextmanager
+def staged(force: bool = False) -> Iterator[Staging]:
+    """A :class:`Staging` committed when the block ends, discarded when it raises."""
+    staging = Staging(force)
+    try:
+        yield staging
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        staging.discard()
         raise
-    return path
+    try:
+        staging.commit()
+    except OSError as exc:
+        staging.discard()
+        raise MapgenError(f"cannot write {exc.filename or 'the output'} ({exc.strerror})") from None
+
+
+def atomic_write(path: str | os.PathLike, content: Content, *, force: bool = False) -> Path:
+    """Write one file via a temporary file in the same folder and a rename.
+
+    ``content`` is bytes, text, or a function that writes to the path it is given. A failure
+    leaves no partial file behind and any previous file untouched.
+    """
+    with staged(force) as staging:
+        return staging.write(path, content)
 
 
 def safe_filename(name: str, *, default: str = "plan", max_length: int = 80) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
 from mapgen.blueprint import Audience, Blueprint
-from mapgen.fileio import atomic_write, check_writable, safe_filename
+from mapgen.fileio import atomic_write, check_writable, safe_filename, staged
 from mapgen.layout import DocumentView, build_view
 from mapgen.plan import Plan
 
@@ -27,16 +27,20 @@ def default_stem(blueprint: Blueprint, plan: Plan | None, audience: Audience) ->
     return f"{stem}-buyer" if audience == "buyer" else stem
 
 
-def write_view(view: DocumentView, fmt: Format, path: Path, *, force: bool = False,
-               protect: bool = False) -> Path:
-    """Write one view in one format, atomically."""
+def _writer(view: DocumentView, fmt: Format, protect: bool) -> Callable[[Path], None]:
     if fmt == "xlsx":
         from mapgen.xlsx.writer import write_xlsx
 
-        return atomic_write(path, lambda tmp: write_xlsx(view, tmp, protect=protect), force=force)
+        return lambda tmp: write_xlsx(view, tmp, protect=protect)
     from mapgen.docx.writer import write_docx
 
-    return atomic_write(path, lambda tmp: write_docx(view, tmp), force=force)
+    return lambda tmp: write_docx(view, tmp)
+
+
+def write_view(view: DocumentView, fmt: Format, path: Path, *, force: bool = False,
+               protect: bool = False) -> Path:
+    """Write one view in one format, atomically."""
+    return atomic_write(path, _writer(view, fmt, protect), force=force)
 
 
 def generate(blueprint: Blueprint, *, plan: Plan | None = None,
@@ -56,4 +60,5 @@ def generate(blueprint: Blueprint, *, plan: Plan | None = None,
     for _, path in targets:
         check_writable(path, force)
     view = build_view(blueprint, plan, audience=audience, participant=participant)
-    return [write_view(view, fmt, path, force=force, protect=protect) for fmt, path in targets]
+    with staged(force) as staging:  # all formats land, or none
+        return [staging.write(path, _writer(view, fmt, protect)) for fmt, path in targets]
