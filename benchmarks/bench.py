@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mapgen.blueprint import load_blueprint
-from mapgen.generate import generate
+from mapgen.generator import generate
 from mapgen.plan import Plan
 
 STATUSES = ["Not started", "In progress", "Done", "Blocked"]

@@ -27,7 +27,7 @@ _EXPORTS = {
     "load_plan": "mapgen.plan",
     "plan_from_data": "mapgen.plan",
     "build_view": "mapgen.layout",
-    "generate": "mapgen.generate",
+    "generate": "mapgen.generator",
     "read_workbook": "mapgen.xlsx.reader",
     "merge_files": "mapgen.merge",
     "merge_plans": "mapgen.merge",

@@ -25,7 +25,7 @@ from typing import Any
 from mapgen.blueprint import Audience, Blueprint
 from mapgen.errors import MapgenError, TemplateError, ValidationFailed
 from mapgen.fileio import check_writable, safe_filename, unique_path
-from mapgen.generate import Format, write_view
+from mapgen.generator import Format, write_view
 from mapgen.plan import Plan, plan_from_data
 
 MAX_DEALS_BYTES = 20 * 1024 * 1024
@@ -52,8 +52,11 @@ class DealRow:
 
 @dataclass
 class BatchResult:
+    """What a batch wrote, and which deals failed (as ``deals.csv:7: why`` lines)."""
+
     written: list[Path] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)  # "deals.csv:7: why" lines
+    failed: list[str] = field(default_factory=list)
+    generated: int = 0  # deals whose documents were all written
 
     @property
     def exit_code(self) -> int:
@@ -81,17 +84,21 @@ def parse_stakeholders(text: str) -> list[dict[str, str]]:
     return rows
 
 
-def load_deals(path: str | os.PathLike, blueprint: Blueprint) -> list[DealRow]:
+def load_deals(path: str | os.PathLike, blueprint: Blueprint, *,
+               warn: Callable[[str], None] | None = None) -> list[DealRow]:
     """Every deal of a CSV or JSON file as a typed plan, or an error naming its line.
 
-    Raises MapgenError when the file itself cannot be used.
+    ``warn`` receives notes about the file as a whole (e.g. a guessed text encoding).
+    Raises MapgenError when the file itself cannot be used or holds no deals.
     """
     path = Path(path)
     raw = _read_bytes(path)
     if path.suffix.lower() == ".json":
         records = _json_records(raw, str(path))
     else:
-        records = _csv_records(raw, str(path))
+        records = _csv_records(raw, str(path), warn or (lambda _: None))
+    if not records:
+        raise MapgenError(f"{path}: holds no deals (only a header, or an empty list)")
     if len(records) > MAX_DEALS:
         raise MapgenError(f"{path}: {len(records):,} deals is more than one batch takes "
                           f"({MAX_DEALS:,}); split the file")
@@ -119,11 +126,14 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _csv_records(raw: bytes, label: str) -> list[tuple[str, dict[str, Any]]]:
+def _csv_records(raw: bytes, label: str,
+                 warn: Callable[[str], None]) -> list[tuple[str, dict[str, Any]]]:
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    except UnicodeDecodeError:  # Excel's plain "CSV" on Windows
+        text = raw.decode("cp1252", errors="replace")
+        warn(f"{label}: not UTF-8; read as Windows-1252 (export as 'CSV UTF-8' if names "
+             "look wrong)")
     if "\0" in text:
         raise MapgenError(f"{label}: not a CSV text file (it holds binary data)")
     try:
@@ -145,11 +155,12 @@ def _csv_records(raw: bytes, label: str) -> list[tuple[str, dict[str, Any]]]:
     if dupes:
         raise MapgenError(f"{label}:1: column '{dupes[0]}' appears twice in the header")
     records = []
+    first_line = reader.line_num + 1  # where the next record starts (a cell may span lines)
     try:
         for cells in reader:
+            where, first_line = f"{label}:{first_line}", reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
-            where = f"{label}:{reader.line_num}"
             if len(cells) > len(keys):
                 records.append((where, {"__error__": f"{len(cells)} cells, but the header names "
                                                      f"{len(keys)} columns"}))
@@ -226,7 +237,7 @@ def file_stem(template: str, deal: dict[str, Any]) -> str:
         value = deal.get(name)
         parts.append("" if value is None else str(value))
     text = " ".join("".join(parts).split()).strip(" -_.")
-    return safe_filename(text, default="") if text else ""
+    return safe_filename(text, default="deal") if text else ""
 
 
 def _check_template(template: str) -> None:
@@ -321,6 +332,7 @@ class Batch:
     blueprint: Blueprint
     jobs: list[_Job]
     failed: list[str]
+    warnings: list[str]
     audience: Audience
     force: bool
     protect: bool
@@ -353,11 +365,13 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
     """Read and check every deal and plan its files; raises MapgenError for an unusable file."""
     template = name_template or DEFAULT_NAME
     _check_template(template)
-    rows = load_deals(deals_path, blueprint)
+    warnings: list[str] = []
+    rows = load_deals(deals_path, blueprint, warn=warnings.append)
+    warnings += [f"{row.where}: {w}" for row in rows if row.plan for w in row.warnings]
     work, failed = plan_jobs(rows, blueprint, formats=list(dict.fromkeys(formats)),
                              audience=audience, out_dir=Path(out_dir), force=force,
                              name_template=template)
-    return Batch(blueprint, work, failed, audience, force, protect)
+    return Batch(blueprint, work, failed, warnings, audience, force, protect)
 
 
 def run_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *, jobs: int | None = None,
@@ -375,12 +389,14 @@ def _collect(result: BatchResult, job: _Job, run: Callable[[], list[Path]],
              on_done: Callable[[str, list[Path] | None, str | None], None] | None) -> None:
     try:
         paths = run()
-    except MapgenError as exc:
-        result.failed.append(f"{job.where}: {exc}")
+    except (MapgenError, OSError) as exc:  # this deal only (e.g. a file in use); go on
+        why = str(exc) if isinstance(exc, MapgenError) else f"cannot write: {exc}"
+        result.failed.append(f"{job.where}: {why}")
         if on_done:
-            on_done(job.where, None, str(exc))
+            on_done(job.where, None, why)
         return
     result.written += paths
+    result.generated += 1
     if on_done:
         on_done(job.where, paths, None)
 
@@ -407,8 +423,14 @@ def generate_batch(deals_path: str | os.PathLike, *, blueprint_ref: str | None,
         result = batch.run(jobs, step)
     for path in result.written:
         click.echo(str(path))
+    for line in batch.warnings:
+        click.echo(f"warning: {line}", err=True)
     for line in result.failed:
         click.echo(f"error: {line}", err=True)
-    click.echo(f"{len(batch.jobs) - (len(result.failed) - len(batch.failed))} deals generated, "
-               f"{len(result.failed)} failed", err=True)
+    click.echo(f"{_count(result.generated, 'deal')} generated, {len(result.failed)} failed",
+               err=True)
     return result.exit_code
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

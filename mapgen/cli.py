@@ -217,8 +217,8 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
       mapgen generate --blueprint saas --plan deal.yaml --audience buyer
       mapgen generate --deals crm-export.csv --blueprint saas --out deals/
     """
-    from mapgen.generate import FORMATS
-    from mapgen.generate import generate as run
+    from mapgen.generator import FORMATS
+    from mapgen.generator import generate as run
 
     formats = list(FORMATS) if fmt == "all" else [fmt]
     if plan_path and deals_path:

@@ -560,7 +560,7 @@ def merge_command(paths: Sequence[Path], *, out: Path, report: Path | None = Non
     with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
         result = merge_files(paths, blueprint=bp, prefer=prefer, on_read=step)
     if fmt in ("xlsx", "docx"):
-        from mapgen.generate import write_view
+        from mapgen.generator import write_view
 
         write_view(result.view(), fmt, out, force=force)
     else:

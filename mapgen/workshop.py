@@ -515,7 +515,7 @@ class PreparedKit:
     def write(self, progress: Progress | None = None) -> list[Path]:
         """Write every file; should a writer fail half way, remove the files this call created."""
         from mapgen.docx.guide import write_guide
-        from mapgen.generate import write_view
+        from mapgen.generator import write_view
 
         kit, force = self.kit, self.force
         new_files = [p for p in kit.files() if not p.exists()]
@@ -556,7 +556,7 @@ def prepare_workshop(blueprint: Blueprint, *, plan: Plan | None = None,
     Raises MapgenError for a bad name or a target that exists (without ``force``),
     ValidationFailed for a plan that does not fit the blueprint.
     """
-    from mapgen.generate import default_stem
+    from mapgen.generator import default_stem
     from mapgen.layout import build_view
 
     if isinstance(participants, str):

@@ -40,7 +40,7 @@ def test_csv_deals_load_with_line_numbers_and_errors():
 def test_file_stem_is_safe_and_refuses_attribute_access():
     assert file_stem("{buyer} - {name}", {"buyer": "../etc", "name": "a/b"}) == "etc - a-b"
     assert file_stem("{buyer} - {name}", {}) == ""
-    assert file_stem("{buyer}", {"buyer": "CON"}).casefold() != "con"
+    assert file_stem("{buyer}", {"buyer": "CON"}) == "deal-CON"
     with pytest.raises(MapgenError):
         file_stem("{buyer.__class__}", {"buyer": "x"})
 
@@ -73,8 +73,27 @@ def test_json_deals_and_a_name_template(runner, in_tmp):
                                                                  "Fabrikam_Pilot.xlsx"]
 
 
+def test_a_cell_over_several_lines_is_reported_at_its_first_line(in_tmp):
+    (in_tmp / "deals.csv").write_text('name,buyer,go_live\n"Two\nlines",X,soon\nB,Y,later\n')
+    rows = load_deals(in_tmp / "deals.csv", SAAS)
+    assert [r.where for r in rows] == [f"{in_tmp / 'deals.csv'}:2", f"{in_tmp / 'deals.csv'}:4"]
+    assert all("is not a date" in r.error for r in rows)
+
+
+def test_windows_1252_export_is_read_with_a_warning(runner, in_tmp):
+    (in_tmp / "deals.csv").write_bytes("name;buyer;go_live;close\nPilot;Zoë;2027-03-15;"
+                                       "2027-02-12\n".encode("cp1252"))
+    result = runner.invoke(main, ["generate", "--blueprint", "saas", "--deals", "deals.csv",
+                                  "--format", "xlsx", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert "not UTF-8; read as Windows-1252" in result.stderr
+    assert [p.name for p in (in_tmp / "out").iterdir()] == ["Zoë - Pilot.xlsx"]
+
+
 @pytest.mark.parametrize("content,words", [
     (b"", "empty"),
+    (b"name,buyer,go_live\n\n", "no deals"),
+    (b"[]", "no deals"),
     (b"PK\x03\x04rest", "spreadsheet, not CSV"),
     (b"name,name\nA,B\n", "appears twice"),
     (b"[1, 2", "invalid JSON"),
@@ -117,7 +136,24 @@ def test_hundred_deals_with_tricky_names(runner, in_tmp):
     for f in files:
         assert f.parent == in_tmp / "out" and len(f.name) <= 90
         assert f.stem.split(".")[0].strip().casefold() not in {"con", "nul"}
-        assert not f.name.startswith(".")
+        assert not f.name.startswith((".", "-"))
     printed = [line for line in result.stdout.splitlines() if line.endswith((".xlsx", ".docx"))]
     assert len(printed) == 200
     assert elapsed < 120
+
+
+def test_blueprint_template_errors_stop_the_batch_before_writing(runner, in_tmp):
+    (in_tmp / "deals.csv").write_text("name,buyer,go_live,region\nA,X,2027-03-15,EMEA\n"
+                                      "B,Y,2027-03-15,\n")
+    (in_tmp / "typo.yaml").write_text('extends: map\ntitle: "MAP for {{ deal.buyr }}"\n')
+    result = runner.invoke(main, ["generate", "--blueprint", "typo.yaml", "--deals",
+                                  "deals.csv", "--out", "out"])
+    assert result.exit_code == 2 and "typo.yaml:2:" in result.output
+    assert "deal.buyr" in result.output and not (in_tmp / "out").exists()
+    # A text that fails only for deals without a region fails those deals only.
+    (in_tmp / "region.yaml").write_text('extends: map\ntitle: "MAP {{ deal.region }}"\n')
+    result = runner.invoke(main, ["generate", "--blueprint", "region.yaml", "--deals",
+                                  "deals.csv", "--format", "xlsx", "--out", "out"])
+    assert result.exit_code == 1
+    assert "deals.csv:3:" in result.stderr and "deal.region" in result.stderr
+    assert [p.name for p in (in_tmp / "out").iterdir()] == ["X - A.xlsx"]

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
 from mapgen.docx.writer import NOTE_FILL, TOC_INSTRUCTION, WRITE_IN_TWIPS, write_docx
-from mapgen.generate import generate
+from mapgen.generator import generate
 from mapgen.layout import PREFILLED_SPARE_ROWS, build_view
 from mapgen.plan import Plan, plan_from_data
 

@@ -295,7 +295,7 @@ DEAL = {"name": "Rollout", "buyer": "Contoso", "seller": "Nimbus", "start": D(20
 
 def make_workbook(folder: Path, stem: str, participant: str, audience: str = "internal") -> Path:
     """A pre-filled homework workbook of the SaaS blueprint, stamped for ``participant``."""
-    from mapgen.generate import generate
+    from mapgen.generator import generate
 
     plan = Plan(blueprint=BlueprintRef(name="saas"), deal=DEAL)
     [path] = generate(load_blueprint("saas"), plan=plan, formats=["xlsx"], audience=audience,

@@ -18,7 +18,7 @@ import yaml
 from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
 from mapgen.errors import Issue, UnusableInput
-from mapgen.generate import generate
+from mapgen.generator import generate
 from mapgen.plan import plan_from_data
 from mapgen.xlsx import reader
 from mapgen.xlsx.reader import read_workbook

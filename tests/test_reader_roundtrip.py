@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapgen.blueprint import Blueprint, load_blueprint
-from mapgen.generate import generate
+from mapgen.generator import generate
 from mapgen.layout import build_view
 from mapgen.plan import Plan, is_blank_row, plan_from_data
 from mapgen.xlsx.reader import read_workbook

@@ -309,7 +309,7 @@ def test_plan_without_the_dates_the_blueprint_needs_is_exit_1(runner, in_tmp):
 
 
 def test_a_failing_writer_leaves_no_files_behind(tmp_path, monkeypatch):
-    import mapgen.generate
+    import mapgen.generator
 
     def failing(view, fmt, path, *, force=False, protect=False):
         if fmt == "xlsx":
@@ -318,7 +318,7 @@ def test_a_failing_writer_leaves_no_files_behind(tmp_path, monkeypatch):
         path.write_bytes(b"docx")
         return path
 
-    monkeypatch.setattr(mapgen.generate, "write_view", failing)
+    monkeypatch.setattr(mapgen.generator, "write_view", failing)
     with pytest.raises(OSError, match="disk full"):
         make_workshop(load_blueprint("map"), participants=["Ann", "Bob"],
                       out_dir=tmp_path / "out" / "kit")

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.generate import generate
+from mapgen.generator import generate
 from mapgen.layout import build_view
 from mapgen.plan import Plan, plan_from_data
 from mapgen.xlsx.meta import read_meta
