@@ -25,7 +25,7 @@ from typing import Any
 from mapgen.blueprint import Audience, Blueprint
 from mapgen.errors import MapgenError, TemplateError, ValidationFailed
 from mapgen.fileio import check_writable, safe_filename, unique_path
-from mapgen.generator import Format, write_view
+from mapgen.generator import Format, generate
 from mapgen.plan import Plan, plan_from_data
 
 MAX_DEALS_BYTES = 20 * 1024 * 1024
@@ -253,16 +253,16 @@ def _check_template(template: str) -> None:
 class _Job:
     where: str
     plan: Plan
-    targets: list[tuple[Format, Path]]
+    stem: str  # the file name of every format (``stem.xlsx``, ``stem.docx``)
 
 
 def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Format],
               audience: Audience, out_dir: Path, force: bool, name_template: str,
-              ) -> tuple[list[_Job], list[str]]:
-    """The files each good deal will be written to, and the deals that cannot be done.
+              suffix: str = "") -> tuple[list[_Job], list[str]]:
+    """The file name each good deal will be written to, and the deals that cannot be done.
 
     Builds each deal's view once to find bad dates and template errors before any writing;
-    raises TemplateError when the blueprint fails for every deal.
+    raises TemplateError when the blueprint fails for every deal. ``suffix`` ends every name.
     """
     from mapgen.layout import build_view
 
@@ -290,18 +290,17 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
                           f"name template '{name_template}' uses")
             continue
         # One stem for all formats of a deal; a collision with any of them takes the next.
-        base, n = stem, 1
+        base, stem, n = stem + suffix, stem + suffix, 1
         while any(f"{stem}.{fmt}".casefold() in taken for fmt in formats):
             n += 1
             stem = f"{base}-{n}"
-        targets = [(fmt, unique_path(out_dir, stem, f".{fmt}", taken)) for fmt in formats]
         try:
-            for _, path in targets:
-                check_writable(path, force)
+            for fmt in formats:
+                check_writable(unique_path(out_dir, stem, f".{fmt}", taken), force)
         except MapgenError as exc:
             failed.append(f"{row.where}: {exc}")
             continue
-        jobs.append(_Job(row.where, row.plan, targets))
+        jobs.append(_Job(row.where, row.plan, stem))
     if template_errors and not jobs:
         raise template_errors[0]
     return jobs, failed
@@ -317,12 +316,10 @@ def _init_worker(blueprint_path: str) -> None:
     _WORKER_BLUEPRINT = load_blueprint(Path(blueprint_path))
 
 
-def _run_job(job: _Job, audience: Audience, force: bool, protect: bool,
-             blueprint: Blueprint | None = None) -> list[Path]:
-    from mapgen.layout import build_view
-
-    view = build_view(blueprint or _WORKER_BLUEPRINT, job.plan, audience=audience)
-    return [write_view(view, fmt, path, force=force, protect=protect) for fmt, path in job.targets]
+def _run_job(job: _Job, options: dict[str, Any], blueprint: Blueprint | None = None,
+             ) -> list[Path]:
+    """Write one deal's documents: all its formats land, or none."""
+    return generate(blueprint or _WORKER_BLUEPRINT, plan=job.plan, stem=job.stem, **options)
 
 
 @dataclass
@@ -333,28 +330,26 @@ class Batch:
     jobs: list[_Job]
     failed: list[str]
     warnings: list[str]
-    audience: Audience
-    force: bool
-    protect: bool
+    options: dict[str, Any]  # for generate(): formats, audience, out_dir, force, protect
 
     def run(self, workers: int | None = None,
             on_done: Callable[[str, list[Path] | None, str | None], None] | None = None,
             ) -> BatchResult:
         """Write every deal's documents (in worker processes when there are many)."""
         result = BatchResult(failed=list(self.failed))
-        args = (self.audience, self.force, self.protect)
         workers = min(workers or os.cpu_count() or 1, len(self.jobs))
         source = self.blueprint.source
         if workers > 1 and len(self.jobs) >= PARALLEL_FROM and source is not None:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(str(source),)) as pool:
-                futures = [(job, pool.submit(_run_job, job, *args)) for job in self.jobs]
+                futures = [(job, pool.submit(_run_job, job, self.options))
+                           for job in self.jobs]
                 for job, future in futures:
                     _collect(result, job, future.result, on_done)
         else:
             for job in self.jobs:
-                _collect(result, job, lambda job=job: _run_job(job, *args, self.blueprint),
-                         on_done)
+                _collect(result, job,
+                         lambda job=job: _run_job(job, self.options, self.blueprint), on_done)
         return result
 
 
@@ -362,16 +357,23 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
                   formats: Iterable[Format] = ("xlsx", "docx"), audience: Audience = "internal",
                   out_dir: str | os.PathLike = "output", force: bool = False,
                   name_template: str | None = None, protect: bool = False) -> Batch:
-    """Read and check every deal and plan its files; raises MapgenError for an unusable file."""
+    """Read and check every deal and plan its files; raises MapgenError for an unusable file.
+
+    Buyer copies end in ``-buyer`` (as with a single plan) unless ``name_template`` is given.
+    """
     template = name_template or DEFAULT_NAME
     _check_template(template)
     warnings: list[str] = []
     rows = load_deals(deals_path, blueprint, warn=warnings.append)
     warnings += [f"{row.where}: {w}" for row in rows if row.plan for w in row.warnings]
-    work, failed = plan_jobs(rows, blueprint, formats=list(dict.fromkeys(formats)),
-                             audience=audience, out_dir=Path(out_dir), force=force,
-                             name_template=template)
-    return Batch(blueprint, work, failed, warnings, audience, force, protect)
+    formats = list(dict.fromkeys(formats))
+    suffix = "-buyer" if audience == "buyer" and not name_template else ""
+    work, failed = plan_jobs(rows, blueprint, formats=formats, audience=audience,
+                             out_dir=Path(out_dir), force=force, name_template=template,
+                             suffix=suffix)
+    options = {"formats": formats, "audience": audience, "out_dir": Path(out_dir),
+               "force": force, "protect": protect}
+    return Batch(blueprint, work, failed, warnings, options)
 
 
 def run_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *, jobs: int | None = None,

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from mapgen.batch import deal_key, file_stem, load_deals, parse_stakeholders
 from mapgen.blueprint import load_blueprint
@@ -157,3 +158,14 @@ def test_blueprint_template_errors_stop_the_batch_before_writing(runner, in_tmp)
     assert result.exit_code == 1
     assert "deals.csv:3:" in result.stderr and "deal.region" in result.stderr
     assert [p.name for p in (in_tmp / "out").iterdir()] == ["X - A.xlsx"]
+
+
+def test_buyer_copies_are_named_like_a_single_buyer_copy(runner, in_tmp):
+    result = runner.invoke(main, ["generate", "--blueprint", "saas", "--deals",
+                                  str(FIXTURES / "deals.csv"), "--audience", "buyer",
+                                  "--format", "xlsx", "--out", "out"])
+    assert result.exit_code == 1  # the fixture's third deal has a bad date
+    assert sorted(p.name for p in (in_tmp / "out").iterdir()) == [
+        "Contoso - Analytics rollout-buyer.xlsx", "Fabrikam - Pilot-buyer.xlsx"]
+    wb = load_workbook(in_tmp / "out" / "Fabrikam - Pilot-buyer.xlsx")
+    assert not any("risk" in name.casefold() for name in wb.sheetnames)  # internal section
