@@ -100,7 +100,11 @@ def parse_deal(deal: dict[str, Any], *, file: str | None = None) -> tuple[dict[s
     issues: list[Issue] = []
     for key, value in deal.items():
         key = str(key)
-        if key in DEAL_DATE_KEYS and value not in (None, ""):
+        if key in STANDARD_DEAL_KEYS and isinstance(value, dict | list):
+            issues.append(Issue(code="invalid-deal", file=file, section="deal", column=key,
+                                message=f"deal '{key}' must be a single value, not a "
+                                        f"{'list' if isinstance(value, list) else 'mapping'}"))
+        elif key in DEAL_DATE_KEYS and value not in (None, ""):
             if isinstance(value, dt.datetime):
                 value = value.date()
             elif not isinstance(value, dt.date):

@@ -120,3 +120,12 @@ def test_rows_that_are_not_mappings_are_reported_not_crashed():
     assert plan.sections["mystery"] == [{"a": 1}]
     bad = [i for i in plan.issues if i.code == "invalid-row"]
     assert len(bad) == 2 and "'just text'" in bad[0].message + bad[1].message
+
+
+def test_standard_deal_facts_must_be_single_values():
+    data = json.loads(json.dumps(SAMPLE))
+    data["deal"]["buyer"] = {"x": 1}
+    data["deal"]["contacts"] = ["extra keys may hold lists"]
+    plan = plan_from_data(data)
+    assert [(i.code, i.column) for i in plan.errors] == [("invalid-deal", "buyer")]
+    assert plan.deal["contacts"] == ["extra keys may hold lists"]
