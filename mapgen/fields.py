@@ -171,10 +171,9 @@ class DateType(FieldType):
         try:
             value, ambiguous = dates.parse_date(text, day_first=day_first)
         except ValueError:
-            hint = " or a relative date like go_live-6w" if allow_relative else ""
             raise FieldError(
                 "invalid-date",
-                f"'{_short(text)}' is not a date (write it as 2027-01-15 or 15/01/2027{hint})",
+                f"'{_short(text)}' is not a date (write it as 2027-01-15 or 15/01/2027)",
             ) from None
         if ambiguous:
             order = "day-first" if day_first else "month-first"
