@@ -45,7 +45,8 @@ class Column(_Model):
 
     key: str = Field(pattern=KEY_PATTERN, description="Stable key used in plan data.")
     header: str = Field("", description="Header text shown in documents.")
-    type: str = Field("text", description="One of: " + ", ".join(TYPES))
+    type: str = Field("text", description="; ".join(f"{n}: {t.description}" for n, t in TYPES.items()),
+                      json_schema_extra={"enum": list(TYPES)})
     help: str = Field("", description="Help shown as the input message in Excel.")
     width: float | None = Field(None, gt=0, le=255, description="Column width in characters.")
     required: bool = False

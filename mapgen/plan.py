@@ -246,11 +246,6 @@ def load_plan(path: str | os.PathLike, blueprint: Blueprint | None = None) -> Pl
     return plan_from_data(data, blueprint, file=label)
 
 
-def dump_plan(plan: Plan, fmt: Literal["json", "yaml"] = "json") -> str:
-    """The plan as JSON or YAML text."""
-    return plan.to_json() if fmt == "json" else plan.to_yaml()
-
-
 def csv_escape(value: Any) -> str:
     """A CSV cell: ISO dates; text that a spreadsheet would run as a formula gets a leading '."""
     from mapgen.fields import needs_formula_guard

@@ -230,3 +230,9 @@ def test_resolved_blueprint_data_uses_file_names():
     assert data["sections"][1]["columns"][0]["key"] == "phase"
     assert "remove" not in data["sections"][0]
     assert all(c["header"] for s in data["sections"] for c in s["columns"])
+
+
+def test_schema_lists_the_column_types_for_editors():
+    column = schema()["$defs"]["Column"]["properties"]["type"]
+    assert column["enum"] == ["text", "longtext", "integer", "date", "choice", "percent"]
+    assert "a whole number" in column["description"]
