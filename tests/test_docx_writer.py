@@ -362,6 +362,7 @@ def test_cli_generate_docx(in_tmp, runner):
 
 def test_blank_handout_is_quick_and_a_thousand_action_items_take_seconds(tmp_path):
     timings: dict[str, float] = {}
+    make(tmp_path, "saas", None, stem="warm")  # imports python-docx
     for name, plan in (("blank", None), ("large", saas_plan(1000))):
         start = time.perf_counter()
         path = make(tmp_path, "saas", plan, stem=name)
