@@ -7,6 +7,7 @@ that the offending value came from, even when that value was inherited.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -140,7 +141,8 @@ class Blueprint(_Model):
     intro: str = ""
     how_to_use: list[str] = Field(default_factory=list)
     branding: Branding = Field(default_factory=Branding)
-    holidays: list[Any] = Field(default_factory=list, description="Dates skipped by `bd` offsets.")
+    holidays: list[dt.date] = Field(default_factory=list,
+                                    description="Dates (2026-12-25) skipped by `bd` offsets.")
     sections: list[Section] = Field(default_factory=list)
     _source: Path | None = PrivateAttr(None)
     _chain: list[str] = PrivateAttr(default_factory=list)
@@ -163,10 +165,8 @@ class Blueprint(_Model):
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 
-    def holiday_dates(self) -> list:
-        import datetime as dt
-
-        return [h if isinstance(h, dt.date) else dt.date.fromisoformat(str(h)) for h in self.holidays]
+    def holiday_dates(self) -> list[dt.date]:
+        return list(self.holidays)
 
     def for_audience(self, audience: Audience) -> Blueprint:
         """This blueprint as the audience sees it: a buyer sees no internal sections or columns."""
@@ -481,8 +481,10 @@ def _merge_keyed(parent: SrcList, child: Any, issues: list[Issue], what: str, me
     removed: list[int] = []
     for item, line in zip(child, child.lines, strict=False):
         if not isinstance(item, dict) or "key" not in item:
-            out.append(item)
-            out.lines.append(line)
+            got = "a mapping without 'key'" if isinstance(item, dict) else _shown(item)
+            issues.append(Issue(code="invalid-blueprint", file=child.file, line=line,
+                                message=f"{what} entries must be mappings with a 'key' "
+                                        f"(got {got})"))
             continue
         key = item["key"]
         if key in index:
@@ -603,10 +605,24 @@ def _issue_from_pydantic(err: dict, data: SrcDict) -> Issue:
                    "(starting with a letter, at most 40)")
     elif kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
+    elif "holidays" in loc:
+        message = f"holidays: '{err.get('input')}' is not a date (write it as 2026-12-25)"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"expected a mapping (key: value), got {_shown(err.get('input'))}"
+    elif kind == "string_pattern_mismatch" and field == "name":
+        message = (f"name '{err.get('input')}' may hold only letters, digits, '-', '_' and '.' "
+                   "(at most 64)")
     else:
-        message = f"'{field}': {err['msg'].lower()}" if field and not field.isdigit() else err["msg"]
+        msg = str(err["msg"])
+        msg = msg[:1].lower() + msg[1:]
+        message = f"'{field}': {msg}" if field and not field.isdigit() else msg
     return Issue(code="invalid-blueprint", file=file, line=line,
                  message=f"{label}: {message}" if label else message)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 30 else text[:29] + '…'}"
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:

@@ -236,3 +236,25 @@ def test_schema_lists_the_column_types_for_editors():
     column = schema()["$defs"]["Column"]["properties"]["type"]
     assert column["enum"] == ["text", "longtext", "integer", "date", "choice", "percent"]
     assert "a whole number" in column["description"]
+
+
+@pytest.mark.parametrize("body,line,words", [
+    ("sections: [1, 2]\n", 1, "expected a mapping (key: value), got int 1"),
+    ("extends: map\nsections:\n  - key: phases\n    columns: [3]\n", 4,
+     "section 'phases': column entries must be mappings with a 'key' (got int 3)"),
+    ("extends: map\nsections:\n  - 5\n", 3, "section entries must be mappings"),
+    ('name: "../x"\nsections: [{key: a, columns: [{key: x}]}]\n', 1, "may hold only letters"),
+    ("holidays: [notadate]\nsections: [{key: a, columns: [{key: x}]}]\n", 1,
+     "holidays: 'notadate' is not a date"),
+])
+def test_wrong_shapes_are_plain_errors_in_the_right_file(in_tmp, body, line, words):
+    (in_tmp / "t.yaml").write_text(body)
+    issues = check_blueprint("t.yaml")
+    assert issues and issues[0].file == "t.yaml" and issues[0].line == line, issues
+    assert words in issues[0].message
+
+
+def test_holidays_are_dates():
+    import datetime as dt
+
+    assert all(isinstance(h, dt.date) for h in load_blueprint("saas").holidays)
