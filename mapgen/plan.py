@@ -78,6 +78,11 @@ class Plan(BaseModel):
         return yaml.safe_dump(self.to_data(), allow_unicode=True, sort_keys=False, width=100)
 
 
+def _quoted(text: str) -> str:
+    """A name from the input, quoted for a one-line message (odd characters escaped)."""
+    return f"'{text}'" if text.isprintable() else repr(text)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat()
@@ -102,7 +107,7 @@ def parse_deal(deal: dict[str, Any], *, file: str | None = None) -> tuple[dict[s
         key = str(key)
         if key in STANDARD_DEAL_KEYS and isinstance(value, dict | list):
             issues.append(Issue(code="invalid-deal", file=file, section="deal", column=key,
-                                message=f"deal '{key}' must be a single value, not a "
+                                message=f"deal {_quoted(key)} must be a single value, not a "
                                         f"{'list' if isinstance(value, list) else 'mapping'}"))
         elif key in DEAL_DATE_KEYS and value not in (None, ""):
             if isinstance(value, dt.datetime):
@@ -112,7 +117,8 @@ def parse_deal(deal: dict[str, Any], *, file: str | None = None) -> tuple[dict[s
                     value, _ = dates.parse_date(str(value))
                 except ValueError:
                     issues.append(Issue(code="invalid-date", file=file, section="deal", column=key,
-                                        message=f"deal '{key}': '{value}' is not a date "
+                                        message=f"deal {_quoted(key)}: "
+                                                f"{_quoted(str(value)[:40])} is not a date "
                                                 "(write it as 2027-01-15)"))
         out[key] = value
     return out, issues
@@ -140,7 +146,7 @@ def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
             if column is None:
                 issues.append(Issue(severity="warning", code="unknown-column", file=file,
                                     section=section.key, column=key,
-                                    message=f"section '{section.key}' row {n}: '{key}' is not a "
+                                    message=f"section '{section.key}' row {n}: {_quoted(key)} is not a "
                                             "column of the blueprint; kept as it is"))
                 if raw is not None:
                     out[key] = raw
@@ -202,15 +208,16 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
     for key, rows in sections_raw.items():
         key = str(key)
         if not isinstance(rows, list):
-            raise MapgenError(f"{label}: section '{key}' must be a list of rows")
+            raise MapgenError(f"{label}: section {_quoted(key)} must be a list of rows")
         section = blueprint.section(key)
         if section is None:
             issues.append(Issue(severity="warning", code="unknown-section", file=file, section=key,
-                                message=f"section '{key}' is not in blueprint '{blueprint.name}'; "
+                                message=f"section {_quoted(key)} is not in blueprint '{blueprint.name}'; "
                                         "kept as it is"))
             sections[key] = [dict(r) for r in rows if isinstance(r, dict)]
             issues += [Issue(code="invalid-row", file=file, section=key,
-                             message=f"section '{key}': row {n} is not a mapping ({str(r)[:60]!r})")
+                             message=f"section {_quoted(key)}: row {n} is not a mapping "
+                                     f"({str(r)[:60]!r})")
                        for n, r in enumerate(rows, start=1) if not isinstance(r, dict)]
             continue
         sections[key], row_issues = type_rows(section, rows, file=file)
