@@ -326,9 +326,15 @@ def merge(files, out_path, report_path, prefer, blueprint_ref, force) -> None:
 def workshop(blueprint_ref, plan_path, participants, out_dir, force) -> None:
     """Write the workshop kit: handouts, facilitator guide, homework workbooks, checklist.
 
+    One handout and one name-stamped homework workbook per participant, a facilitator guide with
+    the two sessions' agenda, CHECKLIST.md with the exact commands for the next steps, and an
+    empty returned/ folder for the homework. A blueprint whose standard rows are dated from the
+    deal also gets deal.yaml to fill in when no --plan is given.
+
     \b
-    Example:
+    Examples:
       mapgen workshop --participants "Ann Lee, Bob Diaz, Cleo Park" --out kit/
+      mapgen workshop --blueprint saas --plan deal.yaml --participants team.txt
     """
     from mapgen.workshop import workshop_command
 
