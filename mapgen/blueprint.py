@@ -97,9 +97,9 @@ class Section(_Model):
     identity: list[str] | None = Field(
         None, description="Column keys that say two rows are the same row (merge).")
     landscape: bool | None = Field(None, description="Print this section landscape (default: auto).")
-    remove: bool = False
-    before: str | None = None
-    after: str | None = None
+    remove: bool = Field(False, description="In a blueprint that extends another: drop it.")
+    before: str | None = Field(None, description="Place this section before the section KEY.")
+    after: str | None = Field(None, description="Place this section after the section KEY.")
     _example_where: list[Where] = PrivateAttr(default_factory=list)
     _row_where: list[Where] = PrivateAttr(default_factory=list)
 
@@ -554,9 +554,11 @@ def _validate(data: SrcDict) -> Blueprint:
 
 
 def _without_merge_keys(data: Any) -> Any:
+    """A plain copy without the placement keys of keyed entries (sections and columns)."""
     if isinstance(data, dict):
+        keyed = "key" in data
         return {k: _without_merge_keys(v) for k, v in data.items()
-                if k not in _MERGE_ONLY or not isinstance(data, dict) or "key" not in data}
+                if not (keyed and k in _MERGE_ONLY)}
     if isinstance(data, list):
         return [_without_merge_keys(v) for v in data]
     return data
