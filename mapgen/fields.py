@@ -207,9 +207,9 @@ class ChoiceType(FieldType):
         choices = list(column.choices or []) if column is not None else []
         if not choices:
             return Parsed(text)
-        wanted = _fold(text)
+        wanted = fold_text(text)
         for choice in choices:
-            if _fold(choice) == wanted:
+            if fold_text(choice) == wanted:
                 return Parsed(choice)
         raise FieldError(
             "invalid-choice", f"'{_short(text)}' is not one of: {', '.join(choices)}")
@@ -261,7 +261,8 @@ def field_type(name: str) -> FieldType:
     return TYPES[name]
 
 
-def _fold(text: str) -> str:
+def fold_text(text: str) -> str:
+    """Text in the form values are compared in: case and runs of white space folded."""
     return " ".join(text.split()).casefold()
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mapgen.errors import Issue, MapgenError, UnusableInput
+from mapgen.fields import fold_text
 from mapgen.plan import Plan, Row, row_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,7 +72,7 @@ class Conflict:
         groups: dict[str, tuple[str, list[str]]] = {}
         for value, source in self.values:
             text = _show(column, value)
-            groups.setdefault(" ".join(text.split()).casefold(), (text, []))[1].append(source)
+            groups.setdefault(fold_text(text), (text, []))[1].append(source)
         listed = "; ".join(f"{', '.join(sources)}: {text}" for text, sources in groups.values())
         how = "" if self.resolution == "marked" else f", --prefer {self.resolution}"
         return f"Conflict: {listed} (kept {self.kept_source}'s{how})"
@@ -410,7 +411,7 @@ class _Folder:
                 resolved = self._resolve(value)
                 if resolved is not None:
                     return resolved
-            return " ".join(value.split()).casefold()
+            return fold_text(value)
         if isinstance(value, list | dict):
             return json.dumps(value, sort_keys=True, default=str)
         return value

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mapgen.errors import Issue, MapgenError
+from mapgen.fields import fold_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Section
@@ -305,7 +306,7 @@ def plan_csv_files(plan: Plan, blueprint: Blueprint | None = None) -> dict[str, 
 
 def _identity_value(value: Any) -> Any:
     if isinstance(value, str):
-        return " ".join(value.split()).casefold()
+        return fold_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import Issue, MapgenError
+from mapgen.fields import fold_text
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, read_meta
 from mapgen.xlsx.safety import MAX_CELLS, MAX_ROWS_PER_SHEET, open_workbook, workbook_errors
 
@@ -557,7 +558,7 @@ def _norm(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split()).casefold() or None
+    return fold_text(str(value)) or None
 
 
 def _examples(section: Section, table: _Table, recorded: SheetMeta | None
