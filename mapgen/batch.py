@@ -24,7 +24,7 @@ from typing import Any
 
 from mapgen.blueprint import Audience, Blueprint
 from mapgen.errors import MapgenError, TemplateError, ValidationFailed
-from mapgen.fileio import check_writable, safe_filename, unique_path
+from mapgen.fileio import check_writable, read_bytes, safe_filename, unique_path
 from mapgen.generator import Format, generate
 from mapgen.plan import Plan, plan_from_data
 
@@ -106,18 +106,7 @@ def load_deals(path: str | os.PathLike, blueprint: Blueprint, *,
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise MapgenError(f"{path}: is a folder, not a deals file")
-        size = path.stat().st_size
-        if size > MAX_DEALS_BYTES:
-            raise MapgenError(f"{path}: too large for a deals file ({size // 2**20} MB; limit "
-                              f"{MAX_DEALS_BYTES // 2**20} MB)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise MapgenError(f"{path}: no such deals file") from None
-    except OSError as exc:
-        raise MapgenError(f"{path}: cannot be read ({exc.strerror})") from None
+    data = read_bytes(path, what="deals file", limit=MAX_DEALS_BYTES)
     if not data.strip():
         raise MapgenError(f"{path}: the deals file is empty")
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):

@@ -16,25 +16,32 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
              *(f"lpt{i}" for i in range(1, 10))}
 
 
+def read_bytes(path: str | os.PathLike, *, what: str = "file", limit: int = 2 * 1024 * 1024,
+               missing_hint: str = "") -> bytes:
+    """An input file's bytes, size-bounded; every failure one clear MapgenError."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise MapgenError(f"{path}: is a folder, not a {what}")
+        size = path.stat().st_size
+        if size > limit:
+            raise MapgenError(f"{path}: too large for a {what} ({_size(size)}; limit {_size(limit)})")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise MapgenError(f"{path}: no such {what}{missing_hint}") from None
+    except OSError as exc:
+        raise MapgenError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
 def read_text(path: str | os.PathLike, *, what: str = "file", limit: int = 2 * 1024 * 1024,
               missing_hint: str = "") -> str:
     """A UTF-8 text input (BOM allowed), size-bounded; every failure one clear MapgenError."""
-    path = Path(path)
-    label = str(path)
+    data = read_bytes(path, what=what, limit=limit, missing_hint=missing_hint)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise MapgenError(f"{label}: is a folder, not a {what}")
-        if size > limit:
-            raise MapgenError(f"{label}: too large for a {what} ({_size(size)}; limit {_size(limit)})")
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MapgenError(f"{label}: no such {what}{missing_hint}") from None
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise MapgenError(f"{label}: not UTF-8 text (byte {exc.start}); save the {what} as "
+        raise MapgenError(f"{path}: not UTF-8 text (byte {exc.start}); save the {what} as "
                           "UTF-8") from None
-    except OSError as exc:
-        raise MapgenError(f"{label}: cannot be read ({exc.strerror})") from None
 
 
 def _size(n: int) -> str:
