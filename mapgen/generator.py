@@ -27,7 +27,8 @@ def default_stem(blueprint: Blueprint, plan: Plan | None, audience: Audience) ->
     return f"{stem}-buyer" if audience == "buyer" else stem
 
 
-def _writer(view: DocumentView, fmt: Format, protect: bool) -> Callable[[Path], None]:
+def view_writer(view: DocumentView, fmt: Format, protect: bool = False) -> Callable[[Path], None]:
+    """A function that writes ``view`` in ``fmt`` to the (temporary) path it is given."""
     if fmt == "xlsx":
         from mapgen.xlsx.writer import write_xlsx
 
@@ -40,7 +41,7 @@ def _writer(view: DocumentView, fmt: Format, protect: bool) -> Callable[[Path], 
 def write_view(view: DocumentView, fmt: Format, path: Path, *, force: bool = False,
                protect: bool = False) -> Path:
     """Write one view in one format, atomically."""
-    return atomic_write(path, _writer(view, fmt, protect), force=force)
+    return atomic_write(path, view_writer(view, fmt, protect), force=force)
 
 
 def generate(blueprint: Blueprint, *, plan: Plan | None = None,
@@ -61,4 +62,4 @@ def generate(blueprint: Blueprint, *, plan: Plan | None = None,
         check_writable(path, force)
     view = build_view(blueprint, plan, audience=audience, participant=participant)
     with staged(force) as staging:  # all formats land, or none
-        return [staging.write(path, _writer(view, fmt, protect)) for fmt, path in targets]
+        return [staging.write(path, view_writer(view, fmt, protect)) for fmt, path in targets]

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from mapgen.errors import MapgenError, ValidationFailed
-from mapgen.fileio import atomic_write, check_writable, read_text, safe_filename, unique_path
+from mapgen.fileio import Content, check_writable, read_text, safe_filename, staged, unique_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint
@@ -513,34 +513,32 @@ class PreparedKit:
         return self.kit.files()
 
     def write(self, progress: Progress | None = None) -> list[Path]:
-        """Write every file; should a writer fail half way, remove the files this call created."""
+        """Write every file; they all land together, or (should a writer fail) none does and
+        the folders this call created are removed."""
         from mapgen.docx.guide import write_guide
-        from mapgen.generator import write_view
+        from mapgen.generator import view_writer
 
-        kit, force = self.kit, self.force
-        new_files = [p for p in kit.files() if not p.exists()]
+        kit = self.kit
         new_folders = [d for d in kit.folders() if not d.exists()]
         written: list[Path] = []
 
-        def done(path: Path) -> None:
-            written.append(path)
+        def add(path: Path, content: Content) -> None:
+            written.append(staging.write(path, content))
             if progress is not None:
                 progress(path)
 
         try:
-            done(atomic_write(kit.guide, lambda tmp: write_guide(self.guide, self.view.branding, tmp),
-                              force=force))
-            done(atomic_write(kit.checklist, self.checklist, force=force))
-            if kit.deal is not None and self.deal is not None:
-                done(atomic_write(kit.deal, self.deal, force=force))
-            for member in kit.members:
-                copy = dataclasses.replace(self.view, participant=member.name)
-                done(write_view(copy, "docx", member.handout, force=force))
-                done(write_view(copy, "xlsx", member.homework, force=force))
-            kit.returned.mkdir(parents=True, exist_ok=True)
+            with staged(self.force) as staging:
+                add(kit.guide, lambda tmp: write_guide(self.guide, self.view.branding, tmp))
+                add(kit.checklist, self.checklist)
+                if kit.deal is not None and self.deal is not None:
+                    add(kit.deal, self.deal)
+                for member in kit.members:
+                    copy = dataclasses.replace(self.view, participant=member.name)
+                    add(member.handout, view_writer(copy, "docx"))
+                    add(member.homework, view_writer(copy, "xlsx"))
+                kit.returned.mkdir(parents=True, exist_ok=True)
         except BaseException:
-            for path in new_files:
-                path.unlink(missing_ok=True)
             for folder in reversed(new_folders):
                 with contextlib.suppress(OSError):  # kept when something else is inside
                     folder.rmdir()

@@ -311,14 +311,14 @@ def test_plan_without_the_dates_the_blueprint_needs_is_exit_1(runner, in_tmp):
 def test_a_failing_writer_leaves_no_files_behind(tmp_path, monkeypatch):
     import mapgen.generator
 
-    def failing(view, fmt, path, *, force=False, protect=False):
-        if fmt == "xlsx":
-            raise OSError("disk full")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"docx")
-        return path
+    def failing(view, fmt, protect=False):
+        def write(path):
+            if fmt == "xlsx":
+                raise OSError("disk full")
+            path.write_bytes(b"docx")
+        return write
 
-    monkeypatch.setattr(mapgen.generator, "write_view", failing)
+    monkeypatch.setattr(mapgen.generator, "view_writer", failing)
     with pytest.raises(OSError, match="disk full"):
         make_workshop(load_blueprint("map"), participants=["Ann", "Bob"],
                       out_dir=tmp_path / "out" / "kit")
