@@ -59,8 +59,9 @@ class BatchResult:
     generated: int = 0  # deals whose documents were all written
 
     @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
+    def ok(self) -> bool:
+        """Every deal was generated."""
+        return not self.failed
 
 
 # --------------------------------------------------------------------------- reading deals
@@ -390,38 +391,3 @@ def _collect(result: BatchResult, job: _Job, run: Callable[[], list[Path]],
     result.generated += 1
     if on_done:
         on_done(job.where, paths, None)
-
-
-def generate_batch(deals_path: str | os.PathLike, *, blueprint_ref: str | None,
-                   formats: list[Format], audience: Audience, out_dir: str | os.PathLike,
-                   force: bool, name_template: str | None, jobs: int | None,
-                   protect: bool = False) -> int:
-    """``mapgen generate --deals``: check everything, then write with a progress bar.
-
-    Prints the paths written (stdout) and each failed deal as ``file:line: why`` (stderr);
-    returns the exit code: 1 when any deal failed.
-    """
-    import click
-
-    from mapgen.blueprint import resolve_blueprint_ref
-    from mapgen.progress import progress_bar
-
-    blueprint = resolve_blueprint_ref(blueprint_ref)
-    batch = prepare_batch(deals_path, blueprint, formats=formats, audience=audience,
-                          out_dir=out_dir, force=force, name_template=name_template,
-                          protect=protect)
-    with progress_bar(len(batch.jobs), f"Generating {len(batch.jobs)} deals") as step:
-        result = batch.run(jobs, step)
-    for path in result.written:
-        click.echo(str(path))
-    for line in batch.warnings:
-        click.echo(f"warning: {line}", err=True)
-    for line in result.failed:
-        click.echo(f"error: {line}", err=True)
-    click.echo(f"{_count(result.generated, 'deal')} generated, {len(result.failed)} failed",
-               err=True)
-    return result.exit_code
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
 
     from mapgen.blueprint import Column
+    from mapgen.formats import WriteOptions
     from mapgen.layout import DocumentView, SectionView
     from mapgen.xlsx.styles import WorkbookStyles
 
@@ -140,6 +141,11 @@ class Progress:
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+def write(view: DocumentView, path: Path, options: WriteOptions) -> None:
+    """The ``xlsx`` output format (see :mod:`mapgen.formats`)."""
+    write_xlsx(view, path, protect=options.protect)
 
 
 def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None:
