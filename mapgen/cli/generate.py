@@ -28,10 +28,13 @@ from mapgen.cli.progress import progress_bar
 @click.option("--protect", is_flag=True, help="Lock the workbook's layout (no password).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Parallel workers for --deals (default: number of cores).")
+@click.option("--shard", metavar="K/N", callback=lambda _c, _p, v: _shard(v),
+              help="With --deals: write only the K-th of N disjoint parts of the deals, so that "
+                   "N machines share one export (1/4, 2/4, 3/4, 4/4 together write it all).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @run
 def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_template,
-             protect, jobs, force) -> int:
+             protect, jobs, shard, force) -> int:
     """Write the MAP handout (.docx) and workbook (.xlsx), blank or pre-filled.
 
     Prints the paths written, one a line. Never overwrites without --force.
@@ -41,15 +44,18 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
       mapgen generate                              # blank, default blueprint, into output/
       mapgen generate --blueprint saas --plan deal.yaml --audience buyer
       mapgen generate --deals crm-export.csv --blueprint saas --out deals/
+      mapgen generate --deals crm-export.csv --shard 2/8 --out deals/   # machine 2 of 8
     """
     from mapgen.generator import generate as write_documents
 
     names = formats.expand([fmt])
     if plan_path and deals_path:
         raise click.UsageError("use either --plan or --deals, not both")
+    if shard and not deals_path:
+        raise click.UsageError("--shard splits a --deals batch; give --deals too")
     if deals_path:
         return _batch(deals_path, blueprint_ref, names, audience, out_dir, force,
-                      name_template, jobs, protect)
+                      name_template, jobs, protect, shard)
     plan, bp = load_plan_option(plan_path, blueprint_ref)
     for path in write_documents(bp, plan=plan, formats=names, audience=audience,
                                 out_dir=out_dir, force=force, protect=protect):
@@ -57,15 +63,26 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
     return 0
 
 
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """``K/N`` as (K, N), 1 <= K <= N."""
+    if value is None:
+        return None
+    k, sep, n = value.partition("/")
+    if not (sep and k.strip().isdigit() and n.strip().isdigit()) or not 1 <= int(k) <= int(n):
+        raise click.BadParameter(f"'{value}' is not K/N with 1 <= K <= N (e.g. 2/8)",
+                                 param_hint="--shard")
+    return int(k), int(n)
+
+
 def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_template, jobs,
-           protect) -> int:
+           protect, shard) -> int:
     """``--deals``: check everything, then write with a progress bar; 1 when any deal failed."""
     from mapgen.batch import prepare_batch
     from mapgen.inputs import blueprint_for
 
     batch = prepare_batch(deals_path, blueprint_for(blueprint_ref), formats=names,
                           audience=audience, out_dir=out_dir, force=force,
-                          name_template=name_template, protect=protect)
+                          name_template=name_template, protect=protect, shard=shard)
     with progress_bar(len(batch.jobs), f"Generating {len(batch.jobs)} deals") as step:
         result = batch.run(jobs, step)
     for path in result.written:
