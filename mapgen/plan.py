@@ -1,7 +1,7 @@
 """Plans: the data of one MAP (deal facts, typed rows per section, issues) and its file formats.
 
 In memory a plan's rows hold typed Python values (``datetime.date``, ``int``, ``float``, ``str``);
-on disk they follow the plan format of DESIGN.md (JSON, or YAML with the same tree), with ISO
+on disk they follow the plan format of docs/architecture.md (JSON, or YAML with the same tree), with ISO
 dates and empty cells left out. CSV export writes one file per section.
 """
 

@@ -24,14 +24,13 @@ import json
 import math
 import os
 import shlex
-import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from mapgen.errors import MapgenError, ValidationFailed
+from mapgen.errors import MapgenError
 from mapgen.fileio import Content, check_writable, read_text, safe_filename, staged, unique_path
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -590,39 +589,6 @@ def _check_targets(kit: Kit, force: bool) -> None:
             raise MapgenError(f"{folder}: exists and is not a folder")
     for path in kit.files():
         check_writable(path, force)
-
-
-def workshop_command(*, blueprint_ref: str | None, plan_path: str | None,
-                     participants: str | None, out_dir: Path, force: bool,
-                     echo: Callable[[str], None] | None = None) -> list[Path]:
-    """``mapgen workshop``: resolve the options, write the kit, return the paths written.
-
-    Warnings go to ``echo`` (default stderr), with a progress bar for large kits.
-    """
-    from mapgen.blueprint import resolve_blueprint_ref
-
-    echo = echo or (lambda message: print(message, file=sys.stderr))
-    names = parse_participants(participants)
-    bp = resolve_blueprint_ref(blueprint_ref) if blueprint_ref else None
-    plan = None
-    if plan_path:
-        from mapgen.plan import load_plan
-
-        plan = load_plan(plan_path, bp)
-        if plan.errors:
-            raise ValidationFailed(plan.issues)
-        for issue in plan.issues:
-            echo(f"{issue.severity}: {issue}")
-    bp = bp or resolve_blueprint_ref(None, plan.blueprint.name if plan else None)
-    prepared = prepare_workshop(bp, plan=plan, participants=names, out_dir=out_dir, force=force)
-    if prepared.kit.deal is not None:
-        echo(f"warning: blueprint '{bp.name}' dates its standard rows from the deal's "
-             f"{_join(prepared.kit.deal_dates)} dates; fill them in {prepared.kit.deal} before "
-             "the merge, or make the kit with --plan")
-    from mapgen.progress import progress_bar
-
-    with progress_bar(len(prepared.paths), f"Writing the kit for {len(names)}") as step:
-        return prepared.write(step)
 
 
 def deal_stub(view: DocumentView, keys: Sequence[str]) -> str:
