@@ -336,10 +336,16 @@ def workshop(blueprint_ref, plan_path, participants, out_dir, force) -> None:
       mapgen workshop --participants "Ann Lee, Bob Diaz, Cleo Park" --out kit/
       mapgen workshop --blueprint saas --plan deal.yaml --participants team.txt
     """
-    from mapgen.workshop import workshop_command
+    from mapgen.progress import progress_bar
+    from mapgen.workshop import workshop_from_options
 
-    for path in workshop_command(blueprint_ref=blueprint_ref, plan_path=plan_path,
-                                 participants=participants, out_dir=Path(out_dir), force=force):
+    kit = workshop_from_options(blueprint_ref=blueprint_ref, plan_path=plan_path,
+                                participants=participants, out_dir=Path(out_dir), force=force)
+    for issue in kit.warnings:
+        click.echo(f"{issue.severity}: {issue}", err=True)
+    with progress_bar(len(kit.paths), f"Writing the kit for {len(kit.names)}") as step:
+        paths = kit.write(step)
+    for path in paths:
         click.echo(str(path))
 
 

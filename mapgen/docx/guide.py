@@ -1,4 +1,4 @@
-"""The facilitator guide laid out in Word: the parts of :mod:`mapgen.workshop`, brand styled.
+"""The facilitator guide laid out in Word: the parts of :mod:`mapgen.document`, brand styled.
 
 Only the default template's styles are used (Title, Heading 1/2, List Bullet, List Number,
 Table Grid), restyled with the blueprint's font and colour, so that the file opens the same in
@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapgen.document import Bullets, Checklist, Commands, Heading, Paragraph, Part, Steps, Table
+
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Branding
-    from mapgen.workshop import Part
 
 KEEP_TABLE_ROWS = 25  # tables up to this many rows stay on one page
 CODE_FONT = "Consolas"
@@ -26,7 +27,6 @@ def write_guide(parts: Sequence[Part], branding: Branding, path: Path) -> None:
     from docx import Document
 
     from mapgen.docx.ooxml import xml_text as x
-    from mapgen.workshop import Bullets, Checklist, Commands, Heading, Paragraph, Steps, Table
 
     doc = Document()
     _style(doc, branding)
