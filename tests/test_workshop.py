@@ -184,7 +184,9 @@ def test_kit_for_participants(tmp_path):
 
     checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
     assert "| {{ deal.buyer }} | handouts/{{ deal.buyer }}.docx |" in checklist
-    assert f"cd {kit.resolve()}" in checklist
+    # the commands run from the kit folder, wherever it is: no absolute path in the kit
+    assert "# cd into the kit folder (the one holding CHECKLIST.md), then:" in checklist
+    assert str(tmp_path) not in checklist and str(tmp_path.resolve()) not in checklist
     # saas dates its standard rows from go_live and close: the merge reads them from deal.yaml
     assert ("mapgen merge deal.yaml returned/*.xlsx --out session-2/consolidated.xlsx "
             "--report session-2/merge-report.json" in checklist)
@@ -206,6 +208,7 @@ def test_kit_for_participants(tmp_path):
     assert "champion" in text
     assert "Plan together: build the MAP" in text  # the blueprint's how_to_use
     assert "mapgen merge deal.yaml returned/*.xlsx --out session-2/consolidated.docx" in text
+    assert str(tmp_path) not in text and str(tmp_path.resolve()) not in text
     people, session1, session2 = tables
     assert [r[0] for r in people[1:]] == names
     assert session1[0] == ["Time", "Min", "Block", "What to produce"]
@@ -266,6 +269,62 @@ def test_local_blueprint_commands_name_its_path(tmp_path):
     make_workshop(bp, participants=["Ann"], out_dir=kit)
     checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
     assert f"mapgen merge returned/*.xlsx --blueprint {bp.source}" in checklist
+
+
+def _guide_commands(path: Path) -> list[tuple[str, float]]:
+    """The lines of the guide's command blocks (its monospace paragraphs), with their size."""
+    import docx
+
+    from mapgen.docx.guide import CODE_FONT
+
+    return [(p.text, p.runs[0].font.size.pt) for p in docx.Document(str(path)).paragraphs
+            if p.runs and p.runs[0].font.name == CODE_FONT]
+
+
+def test_guide_commands_break_between_arguments_only(tmp_path):
+    import re
+
+    from mapgen.docx.guide import CODE_PT, INDENT
+
+    # a company blueprint whose path (95 characters) is too long for a line of its own
+    folder = tmp_path / ("b" * (95 - len(str(tmp_path)) - len("/wide3.yaml") - 1))
+    folder.mkdir()
+    bp = _blueprint(folder, 3)
+    assert len(str(bp.source)) == 95
+    kit = tmp_path / "kit"
+    make_workshop(bp, participants=["Ann"], out_dir=kit)
+    lines = _guide_commands(kit / "facilitator-guide.docx")
+    assert any(line.endswith(" \\") for line, _ in lines)  # the long ones are continued
+    width = 89  # 9 pt monospace across a Letter page, measured generously
+    for line, size in lines:
+        assert not line.rstrip(" \\").endswith(("/", "-"))  # lines end between words
+        if line.strip(" \\") == str(bp.source):  # alone on its line, set smaller to fit
+            assert size * len(line) <= CODE_PT * width
+        else:
+            assert len(line) <= width and size == CODE_PT
+    # joined again, the guide's commands are the checklist's, word for word
+    joined = re.sub(r" \\\n" + INDENT, " ", "\n".join(t for t, _ in lines)).splitlines()
+    checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", checklist, flags=re.S)
+    assert joined == [line for block in blocks for line in block.splitlines()]
+    assert f"--blueprint {bp.source}" in joined[1]
+
+
+@pytest.mark.parametrize(("command", "width", "lines"), [
+    ("mapgen read a.xlsx --out b.json", 40, ["mapgen read a.xlsx --out b.json"]),
+    ("mapgen merge r/*.xlsx --out s-2/c.xlsx --report s-2/m.json", 30,
+     ["mapgen merge r/*.xlsx \\", "  --out s-2/c.xlsx \\", "  --report s-2/m.json"]),
+    ("mapgen merge x --blueprint '/my blueprints/it'\"'\"'s.yaml' --out o", 30,
+     ["mapgen merge x --blueprint \\", "  '/my blueprints/it'\"'\"'s.yaml' \\", "  --out o"]),
+    ("# a comment that is longer than the line", 10, ["# a comment that is longer than the line"]),
+])
+def test_command_lines(command, width, lines):
+    import shlex
+
+    from mapgen.docx.guide import command_lines
+
+    assert command_lines(command, width) == lines
+    assert shlex.split(" ".join(lines).replace(" \\ ", " ")) == shlex.split(command)
 
 
 # --------------------------------------------------------------------------- refusals

@@ -291,12 +291,13 @@ def _blueprint_option(blueprint: Blueprint) -> str:
 
 
 def kit_commands(view: DocumentView, kit: Kit) -> dict[str, tuple[str, ...]]:
-    """The mapgen commands of the workshop loop, run from the kit folder, by step."""
+    """The mapgen commands of the workshop loop, by step: run from the kit folder, with paths
+    relative to it, so that they still work when the kit is moved or copied."""
     bp = _blueprint_option(view.blueprint)
     s2 = SESSION_2
     inputs = (f"{DEAL_NAME} " if kit.deal else "") + f"{RETURNED}/*.xlsx"
     return {
-        "cd": (f"cd {shlex.quote(str(kit.root.resolve()))}",),
+        "where": (f"# cd into the kit folder (the one holding {CHECKLIST_NAME}), then:",),
         "merge": (
             f"mapgen merge {inputs}{bp} --out {s2}/consolidated.xlsx"
             f" --report {s2}/merge-report.json",
@@ -407,7 +408,7 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
             "Read the report before session 2: conflicting values are kept and highlighted, "
             "each row shows who contributed it.",
         )),
-        Commands((*commands["cd"], *commands["merge"])),
+        Commands((*commands["where"], *commands["merge"])),
         Paragraph("A workbook that cannot be read stops the merge with one line naming the file; "
                   "a value that does not fit its column is reported with its sheet and cell. "
                   "Ask its owner to fix it, or leave the file out and merge the rest."),
@@ -416,7 +417,7 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
             "Update the consolidated workbook with the decisions of session 2, then save the "
             "agreed plan as data and make the final documents (the second copy is for the buyer):",
         )),
-        Commands((*commands["cd"], *commands["after"])),
+        Commands((*commands["where"], *commands["after"])),
         Bullets((
             "Share the plan with the buyer and agree how and when it is reviewed.",
             "Collect feedback from the team and the buyer after the first weeks, and refine the "
@@ -469,7 +470,7 @@ def checklist_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> lis
             f"Collect the filled-in workbooks into {RETURNED}/ (as .xlsx, keeping their names).",
             f"Merge them, from this folder; the results go to {SESSION_2}/:",
         )),
-        Commands((*commands["cd"], *commands["merge"])),
+        Commands((*commands["where"], *commands["merge"])),
         Checklist((
             f"Read {SESSION_2}/merge-report.json: conflicts and who wrote what.",
             f"Print {SESSION_2}/consolidated.docx for session 2.",
@@ -483,7 +484,7 @@ def checklist_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> lis
                "Agree how feedback is collected and when the team is trained."])),
         Heading("After session 2"),
         Checklist((f"Record the decisions in {SESSION_2}/consolidated.xlsx, then:",)),
-        Commands((*commands["cd"], *commands["after"])),
+        Commands((*commands["where"], *commands["after"])),
         Checklist((
             "Share the buyer's copy from final/ with the buyer.",
             "Collect feedback after the first weeks; refine the plan and the blueprint.",
