@@ -258,6 +258,25 @@ def test_kit_without_participants_and_with_a_plan(tmp_path):
     assert "deal.yaml" not in checklist  # the plan gave the dates
 
 
+def test_options_give_the_kit_and_its_warnings_without_printing(tmp_path, capsys):
+    from mapgen.errors import Issue
+    from mapgen.workshop import workshop_from_options
+
+    kit = tmp_path / "kit"
+    prepared = workshop_from_options(blueprint_ref="saas", plan_path=None,
+                                     participants="Ann, Bob", out_dir=kit)
+    assert not kit.exists()  # nothing written yet
+    (warning,) = prepared.warnings
+    assert isinstance(warning, Issue) and warning.severity == "warning"
+    assert str(warning) == (f"blueprint 'saas' dates its standard rows from the deal's close and "
+                            f"go_live dates; fill them in {kit / 'deal.yaml'} before the merge, "
+                            "or make the kit with --plan")
+    assert prepared.names == ["Ann", "Bob"]
+    seen: list[Path] = []
+    assert prepared.write(seen.append) == seen == prepared.paths
+    assert capsys.readouterr() == ("", "")
+
+
 def test_names_must_come_as_a_list(tmp_path):
     with pytest.raises(TypeError, match="parse_participants"):
         make_workshop(load_blueprint("map"), participants="Ann, Bob", out_dir=tmp_path)
@@ -356,6 +375,17 @@ def test_unusable_input_is_exit_2_and_writes_nothing(runner, in_tmp, args, messa
     assert result.exit_code == 2, result.output
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (in_tmp / "kit").exists()
+
+
+def test_plan_warnings_are_told_and_the_kit_is_made(runner, in_tmp):
+    (in_tmp / "deal.json").write_text(json.dumps({
+        "blueprint": {"name": "map"}, "sections": {"stakeholders": [{"name": "Sarah", "hat": "red"}]}}),
+        encoding="utf-8")
+    result = runner.invoke(main, ["workshop", "--plan", "deal.json", "--out", "kit"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ("warning: deal.json: section 'stakeholders' row 1: 'hat' is not a "
+                             "column of the blueprint; kept as it is\n")
+    assert len(result.stdout.splitlines()) == 4 and (in_tmp / "kit" / "CHECKLIST.md").is_file()
 
 
 def test_plan_without_the_dates_the_blueprint_needs_is_exit_1(runner, in_tmp):
