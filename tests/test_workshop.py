@@ -277,6 +277,15 @@ def test_options_give_the_kit_and_its_warnings_without_printing(tmp_path, capsys
     assert capsys.readouterr() == ("", "")
 
 
+def test_prepared_kit_tells_of_the_missing_deal_dates(tmp_path):
+    from mapgen.workshop import prepare_workshop
+
+    saas = prepare_workshop(load_blueprint("saas"), participants=[], out_dir=tmp_path / "kit")
+    assert [(w.severity, w.code) for w in saas.warnings] == [("warning", "deal-dates-missing")]
+    assert prepare_workshop(load_blueprint("map"), participants=[], out_dir=tmp_path).warnings == ()
+    assert not (tmp_path / "kit").exists()
+
+
 def test_names_must_come_as_a_list(tmp_path):
     with pytest.raises(TypeError, match="parse_participants"):
         make_workshop(load_blueprint("map"), participants="Ann, Bob", out_dir=tmp_path)

@@ -138,7 +138,7 @@ class PreparedKit:
     checklist: str
     deal: str | None  # the deal.yaml text, when the kit needs one
     force: bool
-    warnings: tuple[Issue, ...] = ()  # found while resolving the options: worth telling
+    warnings: tuple[Issue, ...] = ()  # worth telling before the kit is written
 
     @property
     def paths(self) -> list[Path]:
@@ -189,8 +189,9 @@ def prepare_workshop(blueprint: Blueprint, *, plan: Plan | None = None,
                      force: bool = False) -> PreparedKit:
     """Check everything and compose the kit's texts, writing nothing.
 
-    Raises MapgenError for a bad name or a target that exists (without ``force``),
-    ValidationFailed for a plan that does not fit the blueprint.
+    ``warnings`` holds a note when the blueprint dates its standard rows from deal dates that
+    nobody gave (the kit then has a deal.yaml to fill in). Raises MapgenError for a bad name or
+    a target that exists (without ``force``), ValidationFailed for a plan that does not fit.
     """
     from mapgen.generator import default_stem
     from mapgen.layout import build_view
@@ -203,10 +204,17 @@ def prepare_workshop(blueprint: Blueprint, *, plan: Plan | None = None,
                      missing_deal_dates(view))
     _check_targets(kit, force)
     plan_agenda = agenda_for_view(view)
+    warnings = []
+    if kit.deal is not None:
+        warnings.append(Issue(
+            "deal-dates-missing", severity="warning",
+            message=f"blueprint '{blueprint.name}' dates its standard rows from the deal's "
+                    f"{join_and(kit.deal_dates)} dates; fill them in {kit.deal} before the "
+                    "merge, or make the kit with --plan"))
     return PreparedKit(kit=kit, view=view, guide=tuple(guide_document(view, plan_agenda, kit)),
                        checklist=to_markdown(checklist_document(view, plan_agenda, kit)),
                        deal=deal_stub(view, kit.deal_dates) if kit.deal_dates else None,
-                       force=force)
+                       force=force, warnings=tuple(warnings))
 
 
 def make_workshop(blueprint: Blueprint, *, plan: Plan | None = None, participants: Sequence[str],
@@ -228,8 +236,8 @@ def workshop_from_options(*, blueprint_ref: str | None, plan_path: str | os.Path
     """The kit for ``mapgen workshop``'s option values, checked and composed, writing nothing.
 
     ``participants`` is the ``--participants`` text (names or a file); the blueprint comes from
-    ``blueprint_ref``, else from the plan, else the default. The plan's warnings and a note on
-    the deal dates still missing are in ``warnings``; :meth:`PreparedKit.write` writes the kit.
+    ``blueprint_ref``, else from the plan, else the default. The plan's warnings come first in
+    ``warnings``, then :func:`prepare_workshop`'s; :meth:`PreparedKit.write` writes the kit.
     Raises MapgenError for unusable input, ValidationFailed for a plan with errors.
     """
     from mapgen.blueprint import resolve_blueprint_ref
@@ -247,13 +255,7 @@ def workshop_from_options(*, blueprint_ref: str | None, plan_path: str | os.Path
         warnings += plan.issues
     bp = bp or resolve_blueprint_ref(None, plan.blueprint.name if plan else None)
     prepared = prepare_workshop(bp, plan=plan, participants=names, out_dir=out_dir, force=force)
-    if prepared.kit.deal is not None:
-        warnings.append(Issue(
-            "deal-dates-missing", severity="warning",
-            message=f"blueprint '{bp.name}' dates its standard rows from the deal's "
-                    f"{join_and(prepared.kit.deal_dates)} dates; fill them in "
-                    f"{prepared.kit.deal} before the merge, or make the kit with --plan"))
-    return dataclasses.replace(prepared, warnings=tuple(warnings))
+    return dataclasses.replace(prepared, warnings=(*warnings, *prepared.warnings))
 
 
 def _check_targets(kit: Kit, force: bool) -> None:
