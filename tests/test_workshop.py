@@ -258,13 +258,12 @@ def test_kit_without_participants_and_with_a_plan(tmp_path):
     assert "deal.yaml" not in checklist  # the plan gave the dates
 
 
-def test_options_give_the_kit_and_its_warnings_without_printing(tmp_path, capsys):
+def test_prepared_kit_gives_its_warnings_without_printing(tmp_path, capsys):
     from mapgen.errors import Issue
-    from mapgen.workshop import workshop_from_options
+    from mapgen.workshop import prepare_workshop
 
     kit = tmp_path / "kit"
-    prepared = workshop_from_options(blueprint_ref="saas", plan_path=None,
-                                     participants="Ann, Bob", out_dir=kit)
+    prepared = prepare_workshop(load_blueprint("saas"), participants=["Ann", "Bob"], out_dir=kit)
     assert not kit.exists()  # nothing written yet
     (warning,) = prepared.warnings
     assert isinstance(warning, Issue) and warning.severity == "warning"

@@ -36,6 +36,7 @@ from mapgen.blueprint import Column
 from mapgen.dates import format_human
 from mapgen.docx import ooxml as ox
 from mapgen.errors import MapgenError
+from mapgen.formats import WriteOptions
 from mapgen.layout import DocumentView, SectionView, display_value, property_text
 
 PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
@@ -57,6 +58,11 @@ BLANK_COVER_FIELDS = ("Buyer", "Seller", "Deal", "Go-live")
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
 STYLES_USED = ("Normal", "Title", "Heading 1", "Heading 2", "TOC Heading", "Caption",
                "List Number", "Footer", "Table Grid")
+
+
+def write(view: DocumentView, path: Path, options: WriteOptions) -> None:
+    """The ``docx`` output format (see :mod:`mapgen.formats`)."""
+    write_docx(view, path)
 
 
 def write_docx(view: DocumentView, path: Path) -> None:

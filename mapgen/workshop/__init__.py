@@ -46,7 +46,6 @@ from mapgen.workshop.kit import (
     make_workshop,
     missing_deal_dates,
     prepare_workshop,
-    workshop_from_options,
 )
 from mapgen.workshop.participants import (
     MAX_NAME_LENGTH,
@@ -61,5 +60,5 @@ __all__ = [
     "PreparedKit", "Session", "agenda", "agenda_for_view", "check_participants",
     "checklist_document", "clock", "deal_stub", "duration", "guide_document", "kit_commands",
     "kit_layout", "make_workshop", "missing_deal_dates", "parse_participants",
-    "prepare_workshop", "section_minutes", "workshop_from_options",
+    "prepare_workshop", "section_minutes",
 ]

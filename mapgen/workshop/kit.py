@@ -1,8 +1,7 @@
 """The kit's files: where each goes, what the guide and the checklist say, writing them all.
 
-:func:`prepare_workshop` checks everything and composes the texts without writing;
-:meth:`PreparedKit.write` then writes every file, all or none. :func:`workshop_from_options`
-does the same from the command line's option values, and collects the warnings.
+:func:`prepare_workshop` checks everything and composes the texts without writing, with the
+warnings worth telling; :meth:`PreparedKit.write` then writes every file, all or none.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from mapgen.document import (
     Table,
     to_markdown,
 )
-from mapgen.errors import Issue, MapgenError, ValidationFailed
+from mapgen.errors import Issue, MapgenError
 from mapgen.fileio import Content, check_writable, safe_filename, staged, unique_path
 from mapgen.workshop.agenda import (
     BREAK_MINUTES,
@@ -42,7 +41,7 @@ from mapgen.workshop.agenda import (
     duration,
     join_and,
 )
-from mapgen.workshop.participants import check_participants, parse_participants
+from mapgen.workshop.participants import check_participants
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint
@@ -228,34 +227,6 @@ def make_workshop(blueprint: Blueprint, *, plan: Plan | None = None, participant
     """
     return prepare_workshop(blueprint, plan=plan, participants=participants, out_dir=out_dir,
                             force=force).write(progress)
-
-
-def workshop_from_options(*, blueprint_ref: str | None, plan_path: str | os.PathLike | None,
-                          participants: str | None, out_dir: str | os.PathLike,
-                          force: bool = False) -> PreparedKit:
-    """The kit for ``mapgen workshop``'s option values, checked and composed, writing nothing.
-
-    ``participants`` is the ``--participants`` text (names or a file); the blueprint comes from
-    ``blueprint_ref``, else from the plan, else the default. The plan's warnings come first in
-    ``warnings``, then :func:`prepare_workshop`'s; :meth:`PreparedKit.write` writes the kit.
-    Raises MapgenError for unusable input, ValidationFailed for a plan with errors.
-    """
-    from mapgen.blueprint import resolve_blueprint_ref
-
-    names = parse_participants(participants)
-    bp = resolve_blueprint_ref(blueprint_ref) if blueprint_ref else None
-    plan = None
-    warnings: list[Issue] = []
-    if plan_path:
-        from mapgen.plan import load_plan
-
-        plan = load_plan(plan_path, bp)
-        if plan.errors:
-            raise ValidationFailed(plan.issues)
-        warnings += plan.issues
-    bp = bp or resolve_blueprint_ref(None, plan.blueprint.name if plan else None)
-    prepared = prepare_workshop(bp, plan=plan, participants=names, out_dir=out_dir, force=force)
-    return dataclasses.replace(prepared, warnings=(*warnings, *prepared.warnings))
 
 
 def _check_targets(kit: Kit, force: bool) -> None:
