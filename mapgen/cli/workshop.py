@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, load_plan_option, main, run
 from mapgen.cli.progress import progress_bar
 
 
@@ -39,12 +39,7 @@ def workshop(blueprint_ref, plan_path, participants, out_dir, force) -> int:
     plan, bp = load_plan_option(plan_path, blueprint_ref)
     prepared = prepare_workshop(bp, plan=plan, participants=names, out_dir=Path(out_dir),
                                 force=force)
-    kit = prepared.kit
-    if kit.deal is not None:
-        dates = ", ".join(kit.deal_dates[:-1]) + (" and " if len(kit.deal_dates) > 1 else "") \
-            + kit.deal_dates[-1]
-        warn(f"warning: blueprint '{bp.name}' dates its standard rows from the deal's {dates} "
-             f"dates; fill them in {kit.deal} before the merge, or make the kit with --plan")
+    echo_issues(list(prepared.warnings))
     with progress_bar(len(prepared.paths), f"Writing the kit for {len(names)}") as step:
         paths = prepared.write(step)
     for path in paths:

@@ -1,18 +1,7 @@
-"""The workshop kit: everything a facilitator needs to build a MAP with a team.
+"""The kit's files: where each goes, what the guide and the checklist say, writing them all.
 
-The framework's way of building a MAP: a mixed team (sales, sales enablement, customer
-success), two focused sessions of 2 to 4 hours, homework in between, then feedback and
-training. :func:`make_workshop` writes that kit into one folder::
-
-    facilitator-guide.docx     goal, who to invite, the agenda of both sessions, homework brief,
-                               the mapgen commands, feedback and training
-    CHECKLIST.md               the facilitator's checklist with the exact commands for this kit
-    handouts/<name>.docx       the handout, with the participant's name on the cover
-    homework/<name>.xlsx       the homework workbook, stamped with the participant's name
-    returned/                  where the filled-in workbooks go before ``mapgen merge``
-
-The agenda (:func:`agenda`) is derived from the blueprint's sections, so a company blueprint
-gets its own. Participant names are data: they are never rendered as templates.
+:func:`prepare_workshop` checks everything and composes the texts without writing, with the
+warnings worth telling; :meth:`PreparedKit.write` then writes every file, all or none.
 """
 
 from __future__ import annotations
@@ -21,32 +10,43 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-import math
 import os
 import shlex
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from mapgen.errors import MapgenError
-from mapgen.fileio import Content, check_writable, read_text, safe_filename, staged, unique_path
+from mapgen.document import (
+    Bullets,
+    Checklist,
+    Commands,
+    Heading,
+    Paragraph,
+    Part,
+    Steps,
+    Table,
+    to_markdown,
+)
+from mapgen.errors import Issue, MapgenError
+from mapgen.fileio import Content, check_writable, safe_filename, staged, unique_path
+from mapgen.workshop.agenda import (
+    BREAK_MINUTES,
+    SESSION_MAX,
+    SESSION_MIN,
+    Agenda,
+    Session,
+    agenda_for_view,
+    clock,
+    duration,
+    join_and,
+)
+from mapgen.workshop.participants import check_participants
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint
-    from mapgen.layout import DocumentView, SectionView
+    from mapgen.layout import DocumentView
     from mapgen.plan import Plan
-
-MAX_PARTICIPANTS = 200
-MAX_NAME_LENGTH = 100
-MAX_PARTICIPANTS_FILE = 1024 * 1024  # bytes
-
-SESSION_MIN, SESSION_MAX = 120, 240  # minutes: the framework's 2 to 4 hours
-BREAK_MINUTES = 15
-UNIT = 5  # every time box is a multiple of 5 minutes
-MIN_BLOCK = 10  # the shortest section block; smaller sections share a block
-SECTION_MIN, SECTION_MAX = 15, 45  # a section's own weight, before fitting the session
 
 GUIDE_NAME = "facilitator-guide.docx"
 CHECKLIST_NAME = "CHECKLIST.md"
@@ -54,376 +54,7 @@ DEAL_NAME = "deal.yaml"
 HANDOUTS, HOMEWORK, RETURNED, SESSION_2 = "handouts", "homework", "returned", "session-2"
 
 Progress = Callable[[Path], None]
-# Direction overrides and isolates: they make a file name read differently from what it is.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
-
-# --------------------------------------------------------------------------- participants
-
-def parse_participants(value: str | None) -> list[str]:
-    """Participant names from ``--participants``: comma-separated names, or a UTF-8 file.
-
-    In a file, each line is one name; blank lines and lines starting with '#' are skipped.
-    A value without a comma that names a file, or looks like a path (a folder separator or a
-    file extension), is read as a file; write ``"A/B,"`` for a single name with a slash.
-    Raises MapgenError for a missing or unreadable file, a duplicate name (case-insensitive),
-    more than 200 names or an unusable name.
-    """
-    if value is None or not value.strip():
-        return []
-    path = Path(value.strip())
-    if "," not in value and (path.is_file() or _looks_like_path(value.strip())):
-        return _participants_file(path)
-    return check_participants(value.split(","), source="--participants")
-
-
-def _looks_like_path(text: str) -> bool:
-    return "/" in text or os.sep in text or Path(text).suffix.lower() in {".txt", ".csv", ".lst",
-                                                                          ".md", ".text"}
-
-
-def _participants_file(path: Path) -> list[str]:
-    label = str(path)
-    text = read_text(path, what="participants file", limit=MAX_PARTICIPANTS_FILE,
-                     missing_hint=" (to give names directly, separate them with commas)")
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.lstrip().startswith("#")]
-    return check_participants([line for _, line in lines], source=label,
-                              lines=[n for n, _ in lines])
-
-
-def check_participants(names: Iterable[str], *, source: str = "participants",
-                       lines: Sequence[int] | None = None) -> list[str]:
-    """Names with spacing tidied and empty ones dropped; MapgenError for a name with control
-    characters, an overlong or duplicate name (case-insensitive), or more than 200 names."""
-    out: list[str] = []
-    seen: dict[str, str] = {}
-    for i, raw in enumerate(names):
-        where = f"{source}:{lines[i]}" if lines is not None else source
-        name = " ".join(unicodedata.normalize("NFC", str(raw)).split())
-        if not name:  # a doubled or trailing comma
-            continue
-        if any(unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI_CONTROLS for ch in name):
-            raise MapgenError(f"{where}: name {name!r} contains control characters")
-        if len(name) > MAX_NAME_LENGTH:
-            raise MapgenError(f"{where}: name '{name[:40]}...' is longer than "
-                              f"{MAX_NAME_LENGTH} characters")
-        folded = name.casefold()
-        if folded in seen:
-            raise MapgenError(f"{where}: '{name}' is listed twice (as '{seen[folded]}' before; "
-                              "names are compared ignoring case)")
-        seen[folded] = name
-        out.append(name)
-    if len(out) > MAX_PARTICIPANTS:
-        raise MapgenError(f"{source}: {len(out)} participants; at most {MAX_PARTICIPANTS} "
-                          "in one kit")
-    return out
-
-
-# --------------------------------------------------------------------------- agenda
-
-ItemKind = Literal["welcome", "sections", "homework", "review", "owners", "feedback", "break",
-                   "wrapup"]
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """One time box of a session."""
-
-    kind: ItemKind
-    title: str
-    minutes: int
-    produce: str  # what the team has at the end of the time box
-    sections: tuple[str, ...] = ()  # section keys covered (kind "sections")
-    start: int = 0  # minutes from the start of the session
-
-
-@dataclass(frozen=True)
-class Session:
-    number: int
-    goal: str
-    items: tuple[AgendaItem, ...]
-
-    @property
-    def minutes(self) -> int:
-        return sum(i.minutes for i in self.items)
-
-    @property
-    def sections(self) -> list[str]:
-        return [key for item in self.items for key in item.sections]
-
-
-@dataclass(frozen=True)
-class Agenda:
-    """The two workshop sessions, each time-boxed to 2-4 hours."""
-
-    sessions: tuple[Session, Session]
-    section_titles: dict[str, str] = field(default_factory=dict)  # key -> "3. Action Items"
-
-    def session_of(self, section_key: str) -> int | None:
-        """1 or 2: the session that works on a section."""
-        return next((s.number for s in self.sessions if section_key in s.sections), None)
-
-
-def section_minutes(columns: int, blank_rows: int) -> int:
-    """A section's weight: 10 minutes, 3 per column, 1 per 2 blank rows; 15-45, in 5s."""
-    raw = 10 + 3 * columns + blank_rows / 2
-    return int(UNIT * round(min(max(raw, SECTION_MIN), SECTION_MAX) / UNIT))
-
-
-def agenda(blueprint: Blueprint, *, plan: Plan | None = None) -> Agenda:
-    """The plan of the two sessions for ``blueprint`` (section titles rendered for ``plan``)."""
-    from mapgen.layout import build_view
-
-    return agenda_for_view(build_view(blueprint, plan))
-
-
-def agenda_for_view(view: DocumentView) -> Agenda:
-    """The agenda of a built view: session 1 takes the first sections, session 2 the rest.
-
-    The split balances the two sessions' lengths; each session is then fitted into 2-4 hours
-    (with a break when over 2 hours) by scaling its section blocks, which share a block when
-    there are too many to give each 10 minutes.
-    """
-    sections = view.sections
-    weights = [section_minutes(len(s.columns), s.section.blank_rows) for s in sections]
-    titles = {s.key: f"{s.number}. {s.title}" + (" (seller only)" if s.section.internal else "")
-              for s in sections}
-    fixed1 = sum(i.minutes for i in _session1_frame(False))
-    fixed2 = sum(i.minutes for i in _session2_frame(view, False))
-    split = min(range(1, len(sections) + 1),
-                key=lambda k: (abs(fixed1 + sum(weights[:k]) - fixed2 - sum(weights[k:])), -k))
-    first, second = sections[:split], sections[split:]
-    one = _fit(1, _session1_goal(first, titles), _session1_frame(bool(first)),
-               weights[:split], first, view.prefilled, titles)
-    two = _fit(2, _session2_goal(second), _session2_frame(view, bool(second)),
-               weights[split:], second, view.prefilled, titles)
-    return Agenda(sessions=(one, two), section_titles=titles)
-
-
-def _session1_goal(first: list[SectionView], titles: dict[str, str]) -> str:
-    return ("Agree on why we use a MAP with this buyer and draft the first sections together: "
-            + _join(titles[s.key] for s in first) + ". Everyone leaves knowing their homework.")
-
-
-def _session2_goal(second: list[SectionView]) -> str:
-    rest = "complete the remaining sections, " if second else ""
-    return ("Turn the merged homework into one agreed plan: settle the conflicts, " + rest
-            + "give every milestone and action an owner, and plan feedback and training.")
-
-
-def _session1_frame(has_sections: bool) -> list[AgendaItem]:
-    """Session 1's fixed items around a placeholder for its section blocks (kind 'sections')."""
-    return [
-        AgendaItem("welcome", "Welcome and goal", 15,
-                   "Everyone knows the goal of the MAP and of the two sessions; roles are clear"),
-        *_placeholder(has_sections),
-        AgendaItem("homework", "Homework brief", 15,
-                   "Everyone knows which sheets to fill, by when, and how to return them"),
-        AgendaItem("wrapup", "Wrap-up", 10, "Decisions and open questions noted; session 2 booked"),
-    ]
-
-
-def _session2_frame(view: DocumentView, has_sections: bool) -> list[AgendaItem]:
-    """Session 2's fixed items: the merged homework first, owners and feedback at the end."""
-    owners = [s.title for s in view.sections
-              if any(c.key in ("responsible", "owner") for c in s.columns)]
-    where = f" (the owner columns of {_join(owners)})" if owners else ""
-    return [
-        AgendaItem("welcome", "Welcome back", 10, "The goal of today and the merge report in view"),
-        AgendaItem("review", "Review the merged homework", 30,
-                   "Duplicates removed and every highlighted conflict decided; sources checked"),
-        *_placeholder(has_sections),
-        AgendaItem("owners", "Agree owners and deadlines", 20,
-                   f"Every milestone and action has one owner and a deadline{where}"),
-        AgendaItem("feedback", "Feedback and training", 20,
-                   "How the plan is reviewed and improved, and when the team is trained on it"),
-        AgendaItem("wrapup", "Wrap-up", 10, "Next steps agreed; who shares the plan with the buyer"),
-    ]
-
-
-def _placeholder(has_sections: bool) -> list[AgendaItem]:
-    return [AgendaItem("sections", "", 0, "")] if has_sections else []
-
-
-def _fit(number: int, goal: str, frame: list[AgendaItem], weights: list[int],
-         sections: list[SectionView], prefilled: bool, titles: dict[str, str]) -> Session:
-    """Fill the frame's placeholder with section blocks, fit the session into 2-4 hours."""
-    fixed = sum(i.minutes for i in frame)
-    # Without a break a session is at most 2 hours; with one, the blocks get 4 hours minus it.
-    target = min(max(fixed + sum(weights), SESSION_MIN), SESSION_MAX - BREAK_MINUTES)
-    if sections:
-        budget = (target - fixed) // UNIT
-        groups = _groups(len(sections), budget * UNIT // MIN_BLOCK)
-        units = _apportion([sum(weights[a:b]) for a, b in groups], budget, MIN_BLOCK // UNIT)
-        blocks = [_section_block(sections[a:b], u * UNIT, number, prefilled, titles)
-                  for (a, b), u in zip(groups, units, strict=True)]
-        items = [b for i in frame for b in (blocks if i.kind == "sections" else [i])]
-    else:  # no sections left for this session: the review takes the time
-        items = [dataclasses.replace(i, minutes=i.minutes + target - fixed)
-                 if i.kind == "review" else i for i in frame]
-    items = _with_break(items)
-    starts = [0, *_cumulative(i.minutes for i in items)][:-1]
-    return Session(number, goal,
-                   tuple(dataclasses.replace(i, start=s) for i, s in zip(items, starts, strict=True)))
-
-
-def _section_block(sections: list[SectionView], minutes: int, session: int, prefilled: bool,
-                   titles: dict[str, str]) -> AgendaItem:
-    if len(sections) == 1:
-        s = sections[0]
-        title = titles[s.key]
-        what = s.instructions or s.purpose or f"The {s.title} table filled in"
-    else:
-        title = _join(titles[s.key] for s in sections)
-        what = "A first version of each of these tables"
-    if session == 2:
-        what = f"From the merged homework: {what[0].lower()}{what[1:]}"
-    elif prefilled:
-        what = f"The pre-filled rows checked and completed. {what}"
-    return AgendaItem("sections", title, minutes, what, tuple(s.key for s in sections))
-
-
-def _groups(count: int, max_blocks: int) -> list[tuple[int, int]]:
-    """``count`` sections as contiguous (start, end) groups, at most ``max_blocks`` of them."""
-    blocks = max(1, min(count, max_blocks))
-    size, extra = divmod(count, blocks)
-    out, start = [], 0
-    for n in range(blocks):
-        end = start + size + (1 if n < extra else 0)
-        out.append((start, end))
-        start = end
-    return out
-
-
-def _apportion(weights: list[int], units: int, minimum: int) -> list[int]:
-    """``units`` shared in proportion to ``weights`` (largest remainder), each at least ``minimum``.
-
-    Needs ``units >= minimum * len(weights)``.
-    """
-    fixed: dict[int, int] = {}
-    while True:
-        free = [i for i in range(len(weights)) if i not in fixed]
-        left = units - sum(fixed.values())
-        total = sum(weights[i] for i in free) or 1
-        ideal = {i: left * weights[i] / total for i in free}
-        low = [i for i in free if ideal[i] < minimum]
-        if not low:
-            break
-        fixed.update(dict.fromkeys(low, minimum))
-    share = {i: math.floor(ideal[i]) for i in free}
-    rest = left - sum(share.values())
-    for i in sorted(free, key=lambda i: ideal[i] - share[i], reverse=True)[:rest]:
-        share[i] += 1
-    return [fixed.get(i, share.get(i, 0)) for i in range(len(weights))]
-
-
-def _with_break(items: list[AgendaItem]) -> list[AgendaItem]:
-    """A break near the middle when the session runs over 2 hours."""
-    total = sum(i.minutes for i in items)
-    if total <= SESSION_MIN:
-        return items
-    ends = list(_cumulative(i.minutes for i in items))[:-1]  # never after the last item
-    at = min(range(len(ends)), key=lambda n: abs(ends[n] - total / 2)) + 1
-    pause = AgendaItem("break", "Break", BREAK_MINUTES, "Fresh heads")
-    return [*items[:at], pause, *items[at:]]
-
-
-def _cumulative(values: Iterable[int]) -> Iterable[int]:
-    total = 0
-    for v in values:
-        total += v
-        yield total
-
-
-def _join(parts: Iterable[str]) -> str:
-    items = list(parts)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
-
-
-def clock(minutes: int) -> str:
-    """``95`` -> ``1:35``."""
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def duration(minutes: int) -> str:
-    """``150`` -> ``2 h 30 min``."""
-    h, m = divmod(minutes, 60)
-    return " ".join(p for p in (f"{h} h" if h else "", f"{m} min" if m else "") if p) or "0 min"
-
-
-# --------------------------------------------------------------------------- document model
-# A small format-neutral document: the guide is laid out in Word (mapgen.docx.guide), the
-# checklist in Markdown (to_markdown below), from the same parts.
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 1  # 0 is the document title
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    lead: str = ""  # shown in bold before the text
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Steps:
-    items: tuple[str, ...]  # numbered, starting at 1
-
-
-@dataclass(frozen=True)
-class Checklist:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...] = ()  # relative column widths
-
-
-@dataclass(frozen=True)
-class Commands:
-    lines: tuple[str, ...]  # shell commands; lines starting with '#' are comments
-
-
-Part = Heading | Paragraph | Bullets | Steps | Checklist | Table | Commands
-
-
-def to_markdown(parts: Iterable[Part]) -> str:
-    """Markdown text of a document."""
-    out: list[str] = []
-    for part in parts:
-        if isinstance(part, Heading):
-            out.append("#" * (part.level + 1) + " " + _md(part.text))
-        elif isinstance(part, Paragraph):
-            out.append((f"**{_md(part.lead)}** " if part.lead else "") + _md(part.text))
-        elif isinstance(part, Bullets | Steps | Checklist):
-            mark = {Bullets: "-", Steps: "1.", Checklist: "- [ ]"}[type(part)]
-            out.append("\n".join(f"{mark} {_md(item)}" for item in part.items))
-        elif isinstance(part, Table):
-            cells = [[_md(c) for c in row] for row in (part.headers, *part.rows)]
-            cells.insert(1, ["---"] * len(part.headers))
-            out.append("\n".join("| " + " | ".join(row) + " |" for row in cells))
-        elif isinstance(part, Commands):
-            out.append("```sh\n" + "\n".join(part.lines) + "\n```")
-    return "\n\n".join(out) + "\n"
-
-
-def _md(text: str) -> str:
-    """Text shown as it is in Markdown (names and paths may hold * _ | and the like)."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>|#" else ch for ch in text).replace("\n", " ")
-
-
-# --------------------------------------------------------------------------- the kit
 
 @dataclass(frozen=True)
 class Member:
@@ -506,10 +137,17 @@ class PreparedKit:
     checklist: str
     deal: str | None  # the deal.yaml text, when the kit needs one
     force: bool
+    warnings: tuple[Issue, ...] = ()  # worth telling before the kit is written
 
     @property
     def paths(self) -> list[Path]:
+        """The files :meth:`write` writes, in order."""
         return self.kit.files()
+
+    @property
+    def names(self) -> list[str]:
+        """The participants' names (none for a kit without names)."""
+        return [m.name for m in self.kit.members if m.name is not None]
 
     def write(self, progress: Progress | None = None) -> list[Path]:
         """Write every file; they all land together, or (should a writer fail) none does and
@@ -550,8 +188,9 @@ def prepare_workshop(blueprint: Blueprint, *, plan: Plan | None = None,
                      force: bool = False) -> PreparedKit:
     """Check everything and compose the kit's texts, writing nothing.
 
-    Raises MapgenError for a bad name or a target that exists (without ``force``),
-    ValidationFailed for a plan that does not fit the blueprint.
+    ``warnings`` holds a note when the blueprint dates its standard rows from deal dates that
+    nobody gave (the kit then has a deal.yaml to fill in). Raises MapgenError for a bad name or
+    a target that exists (without ``force``), ValidationFailed for a plan that does not fit.
     """
     from mapgen.generator import default_stem
     from mapgen.layout import build_view
@@ -564,10 +203,17 @@ def prepare_workshop(blueprint: Blueprint, *, plan: Plan | None = None,
                      missing_deal_dates(view))
     _check_targets(kit, force)
     plan_agenda = agenda_for_view(view)
+    warnings = []
+    if kit.deal is not None:
+        warnings.append(Issue(
+            "deal-dates-missing", severity="warning",
+            message=f"blueprint '{blueprint.name}' dates its standard rows from the deal's "
+                    f"{join_and(kit.deal_dates)} dates; fill them in {kit.deal} before the "
+                    "merge, or make the kit with --plan"))
     return PreparedKit(kit=kit, view=view, guide=tuple(guide_document(view, plan_agenda, kit)),
                        checklist=to_markdown(checklist_document(view, plan_agenda, kit)),
                        deal=deal_stub(view, kit.deal_dates) if kit.deal_dates else None,
-                       force=force)
+                       force=force, warnings=tuple(warnings))
 
 
 def make_workshop(blueprint: Blueprint, *, plan: Plan | None = None, participants: Sequence[str],
@@ -607,8 +253,6 @@ def deal_stub(view: DocumentView, keys: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# --------------------------------------------------------------------------- texts
-
 def _blueprint_option(blueprint: Blueprint) -> str:
     """``--blueprint`` for the kit's commands: built-in names need none, others the full path."""
     from mapgen.blueprint import builtin_dir
@@ -620,12 +264,13 @@ def _blueprint_option(blueprint: Blueprint) -> str:
 
 
 def kit_commands(view: DocumentView, kit: Kit) -> dict[str, tuple[str, ...]]:
-    """The mapgen commands of the workshop loop, run from the kit folder, by step."""
+    """The mapgen commands of the workshop loop, by step: run from the kit folder, with paths
+    relative to it, so that they still work when the kit is moved or copied."""
     bp = _blueprint_option(view.blueprint)
     s2 = SESSION_2
     inputs = (f"{DEAL_NAME} " if kit.deal else "") + f"{RETURNED}/*.xlsx"
     return {
-        "cd": (f"cd {shlex.quote(str(kit.root.resolve()))}",),
+        "where": (f"# cd into the kit folder (the one holding {CHECKLIST_NAME}), then:",),
         "merge": (
             f"mapgen merge {inputs}{bp} --out {s2}/consolidated.xlsx"
             f" --report {s2}/merge-report.json",
@@ -647,7 +292,7 @@ def _schedule_table(session: Session) -> Table:
 
 def _sheet_titles(view: DocumentView, keys: Iterable[str]) -> str:
     titles = {s.key: s.title for s in view.sections}
-    return _join(f"'{titles[k]}'" for k in keys)
+    return join_and(f"'{titles[k]}'" for k in keys)
 
 
 def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Part]:
@@ -671,9 +316,9 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
                   "agrees on the phases, milestones and actions of the plan and on who owns "
                   "each of them. Afterwards feedback and regular training keep the plan in use."),
         Paragraph(f"Session 1 ({duration(one.minutes)}) covers "
-                  f"{_join(plan_agenda.section_titles[k] for k in one.sections)}. Session 2 "
+                  f"{join_and(plan_agenda.section_titles[k] for k in one.sections)}. Session 2 "
                   f"({duration(two.minutes)}) reviews the merged homework"
-                  + (f", completes {_join(plan_agenda.section_titles[k] for k in two.sections)}"
+                  + (f", completes {join_and(plan_agenda.section_titles[k] for k in two.sections)}"
                      if two.sections else "")
                   + " and agrees owners, feedback and training."),
     ]
@@ -736,7 +381,7 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
             "Read the report before session 2: conflicting values are kept and highlighted, "
             "each row shows who contributed it.",
         )),
-        Commands((*commands["cd"], *commands["merge"])),
+        Commands((*commands["where"], *commands["merge"])),
         Paragraph("A workbook that cannot be read stops the merge with one line naming the file; "
                   "a value that does not fit its column is reported with its sheet and cell. "
                   "Ask its owner to fix it, or leave the file out and merge the rest."),
@@ -745,7 +390,7 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
             "Update the consolidated workbook with the decisions of session 2, then save the "
             "agreed plan as data and make the final documents (the second copy is for the buyer):",
         )),
-        Commands((*commands["cd"], *commands["after"])),
+        Commands((*commands["where"], *commands["after"])),
         Bullets((
             "Share the plan with the buyer and agree how and when it is reviewed.",
             "Collect feedback from the team and the buyer after the first weeks, and refine the "
@@ -790,7 +435,7 @@ def checklist_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> lis
     parts += [
         Heading(f"Session 1 ({duration(one.minutes)})"),
         Checklist((
-            f"Work through {_join(plan_agenda.section_titles[k] for k in one.sections)}.",
+            f"Work through {join_and(plan_agenda.section_titles[k] for k in one.sections)}.",
             "Brief the homework: which sheets, by when, how to return them.",
         )),
         Heading("Between the sessions"),
@@ -798,7 +443,7 @@ def checklist_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> lis
             f"Collect the filled-in workbooks into {RETURNED}/ (as .xlsx, keeping their names).",
             f"Merge them, from this folder; the results go to {SESSION_2}/:",
         )),
-        Commands((*commands["cd"], *commands["merge"])),
+        Commands((*commands["where"], *commands["merge"])),
         Checklist((
             f"Read {SESSION_2}/merge-report.json: conflicts and who wrote what.",
             f"Print {SESSION_2}/consolidated.docx for session 2.",
@@ -806,13 +451,13 @@ def checklist_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> lis
         Heading(f"Session 2 ({duration(two.minutes)})"),
         Checklist(tuple(
             [f"Review the merged homework in {SESSION_2}/consolidated.xlsx; settle the conflicts."]
-            + ([f"Complete {_join(plan_agenda.section_titles[k] for k in two.sections)}."]
+            + ([f"Complete {join_and(plan_agenda.section_titles[k] for k in two.sections)}."]
                if two.sections else [])
             + ["Agree an owner and a deadline for every milestone and action.",
                "Agree how feedback is collected and when the team is trained."])),
         Heading("After session 2"),
         Checklist((f"Record the decisions in {SESSION_2}/consolidated.xlsx, then:",)),
-        Commands((*commands["cd"], *commands["after"])),
+        Commands((*commands["where"], *commands["after"])),
         Checklist((
             "Share the buyer's copy from final/ with the buyer.",
             "Collect feedback after the first weeks; refine the plan and the blueprint.",
@@ -829,5 +474,5 @@ def _text(value: object) -> str:
 
 
 def _deal_dates_note(kit: Kit) -> str:
-    return (f"Fill in the deal's {_join(kit.deal_dates)} dates in {DEAL_NAME}: the blueprint's "
+    return (f"Fill in the deal's {join_and(kit.deal_dates)} dates in {DEAL_NAME}: the blueprint's "
             "standard rows are dated from them, and the merge reads them from there.")
