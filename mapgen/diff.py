@@ -157,7 +157,10 @@ class _SectionDiff:
             if change is not None:
                 changed.append(change)
         removed = [self.shown(r, i, 0) for i, r in enumerate(old_rows) if i not in matched]
-        return {"added": added, "removed": removed, "changed": changed}
+        out: dict[str, Any] = {"added": added, "removed": removed, "changed": changed}
+        if self.track is not None:
+            out["label_column"] = self.track.label  # what names a row, for the renderers
+        return out
 
     def shown(self, row: Row, index: int, side: int) -> dict[str, Any]:
         """A row as the diff lists it: its values (dates as ISO text), nothing empty."""
@@ -219,11 +222,11 @@ def render_diff(diff: Mapping[str, Any], fmt: str = "text", style: Style | None 
     for key, changes in diff["sections"].items():
         title = (diff.get("titles") or {}).get(key, key)
         lines.append(f"### {_esc(title, md)}" if md else paint(title, "heading"))
-        for row in changes["added"]:
-            lines.append(paint(f"{'-' if md else ' '} added: {_row_text(row, md)}", "added"))
-        for row in changes["removed"]:
-            lines.append(paint(f"{'-' if md else ' '} removed: {_row_text(row, md)}",
-                               "removed"))
+        named = changes.get("label_column")
+        for what in ("added", "removed"):
+            for row in changes[what]:
+                lines.append(paint(f"{'-' if md else ' '} {what}: {_row_text(row, named, md)}",
+                                   what))
         for change in changes["changed"]:
             kind = ("completed" if change.get("completed") else
                     "slipped" if any((f.get("slip_days") or 0) > 0
@@ -252,7 +255,8 @@ def _headline(diff: Mapping[str, Any], md: bool) -> str:
 
 
 def _change(change: Mapping[str, Any], md: bool) -> str:
-    old, new = (_esc("-" if v is None else str(v), md) for v in (change["old"], change["new"]))
+    old, new = (_esc("(empty)" if v is None else str(v), md)
+                for v in (change["old"], change["new"]))
     text = f"{old} -> {new}" if not md else f"{old} → {new}"
     slip = change.get("slip_days")
     if slip:
@@ -261,8 +265,12 @@ def _change(change: Mapping[str, Any], md: bool) -> str:
     return text
 
 
-def _row_text(row: Mapping[str, Any], md: bool) -> str:
-    return ", ".join(f"{_esc(k, md)} {_esc(str(v), md)}" for k, v in row.items())
+def _row_text(row: Mapping[str, Any], named: str | None, md: bool) -> str:
+    """A row in one line: its name first when it has one, then its other values."""
+    rest = ", ".join(f"{_esc(k, md)} {_esc(str(v), md)}" for k, v in row.items() if k != named)
+    if named and row.get(named) is not None:
+        return f"{_bold(str(row[named]), md)}" + (f" ({rest})" if rest else "")
+    return rest
 
 
 def _bold(text: str, md: bool) -> str:

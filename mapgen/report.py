@@ -486,11 +486,21 @@ def _title(report: Mapping[str, Any], key: str) -> str:
     return (report.get("titles") or {}).get(key) or key.replace("_", " ").capitalize()
 
 
-def _where(entry: Mapping[str, Any]) -> str:
+def _where(entry: Mapping[str, Any], title: str = "") -> str:
+    """'row 7', and where the plan came from a workbook its cell: 'row 7 (cell C13)', or with
+    the sheet as Excel names it when the sheet is not called like the section."""
     place = f"row {entry['row']}"
     if entry.get("cell"):
-        place += f", {entry['sheet']}!{entry['cell']}"
+        sheet = entry.get("sheet") or ""
+        cell = (f"cell {entry['cell']}" if sheet == title else
+                f"'{sheet}'!{entry['cell']}".replace("''!", "!"))
+        place += f" ({cell})"
     return place
+
+
+def _place(report: Mapping[str, Any], entry: Mapping[str, Any]) -> str:
+    title = _title(report, entry["section"])
+    return f"{title} {_where(entry, title)}"
 
 
 def _item_status(item: Mapping[str, Any]) -> str:
@@ -536,9 +546,8 @@ def _text_report(report: Mapping[str, Any], style: Style) -> str:
     lines.append("")
     if needing:
         lines.append(style(f"Needs attention ({len(needing)})", "heading"))
-        rows = [[_item_status(i), i["label"], f"{_title(report, i['section'])} {_where(i)}",
-                 i["deadline"] or "-", i["responsible"] or "-", i["status"] or "-"]
-                for i in needing]
+        rows = [[_item_status(i), i["label"], _place(report, i), i["deadline"] or "-",
+                 i["responsible"] or "-", i["status"] or "-"] for i in needing]
         lines += _grid(["Health", "Item", "Where", "Due", "Owner", "Status"], rows,
                        [min(i["health"], key=ATTENTION.index) for i in needing], style)
     else:
@@ -547,8 +556,7 @@ def _text_report(report: Mapping[str, Any], style: Style) -> str:
     if findings:
         lines += ["", style(f"Findings ({len(findings)})", "heading")]
         for f in findings:
-            lines.append(f"  {style(f['code'], 'finding')}: {_title(report, f['section'])} "
-                         f"{_where(f)}: {f['message']}")
+            lines.append(f"  {style(f['code'], 'finding')}: {_place(report, f)}: {f['message']}")
     return "\n".join(lines) + "\n"
 
 
@@ -587,8 +595,9 @@ def _markdown(report: Mapping[str, Any]) -> str:
     findings = report["findings"]
     lines += ["", f"### Findings ({len(findings)})", ""]
     if findings:
-        lines += [f"- `{f['code']}` ({_md(_title(report, f['section']))}, {_md(_where(f))}): "
-                  f"{_md(f['message'])}" for f in findings]
+        lines += [f"- `{f['code']}` ({_md(_title(report, f['section']))}, "
+                  f"{_md(_where(f, _title(report, f['section'])))}): {_md(f['message'])}"
+                  for f in findings]
     else:
         lines.append("None: the sections agree with each other.")
     return "\n".join(lines) + "\n"
