@@ -249,3 +249,13 @@ def test_bad_inputs(runner, tmp_path):
 def test_render_formats(fmt, tmp_path):
     result = diff(tmp_path, base(), base())
     assert mapgen.render_diff(result, fmt).endswith("\n")
+
+
+def test_readme_shows_the_real_output(runner, monkeypatch):
+    from conftest import ROOT
+    from test_status import readme_output
+
+    monkeypatch.chdir(ROOT)
+    command = "mapgen diff tests/fixtures/review.yaml tests/fixtures/review-week2.yaml"
+    result = runner.invoke(main, command.split()[1:])
+    assert result.stdout == readme_output(command)

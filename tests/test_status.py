@@ -379,3 +379,21 @@ def test_input_errors_exit_1_with_the_report(runner, tmp_path):
     assert result.exit_code == 1
     assert json.loads(result.stdout)["items"][0]["health"] == ["unowned", "undated"]
     assert "not a date" in result.stderr
+
+
+def readme_output(command: str) -> str:
+    """The output the README shows for ``command`` (the text block right after it)."""
+    from conftest import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    start = text.index(f"{command}\n```\n```text\n") + len(command) + len("\n```\n```text\n")
+    return text[start:text.index("```", start)]
+
+
+def test_readme_shows_the_real_output(runner, monkeypatch):
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    command = "mapgen status tests/fixtures/review.yaml --as-of 2027-01-20"
+    result = runner.invoke(main, command.split()[1:])
+    assert result.stdout == readme_output(command)
