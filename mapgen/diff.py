@@ -5,8 +5,9 @@ them), so reordered rows are not changes; rows whose identity columns are all em
 with exactly the same values, or count as added and removed. A changed date field carries
 ``slip_days`` (signed calendar days, positive: later); dates relative to the deal are compared
 as the dates they stand for, each plan's own deal deciding. A status that comes to mean done is
-``completed``. :func:`diff_plans` returns the contract's "diff JSON"; :func:`render_diff` turns
-it into terminal text or Markdown.
+``completed`` (a row added already done is listed as added, not counted as completed; one
+whose status leaves done is ``reopened``). :func:`diff_plans` returns the contract's "diff
+JSON"; :func:`render_diff` turns it into terminal text or Markdown.
 """
 
 from __future__ import annotations

@@ -349,7 +349,10 @@ def workbook_places(path: str | os.PathLike, plan: Plan, blueprint: Blueprint) -
                 rows = plan.rows(sheet.section)
                 if not rows or sheet.sheet not in wb.sheetnames:
                     continue
-                for n, (number, letters) in _match_rows(wb[sheet.sheet], sheet, rows).items():
+                section = blueprint.section(sheet.section)
+                dates = {c.key for c in section.columns if c.type == "date"} if section else set()
+                for n, (number, letters) in _match_rows(wb[sheet.sheet], sheet, rows,
+                                                        dates).items():
                     places[(sheet.section, n)] = (sheet.sheet, number, letters)
     except (MapgenError, ValueError, KeyError, IndexError):
         return {}
@@ -358,13 +361,20 @@ def workbook_places(path: str | os.PathLike, plan: Plan, blueprint: Blueprint) -
     return places
 
 
-def _match_rows(ws: Any, sheet: Any, rows: list[Row]) -> dict[int, tuple[int, dict[str, str]]]:
+def _fold_header(text: str) -> str:
+    """A header compared loosely: case, spacing and punctuation ignored."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _match_rows(ws: Any, sheet: Any, rows: list[Row], dates: set[str],
+                ) -> dict[int, tuple[int, dict[str, str]]]:
+    """Plan row index -> (sheet row number, column letters), matching plan rows in order to the
+    sheet rows whose values agree. A date cell may be empty on the sheet where the plan has a
+    date: a live formula that no spreadsheet has calculated yet, which the reader computes."""
     from openpyxl.utils import get_column_letter
 
-    from mapgen.xlsx.reader import _fold as fold_header
-
     ws.reset_dimensions()
-    by_header = {fold_header(h): k for k, h in zip(sheet.columns, sheet.headers, strict=False)}
+    by_header = {_fold_header(h): k for k, h in zip(sheet.columns, sheet.headers, strict=False)}
     columns: dict[int, str] = {}
     out: dict[int, tuple[int, dict[str, str]]] = {}
     pending = iter(enumerate(rows))
@@ -374,7 +384,7 @@ def _match_rows(ws: Any, sheet: Any, rows: list[Row]) -> dict[int, tuple[int, di
             continue
         if number == sheet.header_row:
             for i, value in enumerate(cells):
-                key = by_header.get(fold_header(str(value))) if value is not None else None
+                key = by_header.get(_fold_header(str(value))) if value is not None else None
                 if key is not None and key not in columns.values():
                     columns[i] = key
             if not columns:  # headers renamed in the workbook: the recorded order
@@ -389,7 +399,9 @@ def _match_rows(ws: Any, sheet: Any, rows: list[Row]) -> dict[int, tuple[int, di
             continue
         n, row = current
         wanted = {k: _norm(v) for k, v in row.items() if k in letters and _norm(v) is not None}
-        if wanted and all(values.get(k) == v for k, v in wanted.items()):
+        agree = all(values.get(k) == v or (k in dates and k not in values)
+                    for k, v in wanted.items())
+        if wanted and agree and set(values) <= set(wanted):
             out[n] = (number, letters)
             current = next(pending, None)
     return out

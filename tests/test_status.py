@@ -397,3 +397,20 @@ def test_readme_shows_the_real_output(runner, monkeypatch):
     command = "mapgen status tests/fixtures/review.yaml --as-of 2027-01-20"
     result = runner.invoke(main, command.split()[1:])
     assert result.stdout == readme_output(command)
+
+
+def test_cells_follow_rows_moved_by_blank_rows(plan_report, workbook, tmp_path):
+    """Blank rows inserted in the table: the plan is the same, the cells move with the rows."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(workbook)
+    ws = wb["Action Items"]
+    at = next(c.row for row in ws.iter_rows() for c in row if c.value == "Legal review")
+    ws.insert_rows(at, 2)
+    moved = tmp_path / "moved.xlsx"
+    wb.save(moved)
+    report, _ = mapgen.plan_status(moved, as_of=AS_OF)
+    assert comparable(report) == comparable(plan_report)
+    assert_cells_point_at_the_rows(report, moved)
+    legal = next(i for i in report["items"] if i["label"] == "Legal review")
+    assert legal["cell"] == f"D{at + 2}"
