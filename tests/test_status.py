@@ -414,3 +414,21 @@ def test_cells_follow_rows_moved_by_blank_rows(plan_report, workbook, tmp_path):
     assert_cells_point_at_the_rows(report, moved)
     legal = next(i for i in report["items"] if i["label"] == "Legal review")
     assert legal["cell"] == f"D{at + 2}"
+
+
+def test_a_translated_status_list_counts_by_meaning(tmp_path):
+    bp_path = tmp_path / "sv.yaml"
+    bp_path.write_text("name: sv\nextends: map\nsections:\n  - key: action_items\n    columns:\n"
+                       "      - {key: status, choices: [Ej påbörjad, Pågår, Klar, Blockerad]}\n",
+                       encoding="utf-8")
+    plan = {"format": "mapgen-plan", "blueprint": {"name": "sv"}, "sections": {"action_items": [
+        {"description": "a", "responsible": "AE", "deadline": "2027-01-01", "status": "Klar"},
+        {"description": "b", "responsible": "AE", "deadline": "2027-01-01", "status": "Blockerad"},
+        {"description": "c", "responsible": "AE", "deadline": "2027-01-19", "status": "Pågår"}]}}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    report, found = mapgen.plan_status(path, str(bp_path), as_of=AS_OF)
+    assert found.errors == []
+    counts = report["sections"]["action_items"]
+    assert (counts["done"], counts["blocked"], counts["in_progress"]) == (1, 1, 1)
+    assert [i["health"] for i in report["items"]] == [[], ["blocked", "stalled"], ["at_risk"]]
