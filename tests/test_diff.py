@@ -243,6 +243,7 @@ def test_bad_inputs(runner, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
     assert "not a mapgen plan" in _one_line_error(runner.invoke(main, ["diff", str(a), str(bad)]))
+    _one_line_error(runner.invoke(main, ["diff", str(tmp_path), str(a)]))  # a folder
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])

@@ -134,6 +134,9 @@ def test_libreoffice_resaved_workbook_gives_the_same_numbers(plan_report, workbo
     check_review(report)
     assert comparable(report) == comparable(plan_report)
     assert_cells_point_at_the_rows(report, resaved)
+    # ... and diff sees no change between the workbook and its re-saved copy
+    changes, _ = mapgen.diff_files(workbook, resaved)
+    assert changes["sections"] == {} and changes["deal"] == {}
 
 
 def assert_cells_point_at_the_rows(report: dict, path: Path) -> None:
@@ -368,6 +371,7 @@ def test_bad_inputs(runner, tmp_path):
     fake = tmp_path / "fake.xlsx"
     fake.write_text("a,b\n1,2\n")
     _one_line_error(runner.invoke(main, ["status", str(fake)]))
+    _one_line_error(runner.invoke(main, ["status", str(tmp_path)]))  # a folder
 
 
 def test_input_errors_exit_1_with_the_report(runner, tmp_path):

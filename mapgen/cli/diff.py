@@ -12,8 +12,8 @@ COLOURS = {"added": {"fg": "green"}, "removed": {"fg": "red"}, "slipped": {"fg":
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("old_path", metavar="OLD", type=click.Path(dir_okay=False))
-@click.argument("new_path", metavar="NEW", type=click.Path(dir_okay=False))
+@click.argument("old_path", metavar="OLD", type=click.Path())
+@click.argument("new_path", metavar="NEW", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
               help="text (default), markdown (for email, Slack, a wiki) or json (for scripts). "
                    "Default: from --out's suffix, else text.")

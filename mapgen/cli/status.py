@@ -50,7 +50,7 @@ def terminal_style(out_path: str | None):
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("plan_path", metavar="PLAN", type=click.Path())
 @click.option("--as-of", "as_of", metavar="DATE",
               help="The review day, as 2027-01-20 (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
