@@ -194,10 +194,12 @@ class _SectionDiff:
         return change
 
     def label(self, row: Row, index: int) -> str:
-        keys = [self.track.label] if self.track else []
-        keys += self.section.identity_keys if self.section else list(row)
-        return next((str(_norm(row[k])) for k in keys if _norm(row.get(k)) is not None),
-                    f"row {index + 1}")
+        from mapgen.report import row_label
+
+        if self.section is None:
+            return next((str(_norm(v)) for v in row.values() if _norm(v) is not None),
+                        f"row {index + 1}")
+        return row_label(self.section, row, index, self.track)
 
 
 # --------------------------------------------------------------------------- rendering

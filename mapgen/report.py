@@ -141,14 +141,7 @@ class _Review:
         return _counts(self.items)
 
     def label(self, key: str, row: Row, n: int) -> str:
-        """How people name a row: its label column (phases: 'Phase 2: Pilot'), else 'row N'."""
-        track = self.tracked.get(key)
-        column = track.label if track else (self.sections[key].identity_keys[0]
-                                            if key in self.sections else None)
-        text = _text(row.get(column)) if column else ""
-        if key == PHASES and row.get(PHASE_KEY) not in (None, ""):
-            return f"Phase {_text(row[PHASE_KEY])}" + (f": {text}" if text else "")
-        return text or f"row {n + 1}"
+        return row_label(self.sections.get(key), row, n, self.tracked.get(key))
 
     def where(self, key: str, n: int, column: str | None) -> dict[str, str]:
         place = self.places.get((key, n))
@@ -279,6 +272,18 @@ class _Review:
                                         f"stakeholder '{name}' is named in no communication "
                                         "row and owns nothing"))
         return out
+
+
+def row_label(section: Section | None, row: Row, n: int, track: Tracking | None = None) -> str:
+    """How people name a row: its label column (a phase: 'Phase 2: Pilot'), else its first
+    identity column, else 'row N' (``n`` is the 0-based index)."""
+    if section is not None and track is None:
+        track = tracking(section.columns, section.key)
+    column = track.label if track else (section.identity_keys[0] if section else None)
+    text = _text(row.get(column)) if column else ""
+    if section is not None and section.key == PHASES and row.get(PHASE_KEY) not in (None, ""):
+        return f"Phase {_text(row[PHASE_KEY])}" + (f": {text}" if text else "")
+    return text or f"row {n + 1}"
 
 
 def _counts(items: list[dict[str, Any]]) -> dict[str, int]:
