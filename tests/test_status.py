@@ -436,3 +436,24 @@ def test_a_translated_status_list_counts_by_meaning(tmp_path):
     counts = report["sections"]["action_items"]
     assert (counts["done"], counts["blocked"], counts["in_progress"]) == (1, 1, 1)
     assert [i["health"] for i in report["items"]] == [[], ["blocked", "stalled"], ["at_risk"]]
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
+    import io
+
+    from mapgen.cli import status as cli_status
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(cli_status.sys, "stdout", Tty())
+    style = cli_status.terminal_style(None)
+    assert style is not None and style("x", "stalled") != "x" and style("x", "other") == "x"
+    assert cli_status.terminal_style("weekly.txt") is None
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli_status.terminal_style(None) is None
+    monkeypatch.setattr(cli_status.sys, "stdout", io.StringIO())
+    monkeypatch.delenv("NO_COLOR")
+    assert cli_status.terminal_style(None) is None

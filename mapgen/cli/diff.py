@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, main, run
-from mapgen.cli.status import output_format, write_or_echo
+from mapgen.cli.status import output_format, terminal_style, write_or_echo
 
 COLOURS = {"added": {"fg": "green"}, "removed": {"fg": "red"}, "slipped": {"fg": "yellow"},
            "completed": {"fg": "cyan"}, "heading": {"bold": True}}
@@ -35,15 +35,10 @@ def diff(old_path, new_path, fmt, out_path, blueprint_ref, force) -> int:
       mapgen diff plan-v1.json plan-v2.json --format markdown --out changes.md
       mapgen diff old.xlsx new.xlsx --format json
     """
-    import sys
-
     from mapgen.diff import diff_files, render_diff
 
     result, plans = diff_files(old_path, new_path, blueprint_ref)
-    style = None
-    if out_path is None and sys.stdout.isatty():
-        def style(text: str, kind: str) -> str:
-            return click.style(text, **COLOURS[kind]) if kind in COLOURS else text
+    style = terminal_style(out_path, COLOURS)
     write_or_echo(render_diff(result, output_format(fmt, out_path), style), out_path, force)
     for plan in plans:
         echo_issues(plan.issues)

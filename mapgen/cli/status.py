@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -42,11 +43,12 @@ def write_or_echo(text: str, out_path: str | None, force: bool) -> None:
     click.echo(f"Wrote {out_path}", err=True)
 
 
-def terminal_style(out_path: str | None):
-    """click.style for each kind of line when the report goes to a terminal, else None."""
-    if out_path is not None or not sys.stdout.isatty():
+def terminal_style(out_path: str | None, colours: dict = COLOURS):
+    """click.style for each kind of line when the report goes to a terminal (and NO_COLOR is
+    not set), else None."""
+    if out_path is not None or not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
         return None
-    return lambda text, kind: click.style(text, **COLOURS[kind]) if kind in COLOURS else text
+    return lambda text, kind: click.style(text, **colours[kind]) if kind in colours else text
 
 
 @main.command(context_settings=CONTEXT)
