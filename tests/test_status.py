@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, soffice_convert
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mapgen
 from mapgen.cli import main
@@ -457,3 +459,35 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     monkeypatch.setattr(cli_status.sys, "stdout", io.StringIO())
     monkeypatch.delenv("NO_COLOR")
     assert cli_status.terminal_style(None) is None
+
+
+def _hostile_plans():
+    value = st.one_of(st.none(), st.text(max_size=12), st.integers(-5, 12),
+                      st.sampled_from(["Done", "done", "Blocked", "2027-01-19", "go_live-1w",
+                                       "start+3bd", "(", "a|b", "Ann Lee"]))
+    row = st.dictionaries(st.sampled_from(["phase", "milestone", "description", "deadline",
+                                           "responsible", "status", "name", "stakeholders",
+                                           "what", "number"]), value, max_size=6)
+    section = st.lists(row, max_size=4)
+    return st.fixed_dictionaries({
+        "deal": st.dictionaries(st.sampled_from(["go_live", "start", "name"]),
+                                st.sampled_from(["2027-03-01", "soon", "", "2026-12-01"]),
+                                max_size=3),
+        "sections": st.fixed_dictionaries({k: section for k in (
+            "phases", "action_items", "stakeholders", "communication")})})
+
+
+@settings(max_examples=60, deadline=None)
+@given(_hostile_plans(), _hostile_plans())
+def test_hostile_plans_report_and_diff_without_tracebacks(a, b):
+    bp = mapgen.load_blueprint("map")
+    plans = [mapgen.plan_from_data({"format": "mapgen-plan", **d}, bp) for d in (a, b)]
+    report = mapgen.status_report(plans[0], bp, as_of=AS_OF)
+    json.dumps(report)
+    for fmt in ("text", "markdown", "json"):
+        assert mapgen.render_status(report, fmt)
+    changes = mapgen.diff_plans(plans[0], plans[1], bp)
+    json.dumps(changes)
+    assert mapgen.diff_plans(plans[0], plans[0], bp)["sections"] == {}
+    for fmt in ("text", "markdown", "json"):
+        assert mapgen.render_diff(changes, fmt)
