@@ -129,6 +129,7 @@ def test_workbook_gives_the_same_numbers_with_cells(plan_report, workbook):
     assert_cells_point_at_the_rows(report, workbook)
 
 
+@pytest.mark.soffice
 def test_libreoffice_resaved_workbook_gives_the_same_numbers(plan_report, workbook, tmp_path):
     resaved = soffice_convert(workbook, "xlsx", tmp_path / "lo")
     report, plan = mapgen.plan_status(resaved, as_of=AS_OF)
