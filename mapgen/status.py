@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Meaning = Literal["not_started", "in_progress", "done", "blocked"]
 MEANINGS: tuple[Meaning, ...] = ("not_started", "in_progress", "done", "blocked")
+Health = Literal["blocked", "stalled", "at_risk", "due_soon", "unowned", "undated"]
+HEALTH_FLAGS: tuple[Health, ...] = ("blocked", "stalled", "at_risk", "due_soon", "unowned",
+                                    "undated")
 STATUS_KEY = "status"
 DEADLINE_KEY = "deadline"
 OWNER_KEY = "responsible"
@@ -94,26 +97,85 @@ class Tracking:
     def is_done(self, row: Mapping[str, Any]) -> bool:
         return self.meaning(row) == "done"
 
-    def due(self, row: Mapping[str, Any]) -> dt.date | None:
-        """The row's deadline as a date (None when it has none, or it is not a date yet)."""
-        value = row.get(self.deadline) if self.deadline else None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                return None
-        return None
+    def due(self, row: Mapping[str, Any], deal: Mapping[str, Any] | None = None,
+            holidays: Iterable[dt.date] = ()) -> dt.date | None:
+        """The row's deadline as a date (None when it has none, or it is not a date yet).
 
-    def days_overdue(self, row: Mapping[str, Any], as_of: dt.date) -> int:
+        A deadline relative to the deal (``go_live-6w``) counts when ``deal`` is given and holds
+        its anchor date."""
+        value = row.get(self.deadline) if self.deadline else None
+        return as_date(value, deal, holidays)
+
+    def owner_of(self, row: Mapping[str, Any]) -> str | None:
+        """The row's responsible person (None when the section has no owner column or it is
+        empty)."""
+        value = row.get(self.owner) if self.owner else None
+        text = " ".join(str(value).split()) if value is not None else ""
+        return text or None
+
+    def days_overdue(self, row: Mapping[str, Any], as_of: dt.date,
+                     deal: Mapping[str, Any] | None = None,
+                     holidays: Iterable[dt.date] = ()) -> int:
         """Days past the deadline of an open item (0 when done, undated or not yet due)."""
-        due = self.due(row)
+        due = self.due(row, deal, holidays)
         if due is None or self.is_done(row):
             return 0
         return max(0, (as_of - due).days)
+
+    def health(self, row: Mapping[str, Any], as_of: dt.date, rules: HealthRules | None = None,
+               deal: Mapping[str, Any] | None = None,
+               holidays: Iterable[dt.date] = ()) -> list[Health]:
+        """The health flags of one row on ``as_of``, in :data:`HEALTH_FLAGS` order.
+
+        A done item has none: it is never late, and its owner and date no longer matter. An
+        open item is ``blocked`` by its status; ``at_risk`` or ``stalled`` by the days past its
+        deadline; ``due_soon`` when its deadline is today or within ``rules.due_soon`` days;
+        ``unowned`` when the section has an owner column and it is empty; ``undated`` when the
+        section has a deadline column and it holds no date.
+        """
+        rules = rules or DEFAULT_HEALTH
+        if self.is_done(row):
+            return []
+        flags: set[Health] = set()
+        if self.meaning(row) == "blocked":
+            flags.add("blocked")
+        due = self.due(row, deal, holidays)
+        if due is not None:
+            late = (as_of - due).days
+            if late >= rules.stalled:
+                flags.add("stalled")
+            elif late >= rules.at_risk:
+                flags.add("at_risk")
+            elif -rules.due_soon <= late <= 0:
+                flags.add("due_soon")
+        elif self.deadline:
+            flags.add("undated")
+        if self.owner and self.owner_of(row) is None:
+            flags.add("unowned")
+        return [f for f in HEALTH_FLAGS if f in flags]
+
+
+def as_date(value: Any, deal: Mapping[str, Any] | None = None,
+            holidays: Iterable[dt.date] = ()) -> dt.date | None:
+    """A cell value as a date: a date, an ISO text, or (with ``deal``) a date relative to the
+    deal; None for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        if deal is not None:
+            from mapgen import dates
+
+            try:
+                return dates.resolve(value, deal, holidays) if dates.is_relative(value) else None
+            except (ValueError, dates.RelativeDateError):
+                return None
+    return None
 
 
 def tracking(columns: Sequence[Column], section: str = "") -> Tracking | None:
@@ -137,6 +199,53 @@ def _is_date(column: Column) -> bool:
 
 def _is_text(column: Column) -> bool:
     return column.type in ("text", "longtext")
+
+
+@dataclass(frozen=True)
+class HealthRules:
+    """The thresholds of the health rules, in days: an open item is at risk from ``at_risk``
+    days past its deadline, stalled from ``stalled`` days, due soon within ``due_soon`` days."""
+
+    at_risk: int = 1
+    stalled: int = 7
+    due_soon: int = 14
+
+
+DEFAULT_HEALTH = HealthRules()
+
+
+def health_rules(blueprint: Any) -> HealthRules:
+    """The blueprint's health thresholds: its ``health:`` key where it has one (a mapping, or
+    an object with the same attributes), the defaults for what it leaves out.
+
+    Raises MapgenError for a threshold that is not a whole number of days, or for at_risk after
+    stalled.
+    """
+    from mapgen.errors import MapgenError
+
+    given = getattr(blueprint, "health", None)
+    if given is None:
+        return DEFAULT_HEALTH
+    values: dict[str, int] = {}
+    for name in ("at_risk", "stalled", "due_soon"):
+        value = given.get(name) if isinstance(given, Mapping) else getattr(given, name, None)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise MapgenError(f"blueprint '{getattr(blueprint, 'name', '?')}': health "
+                              f"'{name}' must be a whole number of days, not {value!r}")
+        values[name] = value
+    if isinstance(given, Mapping):
+        unknown = sorted(str(k) for k in given if k not in ("at_risk", "stalled", "due_soon"))
+        if unknown:
+            raise MapgenError(f"blueprint '{getattr(blueprint, 'name', '?')}': unknown health "
+                              f"key '{unknown[0]}' (known: at_risk, stalled, due_soon)")
+    rules = HealthRules(**{**DEFAULT_HEALTH.__dict__, **values})
+    if not 1 <= rules.at_risk <= rules.stalled:
+        raise MapgenError(f"blueprint '{getattr(blueprint, 'name', '?')}': health thresholds "
+                          f"must satisfy 1 <= at_risk <= stalled (got at_risk {rules.at_risk}, "
+                          f"stalled {rules.stalled})")
+    return rules
 
 
 def percent_complete(done: int, total: int) -> int:

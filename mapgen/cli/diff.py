@@ -1,0 +1,45 @@
+"""``mapgen diff``: what changed between two versions of a plan."""
+
+from __future__ import annotations
+
+import click
+
+from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, main, run
+from mapgen.cli.status import output_format, terminal_style, write_or_echo
+
+COLOURS = {"added": {"fg": "green"}, "removed": {"fg": "red"}, "slipped": {"fg": "yellow"},
+           "completed": {"fg": "cyan"}, "heading": {"bold": True}}
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("old_path", metavar="OLD", type=click.Path())
+@click.argument("new_path", metavar="NEW", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
+              help="text (default), markdown (for email, Slack, a wiki) or json (for scripts). "
+                   "Default: from --out's suffix, else text.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Write the changes to this file instead of stdout.")
+@blueprint_option
+@click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
+@run
+def diff(old_path, new_path, fmt, out_path, blueprint_ref, force) -> int:
+    """What changed from OLD to NEW (plan files or completed workbooks of one blueprint): rows
+    added and removed, fields changed, deadline slips in days, items completed, deal facts.
+
+    Rows are matched by their section's identity, as merge matches them: reordering rows is
+    not a change. Exit 1 when an input has errors.
+
+    \b
+    Examples:
+      mapgen diff last-week.xlsx this-week.xlsx
+      mapgen diff plan-v1.json plan-v2.json --format markdown --out changes.md
+      mapgen diff old.xlsx new.xlsx --format json
+    """
+    from mapgen.diff import diff_files, render_diff
+
+    result, plans = diff_files(old_path, new_path, blueprint_ref)
+    style = terminal_style(out_path, COLOURS)
+    write_or_echo(render_diff(result, output_format(fmt, out_path), style), out_path, force)
+    for plan in plans:
+        echo_issues(plan.issues)
+    return 1 if any(plan.errors for plan in plans) else 0
