@@ -432,8 +432,8 @@ def _min_width(column: Column | None, header: str) -> int:
     across lines, cell margins included (widths measured generously: fonts differ)."""
     words = [len(word) for word in header.split()]
     longest = max(words, default=1) * BOLD_CHAR_TWIPS
-    if column is not None and column.type == "choice":
+    if column is not None and column.field.has_choices:
         longest = max(longest, max((len(c) for c in column.choices or ()), default=0) * CHAR_TWIPS)
-    if column is not None and column.type == "date":
+    if column is not None and column.field.is_date:
         longest = max(longest, len("30 Sep 2027") * CHAR_TWIPS)
     return round(longest) + 2 * CELL_MARGIN_TWIPS

@@ -143,7 +143,7 @@ class Progress:
     @classmethod
     def of(cls, table: SheetTable) -> Progress | None:
         track = tracking(table.view.columns, table.view.key)
-        return None if track is None or track.status.type != "choice" else cls(table, track)
+        return None if track is None or not track.status.field.has_choices else cls(table, track)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -428,7 +428,7 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
 
 def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> None:
     """Live links to the first objectives, with a pointer to the sheet while it is empty."""
-    texts = [c.key for c in table.view.columns if c.type in ("text", "longtext")]
+    texts = [c.key for c in table.view.columns if c.field.is_text]
     if not texts:
         return
     key = "description" if "description" in texts else texts[0]
