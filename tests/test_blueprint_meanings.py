@@ -51,6 +51,19 @@ def test_default_meanings(key, choices, expected):
     assert Column(key=key, type="choice", choices=choices).status_meanings() == expected
 
 
+@pytest.mark.parametrize("key,choices", [
+    ("status", ["Ej påbörjad", "Pågår", "Klar", "Blockerad"]),
+    ("status", ["Done", "Not started", "Blocked", "In progress"]),
+    ("status", ["to-do", "In_Progress", "Finished"]),
+    ("phase_state", ["New", "Doing", "Closed", "Waiting", "Parked"]),
+])
+def test_the_plan_status_model_reads_the_same_meanings(key, choices):
+    from mapgen.status import status_meanings
+
+    column = Column(key=key, type="choice", choices=choices)
+    assert status_meanings(column) == column.status_meanings()
+
+
 def test_explicit_meanings_win_and_text_columns_have_none():
     column = Column(key="status", type="choice", choices=["Open", "Shut"],
                     meanings={"Open": "in_progress", "Shut": "done"})

@@ -22,16 +22,24 @@ Audience = Literal["internal", "buyer"]
 _MERGE_ONLY = ("remove", "before", "after")
 # What a status choice means, whatever its words (DESIGN "Status meanings").
 MEANINGS = ("not_started", "in_progress", "done", "blocked")
-# The English words that, without explicit ``meanings``, say what a choice means.
+# The English names that, without explicit ``meanings``, say what a choice means (compared
+# folded: case, spaces, "_" and "-" aside); the same words as mapgen.status recognises.
 ENGLISH_MEANINGS = {
-    "not started": "not_started", "to do": "not_started", "open": "not_started",
-    "in progress": "in_progress", "ongoing": "in_progress",
-    "done": "done", "complete": "done", "completed": "done",
-    "blocked": "blocked", "on hold": "blocked",
+    "not started": "not_started", "to do": "not_started", "todo": "not_started",
+    "open": "not_started", "planned": "not_started", "new": "not_started",
+    "in progress": "in_progress", "ongoing": "in_progress", "started": "in_progress",
+    "doing": "in_progress", "in review": "in_progress",
+    "done": "done", "complete": "done", "completed": "done", "finished": "done",
+    "closed": "done",
+    "blocked": "blocked", "on hold": "blocked", "stuck": "blocked", "waiting": "blocked",
 }
 
 Where = tuple[str | None, int | None]
 Meaning = Annotated[str, WithJsonSchema({"type": "string", "enum": list(MEANINGS)})]
+
+
+def _fold_name(text: str) -> str:
+    return fold_text(str(text).replace("_", " ").replace("-", " "))
 
 
 class _Model(BaseModel):
@@ -92,7 +100,8 @@ class Column(_Model):
         """Each choice's meaning (not_started, in_progress, done, blocked), as far as known.
 
         The explicit ``meanings`` when given. Otherwise: English names (Not started, To do, Open;
-        In progress, Ongoing; Done, Complete(d); Blocked, On hold) when they name every choice;
+        In progress, Ongoing; Done, Complete(d); Blocked, On hold; and a few more, see
+        ``ENGLISH_MEANINGS``) when they name every choice;
         else, for a ``status`` column of exactly four choices, the choices in that order; else
         the choices that English names recognise. Empty for a column without choices.
         """
@@ -100,8 +109,8 @@ class Column(_Model):
             return {}
         if self.meanings is not None:
             return dict(self.meanings)
-        by_name = {c: ENGLISH_MEANINGS[fold_text(c)] for c in self.choices
-                   if fold_text(c) in ENGLISH_MEANINGS}
+        by_name = {c: ENGLISH_MEANINGS[_fold_name(c)] for c in self.choices
+                   if _fold_name(c) in ENGLISH_MEANINGS}
         if len(by_name) < len(self.choices) and self.key == "status" and len(self.choices) == 4:
             return dict(zip(self.choices, MEANINGS, strict=True))
         return by_name
