@@ -117,6 +117,22 @@ def test_a_company_blueprint_names_its_own_choices_and_meanings(in_tmp):
                 choices: [Open, Done]
                 meanings:
                   Open: not_started
+                  Done: complete
+     """, 10, ["unknown meaning 'complete'", "did you mean 'done'?"]),
+    ("""\
+              - key: status
+                type: choice
+                choices: [Open, Done]
+                meanings:
+                  Open: [not_started]
+                  Done: done
+     """, 9, ["meanings: 'Open': unknown meaning", "expected one of not_started"]),
+    ("""\
+              - key: status
+                type: choice
+                choices: [Open, Done]
+                meanings:
+                  Open: not_started
                   Dnoe: done
      """, 10, ["'Dnoe' is not one of its choices", "did you mean 'Done'?"]),
     ("""\

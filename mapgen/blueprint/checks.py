@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from mapgen.blueprint.models import (
     _MERGE_ONLY,
+    ENGLISH_MEANINGS,
     MEANINGS,
     Blueprint,
     Branding,
@@ -93,6 +94,8 @@ def _issue_from_pydantic(err: dict, data: SrcDict) -> Issue:
     elif kind == "string_pattern_mismatch" and field == "key":
         message = (f"key '{err.get('input')}' must be lower case letters, digits and _ "
                    "(starting with a letter, at most 40)")
+    elif len(loc) >= 2 and loc[-2] == "meanings":
+        message = f"meanings: '{field}': {_unknown_meaning(err.get('input'))}"
     elif kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
     elif "holidays" in loc:
@@ -225,12 +228,18 @@ def _meaning_issues(column: Column, c: str, add) -> None:
             add(column, "meanings", f"{c}: meanings: '{choice}' is not one of its choices{hint}",
                 where=where)
         if meaning not in MEANINGS:
-            wanted = "_".join(str(meaning).casefold().replace("-", " ").split())
-            close = difflib.get_close_matches(wanted, MEANINGS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            add(column, "meanings", f"{c}: meanings: '{choice}': unknown meaning '{meaning}' "
-                                    f"({hint}expected one of {', '.join(MEANINGS)})", where=where)
+            add(column, "meanings", f"{c}: meanings: '{choice}': {_unknown_meaning(meaning)}",
+                where=where)
     missing = [ch for ch in choices if ch not in (column.meanings or {})]
     if missing and not unknown:
         add(column, "meanings", f"{c}: meanings: no meaning for {', '.join(repr(m) for m in missing)} "
                                 f"(every choice needs one of {', '.join(MEANINGS)})")
+
+
+def _unknown_meaning(meaning: Any) -> str:
+    """``unknown meaning 'complete' (did you mean 'done'? expected one of ...)``."""
+    wanted = "_".join(str(meaning).casefold().replace("-", " ").split())
+    close = difflib.get_close_matches(wanted, MEANINGS, n=1)
+    guess = close[0] if close else ENGLISH_MEANINGS.get(wanted.replace("_", " "))
+    hint = f"did you mean '{guess}'? " if guess else ""
+    return f"unknown meaning '{meaning}' ({hint}expected one of {', '.join(MEANINGS)})"
