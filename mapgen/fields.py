@@ -9,16 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
-if TYPE_CHECKING:  # pragma: no cover
-    from mapgen.blueprint import Column
+from mapgen.dealkeys import DEAL_DATE_KEYS
 
 # Text that a spreadsheet would run as a formula when it starts with one of these.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Deal dates that a bare relative date may name (``go_live``); offsets may use any deal key.
-RELATIVE_ANCHORS = ("start", "close", "go_live")
+RELATIVE_ANCHORS = DEAL_DATE_KEYS
+
+
+class ColumnLike(Protocol):
+    """What a type needs of a column: its choices (a blueprint's Column has them)."""
+
+    @property
+    def choices(self) -> Sequence[str] | None: ...
 
 
 class FieldError(ValueError):
@@ -66,23 +73,30 @@ def clean_text(raw: object) -> str:
 
 
 class FieldType:
-    """Base class: a column type. Subclasses override ``_parse`` and the presentation hints."""
+    """Base class: a column type. Subclasses override ``_parse`` and the presentation hints.
+
+    Writers and readers ask a type what it is (``is_date``, ``has_choices``, ``is_text``),
+    never its name.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
+    is_text: ClassVar[bool] = False      # free text (short or long)
+    is_date: ClassVar[bool] = False      # a date, or a date relative to the deal
+    has_choices: ClassVar[bool] = False  # one of the column's choices
     default_width: ClassVar[float] = 18
     excel_format: ClassVar[str] = "@"  # Excel number format for input cells
     wrap: ClassVar[bool] = True
     align: ClassVar[str] = "left"
 
-    def parse(self, raw: object, column: Column | None = None, *, day_first: bool = True,
+    def parse(self, raw: object, column: ColumnLike | None = None, *, day_first: bool = True,
               allow_relative: bool = False) -> Parsed:
         """Parse what a person or a file holds; ``Parsed(None)`` for blank; FieldError if unusable."""
         if _is_blank(raw):
             return Parsed(None)
         return self._parse(raw, column, day_first=day_first, allow_relative=allow_relative)
 
-    def _parse(self, raw: object, column: Column | None, *, day_first: bool,
+    def _parse(self, raw: object, column: ColumnLike | None, *, day_first: bool,
                allow_relative: bool) -> Parsed:
         raise NotImplementedError
 
@@ -94,7 +108,7 @@ class FieldType:
         """How a value reads in a printed document."""
         return "" if value is None else str(value)
 
-    def validation(self, column: Column) -> Validation | None:
+    def validation(self, column: ColumnLike) -> Validation | None:
         """The spreadsheet validation for this column's input cells, if any."""
         return None
 
@@ -103,6 +117,7 @@ class TextType(FieldType):
     name = "text"
     description = "a short text"
     default_width = 22
+    is_text = True
 
     def _parse(self, raw, column, *, day_first, allow_relative):
         text = clean_text(raw)
@@ -147,6 +162,7 @@ class DateType(FieldType):
     description = "a date (or, in blueprints and plans, a date relative to the deal like go_live-6w)"
     default_width = 13
     excel_format = "yyyy-mm-dd"
+    is_date = True
     wrap = False
     align = "center"
 
@@ -201,6 +217,7 @@ class ChoiceType(FieldType):
     description = "one of a fixed list of choices (a dropdown)"
     default_width = 14
     wrap = False
+    has_choices = True
 
     def _parse(self, raw, column, *, day_first, allow_relative):
         text = clean_text(raw)

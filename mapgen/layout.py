@@ -88,7 +88,7 @@ def display_value(column: Column, value: Any) -> str:
     """A value as people read it in print; unresolved relative dates in words."""
     from mapgen import dates
 
-    if column.type == "date" and isinstance(value, str) and dates.is_relative(value):
+    if column.field.is_date and isinstance(value, str) and dates.is_relative(value):
         return describe_relative(value)
     return column.field.display(value)
 
@@ -205,7 +205,7 @@ def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: l
     out = dict(row)
     for column in section.columns:
         value = out.get(column.key)
-        if column.type != "date" or not isinstance(value, str) or not dates.is_relative(value):
+        if not column.field.is_date or not isinstance(value, str) or not dates.is_relative(value):
             continue
         rel = dates.parse_relative(value)
         try:

@@ -406,7 +406,7 @@ class _Folder:
         if isinstance(value, dt.datetime):
             return value.date() if value.time() == dt.time() else value
         if isinstance(value, str):
-            if column is not None and column.type == "date":
+            if column is not None and column.field.is_date:
                 resolved = self._resolve(value)
                 if resolved is not None:
                     return resolved

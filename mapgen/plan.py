@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mapgen.dealkeys import DEAL_DATE_KEYS, STANDARD_DEAL_KEYS
 from mapgen.errors import Issue, MapgenError
 from mapgen.fields import fold_text
 
@@ -26,8 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FORMAT = "mapgen-plan"
 FORMAT_VERSION = 1
-DEAL_DATE_KEYS = ("start", "close", "go_live")
-STANDARD_DEAL_KEYS = ("name", "buyer", "seller", "start", "close", "go_live")
 MAX_PLAN_BYTES = 50 * 1024 * 1024
 
 Row = dict[str, Any]

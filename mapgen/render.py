@@ -36,9 +36,8 @@ from datetime import time as time_of_day
 from typing import Any, NamedTuple
 
 from mapgen.dates import format_human
+from mapgen.dealkeys import STANDARD_DEAL_KEYS
 from mapgen.errors import TemplateError
-
-STANDARD_DEAL_KEYS = ("name", "buyer", "seller", "start", "close", "go_live")
 
 MAX_SOURCE = 100_000  # characters of template text
 MAX_RANGE = 10_000  # items from one range()

@@ -123,3 +123,30 @@ def test_integer_text_round_trip(n):
 def test_text_parse_is_idempotent(s):
     once = parse("text", s).value
     assert once is None or parse("text", once).value == once
+
+
+def test_types_say_what_they_are():
+    assert {n for n, t in TYPES.items() if t.is_date} == {"date"}
+    assert {n for n, t in TYPES.items() if t.has_choices} == {"choice"}
+    assert {n for n, t in TYPES.items() if t.is_text} == {"text", "longtext"}
+    assert CHOICE.field is field_type("choice") and CHOICE.field.has_choices
+
+
+def test_a_choice_type_needs_only_the_columns_choices():
+    class Choices:  # anything with ``choices`` will do: the types know nothing of blueprints
+        choices = ("Yes", "No")
+
+    assert parse("choice", " yes ", Choices()).value == "Yes"
+    assert field_type("choice").validation(Choices()).choices == ("Yes", "No")
+
+
+def test_fields_imports_nothing_from_the_blueprint():
+    import ast
+    from pathlib import Path
+
+    import mapgen.fields
+
+    tree = ast.parse(Path(mapgen.fields.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not [m for m in imported if m and m.startswith("mapgen.blueprint")]

@@ -8,7 +8,6 @@ Only imported by the Word writer, so importing it may load python-docx.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from copy import deepcopy
 
@@ -16,20 +15,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml.etree import _Element as Element
 
-# Characters that XML 1.0 cannot hold (control characters, lone surrogates, non-characters).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+from mapgen.xmltext import xml_text  # also ox.xml_text for the writers
+
 # Settings that the schema places after w:updateFields; it must be inserted before them.
 _AFTER_UPDATE_FIELDS = (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
     "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
     "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
     "smartTagType", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
-
-
-def xml_text(value: object) -> str:
-    """Text that XML can hold: line breaks normalised (Excel's vertical tab too), controls dropped."""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return _NOT_XML.sub("", text)
 
 
 def el(tag: str, **attrs: str) -> Element:

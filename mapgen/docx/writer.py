@@ -33,6 +33,7 @@ from lxml.etree import _Element as Element
 
 from mapgen.apportion import apportion
 from mapgen.blueprint import Column
+from mapgen.colors import text_on
 from mapgen.dates import format_human
 from mapgen.docx import ooxml as ox
 from mapgen.errors import MapgenError
@@ -99,12 +100,6 @@ def resolve_logo(view: DocumentView) -> Path | None:
     else:
         return path
     raise MapgenError(f"logo '{ref}'{named_by} cannot be used: {path}: {reason}")
-
-
-def contrast_text(fill: str) -> str:
-    """White text on a dark fill, near-black on a light one (pale brand colours stay readable)."""
-    r, g, b = (int(fill[i:i + 2], 16) for i in (0, 2, 4))
-    return "FFFFFF" if 0.299 * r + 0.587 * g + 0.114 * b < 160 else "1A1A1A"
 
 
 def fact_text(value: Any) -> str:
@@ -368,7 +363,7 @@ class _DocxWriter:
         table = self._table(widths)
 
         header = ox.row_template(widths, aligns, ox.run_props(bold=True, size_pt=TABLE_PT,
-                                                              color=contrast_text(self.brand)),
+                                                              color=text_on(self.brand)),
                                  header=True, fill=self.brand, v_align="center")
         ox.fill_row(header, titles)
         table.append(header)
@@ -432,8 +427,8 @@ def _min_width(column: Column | None, header: str) -> int:
     across lines, cell margins included (widths measured generously: fonts differ)."""
     words = [len(word) for word in header.split()]
     longest = max(words, default=1) * BOLD_CHAR_TWIPS
-    if column is not None and column.type == "choice":
+    if column is not None and column.field.has_choices:
         longest = max(longest, max((len(c) for c in column.choices or ()), default=0) * CHAR_TWIPS)
-    if column is not None and column.type == "date":
+    if column is not None and column.field.is_date:
         longest = max(longest, len("30 Sep 2027") * CHAR_TWIPS)
     return round(longest) + 2 * CELL_MARGIN_TWIPS

@@ -582,7 +582,7 @@ def _examples(section: Section, table: _Table, recorded: SheetMeta | None
                 forms[key] |= {_norm(typed), _norm(display_value(column, typed))}
             except (FieldError, ValueError, MapgenError):
                 continue
-            if recorded is None and column.type == "date" and dates.is_relative(typed):
+            if recorded is None and column.field.is_date and dates.is_relative(typed):
                 forms[key].add(_ANY_DATE)  # resolved for a deal that the workbook no longer records
         out.append(forms)
     return out

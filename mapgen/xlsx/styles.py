@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mapgen.colors import DARK_TEXT, WHITE, text_on
 from mapgen.fields import TYPES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,21 +20,10 @@ if TYPE_CHECKING:  # pragma: no cover
 GRID = "D9D9D9"         # table borders
 MUTED = "7F7F7F"        # examples, notes, done rows
 SOFT = "F2F2F2"         # done rows, legend swatches
-TEXT = "262626"
+TEXT = DARK_TEXT
 OVERDUE_FILL, OVERDUE_FONT = "FFC7CE", "9C0006"
 CONFLICT_FILL = "FCE4D6"
 BODY_SIZE = 10
-
-
-def contrast_color(hex_color: str) -> str:
-    """Dark or white text, whichever reads better on ``hex_color`` (relative luminance)."""
-    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (0, 2, 4))
-
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
-    return TEXT if luminance > 0.4 else "FFFFFF"
 
 
 class WorkbookStyles:
@@ -60,9 +50,9 @@ class WorkbookStyles:
         self.font_name = branding.font or "Calibri"
         self.company = branding.company
         self.primary = branding.primary_color
-        on_primary = contrast_color(self.primary)
+        on_primary = text_on(self.primary)
         # Text in the brand colour on white, unless that colour is too light to read.
-        self.accent = self.primary if on_primary == "FFFFFF" else TEXT
+        self.accent = self.primary if on_primary == WHITE else TEXT
         self._workbook = workbook
         side = Side(style="thin", color=GRID)
         box = Border(left=side, right=side, top=side, bottom=side)

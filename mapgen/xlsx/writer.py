@@ -39,6 +39,7 @@ from mapgen.fields import Validation, needs_formula_guard
 from mapgen.layout import property_text
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
+from mapgen.xmltext import xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.cell import Cell
@@ -143,7 +144,7 @@ class Progress:
     @classmethod
     def of(cls, table: SheetTable) -> Progress | None:
         track = tracking(table.view.columns, table.view.key)
-        return None if track is None or track.status.type != "choice" else cls(table, track)
+        return None if track is None or not track.status.field.has_choices else cls(table, track)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -198,7 +199,7 @@ def table_columns(sv: SectionView, *, internal: bool) -> list[TableColumn]:
                                 help="Who contributed this row (from merge); not read back."))
     taken: set[str] = set()
     for col in cols:  # table column names: one line, unique regardless of case
-        base = " ".join(clean_text(col.header).split()) or col.key
+        base = " ".join(xml_text(col.header).split()) or col.key
         name, n = base, 1
         while name.casefold() in taken:
             n += 1
@@ -240,7 +241,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
                                     (4, None, hint, styles.note)):
         if not text:
             continue
-        text = " ".join(clean_text(text).split())
+        text = " ".join(xml_text(text).split())
         cell = ws.cell(row, FIRST_COL)
         if label:
             cell.style = style
@@ -279,7 +280,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             continue
         cell = ws[f"{letter}{first_data + index}"]
         cell.fill = styles.conflict_fill
-        comment = Comment(clean_text(note)[:MAX_CELL_TEXT], "mapgen")
+        comment = Comment(xml_text(note)[:MAX_CELL_TEXT], "mapgen")
         comment.width, comment.height = 320, 140
         cell.comment = comment
 
@@ -310,7 +311,7 @@ def add_validations(ws: Worksheet, table: SheetTable, lists: ChoiceLists) -> Non
         if col.help:
             dv.showInputMessage = True
             dv.promptTitle = shorten(col.header, 32)
-            dv.prompt = shorten(clean_text(col.help), 255)
+            dv.prompt = shorten(xml_text(col.help), 255)
         letter = table.letter(col.key)
         dv.add(f"{letter}{first}:{letter}{table.last_row}")
         ws.add_data_validation(dv)
@@ -407,7 +408,7 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
         cell = ws.cell(sheet.row, 2)
         put(cell, f"{t.view.number}. {t.sheet}", style=styles.link)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheet(t.sheet)}!A1")
-        purpose = clean_text(t.view.purpose)
+        purpose = xml_text(t.view.purpose)
         sheet.merged(purpose, styles.text, first_col=3,
                      height=text_height(purpose, text_width - OVERVIEW_WIDTHS["B"]))
 
@@ -418,7 +419,7 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     if view.how_to_use:
         sheet.band("How to use this plan")
         for n, step in enumerate(view.how_to_use, start=1):
-            text = f"{n}. {' '.join(clean_text(step).split())}"
+            text = f"{n}. {' '.join(xml_text(step).split())}"
             sheet.merged(text, styles.text, height=text_height(text, text_width))
 
     ws.sheet_view.showGridLines = False
@@ -428,7 +429,7 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
 
 def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> None:
     """Live links to the first objectives, with a pointer to the sheet while it is empty."""
-    texts = [c.key for c in table.view.columns if c.type in ("text", "longtext")]
+    texts = [c.key for c in table.view.columns if c.field.is_text]
     if not texts:
         return
     key = "description" if "description" in texts else texts[0]
@@ -437,7 +438,7 @@ def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> Non
     for i in range(max(1, min(len(rows), 3))):
         ref = table.cell(key, table.first_data + i)
         fallback = f"Write the objective on the '{table.sheet}' sheet." if i == 0 else ""
-        known = clean_text(rows[i].get(key) or "") if i < len(rows) else fallback
+        known = xml_text(rows[i].get(key) or "") if i < len(rows) else fallback
         sheet.merged(f'=IF({ref}="","{excel_string(fallback)}",{ref})', sheet.styles.text,
                      height=text_height(known, text_width), formula=True)
 
@@ -577,7 +578,7 @@ class SheetNames:
         self.taken = {r.casefold() for r in reserved}
 
     def make(self, title: str, *, fallback: str) -> str:
-        name = re.sub(r"[\[\]:*?]", "", clean_text(title).replace("/", "-").replace("\\", "-"))
+        name = re.sub(r"[\[\]:*?]", "", xml_text(title).replace("/", "-").replace("\\", "-"))
         name = " ".join(name.split()).strip("'")[:31].strip().strip("'") or fallback[:31]
         base, n = name, 1
         while name.casefold() in self.taken:
@@ -682,7 +683,7 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
             isinstance(value, float) and not math.isfinite(value)):
         value = str(value)
     if isinstance(value, str):
-        value = clean_text(value)
+        value = xml_text(value)
         if len(value) > MAX_CELL_TEXT:
             where = f"section '{section}', column '{column}': " if section else ""
             raise ValidationFailed([Issue(
@@ -695,13 +696,6 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
             cell.quotePrefix = True
         return
     cell.value = value
-
-
-def clean_text(text: str) -> str:
-    """Text without the control characters that a workbook's XML cannot hold."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def labelled(label: str, text: str, styles: WorkbookStyles) -> Any:
