@@ -117,7 +117,7 @@ class _SectionDiff:
         self.deals = (old.deal, new.deal)
         self.holidays = holidays
         self.track = tracking(section.columns, section.key) if section else None
-        self.dates = {c.key for c in section.columns if c.type == "date"} if section else set()
+        self.dates = {c.key for c in section.columns if c.field.is_date} if section else set()
 
     def key(self, row: Row) -> tuple | None:
         if self.section is None:

@@ -355,7 +355,7 @@ def workbook_places(path: str | os.PathLike, plan: Plan, blueprint: Blueprint) -
                 if not rows or sheet.sheet not in wb.sheetnames:
                     continue
                 section = blueprint.section(sheet.section)
-                dates = {c.key for c in section.columns if c.type == "date"} if section else set()
+                dates = {c.key for c in section.columns if c.field.is_date} if section else set()
                 for n, (number, letters) in _match_rows(wb[sheet.sheet], sheet, rows,
                                                         dates).items():
                     places[(sheet.section, n)] = (sheet.sheet, number, letters)

@@ -11,10 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:  # pragma: no cover
-    from mapgen.blueprint import Column
+from typing import Any, Literal, Protocol
 
 Meaning = Literal["not_started", "in_progress", "done", "blocked"]
 MEANINGS: tuple[Meaning, ...] = ("not_started", "in_progress", "done", "blocked")
@@ -25,8 +22,9 @@ STATUS_KEY = "status"
 DEADLINE_KEY = "deadline"
 OWNER_KEY = "responsible"
 
-# English names a status choice is recognised by when a blueprint gives no meanings.
-_WORDS: dict[str, Meaning] = {
+# The English names that say what a choice means when a blueprint gives no ``meanings``
+# (compared folded: case, spaces, "_" and "-" aside).
+ENGLISH_MEANINGS: dict[str, Meaning] = {
     "not started": "not_started", "to do": "not_started", "todo": "not_started",
     "open": "not_started", "planned": "not_started", "new": "not_started",
     "in progress": "in_progress", "ongoing": "in_progress", "started": "in_progress",
@@ -37,29 +35,36 @@ _WORDS: dict[str, Meaning] = {
 }
 
 
-def _fold(text: str) -> str:
+class StatusColumn(Protocol):
+    """What this module needs of a column (the blueprint's Column is one)."""
+
+    key: str
+    choices: list[str] | None
+
+    def status_meanings(self) -> dict[str, str]: ...
+
+
+def fold_name(text: str) -> str:
+    """A status name compared loosely: case, spacing, ``_`` and ``-`` aside."""
     return " ".join(str(text).replace("_", " ").replace("-", " ").casefold().split())
 
 
-def status_meanings(column: Column) -> dict[str, Meaning]:
-    """Each choice of a status column and what it means.
+def default_meanings(key: str, choices: Sequence[str]) -> dict[str, Meaning]:
+    """The meanings of choices that a blueprint does not map itself.
 
-    The column's own ``meanings`` when the blueprint gives them; else a ``status`` column of
-    exactly four choices maps them in order (not started, in progress, done, blocked); else
-    choices are recognised by their English names. Choices with no meaning are left out.
+    English names when they name every choice; else, for a ``status`` column of exactly four
+    choices, the choices in order (not started, in progress, done, blocked); else the choices
+    that English names recognise.
     """
-    explicit = getattr(column, "meanings", None)
-    if explicit:
-        return dict(explicit)
-    choices = list(column.choices or ())
-    words = _by_words(choices)
-    if len(words) < len(choices) and column.key == STATUS_KEY and len(choices) == len(MEANINGS):
+    by_name = {c: ENGLISH_MEANINGS[fold_name(c)] for c in choices if fold_name(c) in ENGLISH_MEANINGS}
+    if len(by_name) < len(choices) and key == STATUS_KEY and len(choices) == len(MEANINGS):
         return dict(zip(choices, MEANINGS, strict=True))
-    return words
+    return by_name
 
 
-def _by_words(choices: Iterable[str]) -> dict[str, Meaning]:
-    return {c: _WORDS[_fold(c)] for c in choices if _fold(c) in _WORDS}
+def status_meanings(column: StatusColumn) -> dict[str, Meaning]:
+    """Each choice of a status column and what it means (see ``Column.status_meanings``)."""
+    return column.status_meanings()  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ class Tracking:
     the column that holds its deadline, the column that names an item, and its owner column."""
 
     section: str
-    status: Column
+    status: StatusColumn
     meanings: Mapping[str, Meaning]
     deadline: str | None
     label: str
@@ -90,9 +95,9 @@ class Tracking:
             return None
         if value in self.meanings:
             return self.meanings[value]
-        folded = _fold(value)
-        return next((m for c, m in self.meanings.items() if _fold(c) == folded),
-                    _WORDS.get(folded))
+        folded = fold_name(value)
+        return next((m for c, m in self.meanings.items() if fold_name(c) == folded),
+                    ENGLISH_MEANINGS.get(folded))
 
     def is_done(self, row: Mapping[str, Any]) -> bool:
         return self.meaning(row) == "done"
@@ -178,27 +183,19 @@ def as_date(value: Any, deal: Mapping[str, Any] | None = None,
     return None
 
 
-def tracking(columns: Sequence[Column], section: str = "") -> Tracking | None:
+def tracking(columns: Sequence[Any], section: str = "") -> Tracking | None:
     """The :class:`Tracking` of a section with these columns, or None when it has no status
     choice column (nothing to track)."""
     status = next((c for c in columns if c.key == STATUS_KEY), None)
     if status is None or not status.choices:
         return None
-    dates = [c.key for c in columns if _is_date(c)]
+    dates = [c.key for c in columns if c.field.is_date]
     deadline = DEADLINE_KEY if DEADLINE_KEY in dates else (dates[0] if dates else None)
     required = [c.key for c in columns if c.required and c.key != STATUS_KEY]
-    texts = [c.key for c in columns if _is_text(c)]
+    texts = [c.key for c in columns if c.field.is_text]
     label = (required or texts or [STATUS_KEY])[0]
     owner = OWNER_KEY if any(c.key == OWNER_KEY for c in columns) else None
     return Tracking(section, status, status_meanings(status), deadline, label, owner)
-
-
-def _is_date(column: Column) -> bool:
-    return column.type == "date"
-
-
-def _is_text(column: Column) -> bool:
-    return column.type in ("text", "longtext")
 
 
 @dataclass(frozen=True)

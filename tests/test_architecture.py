@@ -14,17 +14,11 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path, *, typing_only: bool = False) -> set[str]:
-    """mapgen modules that ``path`` imports (at any depth), leaving TYPE_CHECKING blocks out."""
+def _imports(path: Path) -> set[str]:
+    """mapgen modules that ``path`` imports, at any depth (in functions and TYPE_CHECKING too)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skip: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            skip |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
     found: set[str] = set()
     for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -45,3 +39,42 @@ def test_library_never_imports_click_prints_or_exits(path):
             name = ast.unparse(node.func)
             assert name not in ("print", "sys.exit", "exit", "quit", "os._exit"), \
                 f"{path.name}:{node.lineno}: {name}()"
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = set()
+        for imported in _imports(path):
+            # "from mapgen.x import y": y may be a module or a name in x
+            while imported not in modules and "." in imported:
+                imported = imported.rsplit(".", 1)[0]
+            if imported in modules and imported != name and imported != "mapgen":
+                targets.add(imported)
+        graph[name] = targets
+    return graph
+
+
+def test_no_import_circles():
+    graph = _graph()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            # a package importing its own submodules (re-exports) is not a circle
+            if nxt.startswith(node + ".") or node.startswith(nxt + "."):
+                continue
+            if state.get(nxt) == 1:
+                raise AssertionError("import circle: " + " -> ".join([*stack[stack.index(nxt):], nxt]))
+            if nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)

@@ -14,8 +14,6 @@ from pydantic import BaseModel, ValidationError
 
 from mapgen.blueprint.models import (
     _MERGE_ONLY,
-    ENGLISH_MEANINGS,
-    MEANINGS,
     Blueprint,
     Branding,
     Column,
@@ -25,6 +23,7 @@ from mapgen.blueprint.models import (
 )
 from mapgen.errors import Issue, ValidationFailed
 from mapgen.fields import FieldError
+from mapgen.status import ENGLISH_MEANINGS, MEANINGS
 from mapgen.yamlsrc import SrcDict, SrcList
 
 

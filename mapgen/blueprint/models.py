@@ -14,32 +14,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator
 
-from mapgen.fields import TYPES, FieldType, field_type, fold_text
+from mapgen.fields import TYPES, FieldType, field_type
+from mapgen.status import MEANINGS, default_meanings
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 Audience = Literal["internal", "buyer"]
 # Placement keys used only while merging onto a parent; never part of a resolved blueprint.
 _MERGE_ONLY = ("remove", "before", "after")
-# What a status choice means, whatever its words (DESIGN "Status meanings").
-MEANINGS = ("not_started", "in_progress", "done", "blocked")
-# The English names that, without explicit ``meanings``, say what a choice means (compared
-# folded: case, spaces, "_" and "-" aside); the same words as mapgen.status recognises.
-ENGLISH_MEANINGS = {
-    "not started": "not_started", "to do": "not_started", "todo": "not_started",
-    "open": "not_started", "planned": "not_started", "new": "not_started",
-    "in progress": "in_progress", "ongoing": "in_progress", "started": "in_progress",
-    "doing": "in_progress", "in review": "in_progress",
-    "done": "done", "complete": "done", "completed": "done", "finished": "done",
-    "closed": "done",
-    "blocked": "blocked", "on hold": "blocked", "stuck": "blocked", "waiting": "blocked",
-}
-
 Where = tuple[str | None, int | None]
 Meaning = Annotated[str, WithJsonSchema({"type": "string", "enum": list(MEANINGS)})]
-
-
-def _fold_name(text: str) -> str:
-    return fold_text(str(text).replace("_", " ").replace("-", " "))
 
 
 class _Model(BaseModel):
@@ -109,11 +92,7 @@ class Column(_Model):
             return {}
         if self.meanings is not None:
             return dict(self.meanings)
-        by_name = {c: ENGLISH_MEANINGS[_fold_name(c)] for c in self.choices
-                   if _fold_name(c) in ENGLISH_MEANINGS}
-        if len(by_name) < len(self.choices) and self.key == "status" and len(self.choices) == 4:
-            return dict(zip(self.choices, MEANINGS, strict=True))
-        return by_name
+        return dict(default_meanings(self.key, self.choices))
 
 
 class Section(_Model):

@@ -123,7 +123,7 @@ def missing_deal_dates(view: DocumentView) -> list[str]:
 
     anchors = {dates.parse_relative(value).anchor
                for sv in view.sections for row in sv.rows for c in sv.columns
-               if c.type == "date" and dates.is_relative(value := row.get(c.key))}
+               if c.field.is_date and dates.is_relative(value := row.get(c.key))}
     return sorted(anchors)
 
 
