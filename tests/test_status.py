@@ -492,3 +492,27 @@ def test_hostile_plans_report_and_diff_without_tracebacks(a, b):
     assert mapgen.diff_plans(plans[0], plans[0], bp)["sections"] == {}
     for fmt in ("text", "markdown", "json"):
         assert mapgen.render_diff(changes, fmt)
+
+
+def test_health_thresholds_from_a_blueprint_file(runner, tmp_path):
+    custom = tmp_path / "slow.yaml"
+    custom.write_text("name: slow\nextends: map\nhealth: {at_risk: 3, stalled: 10, due_soon: 7}\n")
+    result = runner.invoke(main, ["status", str(REVIEW), "--blueprint", str(custom),
+                                  "--as-of", AS_OF, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["health_rules"] == {"at_risk": 3, "stalled": 10, "due_soon": 7}
+    got = {(i["section"], i["row"]): i["health"] for i in report["items"]}
+    assert got[("action_items", 4)] == ["at_risk"] and got[("action_items", 3)] == []
+
+
+@pytest.mark.parametrize(("health", "message"), [
+    ("{stale: 10}", "3: unknown field 'stale' (did you mean 'stalled'?)"),
+    ("{at_risk: 8, stalled: 7}", "3: health: at_risk (8) must not be after stalled (7)"),
+    ("{due_soon: soon}", "3:"),
+])
+def test_bad_health_in_a_blueprint_file_is_a_line_error(runner, tmp_path, health, message):
+    custom = tmp_path / "bad.yaml"
+    custom.write_text(f"name: bad\nextends: map\nhealth: {health}\n")
+    result = runner.invoke(main, ["blueprint", "check", str(custom)])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output

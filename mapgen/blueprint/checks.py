@@ -17,6 +17,7 @@ from mapgen.blueprint.models import (
     Blueprint,
     Branding,
     Column,
+    Health,
     Section,
     Where,
     _Model,
@@ -122,7 +123,8 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     for part in loc:
         if isinstance(part, int):
             continue
-        nested = {("sections"): Section, ("columns"): Column, ("branding"): Branding}.get(str(part))
+        nested = {"sections": Section, "columns": Column, "branding": Branding,
+                  "health": Health}.get(str(part))
         model = nested or None
     return model
 

@@ -12,7 +12,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from mapgen.fields import TYPES, FieldType, field_type
 from mapgen.status import MEANINGS, default_meanings
@@ -146,6 +154,21 @@ class Branding(_Model):
         return value.upper()
 
 
+class Health(_Model):
+    """Thresholds of the status report, in whole days (see mapgen.status.HealthRules)."""
+
+    at_risk: int = Field(1, ge=1, description="An open item is at risk from this many days late.")
+    stalled: int = Field(7, ge=1, description="An open item is stalled from this many days late.")
+    due_soon: int = Field(14, ge=0, description="An open item is due soon within this many days.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Health:
+        if self.at_risk > self.stalled:
+            raise ValueError(f"health: at_risk ({self.at_risk}) must not be after stalled "
+                             f"({self.stalled})")
+        return self
+
+
 class Blueprint(_Model):
     """A MAP template definition, fully resolved (``extends`` already applied)."""
 
@@ -159,6 +182,7 @@ class Blueprint(_Model):
     holidays: list[dt.date] = Field(default_factory=list,
                                     description="Dates (2026-12-25) skipped by `bd` offsets.")
     sections: list[Section] = Field(default_factory=list)
+    health: Health | None = Field(None, description="Status-report thresholds (days).")
     _source: Path | None = PrivateAttr(None)
     _chain: list[str] = PrivateAttr(default_factory=list)
 
