@@ -44,7 +44,7 @@ from mapgen.xlsx.safety import (
 
 __all__ = ["CHILD_MEMORY_BYTES", "CHILD_SECONDS", "Book", "BookSheet", "open_book"]
 
-CHILD_MEMORY_BYTES = 256 * 1024 * 1024  # the calamine child's data limit
+CHILD_MEMORY_BYTES = 200 * 1024 * 1024  # the calamine child's data limit (its heap and mappings)
 CHILD_SECONDS = 60  # and its time limit
 _END = object()
 _KINDS = {"xls": "Excel 97-2003 workbook (.xls)", "xlsb": "binary Excel workbook (.xlsb)",
@@ -132,7 +132,6 @@ class Book:
         self.worksheets: list[BookSheet] = []
         self.notes: list[str] = []  # warnings for the reader to report
         self.package: Package | None = None
-        self._archive: Any = None
         self._strings: _SharedStrings | None = None
 
     @property
@@ -157,9 +156,8 @@ class Book:
         return load_openpyxl(self.package, self.label, data_only=data_only, budget=self.budget)
 
     def close(self) -> None:
-        if self._archive is not None:
-            self._archive.close()
-            self._archive = None
+        """Nothing stays open: sheets open their part while they are iterated, from the checked
+        bytes in memory (kept for :meth:`reopen`)."""
 
     def finish(self) -> None:
         """Notes the reader should report, once reading is done."""
@@ -212,16 +210,13 @@ class _Parent:
 def load_openpyxl(package: Package, label: str, *, data_only: bool,
                   budget: Budget | None = None) -> Book:
     """A normalised package as a :class:`Book` whose sheets openpyxl streams."""
-    import zipfile
-
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     _openpyxl_loader()  # refuses unless openpyxl parses through defusedxml
     book = Book(label, "xlsx", budget)
     book.package = package
-    archive = zipfile.ZipFile(io.BytesIO(package.data))
-    book._archive = archive
+    archive = package  # opens parts by name, as openpyxl's read-only sheets ask their workbook to
     strings = _SharedStrings()
     if package.shared_strings:
         with part_error(label, package.shared_strings):

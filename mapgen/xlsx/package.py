@@ -1,19 +1,20 @@
-"""An Excel package as Excel itself finds its way through it, rewritten into the plain form
-that openpyxl expects.
+"""An Excel package as Excel itself finds its way through it.
 
 Excel does not go by fixed part names: it follows ``_rels/.rels`` to the workbook part, the
 workbook's relationships to its sheets, shared strings and styles, and it forgives part names
 written with backslashes or in another case, and a missing shared-strings part. openpyxl looks
 for some parts by fixed names and compares names exactly. :func:`normalise` reads a package
-the way Excel does and writes a new, minimal one holding only what the reader needs:
+the way Excel does:
 
-- part names with ``/`` and in the case the relationships use;
-- a fresh ``[Content_Types].xml`` naming the workbook part wherever it lies, and the shared
-  strings only when that part exists;
-- the workbook's relationships rewritten with clean absolute targets;
-- the styles part at ``xl/styles.xml``;
-- Strict Open XML (Excel's "Strict Open XML Spreadsheet") mapped to the transitional
+- parts found by their names in any case and with either separator;
+- the workbook part found through ``_rels/.rels`` (then the content types, then the usual name);
+- its sheets, shared strings and styles found through its relationships (a shared-strings
+  part that is listed but missing is simply absent);
+- Strict Open XML (Excel's "Strict Open XML Spreadsheet") read through the transitional
   namespaces, which is all that differs for the cells this reader looks at.
+
+:class:`Package` opens each part by its name; :meth:`Package.to_zip` writes the plain, minimal
+package that openpyxl's own loader expects.
 
 The input has passed :mod:`mapgen.xlsx.safety` (sizes, zip bombs, DTDs) before it gets here.
 """
@@ -24,6 +25,7 @@ import io
 import posixpath
 import zipfile
 from dataclasses import dataclass, field
+from typing import IO
 from xml.sax.saxutils import quoteattr
 
 from mapgen.errors import UnusableInput
@@ -64,15 +66,98 @@ _SAVE_AGAIN = "open it in Excel or LibreOffice and save it again"
 
 @dataclass
 class Package:
-    """A normalised package: its bytes and where the parts the reader needs are."""
+    """A workbook package as Excel finds its way through it: which parts the reader needs,
+    opened from the checked zip by their part names (any case, any separator)."""
 
-    data: bytes
-    workbook: str  # part names, as in the new package
+    zf: zipfile.ZipFile
+    members: dict[str, zipfile.ZipInfo]  # part name -> zip member
+    workbook: str
     sheets: dict[str, str] = field(default_factory=dict)  # relationship id -> sheet part
     shared_strings: str | None = None
     styles: str | None = None
     strict: bool = False
     sheet_parts: list[str] = field(default_factory=list)
+    content_type: str = WORKBOOK_TYPES[0]
+
+    def open(self, part: str) -> IO[bytes]:
+        """A part's bytes as a stream; Strict namespaces mapped to the transitional ones."""
+        raw = self.zf.open(self.members[part])
+        if not self.strict:
+            return raw
+        return io.BufferedReader(_Mapped(raw), buffer_size=1 << 16)
+
+    def read(self, part: str) -> bytes:
+        with self.open(part) as fh:
+            return fh.read()
+
+    def close(self) -> None:
+        self.zf.close()
+
+    def to_zip(self) -> bytes:
+        """A minimal, plain package of the parts the reader needs (for openpyxl's full loader)."""
+        rels = [(rid, "worksheet", part) for rid, part in self.sheets.items() if part in self.members]
+        rels += [(f"rIdMapgen{k}", k, p) for k, p in (("sharedStrings", self.shared_strings),
+                                                      ("styles", self.styles)) if p]
+        overrides = [(self.workbook, self.content_type)]
+        if self.shared_strings:
+            overrides.append((self.shared_strings, SHARED_STRINGS_TYPE))
+        content = ('<?xml version="1.0" encoding="UTF-8"?>'
+                   '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   + "".join(f"<Override PartName={quoteattr('/' + n)} ContentType={quoteattr(t)}/>"
+                             for n, t in overrides) + "</Types>")
+        body = "".join(f"<Relationship Id={quoteattr(rid)} Type={quoteattr(TRANSITIONAL_REL + '/' + kind)} "
+                       f"Target={quoteattr('/' + part)}/>" for rid, kind, part in rels)
+        rels_xml = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                    f'openxmlformats.org/package/2006/relationships">{body}</Relationships>')
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr("[Content_Types].xml", content)
+            out.writestr(_rels_of(self.workbook), rels_xml)
+            parts = {self.workbook, *self.sheet_parts, self.shared_strings, self.styles} - {None}
+            for part in parts:
+                out.writestr(part, _destrict(self.read(part)))
+            if self.styles and "xl/styles.xml" not in parts:
+                out.writestr("xl/styles.xml", self.read(self.styles))  # openpyxl looks for it there
+        return buf.getvalue()
+
+
+class _Mapped(io.RawIOBase):
+    """A part's stream with Strict namespace URIs replaced, chunk by chunk.
+
+    A namespace URI only ever stands in a quoted attribute value, so each chunk is cut at its
+    last quote: no URI can span the cut, and the rest waits for the next chunk.
+    """
+
+    def __init__(self, raw: IO[bytes]):
+        self.raw = raw
+        self.out = b""
+        self.tail = b""
+        self.done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.out and not self.done:
+            chunk = self.raw.read(1 << 16)
+            data = self.tail + chunk
+            if not chunk:
+                self.done, self.out, self.tail = True, _destrict(data), b""
+                break
+            cut = data.rfind(b'"')
+            if cut < 0:
+                self.out, self.tail = _destrict(data), b""
+            else:
+                self.out, self.tail = _destrict(data[:cut]), data[cut:]
+        n = min(len(buffer), len(self.out))
+        buffer[:n] = self.out[:n]
+        self.out = self.out[n:]
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 def part_name(name: str) -> str:
@@ -166,108 +251,75 @@ def _destrict(data: bytes) -> bytes:
 
 
 def normalise(data: bytes, label: str) -> Package:
-    """The checked package ``data`` as a minimal package openpyxl reads; UnusableInput if the
-    workbook's structure cannot be found or is damaged."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        z = _Zip(zf, label)
-        ct_part = z.find("[Content_Types].xml")
-        if ct_part is None:
-            raise UnusableInput(f"{label}: is not an Excel workbook (a zip archive without "
-                                "[Content_Types].xml)")
-        types = _content_types(z, ct_part)
-        workbook = strict = None
-        for _, rel_type, target in _relationships(z, ""):
-            if rel_type.endswith("/officeDocument") and z.find(target):
-                workbook = z.find(target)
-                strict = rel_type.startswith("http://purl.oclc.org/")
-                break
-        if workbook is None:  # no usable package relationship: the content types, then the usual name
-            named = [n for n, t in types.items() if t in WORKBOOK_TYPES and z.find(n)]
-            workbook = z.find(named[0]) if named else z.find("xl/workbook.xml")
-        if workbook is None:
-            raise UnusableInput(f"{label}: is not an Excel workbook (a zip archive without "
-                                "xl/workbook.xml)")
-        wb_bytes = z.read(workbook)
-        strict = bool(strict) or STRICT_MAIN.encode() in wb_bytes[:4096]
-        fix = _destrict if strict else (lambda b: b)
-        content_type = types.get(workbook.lower())
-        if content_type not in WORKBOOK_TYPES:
-            content_type = WORKBOOK_TYPES[0]
+    """The checked package ``data``, its parts found as Excel finds them; UnusableInput if the
+    workbook's structure cannot be found or is damaged. Close it when done."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        return _find_parts(zf, label)
+    except BaseException:
+        zf.close()
+        raise
 
-        parts: dict[str, bytes] = {workbook: fix(wb_bytes)}
-        rels_xml = []
-        pkg = Package(b"", workbook, strict=strict)
-        for rid, rel_type, target in _relationships(z, workbook):
-            kind = rel_type.rsplit("/", 1)[-1]
-            found = z.find(target)
-            if kind == "worksheet" and found:
-                pkg.sheets[rid] = found
+
+def _find_parts(zf: zipfile.ZipFile, label: str) -> Package:
+    z = _Zip(zf, label)
+    ct_part = z.find("[Content_Types].xml")
+    if ct_part is None:
+        raise UnusableInput(f"{label}: is not an Excel workbook (a zip archive without "
+                            "[Content_Types].xml)")
+    types = _content_types(z, ct_part)
+    workbook = None
+    strict = False
+    for _, rel_type, target in _relationships(z, ""):
+        if rel_type.endswith("/officeDocument") and z.find(target):
+            workbook = z.find(target)
+            strict = rel_type.startswith("http://purl.oclc.org/")
+            break
+    if workbook is None:  # no usable package relationship: the content types, then the usual name
+        named = [n for n, t in types.items() if t in WORKBOOK_TYPES and z.find(n)]
+        workbook = z.find(named[0]) if named else z.find("xl/workbook.xml")
+    if workbook is None:
+        raise UnusableInput(f"{label}: is not an Excel workbook (a zip archive without "
+                            "xl/workbook.xml)")
+    with zf.open(z.by_name[workbook]) as fh:
+        strict = strict or STRICT_MAIN.encode() in fh.read(4096)
+    pkg = Package(zf, z.by_name, workbook, strict=strict)
+    if types.get(workbook.lower()) in WORKBOOK_TYPES:
+        pkg.content_type = types[workbook.lower()]
+    for rid, rel_type, target in _relationships(z, workbook):
+        kind = rel_type.rsplit("/", 1)[-1]
+        found = z.find(target)
+        if kind == "worksheet":
+            pkg.sheets[rid] = found or target  # a missing one: the check below names it
+            if found:
                 pkg.sheet_parts.append(found)
-            elif kind == "sharedStrings" and found:
-                pkg.shared_strings = found
-            elif kind == "styles" and found:
-                pkg.styles = found
-            else:
-                if kind == "worksheet":
-                    pkg.sheets[rid] = target  # missing: the reader says which sheet
-                continue
-            parts[found] = fix(z.read(found))
-            rel_type, target_attr = quoteattr(f"{TRANSITIONAL_REL}/{kind}"), quoteattr("/" + found)
-            rels_xml.append(f"<Relationship Id={quoteattr(rid)} Type={rel_type} Target={target_attr}/>")
-        if pkg.shared_strings is None:  # some writers leave the relationship out
-            for name, ctype in types.items():
-                if ctype == SHARED_STRINGS_TYPE and z.find(name):
-                    pkg.shared_strings = z.find(name)
-                    parts[pkg.shared_strings] = fix(z.read(pkg.shared_strings))
-                    break
-        if pkg.styles is None and z.find("xl/styles.xml"):
-            pkg.styles = z.find("xl/styles.xml")
-            parts[pkg.styles] = fix(z.read(pkg.styles))
-        _check_sheets(workbook, parts[workbook], pkg, label)
-
-    overrides = [(workbook, content_type)]
-    if pkg.shared_strings:
-        overrides.append((pkg.shared_strings, SHARED_STRINGS_TYPE))
-    content = ('<?xml version="1.0" encoding="UTF-8"?>'
-               '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-               '<Default Extension="xml" ContentType="application/xml"/>'
-               + "".join(f"<Override PartName={quoteattr('/' + n)} ContentType={quoteattr(t)}/>"
-                         for n, t in overrides) + "</Types>")
-    rels = ('<?xml version="1.0" encoding="UTF-8"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + "".join(rels_xml) + "</Relationships>")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
-        out.writestr("[Content_Types].xml", content)
-        out.writestr(_rels_of(workbook), rels)
-        for name, body in parts.items():
-            out.writestr(name, body)
-        if pkg.styles and pkg.styles != "xl/styles.xml" and "xl/styles.xml" not in parts:
-            out.writestr("xl/styles.xml", parts[pkg.styles])  # openpyxl looks for it there
-    pkg.data = buf.getvalue()
+        elif kind == "sharedStrings" and found:
+            pkg.shared_strings = found
+        elif kind == "styles" and found:
+            pkg.styles = found
+    if pkg.shared_strings is None:  # some writers leave the relationship out
+        pkg.shared_strings = next((z.find(n) for n, t in types.items()
+                                   if t == SHARED_STRINGS_TYPE and z.find(n)), None)
+    if pkg.styles is None:
+        pkg.styles = z.find("xl/styles.xml")
+    _check_sheets(pkg, label)
     return pkg
 
 
-def _check_sheets(workbook: str, wb_xml: bytes, pkg: Package, label: str) -> None:
+def _check_sheets(pkg: Package, label: str) -> None:
     """Every sheet the workbook lists must have its part: say which one is missing."""
-    from mapgen.xlsx.safety import _one_line
+    from defusedxml.ElementTree import iterparse
 
-    for node in _parse(wb_xml, label, workbook).iter():
-        if _local(node.tag) != "sheet":
-            continue
-        rid = next((v for k, v in node.attrib.items() if _local(k) == "id"), None)
-        target = pkg.sheets.get(rid or "")
-        if target is not None and target not in pkg.sheet_parts:
-            title = _one_line(node.get("name", "?"), 40)
-            raise UnusableInput(
-                f"{label}: the workbook is damaged: sheet '{title}' has no data ({_one_line(target, 60)} "
-                f"is missing); ask the sender for a fresh copy")
+    from mapgen.xlsx.safety import _one_line, part_error
 
-
-def _parse(data: bytes, label: str, part: str):
-    from defusedxml import ElementTree as SafeET
-
-    from mapgen.xlsx.safety import part_error
-
-    with part_error(label, part):
-        return SafeET.fromstring(data)
+    with part_error(label, pkg.workbook), pkg.zf.open(pkg.members[pkg.workbook]) as fh:
+        for _, node in iterparse(fh):
+            if _local(node.tag) != "sheet":
+                continue
+            rid = next((v for k, v in node.attrib.items() if _local(k) == "id"), None)
+            target = pkg.sheets.get(rid or "")
+            if target is not None and target not in pkg.sheet_parts:
+                title = _one_line(node.get("name", "?"), 40)
+                raise UnusableInput(
+                    f"{label}: the workbook is damaged: sheet '{title}' has no data "
+                    f"({_one_line(target, 60)} is missing); ask the sender for a fresh copy")

@@ -122,7 +122,7 @@ def inspect(
         if kind == "xlsx":
             from mapgen.xlsx.package import normalise
 
-            normalise(data, name)  # the parts can be found (raises in plain words if not)
+            normalise(data, name).close()  # the parts can be found (raises in plain words if not)
     return data, kind
 
 
@@ -157,7 +157,7 @@ def open_workbook(
 
             return load_openpyxl(package, name, data_only=data_only)
         load_workbook = _openpyxl_loader()
-        return load_workbook(io.BytesIO(package.data), read_only=False, data_only=data_only)
+        return load_workbook(io.BytesIO(package.to_zip()), read_only=False, data_only=data_only)
 
 
 _KIND_WORDS = {"xls": "an old-style .xls workbook", "xlsb": "a binary Excel workbook (.xlsb)",
@@ -416,17 +416,17 @@ def _not_zip_error(head: bytes, name: str) -> UnusableInput:
     text = _as_text(head)
     if text is not None:
         start = text.lstrip().lower()[:4096]
+        if "opendocument.spreadsheet" in start or ("<office:document" in start and "table:" in start):
+            return UnusableInput(f"{name}: is a flat OpenDocument spreadsheet (.fods), which mapgen does "
+                                 "not read; open it in LibreOffice and save it as .ods or .xlsx")
+        if "opendocument" in start or "<office:document" in start:
+            return UnusableInput(f"{name}: is a flat OpenDocument file (text or slides), not a workbook")
         if start.startswith(("<!doctype html", "<html")) or (start.startswith("<") and "<table" in start):
             return UnusableInput(
                 f"{name}: is a web page (HTML) saved with an Excel name, not a real workbook; {_SAVE_AS}"
             )
         if start.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in start:
             return UnusableInput(f"{name}: is an Excel 2003 XML spreadsheet; {_SAVE_AS}")
-        if "opendocument.spreadsheet" in start or ("<office:document" in start and "table:" in start):
-            return UnusableInput(f"{name}: is a flat OpenDocument spreadsheet (.fods), which mapgen does "
-                                 "not read; open it in LibreOffice and save it as .ods or .xlsx")
-        if "opendocument" in start or "<office:document" in start:
-            return UnusableInput(f"{name}: is a flat OpenDocument file (text or slides), not a workbook")
         if start.startswith("<"):
             return UnusableInput(f"{name}: is not an Excel workbook (it looks like an XML file)")
         first = next((line for line in text.splitlines() if line.strip()), "")
@@ -514,9 +514,9 @@ def _check_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) ->
         raise UnusableInput(f"{name}: is a Word document, not a workbook")
     if "ppt/presentation.xml" in lower:
         raise UnusableInput(f"{name}: is a PowerPoint presentation, not a workbook")
-    if not any(n.endswith(("workbook.xml", "workbook.bin")) for n in lower):
-        raise UnusableInput(f"{name}: is not an Excel workbook (a zip archive without xl/workbook.xml)")
     if "[content_types].xml" not in lower:
+        if not any(n.endswith(("workbook.xml", "workbook.bin")) for n in lower):
+            raise UnusableInput(f"{name}: is not an Excel workbook (a zip archive without xl/workbook.xml)")
         raise UnusableInput(f"{name}: is not an Excel workbook (a zip archive without [Content_Types].xml)")
     if any(n.endswith("workbook.bin") for n in lower):
         return "xlsb"
