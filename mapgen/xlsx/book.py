@@ -211,7 +211,6 @@ def load_openpyxl(package: Package, label: str, *, data_only: bool,
                   budget: Budget | None = None) -> Book:
     """A normalised package as a :class:`Book` whose sheets openpyxl streams."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     _openpyxl_loader()  # refuses unless openpyxl parses through defusedxml
     book = Book(label, "xlsx", budget)
@@ -235,10 +234,27 @@ def load_openpyxl(package: Package, label: str, *, data_only: bool,
         part = package.sheets.get(rid)
         if part is None or part not in package.sheet_parts:
             continue  # a chart sheet, or a sheet without a relationship: no cells
-        with part_error(label, part):
-            ws = ReadOnlyWorksheet(parent, title, part, strings)
+        ws = _sheet_class()(parent, title, part, strings)
         book.worksheets.append(BookSheet(book, title, state, part, ws))
     return book
+
+
+_SHEET_CLASS: Any = None
+
+
+def _sheet_class() -> Any:
+    """openpyxl's read-only sheet, without its size probe: that parses a whole sheet whose
+    ``<dimension>`` is missing, and the reader reads what is there anyway (no recorded size)."""
+    global _SHEET_CLASS
+    if _SHEET_CLASS is None:
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+        class _Sheet(ReadOnlyWorksheet):
+            def _get_size(self) -> None:
+                self._max_column = self._max_row = None
+
+        _SHEET_CLASS = _Sheet
+    return _SHEET_CLASS
 
 
 def _local(tag: object) -> str:
