@@ -288,3 +288,17 @@ def test_output_bound(monkeypatch):
     with pytest.raises(UnusableInput, match=r"the plan read from it would be too large to write safely "
                                             r"\([\d,]+ characters; limit 100\)$"):
         read_workbook(PLAN)
+
+
+@pytest.mark.parametrize("shift", [0, 1, 17, 40, 63])
+def test_strict_namespaces_are_mapped_across_chunk_boundaries(shift):
+    import io
+
+    from mapgen.xlsx.package import STRICT_MAIN, _destrict, _Mapped
+
+    attribute = f' xmlns="{STRICT_MAIN}"'.encode()
+    body = b"<x>" + b"a" * (65536 - 20 - shift) + b"".join(b"<y" + attribute + b"/>" for _ in range(3000))
+    body += b"<t>quote \" and " + STRICT_MAIN.encode() + b" in text</t></x>"
+    with io.BufferedReader(_Mapped(io.BytesIO(body))) as fh:
+        assert fh.read() == _destrict(body)
+    assert STRICT_MAIN.encode() not in _destrict(body)

@@ -22,9 +22,14 @@ the reader is tolerant by design and strict only about values:
 - **Formulas**: the cached result is read; a formula without one is an error
   (``formula-without-value``), never evaluated. Formulas are rare in data cells, so the file is
   opened with formulas visible, and a second pass for cached results runs only when needed.
-- **Safety**: every file passes :func:`mapgen.xlsx.safety.open_workbook` (zip bombs, XML
-  entities, wrong file kinds); rows per sheet and cells per workbook are bounded, and truncation
-  is an error issue. Reading never writes to the input.
+- **Safety**: every file is checked and opened by :func:`mapgen.xlsx.book.open_book` (zip
+  bombs, XML entities, wrong file kinds; .ods/.xls/.xlsb through calamine), and the whole read
+  runs inside :func:`mapgen.xlsx.safety.read_boundary`, where any library error becomes one
+  plain line and library output is swallowed. Cell text is bounded per use, header matching
+  looks at the first :data:`HEADER_CHARS` characters of a cell, rows per sheet and cells per
+  workbook are bounded (truncation is an error issue), and so is the plan's size. A workbook
+  without metadata in which no section is found is refused ("not a MAP workbook").
+  Reading never writes to the input.
 """
 
 from __future__ import annotations
@@ -113,7 +118,7 @@ def _check_output(plan: Plan, label: str) -> None:
 # --------------------------------------------------------------------------- cells and rows
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     """A non-empty cell of a table: its value, where it is, and what kind of value it holds."""
 
@@ -427,7 +432,9 @@ class _WorkbookReader:
         order = [c.key for c in table.section.columns]
         order += [k for k in table.columns if k not in order]
         rows: list[Row] = []
-        for cells in table.rows:
+        table.rows.reverse()  # consumed from the end: each row's cells are freed once parsed
+        while table.rows:
+            cells = table.rows.pop()
             row: Row = {}
             issues: list[Issue] = []
             for key, cell in cells.items():
