@@ -103,16 +103,17 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
 
 
 def _check_output(plan: Plan, label: str) -> None:
-    """Refuse a plan whose text (values, raw values kept in issues, messages) exceeds the bound."""
+    """Refuse a plan whose written form (estimated as indented JSON: keys, values, the raw
+    values and messages of issues, and the punctuation around them) exceeds the bound."""
     total = 0
     for rows in plan.sections.values():
         for row in rows:
-            total += sum(len(v) if isinstance(v, str) else 8 for v in row.values())
+            total += 8 + sum(len(k) + (len(v) if isinstance(v, str) else 10) + 14 for k, v in row.items())
     for issue in plan.issues:
-        total += len(issue.message)
+        total += len(issue.message) + 200
     if total > MAX_OUTPUT_CHARS:
         raise UnusableInput(f"{label}: the plan read from it would be too large to write safely "
-                            f"({total:,} characters; limit {MAX_OUTPUT_CHARS:,})")
+                            f"(about {total:,} characters; limit {MAX_OUTPUT_CHARS:,})")
 
 
 # --------------------------------------------------------------------------- cells and rows

@@ -63,7 +63,7 @@ MAX_CELLS = 2_000_000  # bound used by the reader while iterating
 MAX_ROWS_PER_SHEET = 100_000  # likewise
 MAX_MEMBERS = 10_000  # zip entries
 MAX_TEXT_CHARS = 10_000_000  # cell text decoded while reading, a shared string counted per use
-MAX_OUTPUT_CHARS = 20_000_000  # text of the plan read from one workbook (values and messages)
+MAX_OUTPUT_CHARS = 16_000_000  # the plan read from one workbook, as written (about 250 MB at peak)
 
 _MIB = 1024 * 1024
 _RATIO_MIN_SIZE = _MIB  # the ratio is only checked for members bigger than this
