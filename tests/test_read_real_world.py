@@ -284,9 +284,10 @@ def test_text_budget_counts_a_shared_string_each_time_it_is_used(monkeypatch):
 
 
 def test_output_bound(monkeypatch):
+    """Checked while the cells are collected, and on the finished plan (with its issues)."""
     monkeypatch.setattr(reader, "MAX_OUTPUT_CHARS", 100)
     with pytest.raises(UnusableInput, match=r"the plan read from it would be too large to write safely "
-                                            r"\(about [\d,]+ characters; limit 100\)$"):
+                                            r"\((about|more than) [\d,]+ characters; limit 100\)$"):
         read_workbook(PLAN)
 
 
@@ -302,3 +303,10 @@ def test_strict_namespaces_are_mapped_across_chunk_boundaries(shift):
     with io.BufferedReader(_Mapped(io.BytesIO(body))) as fh:
         assert fh.read() == _destrict(body)
     assert STRICT_MAIN.encode() not in _destrict(body)
+
+
+def test_output_bound_on_the_finished_plan(monkeypatch):
+    plan = read_workbook(PLAN)
+    monkeypatch.setattr(reader, "MAX_OUTPUT_CHARS", 1000)
+    with pytest.raises(UnusableInput, match=r"\(about [\d,]+ characters; limit 1,000\)$"):
+        reader._check_output(plan, str(PLAN))

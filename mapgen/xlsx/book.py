@@ -272,8 +272,11 @@ def _read_strings(archive: Any, part: str, strings: list, label: str) -> None:
     """The shared strings (plain text of each ``si``: its ``t`` and its runs' ``t``, no phonetics),
     their total length bounded like cell text."""
     total = 0
-    for _, node in _iterparse(archive, part):
-        if _local(node.tag) != "si":
+    root = None
+    for event, node in _iterparse(archive, part, events=("start", "end")):
+        if root is None:
+            root = node
+        if event != "end" or _local(node.tag) != "si":
             continue
         texts = []
         for child in node:
@@ -283,7 +286,7 @@ def _read_strings(archive: Any, part: str, strings: list, label: str) -> None:
             elif name == "r":
                 texts += [t.text or "" for t in child if _local(t.tag) == "t"]
         text = "".join(texts).replace("x005F_", "")
-        node.clear()
+        root.clear()  # the table's parsed entries, so that they do not pile up under the root
         total += len(text)
         if total > MAX_TEXT_CHARS:
             raise UnusableInput(

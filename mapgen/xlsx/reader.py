@@ -112,8 +112,12 @@ def _check_output(plan: Plan, label: str) -> None:
     for issue in plan.issues:
         total += len(issue.message) + 200
     if total > MAX_OUTPUT_CHARS:
-        raise UnusableInput(f"{label}: the plan read from it would be too large to write safely "
-                            f"(about {total:,} characters; limit {MAX_OUTPUT_CHARS:,})")
+        raise UnusableInput(_too_large(label, f"about {total:,}"))
+
+
+def _too_large(label: str, size: str) -> str:
+    return (f"{label}: the plan read from it would be too large to write safely ({size} characters; "
+            f"limit {MAX_OUTPUT_CHARS:,})")
 
 
 # --------------------------------------------------------------------------- cells and rows
@@ -213,6 +217,7 @@ class _WorkbookReader:
         self._check_meta()
         self.blueprint = self._blueprint(blueprint)
         self.tables: list[_Table] = []
+        self.output = 0  # the plan's written size so far, estimated (see _check_output)
         # sheet title -> (row, column) -> cell whose formula needs its cached result
         self.formulas: dict[str, dict[tuple[int, int], _Cell]] = {}
 
@@ -402,11 +407,14 @@ class _WorkbookReader:
                 if key is None:
                     continue
                 cells[key] = cell
+                self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
                 if cell.kind == "formula":
                     self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
             if cells:
                 table.rows.append(cells)
                 blank = 0
+                if self.output > MAX_OUTPUT_CHARS:  # refused before the cells fill memory
+                    raise UnusableInput(_too_large(self.label, f"more than {MAX_OUTPUT_CHARS:,}"))
             else:
                 blank += 1
                 if blank > limit:
