@@ -11,6 +11,7 @@ file name template is a plain ``str.format`` pattern over deal keys.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -59,8 +60,9 @@ class BatchResult:
     generated: int = 0  # deals whose documents were all written
 
     @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
+    def ok(self) -> bool:
+        """Every deal was generated."""
+        return not self.failed
 
 
 # --------------------------------------------------------------------------- reading deals
@@ -245,13 +247,25 @@ class _Job:
     stem: str  # the file name of every format (``stem.xlsx``, ``stem.docx``)
 
 
+def shard_of(row: DealRow, count: int) -> int:
+    """The shard (1..count) a deal belongs to: a hash of the deal's own facts, so that the
+    split does not depend on where the deal stands in the file or on which machine runs it."""
+    key = (json.dumps(row.plan.deal, sort_keys=True, default=str, ensure_ascii=False)
+           if row.plan is not None else row.where)
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % count + 1
+
+
 def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Format],
               audience: Audience, out_dir: Path, force: bool, name_template: str,
-              suffix: str = "") -> tuple[list[_Job], list[str]]:
+              suffix: str = "", shard: tuple[int, int] | None = None,
+              ) -> tuple[list[_Job], list[str]]:
     """The file name each good deal will be written to, and the deals that cannot be done.
 
-    Builds each deal's view once to find bad dates and template errors before any writing;
-    raises TemplateError when the blueprint fails for every deal. ``suffix`` ends every name.
+    File names are given to every deal of the file in order (so each shard names its deals
+    exactly as the whole batch would); then each deal of this ``shard`` (``(k, n)``: the k-th
+    of n, 1-based; None: all) has its view built once, to find bad dates and template errors
+    before any writing. Raises TemplateError when the blueprint fails for every deal.
+    ``suffix`` ends every name.
     """
     from mapgen.layout import build_view
 
@@ -260,8 +274,24 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
     template_errors: list[TemplateError] = []
     taken: set[str] = set()  # names given in this batch (case-blind)
     for row in rows:
+        mine = shard is None or shard_of(row, shard[1]) == shard[0]
         if row.plan is None:
-            failed.append(f"{row.where}: {row.error}")
+            if mine:
+                failed.append(f"{row.where}: {row.error}")
+            continue
+        stem = file_stem(name_template, row.plan.deal)
+        if not stem:
+            if mine:
+                failed.append(f"{row.where}: no file name: the deal has none of the fields the "
+                              f"name template '{name_template}' uses")
+            continue
+        # One stem for all formats of a deal; a collision with any of them takes the next.
+        base, stem, n = stem + suffix, stem + suffix, 1
+        while any(f"{stem}{fmt_suffix(fmt)}".casefold() in taken for fmt in formats):
+            n += 1
+            stem = f"{base}-{n}"
+        targets = [unique_path(out_dir, stem, fmt_suffix(fmt), taken) for fmt in formats]
+        if not mine:
             continue
         try:
             build_view(blueprint, row.plan, audience=audience)
@@ -273,19 +303,9 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
             template_errors.append(exc)
             failed.append(f"{row.where}: {exc}")
             continue
-        stem = file_stem(name_template, row.plan.deal)
-        if not stem:
-            failed.append(f"{row.where}: no file name: the deal has none of the fields the "
-                          f"name template '{name_template}' uses")
-            continue
-        # One stem for all formats of a deal; a collision with any of them takes the next.
-        base, stem, n = stem + suffix, stem + suffix, 1
-        while any(f"{stem}.{fmt}".casefold() in taken for fmt in formats):
-            n += 1
-            stem = f"{base}-{n}"
         try:
-            for fmt in formats:
-                check_writable(unique_path(out_dir, stem, f".{fmt}", taken), force)
+            for target in targets:
+                check_writable(target, force)
         except MapgenError as exc:
             failed.append(f"{row.where}: {exc}")
             continue
@@ -293,6 +313,12 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
     if template_errors and not jobs:
         raise template_errors[0]
     return jobs, failed
+
+
+def fmt_suffix(fmt: Format) -> str:
+    from mapgen.formats import get
+
+    return get(fmt).suffix
 
 
 _WORKER_BLUEPRINT: Blueprint | None = None
@@ -345,11 +371,16 @@ class Batch:
 def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
                   formats: Iterable[Format] = ("xlsx", "docx"), audience: Audience = "internal",
                   out_dir: str | os.PathLike = "output", force: bool = False,
-                  name_template: str | None = None, protect: bool = False) -> Batch:
+                  name_template: str | None = None, protect: bool = False,
+                  shard: tuple[int, int] | None = None) -> Batch:
     """Read and check every deal and plan its files; raises MapgenError for an unusable file.
 
     Buyer copies end in ``-buyer`` (as with a single plan) unless ``name_template`` is given.
+    ``shard=(k, n)`` keeps the k-th of n disjoint parts of the deals (see :func:`shard_of`):
+    n processes or machines given 1/n .. n/n together write exactly the whole batch.
     """
+    if shard is not None and not 1 <= shard[0] <= shard[1]:
+        raise MapgenError(f"shard {shard[0]}/{shard[1]}: K must be between 1 and N")
     template = name_template or DEFAULT_NAME
     _check_template(template)
     warnings: list[str] = []
@@ -359,7 +390,7 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
     suffix = "-buyer" if audience == "buyer" and not name_template else ""
     work, failed = plan_jobs(rows, blueprint, formats=formats, audience=audience,
                              out_dir=Path(out_dir), force=force, name_template=template,
-                             suffix=suffix)
+                             suffix=suffix, shard=shard)
     options = {"formats": formats, "audience": audience, "out_dir": Path(out_dir),
                "force": force, "protect": protect}
     return Batch(blueprint, work, failed, warnings, options)
@@ -390,38 +421,3 @@ def _collect(result: BatchResult, job: _Job, run: Callable[[], list[Path]],
     result.generated += 1
     if on_done:
         on_done(job.where, paths, None)
-
-
-def generate_batch(deals_path: str | os.PathLike, *, blueprint_ref: str | None,
-                   formats: list[Format], audience: Audience, out_dir: str | os.PathLike,
-                   force: bool, name_template: str | None, jobs: int | None,
-                   protect: bool = False) -> int:
-    """``mapgen generate --deals``: check everything, then write with a progress bar.
-
-    Prints the paths written (stdout) and each failed deal as ``file:line: why`` (stderr);
-    returns the exit code: 1 when any deal failed.
-    """
-    import click
-
-    from mapgen.blueprint import resolve_blueprint_ref
-    from mapgen.progress import progress_bar
-
-    blueprint = resolve_blueprint_ref(blueprint_ref)
-    batch = prepare_batch(deals_path, blueprint, formats=formats, audience=audience,
-                          out_dir=out_dir, force=force, name_template=name_template,
-                          protect=protect)
-    with progress_bar(len(batch.jobs), f"Generating {len(batch.jobs)} deals") as step:
-        result = batch.run(jobs, step)
-    for path in result.written:
-        click.echo(str(path))
-    for line in batch.warnings:
-        click.echo(f"warning: {line}", err=True)
-    for line in result.failed:
-        click.echo(f"error: {line}", err=True)
-    click.echo(f"{_count(result.generated, 'deal')} generated, {len(result.failed)} failed",
-               err=True)
-    return result.exit_code
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -60,9 +60,7 @@ class Issue:
 
 
 class MapgenError(Exception):
-    """Input that cannot be used at all (exit code 2): one clear line."""
-
-    exit_code = 2
+    """Input that cannot be used at all, or a usage error: one clear line (the CLI exits 2)."""
 
 
 class UnusableInput(MapgenError):
@@ -73,10 +71,17 @@ class TemplateError(MapgenError):
     """A blueprint text that cannot be rendered (unknown variable, sandbox violation)."""
 
 
-class ValidationFailed(MapgenError):
-    """The input was read but has errors (exit code 1); ``issues`` says where."""
+class InputsFailed(MapgenError):
+    """Some of several inputs cannot be used: one line each in ``lines``; nothing was written."""
 
-    exit_code = 1
+    def __init__(self, lines: list[str], total: int):
+        self.lines, self.total = lines, total
+        super().__init__(lines[0] if len(lines) == 1 else
+                         f"{len(lines)} of {total} files could not be read")
+
+
+class ValidationFailed(MapgenError):
+    """The input was read but has errors (the CLI exits 1); ``issues`` says where."""
 
     def __init__(self, issues: list[Issue], summary: str | None = None):
         self.issues = issues

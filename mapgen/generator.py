@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Literal
 
+from mapgen import formats as registry
 from mapgen.blueprint import Audience, Blueprint
 from mapgen.fileio import atomic_write, check_writable, safe_filename, staged
+from mapgen.formats import WriteOptions
 from mapgen.layout import DocumentView, build_view
 from mapgen.plan import Plan
 
-Format = Literal["xlsx", "docx"]
-FORMATS: tuple[Format, ...] = ("xlsx", "docx")
+Format = str  # a name in mapgen.formats.FORMATS
+FORMATS: tuple[str, ...] = registry.ALL
 
 
 def default_stem(blueprint: Blueprint, plan: Plan | None, audience: Audience) -> str:
@@ -27,15 +28,10 @@ def default_stem(blueprint: Blueprint, plan: Plan | None, audience: Audience) ->
     return f"{stem}-buyer" if audience == "buyer" else stem
 
 
-def view_writer(view: DocumentView, fmt: Format, protect: bool = False) -> Callable[[Path], None]:
+def view_writer(view: DocumentView, fmt: Format, protect: bool = False,
+                options: WriteOptions | None = None) -> Callable[[Path], None]:
     """A function that writes ``view`` in ``fmt`` to the (temporary) path it is given."""
-    if fmt == "xlsx":
-        from mapgen.xlsx.writer import write_xlsx
-
-        return lambda tmp: write_xlsx(view, tmp, protect=protect)
-    from mapgen.docx.writer import write_docx
-
-    return lambda tmp: write_docx(view, tmp)
+    return registry.writer_for(fmt, view=view, options=options or WriteOptions(protect=protect))
 
 
 def write_view(view: DocumentView, fmt: Format, path: Path, *, force: bool = False,
@@ -48,18 +44,21 @@ def generate(blueprint: Blueprint, *, plan: Plan | None = None,
              formats: Iterable[Format] = FORMATS, audience: Audience = "internal",
              out_dir: str | os.PathLike = "output", force: bool = False,
              participant: str | None = None, protect: bool = False,
-             stem: str | None = None) -> list[Path]:
+             stem: str | None = None, options: WriteOptions | None = None) -> list[Path]:
     """Generate the documents for ``blueprint`` (pre-filled from ``plan`` when given).
 
+    ``formats`` are names of the format registry (:mod:`mapgen.formats`; ``all`` allowed).
     Returns the paths written. Nothing is written when any target exists (without ``force``)
     or when the plan does not fit the blueprint.
     """
-    formats = list(dict.fromkeys(formats))
+    specs = [registry.get(name) for name in registry.expand(formats)]
     out = Path(out_dir)
     stem = stem or default_stem(blueprint, plan, audience)
-    targets = [(fmt, out / f"{stem}.{fmt}") for fmt in formats]
+    targets = [(spec, out / f"{stem}{spec.suffix}") for spec in specs]
     for _, path in targets:
         check_writable(path, force)
     view = build_view(blueprint, plan, audience=audience, participant=participant)
+    options = options or WriteOptions(protect=protect)
     with staged(force) as staging:  # all formats land, or none
-        return [staging.write(path, view_writer(view, fmt, protect)) for fmt, path in targets]
+        return [staging.write(path, view_writer(view, spec.name, options=options))
+                for spec, path in targets]

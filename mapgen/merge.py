@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mapgen.errors import Issue, MapgenError, UnusableInput
+from mapgen.errors import Issue, MapgenError
 from mapgen.fields import fold_text
+from mapgen.inputs import read_input
 from mapgen.plan import Plan, Row, row_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,8 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Prefer = Literal["first", "last"]
 REPORT_FORMAT = "mapgen-merge-report"
-OUT_FORMATS = {".xlsx": "xlsx", ".docx": "docx", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-PLAN_SUFFIXES = (".json", ".yaml", ".yml")
 PARALLEL_FROM = 16     # inputs from which files are read by several processes
 MAX_JOBS = 8
 SUMMARY_LIMIT = 10     # conflicts and issues listed one by one in the summary
@@ -429,31 +428,6 @@ class _Folder:
 
 # --------------------------------------------------------------------------- files
 
-def read_input(path: Path, blueprint: Blueprint | None = None) -> tuple[Plan, str | None]:
-    """One input as a plan, and the blueprint name it records (None when it records none).
-
-    A completed workbook (.xlsx) is read with ``blueprint`` (default: the one it records); its
-    stamped participant and audience become the plan's extra keys ``participant`` and
-    ``audience``. A plan file (.json/.yaml) is typed by ``blueprint`` or the one it records.
-    """
-    suffix = path.suffix.lower()
-    if suffix in PLAN_SUFFIXES:
-        from mapgen.plan import load_plan
-
-        plan = load_plan(path, blueprint)
-        return plan, plan.blueprint.name
-    if suffix not in (".xlsx", ".xlsm"):
-        raise UnusableInput(f"{path}: cannot merge a '{suffix or path.name}' file; give "
-                            "completed workbooks (.xlsx) or plan files (.json, .yaml)")
-    from mapgen.xlsx.reader import read_workbook_meta
-
-    plan, meta = read_workbook_meta(path, blueprint=blueprint)
-    if meta is None:
-        return plan, None
-    plan.participant, plan.audience = meta.participant, meta.audience
-    return plan, meta.blueprint.get("name") or None
-
-
 def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | None = None,
                 prefer: Prefer | None = None, on_read: Callable[[Path], None] | None = None,
                 jobs: int | None = None) -> MergeResult:
@@ -471,7 +445,7 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
     if not paths:
         raise MapgenError("nothing to merge: give at least one file")
     _check_distinct(paths)
-    first = read_input(paths[0], blueprint)
+    first = _read(paths[0], blueprint)
     blueprint = blueprint or resolve_blueprint_ref(None, first[1])
     if on_read is not None:
         on_read(paths[0])
@@ -491,11 +465,11 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
 
 def _read_rest(paths: list[Path], blueprint: Blueprint,
                jobs: int | None) -> Iterator[tuple[Plan, str | None]]:
-    """``read_input`` for each path, in order; in worker processes for large batches."""
+    """:func:`_read` for each path, in order; in worker processes for large batches."""
     jobs = min(jobs or os.cpu_count() or 1, MAX_JOBS)
     if len(paths) < PARALLEL_FROM or jobs < 2:
         for path in paths:
-            yield read_input(path, blueprint)
+            yield _read(path, blueprint)
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -507,6 +481,11 @@ def _read_rest(paths: list[Path], blueprint: Blueprint,
             yield outcome
     finally:  # on a refusal, do not wait for the files not read yet
         pool.shutdown(cancel_futures=True)
+
+
+def _read(path: Path, blueprint: Blueprint | None) -> tuple[Plan, str | None]:
+    found = read_input(path, blueprint, what="merge")
+    return found.plan, found.recorded
 
 
 @dataclass(frozen=True)
@@ -526,54 +505,41 @@ def _worker_init(blueprint: Blueprint) -> None:
 
 def _worker_read(path: Path) -> tuple[Plan, str | None] | _Failed:
     try:
-        return read_input(path, _worker_blueprint)
+        return _read(path, _worker_blueprint)
     except MapgenError as exc:
         return _Failed(str(exc))
 
 
-def merge_command(paths: Sequence[Path], *, out: Path, report: Path | None = None,
-                  prefer: Prefer | None = None, blueprint_ref: str | None = None,
-                  force: bool = False, echo: Callable[[str], None] = print) -> int:
-    """``mapgen merge``: merge, write ``out`` (type by extension) and the report; exit code.
+def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | None = None,
+             prefer: Prefer | None = None, blueprint: Blueprint | None = None,
+             force: bool = False, on_read: Callable[[Path], None] | None = None) -> MergeResult:
+    """Merge ``paths`` and write ``out`` (any format of :mod:`mapgen.formats`, by its suffix)
+    and, when asked, the JSON ``report``.
 
     Every target is checked before any input is read; nothing is written when an input is
-    unusable. Returns 1 when an input had errors (the output is still written), else 0.
+    unusable (MapgenError). Data errors in the inputs are in ``result.plan.errors``: the output
+    is still written.
     """
-    from mapgen.blueprint import resolve_blueprint_ref
+    from mapgen import formats
     from mapgen.fileio import atomic_write, check_writable
 
-    fmt = OUT_FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise MapgenError(f"--out {out}: unknown output type '{out.suffix}' "
-                          "(use .xlsx, .docx, .json or .yaml)")
+    spec = formats.for_path(out)
     targets = [out] + ([report] if report is not None else [])
     for target in targets:
         check_writable(target, force)
-    resolved = {_resolved(p) for p in paths}
+    resolved = {_resolved(Path(p)) for p in paths}
     for target in targets:
         if _resolved(target) in resolved:
             raise MapgenError(f"{target} is one of the inputs; write the merge somewhere else")
     if report is not None and _resolved(report) == _resolved(out):
         raise MapgenError("--out and --report name the same file")
-    bp = resolve_blueprint_ref(blueprint_ref) if blueprint_ref else None
-    from mapgen.progress import progress_bar
-
-    with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
-        result = merge_files(paths, blueprint=bp, prefer=prefer, on_read=step)
-    if fmt in ("xlsx", "docx"):
-        from mapgen.generator import write_view
-
-        write_view(result.view(), fmt, out, force=force)
-    else:
-        atomic_write(out, result.plan.to_json() if fmt == "json" else result.plan.to_yaml(),
-                     force=force)
+    result = merge_files(paths, blueprint=blueprint, prefer=prefer, on_read=on_read)
+    view = result.view() if spec.kind == "document" else None
+    atomic_write(out, formats.writer_for(spec.name, view=view, plan=result.plan), force=force)
     if report is not None:
         data = {**result.report, "output": str(out)}
         atomic_write(report, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=force)
-    for line in result.summary():
-        echo(line)
-    echo(f"Wrote {out}" + (f" and {report}" if report is not None else ""))
-    return 1 if result.plan.errors else 0
+    return result
 
 
 # --------------------------------------------------------------------------- helpers

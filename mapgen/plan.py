@@ -1,7 +1,7 @@
 """Plans: the data of one MAP (deal facts, typed rows per section, issues) and its file formats.
 
 In memory a plan's rows hold typed Python values (``datetime.date``, ``int``, ``float``, ``str``);
-on disk they follow the plan format of DESIGN.md (JSON, or YAML with the same tree), with ISO
+on disk they follow the plan format of docs/architecture.md (JSON, or YAML with the same tree), with ISO
 dates and empty cells left out. CSV export writes one file per section.
 """
 
@@ -323,3 +323,13 @@ def row_key(section: Section, row: Row) -> tuple | None:
 
 def is_blank_row(row: Row) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values())
+
+
+def write_json(plan: Plan, path: Path, options: object = None) -> None:
+    """The plan as JSON at ``path`` (the ``json`` output format)."""
+    Path(path).write_text(plan.to_json(), encoding="utf-8")
+
+
+def write_yaml(plan: Plan, path: Path, options: object = None) -> None:
+    """The plan as YAML at ``path`` (the ``yaml`` output format)."""
+    Path(path).write_text(plan.to_yaml(), encoding="utf-8")

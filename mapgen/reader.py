@@ -1,4 +1,4 @@
-"""``mapgen read``: completed workbooks to plan files (JSON, YAML or CSV), several at once.
+"""Reading workbooks to plan files (JSON, YAML or CSV), several at once: ``mapgen read``'s library.
 
 Every input is read before anything is written: when one cannot be used (exit 2), nothing is
 written at all. Outputs are checked before the first is written, never overwrite an existing
@@ -19,58 +19,77 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapgen.errors import MapgenError
+from mapgen.errors import InputsFailed, MapgenError
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint
     from mapgen.plan import Plan
 
-MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
+Output = tuple[Path | None, str]  # (target, text); a None target is stdout
 
 
-def read_command(paths: list[Path], *, blueprint_ref: str | None, fmt: str, out: str | None,
-                 day_first: bool, force: bool, echo: Callable[[str], None]) -> int:
-    """Read ``paths`` and write their plans; returns the exit code (0 clean, 1 errors, 2 unusable).
+def read_files(paths: Iterable[str | os.PathLike], *, blueprint: Blueprint | None = None,
+               day_first: bool = True) -> list[tuple[Path, Plan]]:
+    """Read every workbook (folders stand for the workbooks inside them).
 
-    ``echo`` prints a line to stderr: each input's issues (the first few) and a summary.
+    Raises :class:`~mapgen.errors.InputsFailed` listing every file that cannot be used, having
+    kept none: all inputs are usable or nothing is written.
     """
-    from mapgen.blueprint import load_blueprint, resolve_blueprint_ref
+    from mapgen.inputs import expand_paths
     from mapgen.xlsx.reader import read_workbook
 
-    if fmt == "csv" and not out:
-        raise MapgenError("--format csv writes one file per section: give a folder with --out")
-    blueprint = load_blueprint(blueprint_ref) if blueprint_ref else None
+    files = expand_paths(paths)
     plans: list[tuple[Path, Plan]] = []
-    failed = []
-    for path in paths:
+    failed: list[str] = []
+    for path in files:
         try:
             plans.append((path, read_workbook(path, blueprint=blueprint, day_first=day_first)))
         except MapgenError as exc:
             failed.append(str(exc))
     if failed:
-        for line in failed:
-            echo(f"Error: {line}")
-        if plans:
-            echo(f"Nothing written: {len(failed)} of {len(paths)} files could not be read.")
-        return 2
+        raise InputsFailed(failed, total=len(files))
+    return plans
 
+
+def read_outputs(plans: list[tuple[Path, Plan]], fmt: str, out: str | None, *,
+                 blueprint: Blueprint | None = None) -> list[Output]:
+    """(target, text) for every file to write, as the table above says."""
+    from mapgen.inputs import blueprint_for
+
+    if fmt == "csv" and not out:
+        raise MapgenError("--format csv writes one file per section: give a folder with --out")
     blueprints: dict[str, Blueprint] = {}
 
     def blueprint_of(plan: Plan) -> Blueprint:
         name = plan.blueprint.name
         if name not in blueprints:
-            blueprints[name] = blueprint or resolve_blueprint_ref(None, name)
+            blueprints[name] = blueprint or blueprint_for(None, name)
         return blueprints[name]
 
-    outputs = _outputs(plans, fmt, out, blueprint_of)
-    _write(outputs, force)
-    for path, plan in plans:
-        _report(path, plan, echo)
-    return 1 if any(plan.errors for _, plan in plans) else 0
+    return _outputs(plans, fmt, out, blueprint_of)
+
+
+def write_outputs(outputs: list[Output], force: bool) -> str | None:
+    """Check every target, then write them all (atomically); returns the text meant for stdout."""
+    from mapgen.fileio import atomic_write, check_writable
+
+    for target, _ in outputs:
+        if target is not None:
+            check_writable(target, force)
+    stdout = None
+    for target, text in outputs:
+        if target is None:
+            stdout = text
+        else:
+            try:
+                atomic_write(target, text, force=force)
+            except OSError as exc:
+                raise MapgenError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    return stdout
 
 
 def _outputs(plans: list[tuple[Path, Plan]], fmt: str, out_arg: str | None,
@@ -114,36 +133,3 @@ def _dump_list(plans: list[Plan], fmt: str) -> str:
 
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def _write(outputs: list[tuple[Path | None, str]], force: bool) -> None:
-    """Check every target, then write them all (atomically); stdout goes last."""
-    import click
-
-    from mapgen.fileio import atomic_write, check_writable
-
-    for target, _ in outputs:
-        if target is not None:
-            check_writable(target, force)
-    for target, text in outputs:
-        if target is None:
-            click.echo(text, nl=False)
-        else:
-            try:
-                atomic_write(target, text, force=force)
-            except OSError as exc:
-                raise MapgenError(f"{target}: cannot write ({exc.strerror or exc})") from None
-
-
-def _report(path: Path, plan: Plan, echo: Callable[[str], None]) -> None:
-    """The input's first issues, then one summary line."""
-    for issue in plan.issues[:MAX_ISSUES_SHOWN]:
-        echo(f"{issue.severity}: {issue}")
-    if len(plan.issues) > MAX_ISSUES_SHOWN:
-        echo(f"... and {len(plan.issues) - MAX_ISSUES_SHOWN} more issues (see the plan's 'issues')")
-    counts = ", ".join(f"{key} {len(rows)}" for key, rows in plan.sections.items() if rows)
-    errors = len(plan.errors)
-    warnings = len(plan.issues) - errors
-    echo(f"{path}: {sum(len(r) for r in plan.sections.values())} rows"
-         f"{f' ({counts})' if counts else ''}; {errors} error{'s' * (errors != 1)}, "
-         f"{warnings} warning{'s' * (warnings != 1)}")

@@ -169,3 +169,56 @@ def test_buyer_copies_are_named_like_a_single_buyer_copy(runner, in_tmp):
         "Contoso - Analytics rollout-buyer.xlsx", "Fabrikam - Pilot-buyer.xlsx"]
     wb = load_workbook(in_tmp / "out" / "Fabrikam - Pilot-buyer.xlsx")
     assert not any("risk" in name.casefold() for name in wb.sheetnames)  # internal section
+
+
+def _many_deals(path: Path, count: int) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["name", "buyer", "start", "close", "go_live"])
+        for n in range(count):  # repeated buyer/deal names test that collisions agree too
+            out.writerow([f"Deal {n % 7}", f"Buyer {n % 5}", "2026-12-01", "2027-02-01",
+                          "2027-03-01" if n != 3 else "not a date"])
+    return path
+
+
+def _cells(path: Path) -> list:
+    wb = load_workbook(path, read_only=True)
+    try:
+        return [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
+def test_shards_together_write_exactly_the_whole_batch(runner, in_tmp):
+    deals = _many_deals(in_tmp / "deals.csv", 24)
+    whole = runner.invoke(main, ["generate", "--deals", str(deals), "--format", "xlsx",
+                                 "--out", "whole", "--jobs", "1"])
+    assert whole.exit_code == 1 and "deals.csv:5:" in whole.output  # the bad date, once
+    shard_files: dict[str, Path] = {}
+    failures = []
+    for k in (1, 2, 3):
+        result = runner.invoke(main, ["generate", "--deals", str(deals), "--format", "xlsx",
+                                      "--out", f"shard{k}", "--shard", f"{k}/3", "--jobs", "1"])
+        assert result.exit_code in (0, 1), result.output
+        failures += [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        for path in (in_tmp / f"shard{k}").glob("*.xlsx"):
+            assert path.name not in shard_files, f"{path.name} written by two shards"
+            shard_files[path.name] = path
+    expected = {p.name: p for p in (in_tmp / "whole").glob("*.xlsx")}
+    assert sorted(shard_files) == sorted(expected) and len(expected) == 23
+    assert failures == [line for line in whole.stderr.splitlines() if line.startswith("error:")]
+    for name in list(expected)[:4]:
+        assert _cells(shard_files[name]) == _cells(expected[name])
+
+
+@pytest.mark.parametrize("value", ["0/3", "4/3", "x", "1-3", "1/"])
+def test_bad_shard_is_a_usage_error(runner, in_tmp, value):
+    result = runner.invoke(main, ["generate", "--deals", str(FIXTURES / "deals.csv"),
+                                  "--shard", value, "--out", "out"])
+    assert result.exit_code == 2 and "--shard" in result.output
+    assert not (in_tmp / "out").exists()
+
+
+def test_shard_needs_deals(runner, in_tmp):
+    result = runner.invoke(main, ["generate", "--shard", "1/2", "--out", "out"])
+    assert result.exit_code == 2 and "--deals" in result.output

@@ -1,4 +1,4 @@
-"""Plans: the DESIGN.md format, typed values, JSON/YAML round trip, CSV export."""
+"""Plans: the plan format of docs/architecture.md, typed values, JSON/YAML round trip, CSV export."""
 
 import datetime as dt
 import json

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mapgen import render
+from mapgen.cli.app import exit_code_for
 from mapgen.errors import MapgenError, TemplateError
 from mapgen.render import STANDARD_DEAL_KEYS, deal_context, has_template, render_text
 
@@ -29,7 +30,7 @@ def err(text: str, context=CTX, **where) -> str:
         render_text(text, context, **where)
     message = str(info.value)
     assert "\n" not in message
-    assert info.value.exit_code == 2
+    assert exit_code_for(info.value) == 2
     return message
 
 

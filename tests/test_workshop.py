@@ -184,7 +184,9 @@ def test_kit_for_participants(tmp_path):
 
     checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
     assert "| {{ deal.buyer }} | handouts/{{ deal.buyer }}.docx |" in checklist
-    assert f"cd {kit.resolve()}" in checklist
+    # the commands run from the kit folder, wherever it is: no absolute path in the kit
+    assert "# cd into the kit folder (the one holding CHECKLIST.md), then:" in checklist
+    assert str(tmp_path) not in checklist and str(tmp_path.resolve()) not in checklist
     # saas dates its standard rows from go_live and close: the merge reads them from deal.yaml
     assert ("mapgen merge deal.yaml returned/*.xlsx --out session-2/consolidated.xlsx "
             "--report session-2/merge-report.json" in checklist)
@@ -206,6 +208,7 @@ def test_kit_for_participants(tmp_path):
     assert "champion" in text
     assert "Plan together: build the MAP" in text  # the blueprint's how_to_use
     assert "mapgen merge deal.yaml returned/*.xlsx --out session-2/consolidated.docx" in text
+    assert str(tmp_path) not in text and str(tmp_path.resolve()) not in text
     people, session1, session2 = tables
     assert [r[0] for r in people[1:]] == names
     assert session1[0] == ["Time", "Min", "Block", "What to produce"]
@@ -255,6 +258,33 @@ def test_kit_without_participants_and_with_a_plan(tmp_path):
     assert "deal.yaml" not in checklist  # the plan gave the dates
 
 
+def test_prepared_kit_gives_its_warnings_without_printing(tmp_path, capsys):
+    from mapgen.errors import Issue
+    from mapgen.workshop import prepare_workshop
+
+    kit = tmp_path / "kit"
+    prepared = prepare_workshop(load_blueprint("saas"), participants=["Ann", "Bob"], out_dir=kit)
+    assert not kit.exists()  # nothing written yet
+    (warning,) = prepared.warnings
+    assert isinstance(warning, Issue) and warning.severity == "warning"
+    assert str(warning) == (f"blueprint 'saas' dates its standard rows from the deal's close and "
+                            f"go_live dates; fill them in {kit / 'deal.yaml'} before the merge, "
+                            "or make the kit with --plan")
+    assert prepared.names == ["Ann", "Bob"]
+    seen: list[Path] = []
+    assert prepared.write(seen.append) == seen == prepared.paths
+    assert capsys.readouterr() == ("", "")
+
+
+def test_prepared_kit_tells_of_the_missing_deal_dates(tmp_path):
+    from mapgen.workshop import prepare_workshop
+
+    saas = prepare_workshop(load_blueprint("saas"), participants=[], out_dir=tmp_path / "kit")
+    assert [(w.severity, w.code) for w in saas.warnings] == [("warning", "deal-dates-missing")]
+    assert prepare_workshop(load_blueprint("map"), participants=[], out_dir=tmp_path).warnings == ()
+    assert not (tmp_path / "kit").exists()
+
+
 def test_names_must_come_as_a_list(tmp_path):
     with pytest.raises(TypeError, match="parse_participants"):
         make_workshop(load_blueprint("map"), participants="Ann, Bob", out_dir=tmp_path)
@@ -266,6 +296,62 @@ def test_local_blueprint_commands_name_its_path(tmp_path):
     make_workshop(bp, participants=["Ann"], out_dir=kit)
     checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
     assert f"mapgen merge returned/*.xlsx --blueprint {bp.source}" in checklist
+
+
+def _guide_commands(path: Path) -> list[tuple[str, float]]:
+    """The lines of the guide's command blocks (its monospace paragraphs), with their size."""
+    import docx
+
+    from mapgen.docx.guide import CODE_FONT
+
+    return [(p.text, p.runs[0].font.size.pt) for p in docx.Document(str(path)).paragraphs
+            if p.runs and p.runs[0].font.name == CODE_FONT]
+
+
+def test_guide_commands_break_between_arguments_only(tmp_path):
+    import re
+
+    from mapgen.docx.guide import CODE_PT, INDENT
+
+    # a company blueprint whose path (95 characters) is too long for a line of its own
+    folder = tmp_path / ("b" * (95 - len(str(tmp_path)) - len("/wide3.yaml") - 1))
+    folder.mkdir()
+    bp = _blueprint(folder, 3)
+    assert len(str(bp.source)) == 95
+    kit = tmp_path / "kit"
+    make_workshop(bp, participants=["Ann"], out_dir=kit)
+    lines = _guide_commands(kit / "facilitator-guide.docx")
+    assert any(line.endswith(" \\") for line, _ in lines)  # the long ones are continued
+    width = 89  # 9 pt monospace across a Letter page, measured generously
+    for line, size in lines:
+        assert not line.rstrip(" \\").endswith(("/", "-"))  # lines end between words
+        if line.strip(" \\") == str(bp.source):  # alone on its line, set smaller to fit
+            assert size * len(line) <= CODE_PT * width
+        else:
+            assert len(line) <= width and size == CODE_PT
+    # joined again, the guide's commands are the checklist's, word for word
+    joined = re.sub(r" \\\n" + INDENT, " ", "\n".join(t for t, _ in lines)).splitlines()
+    checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", checklist, flags=re.S)
+    assert joined == [line for block in blocks for line in block.splitlines()]
+    assert f"--blueprint {bp.source}" in joined[1]
+
+
+@pytest.mark.parametrize(("command", "width", "lines"), [
+    ("mapgen read a.xlsx --out b.json", 40, ["mapgen read a.xlsx --out b.json"]),
+    ("mapgen merge r/*.xlsx --out s-2/c.xlsx --report s-2/m.json", 30,
+     ["mapgen merge r/*.xlsx \\", "  --out s-2/c.xlsx \\", "  --report s-2/m.json"]),
+    ("mapgen merge x --blueprint '/my blueprints/it'\"'\"'s.yaml' --out o", 30,
+     ["mapgen merge x --blueprint \\", "  '/my blueprints/it'\"'\"'s.yaml' \\", "  --out o"]),
+    ("# a comment that is longer than the line", 10, ["# a comment that is longer than the line"]),
+])
+def test_command_lines(command, width, lines):
+    import shlex
+
+    from mapgen.docx.guide import command_lines
+
+    assert command_lines(command, width) == lines
+    assert shlex.split(" ".join(lines).replace(" \\ ", " ")) == shlex.split(command)
 
 
 # --------------------------------------------------------------------------- refusals
@@ -297,6 +383,17 @@ def test_unusable_input_is_exit_2_and_writes_nothing(runner, in_tmp, args, messa
     assert result.exit_code == 2, result.output
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (in_tmp / "kit").exists()
+
+
+def test_plan_warnings_are_told_and_the_kit_is_made(runner, in_tmp):
+    (in_tmp / "deal.json").write_text(json.dumps({
+        "blueprint": {"name": "map"}, "sections": {"stakeholders": [{"name": "Sarah", "hat": "red"}]}}),
+        encoding="utf-8")
+    result = runner.invoke(main, ["workshop", "--plan", "deal.json", "--out", "kit"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ("warning: deal.json: section 'stakeholders' row 1: 'hat' is not a "
+                             "column of the blueprint; kept as it is\n")
+    assert len(result.stdout.splitlines()) == 4 and (in_tmp / "kit" / "CHECKLIST.md").is_file()
 
 
 def test_plan_without_the_dates_the_blueprint_needs_is_exit_1(runner, in_tmp):

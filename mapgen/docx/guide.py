@@ -1,4 +1,4 @@
-"""The facilitator guide laid out in Word: the parts of :mod:`mapgen.workshop`, brand styled.
+"""The facilitator guide laid out in Word: the parts of :mod:`mapgen.document`, brand styled.
 
 Only the default template's styles are used (Title, Heading 1/2, List Bullet, List Number,
 Table Grid), restyled with the blueprint's font and colour, so that the file opens the same in
@@ -11,14 +11,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapgen.document import Bullets, Checklist, Commands, Heading, Paragraph, Part, Steps, Table
+
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Branding
-    from mapgen.workshop import Part
 
 KEEP_TABLE_ROWS = 25  # tables up to this many rows stay on one page
 CODE_FONT = "Consolas"
 CODE_SHADE = "F2F2F2"
 BODY_PT, CODE_PT, TABLE_PT = 10.5, 9, 9.5
+# A monospace character's width in em, measured generously: Consolas is 0.55, the fonts that
+# stand in for it where it is missing (Liberation Mono, DejaVu Sans Mono) about 0.6.
+CODE_EM = 0.62
+MIN_CODE_PT = 6  # a line with an argument too long for the page is set smaller, down to this
+INDENT = "  "  # before a command's continued lines
 
 
 def write_guide(parts: Sequence[Part], branding: Branding, path: Path) -> None:
@@ -26,7 +32,6 @@ def write_guide(parts: Sequence[Part], branding: Branding, path: Path) -> None:
     from docx import Document
 
     from mapgen.docx.ooxml import xml_text as x
-    from mapgen.workshop import Bullets, Checklist, Commands, Heading, Paragraph, Steps, Table
 
     doc = Document()
     _style(doc, branding)
@@ -154,12 +159,83 @@ def _keep_row_together(row: Any) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
-def _commands(doc: Any, lines: Sequence[str]) -> None:
-    """Shell commands in a monospace block, comments greyed, kept on one page."""
+def command_lines(command: str, width: int) -> list[str]:
+    """A shell command as lines of at most ``width`` characters where it can be: broken only
+    between arguments (an option stays with its value), each line but the last ending in `` \\``.
+
+    So a command on paper never wraps inside a file name, and still runs when copied. A comment,
+    or a command that fits, stays one line; an argument longer than a line gets a line of its own
+    (:func:`_commands` sets that line smaller).
+    """
+    if len(command) <= width or command.lstrip().startswith("#"):
+        return [command]
+    units: list[str] = []
+    words = _shell_words(command)
+    n = 0
+    while n < len(words):
+        pair = " ".join(words[n:n + 2])
+        if (words[n].startswith("-") and n + 1 < len(words) and not words[n + 1].startswith("-")
+                and len(INDENT + pair + " \\") <= width):
+            units.append(pair)  # --out FILE, when they fit on one line
+            n += 2
+        else:
+            units.append(words[n])
+            n += 1
+    lines = [units[0]]
+    for n, unit in enumerate(units[1:], start=2):
+        room = width - (0 if n == len(units) else len(" \\"))
+        if len(lines[-1]) + 1 + len(unit) <= room:
+            lines[-1] += " " + unit
+        else:
+            lines.append(INDENT + unit)
+    return [line + " \\" for line in lines[:-1]] + lines[-1:]
+
+
+def _shell_words(command: str) -> list[str]:
+    """The words of a command as written (quotes and escapes kept), split at unquoted spaces."""
+    words: list[str] = []
+    word, quote, escaped = "", "", False
+    for ch in command:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == " ":
+            if word:
+                words.append(word)
+            word = ""
+            continue
+        word += ch
+    return [*words, word] if word else words
+
+
+def _code_width(doc: Any) -> int:
+    """How many monospace characters fit across the page."""
+    section = doc.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin  # EMU
+    return int(usable / (CODE_PT * 12700 * CODE_EM))
+
+
+def _code_size(line: str, width: int) -> float:
+    """The code size, or (for a line longer than ``width``) one that fits it, in half points."""
+    if len(line) <= width:
+        return CODE_PT
+    return max(MIN_CODE_PT, int(2 * CODE_PT * width / len(line)) / 2)
+
+
+def _commands(doc: Any, commands: Sequence[str]) -> None:
+    """Shell commands in a monospace block, comments greyed, kept on one page; a command too
+    long for a line is continued on the next (see :func:`command_lines`)."""
     from docx.shared import Pt, RGBColor
 
     from mapgen.docx.ooxml import xml_text
 
+    width = _code_width(doc)
+    lines = [line for command in commands for line in command_lines(command, width)]
     for n, line in enumerate(lines):
         p = doc.add_paragraph()
         _shade_paragraph(p, CODE_SHADE)
@@ -169,6 +245,6 @@ def _commands(doc: Any, lines: Sequence[str]) -> None:
         fmt.keep_with_next = n < len(lines) - 1
         run = p.add_run(xml_text(line))
         run.font.name = CODE_FONT
-        run.font.size = Pt(CODE_PT)
+        run.font.size = Pt(_code_size(line, width))
         if line.lstrip().startswith("#"):
             run.font.color.rgb = RGBColor.from_string("666666")

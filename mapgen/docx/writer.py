@@ -31,10 +31,12 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml.etree import _Element as Element
 
+from mapgen.apportion import apportion
 from mapgen.blueprint import Column
 from mapgen.dates import format_human
 from mapgen.docx import ooxml as ox
 from mapgen.errors import MapgenError
+from mapgen.formats import WriteOptions
 from mapgen.layout import DocumentView, SectionView, display_value, property_text
 
 PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
@@ -56,6 +58,11 @@ BLANK_COVER_FIELDS = ("Buyer", "Seller", "Deal", "Go-live")
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
 STYLES_USED = ("Normal", "Title", "Heading 1", "Heading 2", "TOC Heading", "Caption",
                "List Number", "Footer", "Table Grid")
+
+
+def write(view: DocumentView, path: Path, options: WriteOptions) -> None:
+    """The ``docx`` output format (see :mod:`mapgen.formats`)."""
+    write_docx(view, path)
 
 
 def write_docx(view: DocumentView, path: Path) -> None:
@@ -356,7 +363,7 @@ class _DocxWriter:
         titles = [c.title for c in columns] + ([] if sources is None else ["Sources"])
         weights = [c.display_width for c in columns] + ([] if sources is None else [SOURCES_WIDTH])
         minimums = [_min_width(c, t) for c, t in zip([*columns, None], titles, strict=False)]
-        widths = _split(text_width, weights, minimums)
+        widths = apportion(text_width, weights, minimums, rest="last")
         aligns = [c.field.align for c in columns] + ["left"] * len(extra)
         table = self._table(widths)
 
@@ -418,26 +425,6 @@ class _DocxWriter:
         for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             grid_col.set(qn("w:w"), str(width))
         return tbl
-
-
-def _split(total: int, weights: list[float], minimums: list[int]) -> list[int]:
-    """``total`` twips shared in proportion to ``weights`` with no part below its minimum
-    (as long as the minimums fit); the parts add up to ``total`` exactly."""
-    if sum(minimums) >= total:
-        weights, minimums = [float(m) for m in minimums], [0] * len(minimums)
-    fixed: dict[int, int] = {}
-    while True:
-        free = [i for i in range(len(weights)) if i not in fixed]
-        room = total - sum(fixed.values())
-        whole = sum(weights[i] for i in free) or 1
-        shares = {i: int(room * weights[i] / whole) for i in free}
-        short = {i for i in free if shares[i] < minimums[i]}
-        if not short:
-            break
-        fixed.update({i: minimums[i] for i in short})
-    out = [fixed.get(i, shares.get(i, 0)) for i in range(len(weights))]
-    out[-1] += total - sum(out)
-    return out
 
 
 def _min_width(column: Column | None, header: str) -> int:

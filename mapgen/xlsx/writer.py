@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from mapgen.errors import Issue, ValidationFailed
 from mapgen.fields import Validation, needs_formula_guard
 from mapgen.layout import property_text
+from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
 
     from mapgen.blueprint import Column
+    from mapgen.formats import WriteOptions
     from mapgen.layout import DocumentView, SectionView
     from mapgen.xlsx.styles import WorkbookStyles
 
@@ -117,29 +119,39 @@ class SheetTable:
 
 @dataclass(frozen=True)
 class Progress:
-    """What the overview counts in one section: its status column, done choice, deadline."""
+    """What the overview counts in one section: a table and how it is tracked."""
 
     table: SheetTable
-    status: Column
-    done: str | None
-    deadline: str | None
-    label: str
+    track: Tracking
+
+    @property
+    def status(self) -> Column:
+        return self.track.status
+
+    @property
+    def done(self) -> str | None:
+        return self.track.done
+
+    @property
+    def deadline(self) -> str | None:
+        return self.track.deadline
+
+    @property
+    def label(self) -> str:
+        return self.track.label
 
     @classmethod
     def of(cls, table: SheetTable) -> Progress | None:
-        status = next((c for c in table.view.columns if c.key == "status"), None)
-        if status is None or status.type != "choice":
-            return None
-        done = next((c for c in status.choices or () if c.strip().casefold() == "done"), None)
-        dates = [c.key for c in table.view.columns if c.type == "date"]
-        deadline = "deadline" if "deadline" in dates else (dates[0] if dates else None)
-        required = [c.key for c in table.view.columns if c.required and c.key != "status"]
-        texts = [c.key for c in table.view.columns if c.type in ("text", "longtext")]
-        label = (required or texts or ["status"])[0]
-        return cls(table, status, done, deadline, label)
+        track = tracking(table.view.columns, table.view.key)
+        return None if track is None or track.status.type != "choice" else cls(table, track)
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+def write(view: DocumentView, path: Path, options: WriteOptions) -> None:
+    """The ``xlsx`` output format (see :mod:`mapgen.formats`)."""
+    write_xlsx(view, path, protect=options.protect)
 
 
 def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None:

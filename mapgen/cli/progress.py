@@ -1,4 +1,5 @@
-"""Progress bars for batch commands: on a terminal only, so logs and error output stay clean."""
+"""Progress bars for batch commands: the library reports each step to a callback, the CLI draws
+it here, on a terminal only, so that logs and error output stay clean."""
 
 from __future__ import annotations
 

@@ -1,0 +1,127 @@
+"""``mapgen blueprint``: list, show, check, start and describe blueprints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from mapgen.cli.app import CONTEXT, echo_issues, main, run
+from mapgen.errors import MapgenError
+
+
+@main.group(context_settings=CONTEXT)
+def blueprint() -> None:
+    """List, show, check and start blueprints."""
+
+
+@blueprint.command("list")
+@run
+def blueprint_list() -> None:
+    """Names and titles of the blueprints found.
+
+    Looks in ./blueprints (and ./blueprints/examples), then among the built-in ones.
+
+    \b
+    Example:
+      mapgen blueprint list
+    """
+    from mapgen.blueprint import list_blueprints
+    from mapgen.render import deal_context, render_text
+
+    infos = list_blueprints()
+    width = max((len(i.name) for i in infos), default=4)
+    for info in infos:
+        origin = "" if info.builtin else f"  ({info.path})"
+        try:
+            title = render_text(info.title, deal_context(None))
+        except MapgenError:
+            title = info.title
+        click.echo(f"{info.name:<{width}}  {title}{origin}")
+
+
+@blueprint.command("show")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True)
+@run
+def blueprint_show(name: str, fmt: str) -> None:
+    """The fully resolved blueprint NAME (or PATH), with 'extends' applied.
+
+    \b
+    Example:
+      mapgen blueprint show saas --format json
+    """
+    from mapgen.blueprint import load_blueprint
+
+    data = load_blueprint(name).to_data()
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        import yaml
+
+        click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), nl=False)
+
+
+@blueprint.command("check")
+@click.argument("path")
+@run
+def blueprint_check(path: str) -> int:
+    """Validate a blueprint file; exit 1 with file:line messages when it has errors.
+
+    \b
+    Example:
+      mapgen blueprint check blueprints/acme.yaml
+    """
+    from mapgen.blueprint import check_blueprint, find_blueprint
+
+    find_blueprint(path)  # a missing file is a usage error (exit 2)
+    issues = check_blueprint(path)
+    echo_issues(issues)
+    if any(i.severity == "error" for i in issues):
+        return 1
+    click.echo(f"{path}: ok")
+    return 0
+
+
+@blueprint.command("new")
+@click.argument("name")
+@click.option("--extends", "parent", default="map", show_default=True, help="Parent blueprint.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="blueprints",
+              show_default=True, help="Folder to write NAME.yaml into.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@run
+def blueprint_new(name: str, parent: str, out_dir: str, force: bool) -> None:
+    """Start a company blueprint NAME that extends another one.
+
+    \b
+    Example:
+      mapgen blueprint new acme --extends map
+      mapgen blueprint check blueprints/acme.yaml
+    """
+    import re
+
+    from mapgen.blueprint import new_blueprint_text
+    from mapgen.fileio import atomic_write
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
+        raise click.BadParameter("use letters, digits, '-', '_' and '.' only", param_hint="NAME")
+    path = atomic_write(Path(out_dir) / f"{name}.yaml", new_blueprint_text(name, parent),
+                        force=force)
+    click.echo(str(path))
+
+
+@blueprint.command("schema")
+@run
+def blueprint_schema() -> None:
+    """JSON Schema of the blueprint format, for editors.
+
+    \b
+    Example:
+      mapgen blueprint schema > blueprint.schema.json
+    """
+    from mapgen.blueprint import schema
+
+    click.echo(json.dumps(schema(), indent=2))
+

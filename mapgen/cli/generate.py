@@ -1,0 +1,95 @@
+"""``mapgen generate``: the documents of one plan, or of every deal of a CRM export."""
+
+from __future__ import annotations
+
+import click
+
+from mapgen import formats
+from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, plural, run, warn
+from mapgen.cli.progress import progress_bar
+
+
+@main.command(context_settings=CONTEXT)
+@blueprint_option
+@click.option("--format", "fmt", type=click.Choice([*formats.names("document"), "all"]),
+              default="all", show_default=True,
+              help="Which documents to write ('all': " + " and ".join(formats.ALL) + ").")
+@click.option("--plan", "plan_path", type=click.Path(dir_okay=False), metavar="PLAN",
+              help="Pre-fill from a plan (.json/.yaml, as written by 'mapgen read') or a "
+                   "completed workbook.")
+@click.option("--deals", "deals_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Batch: one set of documents per deal in a CSV or JSON file.")
+@click.option("--audience", type=click.Choice(["internal", "buyer"]), default="internal",
+              show_default=True, help="'buyer' leaves internal columns and sections out.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="output",
+              show_default=True, help="Folder to write into.")
+@click.option("--name", "name_template", metavar="TEMPLATE",
+              help="File name template for --deals (default: '{buyer} - {name}').")
+@click.option("--protect", is_flag=True, help="Lock the workbook's layout (no password).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Parallel workers for --deals (default: number of cores).")
+@click.option("--shard", metavar="K/N", callback=lambda _c, _p, v: _shard(v),
+              help="With --deals: write only the K-th of N disjoint parts of the deals, so that "
+                   "N machines share one export (1/4, 2/4, 3/4, 4/4 together write it all).")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@run
+def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_template,
+             protect, jobs, shard, force) -> int:
+    """Write the MAP handout (.docx) and workbook (.xlsx), blank or pre-filled.
+
+    Prints the paths written, one a line. Never overwrites without --force.
+
+    \b
+    Examples:
+      mapgen generate                              # blank, default blueprint, into output/
+      mapgen generate --blueprint saas --plan deal.yaml --audience buyer
+      mapgen generate --deals crm-export.csv --blueprint saas --out deals/
+      mapgen generate --deals crm-export.csv --shard 2/8 --out deals/   # machine 2 of 8
+    """
+    from mapgen.generator import generate as write_documents
+
+    names = formats.expand([fmt])
+    if plan_path and deals_path:
+        raise click.UsageError("use either --plan or --deals, not both")
+    if shard and not deals_path:
+        raise click.UsageError("--shard splits a --deals batch; give --deals too")
+    if deals_path:
+        return _batch(deals_path, blueprint_ref, names, audience, out_dir, force,
+                      name_template, jobs, protect, shard)
+    plan, bp = load_plan_option(plan_path, blueprint_ref)
+    for path in write_documents(bp, plan=plan, formats=names, audience=audience,
+                                out_dir=out_dir, force=force, protect=protect):
+        click.echo(str(path))
+    return 0
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """``K/N`` as (K, N), 1 <= K <= N."""
+    if value is None:
+        return None
+    k, sep, n = value.partition("/")
+    if not (sep and k.strip().isdigit() and n.strip().isdigit()) or not 1 <= int(k) <= int(n):
+        raise click.BadParameter(f"'{value}' is not K/N with 1 <= K <= N (e.g. 2/8)",
+                                 param_hint="--shard")
+    return int(k), int(n)
+
+
+def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_template, jobs,
+           protect, shard) -> int:
+    """``--deals``: check everything, then write with a progress bar; 1 when any deal failed."""
+    from mapgen.batch import prepare_batch
+    from mapgen.inputs import blueprint_for
+
+    batch = prepare_batch(deals_path, blueprint_for(blueprint_ref), formats=names,
+                          audience=audience, out_dir=out_dir, force=force,
+                          name_template=name_template, protect=protect, shard=shard)
+    with progress_bar(len(batch.jobs), f"Generating {len(batch.jobs)} deals") as step:
+        result = batch.run(jobs, step)
+    for path in result.written:
+        click.echo(str(path))
+    for line in batch.warnings:
+        warn(f"warning: {line}")
+    for line in result.failed:
+        warn(f"error: {line}")
+    warn(f"{plural(result.generated, 'deal')} generated, {len(result.failed)} failed")
+    return 0 if result.ok else 1

@@ -1,0 +1,51 @@
+"""``mapgen merge``: the team's homework consolidated into one plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mapgen import formats
+from mapgen.cli.app import CONTEXT, blueprint_option, main, run, warn
+from mapgen.cli.progress import progress_bar
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="Consolidated plan: " + ", ".join(f.suffix for f in formats.FORMATS.values())
+                   + ".")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write the full merge report (JSON) here.")
+@click.option("--prefer", type=click.Choice(["first", "last"]), default=None,
+              help="On a conflict keep this side's value (default: first, and mark it).")
+@blueprint_option
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@run
+def merge(files, out_path, report_path, prefer, blueprint_ref, force) -> int:
+    """Consolidate completed workbooks and plan files into one plan, losing nothing.
+
+    A folder stands for the workbooks and plan files in it (Office lock files and hidden files
+    are skipped).
+
+    \b
+    Examples:
+      mapgen merge homework/*.xlsx --out output/consolidated.xlsx --report merge.json
+      mapgen merge ann.xlsx bob.xlsx buyer.xlsx --out plan.json --prefer last
+    """
+    from mapgen.inputs import blueprint_for, expand_paths
+    from mapgen.merge import merge_to
+
+    out = Path(out_path)
+    report = Path(report_path) if report_path else None
+    formats.for_path(out)  # an unknown output type is refused before anything is read
+    paths = expand_paths(files)
+    bp = blueprint_for(blueprint_ref) if blueprint_ref else None
+    with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
+        result = merge_to(paths, out, report=report, prefer=prefer, blueprint=bp, force=force,
+                          on_read=step)
+    for line in result.summary():
+        warn(line)
+    warn(f"Wrote {out}" + (f" and {report}" if report is not None else ""))
+    return 1 if result.plan.errors else 0
