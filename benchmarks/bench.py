@@ -100,6 +100,41 @@ def bare_read(path: Path) -> int:
     return n
 
 
+REAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "bad" / "real"
+
+
+def amplification_file() -> bytes:
+    """A 1 MB string of random letters (it hardly compresses) shown by 150,000 cells (1.2 MB)."""
+    import random
+
+    sys.path.insert(0, str(REAL.parent))
+    from make_fixtures import amplification
+
+    rng = random.Random(13)
+    letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,-"
+    text = bytes(rng.choice(letters) for _ in range(1_000_000))
+    return amplification(rows=50_000, big=text)
+
+
+def read_in_child(path: Path) -> tuple[float, int, str]:
+    """Read ``path`` in a fresh process: (seconds, peak memory in bytes, 'read' or 'refused')."""
+    import subprocess
+
+    code = ("import resource, sys, time\n"
+            "from mapgen.errors import UnusableInput\n"
+            "from mapgen.xlsx.reader import read_workbook\n"
+            "start = time.perf_counter()\n"
+            "try:\n"
+            "    read_workbook(sys.argv[1]); outcome = 'read'\n"
+            "except UnusableInput:\n"
+            "    outcome = 'refused'\n"
+            "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "print(time.perf_counter() - start, peak, outcome)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, check=True).stdout.split()
+    return float(out[0]), int(out[1]) * 1024, out[2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs and files")
@@ -137,6 +172,13 @@ def main() -> None:
         big = tmp / "big.xlsx"
         measure("read 1,000 action items", lambda: read_workbook(big, blueprint=bp),
                 bare=lambda: bare_read(big))
+        amplified = tmp / "amplification.xlsx"  # every cell shows one 1 MB string
+        amplified.write_bytes(amplification_file())
+        cases = ((f"amplification file ({amplified.stat().st_size / 2**20:.1f} MB)", amplified),
+                 ("1 MB strings in header rows", REAL / "megabyte_headers.xlsx"))
+        for label, path in cases:  # a fresh process each, for its peak memory
+            seconds, peak, outcome = min(read_in_child(path) for _ in range(runs))
+            results.append((f"read {label}: {outcome}, peak {peak / 2**20:.0f} MB", seconds, None))
 
         from mapgen.merge import merge_files
 

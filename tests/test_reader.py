@@ -196,7 +196,7 @@ def test_blueprint_recorded_in_the_workbook_or_given(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "words"), [
-    ("legacy.xls", "old-style .xls"), ("calc.ods", "opendocument spreadsheet"),
+    ("legacy.xls", "not a map workbook"), ("calc.ods", "not a map workbook"),  # read, then refused
     ("export.csv", "csv"), ("word_renamed.xlsx", "word document"), ("empty.xlsx", "empty"),
     ("truncated.xlsx", "damaged"), ("encrypted.xlsx", "password"), ("bomb_ratio.xlsx", "zip bomb"),
     ("billion_laughs_sheet.xlsx", "unsafe xml"),

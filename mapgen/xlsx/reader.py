@@ -22,9 +22,14 @@ the reader is tolerant by design and strict only about values:
 - **Formulas**: the cached result is read; a formula without one is an error
   (``formula-without-value``), never evaluated. Formulas are rare in data cells, so the file is
   opened with formulas visible, and a second pass for cached results runs only when needed.
-- **Safety**: every file passes :func:`mapgen.xlsx.safety.open_workbook` (zip bombs, XML
-  entities, wrong file kinds); rows per sheet and cells per workbook are bounded, and truncation
-  is an error issue. Reading never writes to the input.
+- **Safety**: every file is checked and opened by :func:`mapgen.xlsx.book.open_book` (zip
+  bombs, XML entities, wrong file kinds; .ods/.xls/.xlsb through calamine), and the whole read
+  runs inside :func:`mapgen.xlsx.safety.read_boundary`, where any library error becomes one
+  plain line and library output is swallowed. Cell text is bounded per use, header matching
+  looks at the first :data:`HEADER_CHARS` characters of a cell, rows per sheet and cells per
+  workbook are bounded (truncation is an error issue), and so is the plan's size. A workbook
+  without metadata in which no section is found is refused ("not a MAP workbook").
+  Reading never writes to the input.
 """
 
 from __future__ import annotations
@@ -40,13 +45,21 @@ from typing import TYPE_CHECKING, Any
 from mapgen.errors import Issue, MapgenError
 from mapgen.fields import fold_text
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, read_meta
-from mapgen.xlsx.safety import MAX_CELLS, MAX_ROWS_PER_SHEET, open_workbook, workbook_errors
+from mapgen.xlsx.safety import (
+    MAX_CELLS,
+    MAX_OUTPUT_CHARS,
+    MAX_ROWS_PER_SHEET,
+    UnusableInput,
+    read_boundary,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Column, Section
     from mapgen.plan import Plan, Row
 
 HEADER_SCAN_ROWS = 30  # rows at the top of a sheet searched for a table header
+HEADER_CHARS = 300  # characters of a cell compared with headers, and kept as a header's text
+HEADER_SCAN_CELLS = 1000  # cells of a top row compared with headers
 BLANK_RUN = 50  # blank rows (beyond the section's own empty rows) that end a table
 MAX_COLUMNS = 200  # columns read from the table's first column on
 _ANY_DATE = "\0any date"  # an example's form that any date matches (see _examples)
@@ -70,23 +83,47 @@ def read_workbook(path: str | os.PathLike, *, blueprint: Blueprint | None = None
 def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
                        day_first: bool = True) -> tuple[Plan, WorkbookMeta | None]:
     """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none)."""
+    from mapgen.xlsx.book import open_book
+
     label = os.fspath(path)
-    wb = open_workbook(path, read_only=True, data_only=False)
-    try:
-        with workbook_errors(path):
-            reader = _WorkbookReader(wb, label, blueprint)
+    with read_boundary(path):
+        book = open_book(path)
+        try:
+            reader = _WorkbookReader(book, label, blueprint)
             reader.read()
-    finally:
-        wb.close()
-    if reader.formulas:
-        _fill_cached_values(path, reader.formulas)
-    return reader.plan(day_first=day_first), reader.meta
+        finally:
+            book.close()
+        if reader.formulas:
+            _fill_cached_values(book, reader.formulas)
+        book.finish()
+        reader.notes(book.notes)
+        plan = reader.plan(day_first=day_first)
+        _check_output(plan, label)
+    return plan, reader.meta
+
+
+def _check_output(plan: Plan, label: str) -> None:
+    """Refuse a plan whose written form (estimated as indented JSON: keys, values, the raw
+    values and messages of issues, and the punctuation around them) exceeds the bound."""
+    total = 0
+    for rows in plan.sections.values():
+        for row in rows:
+            total += 8 + sum(len(k) + (len(v) if isinstance(v, str) else 10) + 14 for k, v in row.items())
+    for issue in plan.issues:
+        total += len(issue.message) + 200
+    if total > MAX_OUTPUT_CHARS:
+        raise UnusableInput(_too_large(label, f"about {total:,}"))
+
+
+def _too_large(label: str, size: str) -> str:
+    return (f"{label}: the plan read from it would be too large to write safely ({size} characters; "
+            f"limit {MAX_OUTPUT_CHARS:,})")
 
 
 # --------------------------------------------------------------------------- cells and rows
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     """A non-empty cell of a table: its value, where it is, and what kind of value it holds."""
 
@@ -148,7 +185,8 @@ class _Sheet:
         """The folded texts of the top ``n`` rows (see :func:`_fold`), for header matching."""
         top = self.top(n)
         for row in top[len(self._folded):]:
-            self._folded.append({_fold(_text(c.value)) for c in row if c.value is not None})
+            self._folded.append({_fold(_text(c.value)) for c in row[:HEADER_SCAN_CELLS]
+                                 if c.value is not None})
         return self._folded[:n]
 
     def rows_after(self, header_row: int) -> Iterator[tuple[int, tuple]]:
@@ -179,6 +217,7 @@ class _WorkbookReader:
         self._check_meta()
         self.blueprint = self._blueprint(blueprint)
         self.tables: list[_Table] = []
+        self.output = 0  # the plan's written size so far, estimated (see _check_output)
         # sheet title -> (row, column) -> cell whose formula needs its cached result
         self.formulas: dict[str, dict[tuple[int, int], _Cell]] = {}
 
@@ -217,10 +256,13 @@ class _WorkbookReader:
         budget = _Budget()
         sheets = [_Sheet(ws, budget) for ws in self.wb.worksheets
                   if ws.title != META_SHEET and ws.sheet_state != "veryHidden"]
+        found = _assign(self.blueprint.sections, self._sheet_meta, sheets)
+        if self.meta is None and not any(_header_score(sheet, section, None)[1]
+                                         for section, sheet in self._found(found)):
+            raise UnusableInput(self._not_a_map(sheets))
         if self.meta is None:
             self._issue("no-metadata", "the workbook carries no mapgen metadata: sections were "
                         "found by sheet names and headers, and the deal facts are empty", "warning")
-        found = _assign(self.blueprint.sections, self._sheet_meta, sheets)
         for section in self.blueprint.sections:
             sheet = found.get(section.key)
             if sheet is None:
@@ -230,6 +272,30 @@ class _WorkbookReader:
             if table is not None:
                 self.tables.append(table)
         self._unread(sheets, found)
+
+    def _found(self, found: dict[str, _Sheet]) -> list[tuple[Section, _Sheet]]:
+        return [(s, found[s.key]) for s in self.blueprint.sections if s.key in found]
+
+    def _not_a_map(self, sheets: list[_Sheet]) -> str:
+        """One line for a workbook in which nothing looks like a section of the blueprint."""
+        if not sheets:
+            return f"{self.label}: is not a MAP workbook: it has no worksheets"
+        scored = []
+        for n, section in enumerate(self.blueprint.sections):
+            best = max((_header_score(sheet, section, None)[1] for sheet in sheets), default=0)
+            scored.append((-best, n, section))
+        scored.sort(key=lambda t: t[:2])
+        closest = [section for _, _, section in scored[:3]]
+        looked = "; ".join(f"'{s.label}' ({', '.join(c.title for c in s.columns[:3])}...)"
+                           for s in closest)
+        return (f"{self.label}: is not a MAP workbook: it has no mapgen metadata and no sheet with the "
+                f"headers of any section of blueprint '{self.blueprint.name}' (looked for sections "
+                f"such as {looked}); give --blueprint if it was made from another blueprint")
+
+    def notes(self, notes: list[str]) -> None:
+        """Warnings from opening the workbook (damaged shared text, truncated sheets)."""
+        for note in notes:
+            self._issue("damaged-workbook", note, "warning")
 
     def _sheet_meta(self, key: str) -> SheetMeta | None:
         if self.meta is None:
@@ -341,11 +407,14 @@ class _WorkbookReader:
                 if key is None:
                     continue
                 cells[key] = cell
+                self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
                 if cell.kind == "formula":
                     self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
             if cells:
                 table.rows.append(cells)
                 blank = 0
+                if self.output > MAX_OUTPUT_CHARS:  # refused before the cells fill memory
+                    raise UnusableInput(_too_large(self.label, f"more than {MAX_OUTPUT_CHARS:,}"))
             else:
                 blank += 1
                 if blank > limit:
@@ -372,7 +441,9 @@ class _WorkbookReader:
         order = [c.key for c in table.section.columns]
         order += [k for k in table.columns if k not in order]
         rows: list[Row] = []
-        for cells in table.rows:
+        table.rows.reverse()  # consumed from the end: each row's cells are freed once parsed
+        while table.rows:
+            cells = table.rows.pop()
             row: Row = {}
             issues: list[Issue] = []
             for key, cell in cells.items():
@@ -419,8 +490,9 @@ class _WorkbookReader:
 
 
 def _fold(text: str) -> str:
-    """Header/sheet text compared loosely: case, spacing and punctuation ignored; & is and."""
-    text = unicodedata.normalize("NFKC", text).casefold().replace("&", "and")
+    """Header/sheet text compared loosely: case, spacing and punctuation ignored; & is and.
+    Only the first :data:`HEADER_CHARS` characters count (no header is longer)."""
+    text = unicodedata.normalize("NFKC", text[:HEADER_CHARS]).casefold().replace("&", "and")
     return re.sub(r"[\W_]+", "", text)
 
 
@@ -430,9 +502,13 @@ def _title_forms(text: str) -> set[str]:
 
 
 def _text(value: Any) -> str:
+    """A cell's text on one line, as far as a header is compared or shown (:data:`HEADER_CHARS`)."""
     if value is None:
         return ""
-    return " ".join(str(value).split())
+    text = str(value)
+    if len(text) > HEADER_CHARS:
+        text = text[:HEADER_CHARS] + "..."
+    return " ".join(text.split())
 
 
 def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
@@ -602,24 +678,22 @@ def _is_example(cells: dict[str, _Cell], row: Row, table: _Table) -> bool:
 # --------------------------------------------------------------------------- formulas, pass two
 
 
-def _fill_cached_values(path: str | os.PathLike,
-                        formulas: dict[str, dict[tuple[int, int], _Cell]]) -> None:
+def _fill_cached_values(book: Any, formulas: dict[str, dict[tuple[int, int], _Cell]]) -> None:
     """Set each formula cell's value to the result the spreadsheet saved (None if there is none)."""
-    wb = open_workbook(path, read_only=True, data_only=True)
+    wb = book.reopen(data_only=True)
     try:
-        with workbook_errors(path):
-            for title, cells in formulas.items():
-                by_row: dict[int, list[tuple[int, _Cell]]] = {}
-                for (r, c), cell in cells.items():
-                    by_row.setdefault(r, []).append((c, cell))
-                ws = wb[title]
-                ws.reset_dimensions()
-                for number, row in enumerate(ws.iter_rows(max_row=max(by_row)), start=1):
-                    for c, cell in by_row.get(number, ()):
-                        raw = row[c - 1] if c <= len(row) else None
-                        value = None if raw is None else raw.value
-                        if raw is not None and raw.data_type == "e":
-                            cell.kind = "error"
-                        cell.value = None if isinstance(value, str) and not value.strip() else value
+        for title, cells in formulas.items():
+            by_row: dict[int, list[tuple[int, _Cell]]] = {}
+            for (r, c), cell in cells.items():
+                by_row.setdefault(r, []).append((c, cell))
+            ws = wb[title]
+            ws.reset_dimensions()
+            for number, row in enumerate(ws.iter_rows(max_row=max(by_row)), start=1):
+                for c, cell in by_row.get(number, ()):
+                    raw = row[c - 1] if c <= len(row) else None
+                    value = None if raw is None else raw.value
+                    if raw is not None and raw.data_type == "e":
+                        cell.kind = "error"
+                    cell.value = None if isinstance(value, str) and not value.strip() else value
     finally:
         wb.close()

@@ -1,12 +1,18 @@
-"""The safety gate every workbook passes before the reader parses it.
+"""The safety gate every workbook passes before the reader parses it, and the one boundary
+where errors of the parsing libraries become plain words.
 
 :func:`check_workbook_file` looks at the bytes only (it never modifies the file) and raises
 :class:`~mapgen.errors.UnusableInput` with one plain-language line for anything that is not a
-safe ``.xlsx``/``.xlsm`` workbook: missing or empty files, old ``.xls``, password-protected
-workbooks, OpenDocument, Word, CSV/text, HTML, damaged zips, zip bombs and XML with a DTD
-(entity expansion, external entities). :func:`open_workbook` runs the check and then
-``openpyxl.load_workbook`` on the very bytes that were checked, turning every library error into
-:class:`~mapgen.errors.UnusableInput`.
+safe workbook: missing or empty files, password-protected workbooks, Word, CSV/text, HTML, flat
+OpenDocument, Excel 2-4 files, damaged zips, zip bombs and XML with a DTD (entity expansion,
+external entities). It returns the kind of workbook: ``xlsx`` (also .xlsm and Strict Open XML),
+``xls`` (Excel 97-2003), ``xlsb`` or ``ods``. :func:`inspect` does the same and returns the
+checked bytes, so that nothing reads the file twice.
+
+:func:`read_boundary` is the boundary every read runs inside: whatever openpyxl, calamine,
+zipfile or an XML parser raise becomes one :class:`~mapgen.errors.UnusableInput` line (the
+file, the part when known, what is wrong, what to do), and what those libraries print or warn
+never reaches stdout or stderr. :func:`part_error` names the part being parsed.
 
 openpyxl is imported lazily, so importing this module is cheap.
 """
@@ -14,12 +20,13 @@ openpyxl is imported lazily, so importing this module is cheap.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
-import posixpath
 import re
 import stat
 import struct
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -36,11 +43,16 @@ __all__ = [
     "MAX_CELLS",
     "MAX_FILE_BYTES",
     "MAX_MEMBERS",
+    "MAX_OUTPUT_CHARS",
     "MAX_RATIO",
     "MAX_ROWS_PER_SHEET",
+    "MAX_TEXT_CHARS",
     "MAX_UNCOMPRESSED_BYTES",
     "check_workbook_file",
+    "inspect",
     "open_workbook",
+    "part_error",
+    "read_boundary",
     "workbook_errors",
 ]
 
@@ -50,6 +62,8 @@ MAX_RATIO = 200  # per member uncompressed/compressed (zip bomb)
 MAX_CELLS = 2_000_000  # bound used by the reader while iterating
 MAX_ROWS_PER_SHEET = 100_000  # likewise
 MAX_MEMBERS = 10_000  # zip entries
+MAX_TEXT_CHARS = 10_000_000  # cell text decoded while reading, a shared string counted per use
+MAX_OUTPUT_CHARS = 16_000_000  # the plan read from one workbook, as written (about 250 MB at peak)
 
 _MIB = 1024 * 1024
 _RATIO_MIN_SIZE = _MIB  # the ratio is only checked for members bigger than this
@@ -59,6 +73,7 @@ _CHUNK = _MIB
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FRESH_COPY = "ask the sender for a fresh copy"
 _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
+_SAVE_AGAIN = "open it in Excel or LibreOffice and save it again"
 
 
 # --------------------------------------------------------------------------- public API
@@ -70,16 +85,45 @@ def check_workbook_file(
     max_file_bytes: int = MAX_FILE_BYTES,
     max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
     max_ratio: float = MAX_RATIO,
-) -> None:
-    """Raise UnusableInput unless `path` looks like a safe .xlsx/.xlsm workbook. Reads only; never modifies.
+) -> str:
+    """Raise UnusableInput unless `path` looks like a safe workbook; return its kind
+    (``xlsx``, ``xls``, ``xlsb`` or ``ods``). Reads only; never modifies.
 
     Besides the zip directory this decompresses every part once (bounded by ``max_uncompressed``)
-    to verify its checksum and to refuse XML that declares a DTD.
+    to verify its checksum and to refuse XML that declares a DTD; for .xlsx it also finds the
+    workbook's parts as Excel does (:mod:`mapgen.xlsx.package`).
+    """
+    return inspect(path, max_file_bytes=max_file_bytes, max_uncompressed=max_uncompressed,
+                   max_ratio=max_ratio)[1]
+
+
+def inspect(
+    path: str | os.PathLike,
+    *,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
+    max_ratio: float = MAX_RATIO,
+) -> tuple[bytes, str]:
+    """:func:`check_workbook_file`, returning ``(the checked bytes, kind)``.
+
+    The file is read into memory once and the checked bytes are the ones the reader parses,
+    so the file cannot change between check and load, and no file handle stays open. Content
+    decides, not the extension: a real workbook named ``.xls`` still opens as .xlsx.
     """
     name = _display(path)
     size = _stat_size(path, name, max_file_bytes)
-    with _checking(name), Path(path).open("rb") as fh:
-        _check_stream(fh, size, name, max_file_bytes, max_uncompressed, max_ratio)
+    with _checking(name):
+        with Path(path).open("rb") as fh:
+            data = fh.read(max_file_bytes + 1)
+        if len(data) > max_file_bytes:
+            raise _too_big_on_disk(name, max(size, len(data)), max_file_bytes)
+        kind = _check_stream(io.BytesIO(data), len(data), name, max_file_bytes, max_uncompressed,
+                             max_ratio)
+        if kind == "xlsx":
+            from mapgen.xlsx.package import normalise
+
+            normalise(data, name).close()  # the parts can be found (raises in plain words if not)
+    return data, kind
 
 
 def open_workbook(
@@ -91,35 +135,47 @@ def open_workbook(
     max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
     max_ratio: float = MAX_RATIO,
 ) -> Workbook:
-    """check_workbook_file, then openpyxl.load_workbook(...) with every openpyxl/zip/xml error
-    turned into UnusableInput. Returns the Workbook.
+    """The checked .xlsx as an openpyxl Workbook, every library error turned into UnusableInput.
 
-    The file is read into memory once and the checked bytes are the ones openpyxl loads, so the
-    file cannot change between check and load, and no file handle stays open (even in read-only
-    mode). Content decides, not the extension: a real workbook named ``.xls`` still opens.
+    The package is normalised first (:func:`mapgen.xlsx.package.normalise`), so workbooks that
+    Excel opens but openpyxl would not (backslashes, odd case, the workbook part elsewhere,
+    Strict Open XML) open too. Other kinds (.ods, .xls, .xlsb) are read by
+    :mod:`mapgen.xlsx.book`, not here.
     """
+    from mapgen.xlsx.package import normalise
+
     name = _display(path)
-    size = _stat_size(path, name, max_file_bytes)
-    with _checking(name):
-        with Path(path).open("rb") as fh:
-            data = fh.read(max_file_bytes + 1)
-        if len(data) > max_file_bytes:
-            raise _too_big_on_disk(name, max(size, len(data)), max_file_bytes)
-        _check_stream(io.BytesIO(data), len(data), name, max_file_bytes, max_uncompressed, max_ratio)
-    load_workbook = _openpyxl_loader()
-    with workbook_errors(path):
-        return load_workbook(io.BytesIO(data), read_only=read_only, data_only=data_only)
+    data, kind = inspect(path, max_file_bytes=max_file_bytes, max_uncompressed=max_uncompressed,
+                         max_ratio=max_ratio)
+    if kind != "xlsx":
+        raise UnusableInput(f"{name}: is {_KIND_WORDS[kind]}, which only 'mapgen read' reads here; "
+                            f"{_SAVE_AS}")
+    with read_boundary(path):
+        package = normalise(data, name)
+        if read_only:
+            from mapgen.xlsx.book import load_openpyxl
+
+            return load_openpyxl(package, name, data_only=data_only)
+        load_workbook = _openpyxl_loader()
+        return load_workbook(io.BytesIO(package.to_zip()), read_only=False, data_only=data_only)
+
+
+_KIND_WORDS = {"xls": "an old-style .xls workbook", "xlsb": "a binary Excel workbook (.xlsb)",
+               "ods": "an OpenDocument spreadsheet (.ods)"}
 
 
 @contextmanager
-def workbook_errors(path: str | os.PathLike) -> Iterator[None]:
-    """Turn any exception from openpyxl/zipfile/XML inside the block into one UnusableInput.
-
-    For the reader: in read-only mode openpyxl parses sheets lazily, so errors can surface while
-    iterating rows; wrap that iteration in ``with workbook_errors(path):``.
+def read_boundary(path: str | os.PathLike) -> Iterator[None]:
+    """The one boundary around reading a workbook: every exception from openpyxl, calamine,
+    zipfile or XML becomes one UnusableInput line, and whatever those libraries print to
+    stdout/stderr or warn is swallowed (stdout may carry the plan).
     """
+    sink = io.StringIO()
     try:
-        yield
+        with warnings.catch_warnings(), contextlib.redirect_stdout(sink), \
+                contextlib.redirect_stderr(sink):
+            warnings.simplefilter("ignore")
+            yield
     except MapgenError:
         raise
     except MemoryError as exc:
@@ -128,6 +184,56 @@ def workbook_errors(path: str | os.PathLike) -> Iterator[None]:
         raise UnusableInput(f"{_display(path)}: the workbook is nested too deeply to read safely") from exc
     except Exception as exc:
         raise _load_error(_display(path), exc) from exc
+
+
+workbook_errors = read_boundary  # the name the reader used before
+
+
+@contextmanager
+def part_error(name: str, part: str) -> Iterator[None]:
+    """Inside the block a library parses ``part``: its errors name the part in plain words."""
+    try:
+        yield
+    except MapgenError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:
+        unsafe = _unsafe(name, exc)
+        if unsafe is not None:
+            raise unsafe from exc
+        raise UnusableInput(f"{name}: the workbook is damaged: {_one_line(part, 80)} {_describe(exc)}; "
+                            f"{_SAVE_AGAIN}") from exc
+
+
+def _describe(exc: BaseException) -> str:
+    """What is wrong, in words (never a class name or a library path)."""
+    chain = list(_chain(exc))
+    for err in chain:
+        kind = type(err).__name__
+        if kind in ("ExpatError", "ParseError", "XMLSyntaxError") or isinstance(err, SyntaxError):
+            line = getattr(err, "lineno", None)
+            column = getattr(err, "offset", None)
+            position = getattr(err, "position", None)
+            if isinstance(position, tuple) and len(position) == 2:
+                line, column = position
+            where = f" (line {line}, column {column})" if line is not None else ""
+            return f"is not well-formed XML{where}"
+    for err in chain:
+        if isinstance(err, (zipfile.BadZipFile, EOFError, zlib.error)):
+            return "is damaged (corrupt compressed data)"
+        if isinstance(err, KeyError) and "There is no item named" in str(err):
+            missing = re.search(r"named '([^']*)'", str(err))
+            what = f"the part {_one_line(missing.group(1), 60)}" if missing else "a part"
+            return f"refers to {what}, which is missing"
+    root = chain[-1]
+    if isinstance(root, IndexError | KeyError):
+        return "refers to an entry that does not exist"
+    if isinstance(root, TypeError | ValueError | AttributeError):
+        return "holds a value of an unexpected kind"
+    if isinstance(root, UnicodeError):
+        return "holds text in a broken character encoding"
+    return "could not be understood"
 
 
 # --------------------------------------------------------------------------- file level
@@ -220,14 +326,15 @@ def _one_line(text: str, limit: int = 160) -> str:
 
 def _check_stream(
     fh: IO[bytes], size: int, name: str, max_file_bytes: int, max_uncompressed: int, max_ratio: float
-) -> None:
-    """All content checks on an open binary file of ``size`` bytes."""
+) -> str:
+    """All content checks on an open binary file of ``size`` bytes; returns the workbook's kind."""
     fh.seek(0)
     head = fh.read(8192)
     if not head:
         raise UnusableInput(f"{name}: the file is empty")
     if head.startswith(_OLE2_MAGIC):
-        raise _ole2_error(fh, name, max_file_bytes)
+        _check_ole2(fh, name, max_file_bytes)
+        return "xls"
     if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         raise _not_zip_error(head, name)
     _check_zip_directory(fh, size, name)
@@ -237,10 +344,10 @@ def _check_stream(
         raise _damaged(name, exc) from exc
     with zf:
         infos = zf.infolist()
-        _check_kind(zf, infos, name)
+        kind = _check_kind(zf, infos, name)
         _check_sizes(infos, name, max_uncompressed, max_ratio)
         _check_members(zf, infos, name, max_uncompressed)
-        _check_sheet_parts(zf, infos, name)
+    return kind
 
 
 def _damaged(name: str, exc: BaseException | None = None) -> UnusableInput:
@@ -284,25 +391,36 @@ def _ole2_streams(fh: IO[bytes], names: tuple[str, ...], max_bytes: int) -> set[
     return found
 
 
-def _ole2_error(fh: IO[bytes], name: str, max_bytes: int) -> UnusableInput:
+def _check_ole2(fh: IO[bytes], name: str, max_bytes: int) -> None:
+    """An OLE2 file must be a workbook (.xls), not an encrypted package or a Word document."""
     streams = _ole2_streams(fh, ("EncryptionInfo", "EncryptedPackage", "WordDocument"), max_bytes)
     if {"EncryptionInfo", "EncryptedPackage"} & streams:
-        return UnusableInput(
+        raise UnusableInput(
             f"{name}: the workbook is password-protected; open it in Excel, remove the password "
             "(File > Info > Protect Workbook) and save again"
         )
     if "WordDocument" in streams:
-        return UnusableInput(f"{name}: is an old-style Word document (.doc), not a workbook")
-    return UnusableInput(f"{name}: this is an old-style .xls workbook; {_SAVE_AS}")
+        raise UnusableInput(f"{name}: is an old-style Word document (.doc), not a workbook")
+
+
+# The BOF record that starts an Excel 2.x, 3.x or 4.x file (no OLE2 container before 5.0)
+_OLD_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
 
 
 def _not_zip_error(head: bytes, name: str) -> UnusableInput:
     """Say what a non-zip file looks like."""
     if head.startswith(b"%PDF"):
         return UnusableInput(f"{name}: is a PDF document, not an Excel workbook")
+    if head[:2] in _OLD_BIFF and len(head) >= 8 and head[2:4] in (b"\x04\x00", b"\x06\x00"):
+        return UnusableInput(f"{name}: this is an old-style .xls workbook (Excel 4 or older); {_SAVE_AS}")
     text = _as_text(head)
     if text is not None:
         start = text.lstrip().lower()[:4096]
+        if "opendocument.spreadsheet" in start or ("<office:document" in start and "table:" in start):
+            return UnusableInput(f"{name}: is a flat OpenDocument spreadsheet (.fods), which mapgen does "
+                                 "not read; open it in LibreOffice and save it as .ods or .xlsx")
+        if "opendocument" in start or "<office:document" in start:
+            return UnusableInput(f"{name}: is a flat OpenDocument file (text or slides), not a workbook")
         if start.startswith(("<!doctype html", "<html")) or (start.startswith("<") and "<table" in start):
             return UnusableInput(
                 f"{name}: is a web page (HTML) saved with an Excel name, not a real workbook; {_SAVE_AS}"
@@ -371,33 +489,38 @@ def _too_many(name: str, count: int) -> UnusableInput:
     )
 
 
-def _check_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
-    """The zip must be an Excel workbook, not ODS, Word, PowerPoint, .xlsb or just any zip."""
+def _check_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> str:
+    """The zip must be a workbook (.xlsx, .xlsb or .ods), not Word, PowerPoint or just any zip."""
     if len(infos) > MAX_MEMBERS:
         raise _too_many(name, len(infos))
     names = [i.filename for i in infos]
     if len(set(names)) != len(names):
         raise UnusableInput(f"{name}: the workbook is damaged (duplicate zip entries); {_FRESH_COPY}")
-    lower = {n.lower() for n in names}
-    if "mimetype" in names:
+    lower = {n.replace("\\", "/").lstrip("/").lower() for n in names}
+    if "mimetype" in lower:
         try:
-            with zf.open("mimetype") as member:
+            with zf.open(next(n for n in names if n.lower() == "mimetype")) as member:
                 mimetype = member.read(200)
         except Exception as exc:
             raise _damaged(name, exc) from exc
         if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-            raise UnusableInput(f"{name}: is an OpenDocument spreadsheet (.ods); save it as .xlsx")
+            if "content.xml" not in lower:
+                raise UnusableInput(f"{name}: the OpenDocument spreadsheet is damaged (content.xml is "
+                                    f"missing); {_FRESH_COPY}")
+            return "ods"
         if mimetype.startswith(b"application/vnd.oasis.opendocument"):
             raise UnusableInput(f"{name}: is an OpenDocument file (text or slides), not a workbook")
     if "word/document.xml" in lower:
         raise UnusableInput(f"{name}: is a Word document, not a workbook")
     if "ppt/presentation.xml" in lower:
         raise UnusableInput(f"{name}: is a PowerPoint presentation, not a workbook")
-    if "xl/workbook.bin" in lower:
-        raise UnusableInput(f"{name}: is a binary Excel workbook (.xlsb); {_SAVE_AS}")
-    for required in ("xl/workbook.xml", "[Content_Types].xml"):
-        if required.lower() not in lower:
-            raise UnusableInput(f"{name}: is not an Excel workbook (a zip archive without {required})")
+    if "[content_types].xml" not in lower:
+        if not any(n.endswith(("workbook.xml", "workbook.bin")) for n in lower):
+            raise UnusableInput(f"{name}: is not an Excel workbook (a zip archive without xl/workbook.xml)")
+        raise UnusableInput(f"{name}: is not an Excel workbook (a zip archive without [Content_Types].xml)")
+    if any(n.endswith("workbook.bin") for n in lower):
+        return "xlsb"
+    return "xlsx"
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], name: str, max_uncompressed: int, max_ratio: float) -> None:
@@ -556,43 +679,6 @@ def _scan_prolog(text: str, *, eof: bool) -> str | None:
         return ""  # the root element starts here
 
 
-def _check_sheet_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
-    """Every sheet listed in xl/workbook.xml must have its part: openpyxl silently drops it otherwise."""
-    from defusedxml import ElementTree as SafeET
-
-    by_lower = {i.filename.lower(): i.filename for i in infos}
-    wb_part = by_lower["xl/workbook.xml"]
-    rels_part = posixpath.join(posixpath.dirname(wb_part), "_rels", posixpath.basename(wb_part) + ".rels")
-    if rels_part not in zf.NameToInfo:
-        return  # openpyxl will complain in its own words
-    try:
-        rels = SafeET.fromstring(zf.read(rels_part))
-        workbook = SafeET.fromstring(zf.read(wb_part))
-    except Exception:
-        return  # malformed XML: open_workbook reports openpyxl's error
-    targets: dict[str, str] = {}
-    for rel in rels.iter():
-        if _local(rel.tag) == "Relationship" and rel.get("TargetMode", "Internal") != "External":
-            targets[rel.get("Id", "")] = rel.get("Target", "")
-    for sheet in workbook.iter():
-        if _local(sheet.tag) != "sheet":
-            continue
-        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
-        target = targets.get(rid or "")
-        if not target:
-            continue
-        if target.startswith("/"):
-            part = target.lstrip("/")
-        else:
-            part = posixpath.normpath(posixpath.join(posixpath.dirname(wb_part), target))
-        if part not in zf.NameToInfo:
-            title = _one_line(sheet.get("name", "?"), 40)
-            raise UnusableInput(
-                f"{name}: the workbook is damaged: sheet '{title}' has no data ({_one_line(part, 60)} is "
-                f"missing); {_FRESH_COPY}"
-            )
-
-
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -622,24 +708,24 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def _load_error(name: str, exc: Exception) -> UnusableInput:
-    """One line for whatever openpyxl, zipfile or an XML parser raised."""
-    chain = list(_chain(exc))
-    for err in chain:
+def _unsafe(name: str, exc: BaseException) -> UnusableInput | None:
+    for err in _chain(exc):
         if (type(err).__module__ or "").startswith("defusedxml"):
-            return UnusableInput(
-                f"{name}: the workbook contains unsafe XML ({type(err).__name__}); it cannot be read safely"
-            )
+            return UnusableInput(f"{name}: the workbook contains unsafe XML (entities or a DTD); it "
+                                 "cannot be read safely")
         if "entity amplification" in str(err).lower():  # libxml2's own billion-laughs guard
             return UnusableInput(
                 f"{name}: the workbook contains unsafe XML (entity expansion); it cannot be read safely"
             )
-    for err in chain:
+    return None
+
+
+def _load_error(name: str, exc: Exception) -> UnusableInput:
+    """One line for whatever a library raised outside any known part."""
+    unsafe = _unsafe(name, exc)
+    if unsafe is not None:
+        return unsafe
+    for err in _chain(exc):
         if isinstance(err, (zipfile.BadZipFile, EOFError, zlib.error)):
             return _damaged(name, err)
-    root = chain[-1]
-    if type(root).__name__ == "InvalidFileException":
-        return UnusableInput(f"{name}: is not an Excel workbook; {_SAVE_AS}")
-    text = root.args[0] if isinstance(root, KeyError) and root.args else str(root)
-    reason = _one_line(f"{type(root).__name__}: {text}" if text else type(root).__name__)
-    return UnusableInput(f"{name}: could not be read as a workbook: {reason}")
+    return UnusableInput(f"{name}: the workbook could not be read: it {_describe(exc)}; {_SAVE_AGAIN}")
