@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapgen.plan import Plan
 
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
 
 
 @dataclass

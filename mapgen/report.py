@@ -339,8 +339,9 @@ def workbook_places(path: str | os.PathLike, plan: Plan, blueprint: Blueprint) -
     metadata, or a row that cannot be matched, has no place (the report then names the row
     only).
     """
+    from mapgen.xlsx.book import open_workbook
     from mapgen.xlsx.meta import read_meta
-    from mapgen.xlsx.safety import open_workbook, workbook_errors
+    from mapgen.xlsx.safety import workbook_errors
 
     places: dict[tuple[str, int], tuple[str, int, dict[str, str]]] = {}
     try:

@@ -78,3 +78,13 @@ def test_no_import_circles():
     for node in sorted(graph):
         if node not in state:
             visit(node)
+
+
+def test_every_package_is_installed():
+    """A plain (non-editable) install ships every package of mapgen/."""
+    import tomllib
+
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {_module(p) for p in PACKAGE.rglob("__init__.py")}
+    assert found <= listed, f"add to pyproject.toml's packages: {sorted(found - listed)}"

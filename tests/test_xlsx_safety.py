@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from mapgen.errors import MapgenError, UnusableInput
 from mapgen.xlsx import safety
+from mapgen.xlsx.book import open_workbook
 from mapgen.xlsx.safety import (
     MAX_CELLS,
     MAX_FILE_BYTES,
@@ -25,7 +26,6 @@ from mapgen.xlsx.safety import (
     MAX_ROWS_PER_SHEET,
     MAX_UNCOMPRESSED_BYTES,
     check_workbook_file,
-    open_workbook,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -398,7 +398,7 @@ def test_openpyxl_layer_also_refuses_entities(name, read_only, monkeypatch):
 
 def test_defusedxml_is_required():
     code = (
-        "from mapgen.xlsx.safety import open_workbook\n"
+        "from mapgen.xlsx.book import open_workbook\n"
         "from mapgen.errors import MapgenError\n"
         "try:\n"
         f"    open_workbook({str(VALID)!r})\n"

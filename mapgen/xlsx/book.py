@@ -26,23 +26,31 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import UnusableInput
+from mapgen.xlsx.failures import one_line as _one_line
+from mapgen.xlsx.failures import part_error
 from mapgen.xlsx.package import Package, normalise
 from mapgen.xlsx.safety import (
+    _SAVE_AS,
     MAX_CELLS,
+    MAX_FILE_BYTES,
+    MAX_RATIO,
     MAX_ROWS_PER_SHEET,
     MAX_TEXT_CHARS,
+    MAX_UNCOMPRESSED_BYTES,
     _display,
-    _one_line,
     _openpyxl_loader,
     _size,
     inspect,
-    part_error,
+    read_boundary,
 )
 
-__all__ = ["CHILD_MEMORY_BYTES", "CHILD_SECONDS", "Book", "BookSheet", "open_book"]
+if TYPE_CHECKING:  # pragma: no cover
+    from openpyxl import Workbook
+
+__all__ = ["CHILD_MEMORY_BYTES", "CHILD_SECONDS", "Book", "BookSheet", "open_book", "open_workbook"]
 
 CHILD_MEMORY_BYTES = 200 * 1024 * 1024  # the calamine child's data limit (its heap and mappings)
 CHILD_SECONDS = 60  # and its time limit
@@ -467,3 +475,37 @@ def _calamine_child() -> None:
 
 class _Stop(Exception):
     pass
+
+
+def open_workbook(
+    path: str | os.PathLike,
+    *,
+    read_only: bool = True,
+    data_only: bool = True,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
+    max_ratio: float = MAX_RATIO,
+) -> Workbook:
+    """The checked .xlsx as an openpyxl Workbook, every library error turned into UnusableInput.
+
+    The package is normalised first (:func:`mapgen.xlsx.package.normalise`), so workbooks that
+    Excel opens but openpyxl would not (backslashes, odd case, the workbook part elsewhere,
+    Strict Open XML) open too. Other kinds (.ods, .xls, .xlsb) are read by
+    :mod:`mapgen.xlsx.book`, not here.
+    """
+    name = _display(path)
+    data, kind = inspect(path, max_file_bytes=max_file_bytes, max_uncompressed=max_uncompressed,
+                         max_ratio=max_ratio)
+    if kind != "xlsx":
+        raise UnusableInput(f"{name}: is {_KIND_WORDS[kind]}, which only 'mapgen read' reads here; "
+                            f"{_SAVE_AS}")
+    with read_boundary(path):
+        package = normalise(data, name)
+        if read_only:
+            return load_openpyxl(package, name, data_only=data_only)
+        load_workbook = _openpyxl_loader()
+        return load_workbook(io.BytesIO(package.to_zip()), read_only=False, data_only=data_only)
+
+
+_KIND_WORDS = {"xls": "an old-style .xls workbook", "xlsb": "a binary Excel workbook (.xlsb)",
+               "ods": "an OpenDocument spreadsheet (.ods)"}

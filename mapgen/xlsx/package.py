@@ -29,6 +29,8 @@ from typing import IO
 from xml.sax.saxutils import quoteattr
 
 from mapgen.errors import UnusableInput
+from mapgen.xlsx.failures import SAVE_AGAIN, part_error
+from mapgen.xlsx.failures import one_line as _one_line
 
 __all__ = ["Package", "normalise", "part_name"]
 
@@ -61,7 +63,6 @@ STRICT_NAMESPACES = {
         "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
 }
 
-_SAVE_AGAIN = "open it in Excel or LibreOffice and save it again"
 
 
 @dataclass
@@ -183,7 +184,7 @@ class _Zip:
             name = part_name(info.filename)
             if name in self.by_name:
                 raise UnusableInput(f"{label}: the workbook is damaged (part {name} appears twice); "
-                                    f"{_SAVE_AGAIN}")
+                                    f"{SAVE_AGAIN}")
             self.by_name[name] = info
             self.by_lower.setdefault(name.lower(), name)
 
@@ -199,8 +200,6 @@ class _Zip:
     def xml(self, name: str):
         """The part parsed (defusedxml), or UnusableInput naming the part."""
         from defusedxml import ElementTree as SafeET
-
-        from mapgen.xlsx.safety import part_error
 
         with part_error(self.label, name):
             return SafeET.fromstring(self.read(name))
@@ -309,8 +308,6 @@ def _find_parts(zf: zipfile.ZipFile, label: str) -> Package:
 def _check_sheets(pkg: Package, label: str) -> None:
     """Every sheet the workbook lists must have its part: say which one is missing."""
     from defusedxml.ElementTree import iterparse
-
-    from mapgen.xlsx.safety import _one_line, part_error
 
     with part_error(label, pkg.workbook), pkg.zf.open(pkg.members[pkg.workbook]) as fh:
         for _, node in iterparse(fh):

@@ -28,16 +28,30 @@ import stat
 import struct
 import warnings
 import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from mapgen.errors import MapgenError, UnusableInput
+from mapgen.xlsx.failures import (
+    FRESH_COPY as _FRESH_COPY,
+)
+from mapgen.xlsx.failures import (
+    damaged as _damaged,
+)
+from mapgen.xlsx.failures import (
+    load_error as _load_error,
+)
+from mapgen.xlsx.failures import (
+    one_line as _one_line,
+)
+from mapgen.xlsx.failures import (
+    part_error,
+)
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
+    pass
 
 __all__ = [
     "MAX_CELLS",
@@ -50,7 +64,6 @@ __all__ = [
     "MAX_UNCOMPRESSED_BYTES",
     "check_workbook_file",
     "inspect",
-    "open_workbook",
     "part_error",
     "read_boundary",
     "workbook_errors",
@@ -71,9 +84,7 @@ _MAX_CENTRAL_DIR = 16 * _MIB  # a real workbook's zip directory is a few KB
 _MAX_PROLOG = _MIB  # XML before the root element; a real part has ~100 bytes
 _CHUNK = _MIB
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_FRESH_COPY = "ask the sender for a fresh copy"
 _SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx"
-_SAVE_AGAIN = "open it in Excel or LibreOffice and save it again"
 
 
 # --------------------------------------------------------------------------- public API
@@ -126,44 +137,6 @@ def inspect(
     return data, kind
 
 
-def open_workbook(
-    path: str | os.PathLike,
-    *,
-    read_only: bool = True,
-    data_only: bool = True,
-    max_file_bytes: int = MAX_FILE_BYTES,
-    max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
-    max_ratio: float = MAX_RATIO,
-) -> Workbook:
-    """The checked .xlsx as an openpyxl Workbook, every library error turned into UnusableInput.
-
-    The package is normalised first (:func:`mapgen.xlsx.package.normalise`), so workbooks that
-    Excel opens but openpyxl would not (backslashes, odd case, the workbook part elsewhere,
-    Strict Open XML) open too. Other kinds (.ods, .xls, .xlsb) are read by
-    :mod:`mapgen.xlsx.book`, not here.
-    """
-    from mapgen.xlsx.package import normalise
-
-    name = _display(path)
-    data, kind = inspect(path, max_file_bytes=max_file_bytes, max_uncompressed=max_uncompressed,
-                         max_ratio=max_ratio)
-    if kind != "xlsx":
-        raise UnusableInput(f"{name}: is {_KIND_WORDS[kind]}, which only 'mapgen read' reads here; "
-                            f"{_SAVE_AS}")
-    with read_boundary(path):
-        package = normalise(data, name)
-        if read_only:
-            from mapgen.xlsx.book import load_openpyxl
-
-            return load_openpyxl(package, name, data_only=data_only)
-        load_workbook = _openpyxl_loader()
-        return load_workbook(io.BytesIO(package.to_zip()), read_only=False, data_only=data_only)
-
-
-_KIND_WORDS = {"xls": "an old-style .xls workbook", "xlsb": "a binary Excel workbook (.xlsb)",
-               "ods": "an OpenDocument spreadsheet (.ods)"}
-
-
 @contextmanager
 def read_boundary(path: str | os.PathLike) -> Iterator[None]:
     """The one boundary around reading a workbook: every exception from openpyxl, calamine,
@@ -187,53 +160,6 @@ def read_boundary(path: str | os.PathLike) -> Iterator[None]:
 
 
 workbook_errors = read_boundary  # the name the reader used before
-
-
-@contextmanager
-def part_error(name: str, part: str) -> Iterator[None]:
-    """Inside the block a library parses ``part``: its errors name the part in plain words."""
-    try:
-        yield
-    except MapgenError:
-        raise
-    except MemoryError:
-        raise
-    except Exception as exc:
-        unsafe = _unsafe(name, exc)
-        if unsafe is not None:
-            raise unsafe from exc
-        raise UnusableInput(f"{name}: the workbook is damaged: {_one_line(part, 80)} {_describe(exc)}; "
-                            f"{_SAVE_AGAIN}") from exc
-
-
-def _describe(exc: BaseException) -> str:
-    """What is wrong, in words (never a class name or a library path)."""
-    chain = list(_chain(exc))
-    for err in chain:
-        kind = type(err).__name__
-        if kind in ("ExpatError", "ParseError", "XMLSyntaxError") or isinstance(err, SyntaxError):
-            line = getattr(err, "lineno", None)
-            column = getattr(err, "offset", None)
-            position = getattr(err, "position", None)
-            if isinstance(position, tuple) and len(position) == 2:
-                line, column = position
-            where = f" (line {line}, column {column})" if line is not None else ""
-            return f"is not well-formed XML{where}"
-    for err in chain:
-        if isinstance(err, (zipfile.BadZipFile, EOFError, zlib.error)):
-            return "is damaged (corrupt compressed data)"
-        if isinstance(err, KeyError) and "There is no item named" in str(err):
-            missing = re.search(r"named '([^']*)'", str(err))
-            what = f"the part {_one_line(missing.group(1), 60)}" if missing else "a part"
-            return f"refers to {what}, which is missing"
-    root = chain[-1]
-    if isinstance(root, IndexError | KeyError):
-        return "refers to an entry that does not exist"
-    if isinstance(root, TypeError | ValueError | AttributeError):
-        return "holds a value of an unexpected kind"
-    if isinstance(root, UnicodeError):
-        return "holds text in a broken character encoding"
-    return "could not be understood"
 
 
 # --------------------------------------------------------------------------- file level
@@ -316,14 +242,6 @@ def _sizes(size: int, limit: float) -> tuple[str, str]:
     return _size(size), _size(limit)
 
 
-def _one_line(text: str, limit: int = 160) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
-# --------------------------------------------------------------------------- content checks
-
-
 def _check_stream(
     fh: IO[bytes], size: int, name: str, max_file_bytes: int, max_uncompressed: int, max_ratio: float
 ) -> str:
@@ -348,13 +266,6 @@ def _check_stream(
         _check_sizes(infos, name, max_uncompressed, max_ratio)
         _check_members(zf, infos, name, max_uncompressed)
     return kind
-
-
-def _damaged(name: str, exc: BaseException | None = None) -> UnusableInput:
-    detail = ""
-    if isinstance(exc, zipfile.BadZipFile) and str(exc):
-        detail = f": {_one_line(str(exc), 80)}"
-    return UnusableInput(f"{name}: the workbook is damaged (truncated or corrupt zip{detail}); {_FRESH_COPY}")
 
 
 # OLE2 / Compound File Binary: old .xls, .doc, and password-protected (encrypted) OOXML.
@@ -699,33 +610,3 @@ def _openpyxl_loader():
     return openpyxl.load_workbook
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen and len(seen) < 20:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-def _unsafe(name: str, exc: BaseException) -> UnusableInput | None:
-    for err in _chain(exc):
-        if (type(err).__module__ or "").startswith("defusedxml"):
-            return UnusableInput(f"{name}: the workbook contains unsafe XML (entities or a DTD); it "
-                                 "cannot be read safely")
-        if "entity amplification" in str(err).lower():  # libxml2's own billion-laughs guard
-            return UnusableInput(
-                f"{name}: the workbook contains unsafe XML (entity expansion); it cannot be read safely"
-            )
-    return None
-
-
-def _load_error(name: str, exc: Exception) -> UnusableInput:
-    """One line for whatever a library raised outside any known part."""
-    unsafe = _unsafe(name, exc)
-    if unsafe is not None:
-        return unsafe
-    for err in _chain(exc):
-        if isinstance(err, (zipfile.BadZipFile, EOFError, zlib.error)):
-            return _damaged(name, err)
-    return UnusableInput(f"{name}: the workbook could not be read: it {_describe(exc)}; {_SAVE_AGAIN}")
