@@ -1,0 +1,104 @@
+"""Translated built-in blueprints (map-sv, map-de, map-fr, map-es, map-nl): complete, keyed like
+``map``, generated through the CLI, and read back from workbooks with English headers and choices.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from mapgen.blueprint import list_blueprints, load_blueprint
+from mapgen.cli import main
+from mapgen.status import MEANINGS, status_meanings
+
+LANGUAGES = ("sv", "de", "fr", "es", "nl")
+# Words that the language shares with English, or names and placeholders no one translates.
+SAME_IN_BOTH = {"Status", "Phase", "Description", "Deadline", "Action", "CFO", "Sarah",
+                "XX / YY", "GetAccept"}
+LONG = 12  # a text at least this long that equals one of map's texts was left untranslated
+
+
+def texts(bp) -> dict[tuple, str]:
+    """Every text the blueprint writes itself, by where it stands (keys, not positions)."""
+    out: dict[tuple, Any] = {("title",): bp.title, ("intro",): bp.intro}
+    out |= {("how_to_use", i): step for i, step in enumerate(bp.how_to_use)}
+    for s in bp.sections:
+        out |= {(s.key, f): getattr(s, f) for f in ("title", "purpose", "instructions")}
+        for c in s.columns:
+            out |= {(s.key, c.key, "header"): c.header, (s.key, c.key, "help"): c.help}
+            out |= {(s.key, c.key, "choice", i): ch for i, ch in enumerate(c.choices or ())}
+        words = {c.key for c in s.columns if c.type in ("text", "longtext", "choice")}
+        for n, row in enumerate(s.examples):
+            out |= {(s.key, "example", n, k): v for k, v in row.items() if k in words}
+    return out
+
+
+@pytest.fixture(scope="module")
+def english():
+    return load_blueprint("map")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translated_blueprint_is_listed_and_keeps_every_key(lang, english):
+    assert f"map-{lang}" in {i.name for i in list_blueprints() if i.builtin}
+    bp = load_blueprint(f"map-{lang}")
+    assert bp.extends == "map"
+    assert [s.key for s in bp.sections] == [s.key for s in english.sections]
+    for ours, theirs in zip(bp.sections, english.sections, strict=True):
+        assert [(c.key, c.type, c.internal) for c in ours.columns] == \
+               [(c.key, c.type, c.internal) for c in theirs.columns]
+        assert [sorted(r) for r in ours.examples] == [sorted(r) for r in theirs.examples]
+        assert len(ours.title) <= 31  # an Excel sheet name, not cut short
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_english_text_is_left(lang, english):
+    ours, theirs = texts(load_blueprint(f"map-{lang}")), texts(english)
+    assert ours.keys() == theirs.keys()  # every text of map has its translation
+    untranslated = {k: v for k, v in ours.items()
+                    if v == theirs[k] and v and v not in SAME_IN_BOTH}
+    assert untranslated == {}
+    long_english = {v for v in theirs.values() if len(v) >= LONG}
+    assert {k: v for k, v in ours.items() if v in long_english} == {}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_status_choices_cover_every_meaning(lang, english):
+    bp = load_blueprint(f"map-{lang}")
+    for key in ("phases", "action_items"):
+        status = bp.section(key).column("status")
+        meanings = status_meanings(status)
+        assert sorted(meanings.values()) == sorted(MEANINGS)
+        assert set(meanings) == set(status.choices)
+        english_status = english.section(key).column("status")
+        assert not set(status.choices) & set(english_status.choices)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_generate_translated_xlsx_and_docx(lang, runner, in_tmp):
+    result = runner.invoke(main, ["generate", "--blueprint", f"map-{lang}", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"out/map-{lang}.xlsx", f"out/map-{lang}.docx"]
+    bp = load_blueprint(f"map-{lang}")
+    wb = load_workbook(in_tmp / "out" / f"map-{lang}.xlsx")
+    actions = bp.section("action_items")
+    assert actions.title in wb.sheetnames
+    cells = {c.value for row in wb[actions.title].iter_rows(max_row=30) for c in row}
+    assert {c.header for c in actions.columns} <= cells
+    doc = Document(in_tmp / "out" / f"map-{lang}.docx")
+    words = "\n".join(p.text for p in doc.paragraphs)
+    words += "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert bp.section("phases").title in words
+    assert {c.header for c in bp.section("phases").columns} <= set(words.split("\n"))
+
+
+def test_german_headers_in_the_german_workbook(runner, in_tmp):
+    assert runner.invoke(main, ["generate", "--blueprint", "map-de", "--format", "xlsx"]).exit_code == 0
+    wb = load_workbook(in_tmp / "output" / "map-de.xlsx")
+    assert {"Maßnahmen", "Phasen und Meilensteine", "Stakeholder-Analyse"} <= set(wb.sheetnames)
+    cells = {c.value for row in wb["Maßnahmen"].iter_rows(max_row=30) for c in row}
+    assert {"Maßnahme", "Frist", "Priorität", "Verantwortlich", "Status"} <= cells
+    assert "Responsible Person" not in cells and "Importance" not in cells
