@@ -70,7 +70,8 @@ def test_status_choices_cover_every_meaning(lang, english):
     bp = load_blueprint(f"map-{lang}")
     for key in ("phases", "action_items"):
         status = bp.section(key).column("status")
-        meanings = status_meanings(status)
+        meanings = status.status_meanings()
+        assert status.meanings == meanings == status_meanings(status)  # given, not guessed
         assert sorted(meanings.values()) == sorted(MEANINGS)
         assert set(meanings) == set(status.choices)
         english_status = english.section(key).column("status")
@@ -102,3 +103,39 @@ def test_german_headers_in_the_german_workbook(runner, in_tmp):
     cells = {c.value for row in wb["Maßnahmen"].iter_rows(max_row=30) for c in row}
     assert {"Maßnahme", "Frist", "Priorität", "Verantwortlich", "Status"} <= cells
     assert "Responsible Person" not in cells and "Importance" not in cells
+
+
+# --------------------------------------------------------------------------- language
+
+
+def test_language_defaults_to_english_and_is_inherited(in_tmp):
+    assert load_blueprint("map").language == "en"
+    assert {lang: load_blueprint(f"map-{lang}").language for lang in LANGUAGES} == \
+           {lang: lang for lang in LANGUAGES}
+    (in_tmp / "acme.yaml").write_text("extends: map-de\nbranding: {company: Acme}\n")
+    assert load_blueprint(in_tmp / "acme.yaml").language == "de"
+
+
+@pytest.mark.parametrize("value,hint", [("German", "did you mean 'de'?"), ("DE", "did you mean 'de'?"),
+                                        ("en-GB", "did you mean 'en'?"), ("svenska", "did you mean 'sv'?"),
+                                        ("dk", "")])
+def test_unknown_language_is_one_plain_line_with_a_hint(value, hint, runner, in_tmp):
+    (in_tmp / "acme.yaml").write_text(f"extends: map\ntitle: Acme\nlanguage: {value}\n")
+    result = runner.invoke(main, ["blueprint", "check", "acme.yaml"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"error: acme.yaml:3: unknown language '{value}' ("
+                                     + (f"{hint} " if hint else "")
+                                     + "expected one of en, sv, de, fr, es, nl)")
+
+
+def test_new_blueprint_extending_a_translated_one(runner, in_tmp):
+    result = runner.invoke(main, ["blueprint", "new", "acme", "--extends", "map-de"])
+    assert result.exit_code == 0, result.output
+    text = (in_tmp / "blueprints" / "acme.yaml").read_text(encoding="utf-8")
+    assert "extends: map-de" in text and '"Ziel"' in text
+    assert runner.invoke(main, ["blueprint", "check", "blueprints/acme.yaml"]).exit_code == 0
+    bp = load_blueprint("acme")
+    assert bp.language == "de" and bp.section("action_items").title == "Maßnahmen"
+    made = runner.invoke(main, ["generate", "--blueprint", "acme", "--format", "xlsx"])
+    assert made.exit_code == 0, made.output
+    assert "Maßnahmen" in load_workbook(in_tmp / "output" / "acme.xlsx").sheetnames

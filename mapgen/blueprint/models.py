@@ -31,6 +31,18 @@ Audience = Literal["internal", "buyer"]
 _MERGE_ONLY = ("remove", "before", "after")
 Where = tuple[str | None, int | None]
 Meaning = Annotated[str, WithJsonSchema({"type": "string", "enum": list(MEANINGS)})]
+# The languages a blueprint may be written in (``language:``), by code; ``en`` is the default.
+LANGUAGES = {"en": "English", "sv": "Svenska", "de": "Deutsch", "fr": "Français", "es": "Español",
+             "nl": "Nederlands"}
+DEFAULT_LANGUAGE = "en"
+# What people write instead of a code, for "did you mean".
+_LANGUAGE_HINTS = {
+    **{name.casefold(): code for code, name in LANGUAGES.items()},
+    "english": "en", "swedish": "sv", "german": "de", "french": "fr", "spanish": "es",
+    "dutch": "nl", "flemish": "nl", "eng": "en", "uk": "en", "gb": "en", "us": "en", "se": "sv",
+    "swe": "sv", "ger": "de", "deu": "de", "fra": "fr", "fre": "fr", "sp": "es", "esp": "es",
+    "spa": "es", "nld": "nl", "dut": "nl", "be": "nl",
+}
 
 
 class _Model(BaseModel):
@@ -175,6 +187,9 @@ class Blueprint(_Model):
     name: str = Field("", pattern=r"^$|^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     version: str = "1"
     extends: str | None = None
+    language: str = Field(DEFAULT_LANGUAGE, description="The language of the blueprint's texts: "
+                          + ", ".join(f"{c} ({n})" for c, n in LANGUAGES.items()) + ".",
+                          json_schema_extra={"enum": list(LANGUAGES)})
     title: str = "Mutual Action Plan"
     intro: str = ""
     how_to_use: list[str] = Field(default_factory=list)
@@ -190,6 +205,19 @@ class Blueprint(_Model):
     @classmethod
     def _version_text(cls, value: Any) -> str:
         return str(value)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _known_language(cls, value: Any) -> Any:
+        if not isinstance(value, str) or value in LANGUAGES:
+            return value
+        code = value.strip().casefold().replace("_", "-")
+        close = code if code in LANGUAGES else _LANGUAGE_HINTS.get(code.split("-")[0])
+        if close is None:
+            near = difflib.get_close_matches(code, _LANGUAGE_HINTS, n=1, cutoff=0.75)
+            close = _LANGUAGE_HINTS[near[0]] if near else None
+        hint = f"did you mean '{close}'? " if close else ""
+        raise ValueError(f"unknown language '{value}' ({hint}expected one of {', '.join(LANGUAGES)})")
 
     @field_validator("how_to_use", mode="before")
     @classmethod
