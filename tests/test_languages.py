@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import FIXTURES
 from docx import Document
 from openpyxl import load_workbook
 
@@ -139,3 +140,92 @@ def test_new_blueprint_extending_a_translated_one(runner, in_tmp):
     made = runner.invoke(main, ["generate", "--blueprint", "acme", "--format", "xlsx"])
     assert made.exit_code == 0, made.output
     assert "Maßnahmen" in load_workbook(in_tmp / "output" / "acme.xlsx").sheetnames
+
+
+# --------------------------------------------------------------------------- English fallbacks
+
+
+def test_a_translated_column_accepts_its_english_header_and_choices():
+    actions = load_blueprint("map-de").section("action_items")
+    assert actions.column("responsible").accepted_headers() == ["Verantwortlich", "Responsible Person"]
+    assert actions.column("status").accepted_headers() == ["Status"]
+    status, importance = actions.column("status"), actions.column("importance")
+    assert [status.choice_for(t) for t in ("Done", " in PROGRESS ", "Not started", "blocked")] == \
+           ["Erledigt", "In Arbeit", "Nicht begonnen", "Blockiert"]
+    assert status.choice_for("erledigt") == "Erledigt"
+    assert [importance.choice_for(t) for t in ("High", "low", "Hoch")] == ["Hoch", "Niedrig", "Hoch"]
+    assert status.choice_for("Fertig") is None and importance.choice_for("Medium") is None
+    english = load_blueprint("map").section("action_items").column("status")
+    assert english.accepted_headers() == ["Status"] and english.choice_for("Erledigt") is None
+
+
+def test_a_company_blueprint_over_a_translation_keeps_the_english_spellings(in_tmp):
+    (in_tmp / "acme.yaml").write_text(
+        "extends: map-de\nsections:\n  - key: action_items\n    columns:\n"
+        "      - {key: responsible, header: Zuständig}\n"
+        "      - {key: importance, choices: [Niedrig, Hoch]}\n", encoding="utf-8")
+    actions = load_blueprint(in_tmp / "acme.yaml").section("action_items")
+    assert actions.column("responsible").accepted_headers() == ["Zuständig", "Responsible Person"]
+    assert actions.column("status").choice_for("done") == "Erledigt"
+    # reordered, so not by place: English choices map to what map-de's stood for
+    assert [actions.column("importance").choice_for(t) for t in ("High", "Low")] == ["Hoch", "Niedrig"]
+
+
+def _header_row(ws, text: str) -> int:
+    return next(r[0].row for r in ws.iter_rows(max_row=30) if text in [c.value for c in r])
+
+
+def _fill(ws, header_at: int, values: dict[str, Any]) -> None:
+    """Write a row two below the header (below the example), by header text."""
+    headers = {c.value: c.column for c in ws[header_at] if c.value}
+    for header, value in values.items():
+        ws.cell(header_at + 2, headers[header], value)
+
+
+def test_read_back_a_german_workbook_filled_in_english(tmp_path, runner):
+    from mapgen.generator import generate
+    from mapgen.xlsx.reader import read_workbook
+
+    [path] = generate(load_blueprint("map-de"), formats=["xlsx"], out_dir=tmp_path)
+    wb = load_workbook(path)
+    ws = wb["Maßnahmen"]
+    at = _header_row(ws, "Verantwortlich")
+    for cell in ws[at]:  # pasted over from an English copy
+        cell.value = {"Verantwortlich": "Responsible Person", "Priorität": "Importance"}.get(
+            cell.value, cell.value)
+    _fill(ws, at, {"Beschreibung": "Sicherheitsfragebogen", "Importance": "High",
+                   "Responsible Person": "Anna", "Status": "Done"})
+    phases = wb["Phasen und Meilensteine"]
+    _fill(phases, _header_row(phases, "Meilenstein"), {"Meilenstein": "Vertrag", "Status": "in progress"})
+    wb.save(path)
+    plan = read_workbook(path)
+    assert plan.sections["action_items"] == [{"description": "Sicherheitsfragebogen",
+                                              "importance": "Hoch", "responsible": "Anna",
+                                              "status": "Erledigt"}]
+    assert plan.sections["phases"] == [{"milestone": "Vertrag", "status": "In Arbeit"}]
+    assert [i for i in plan.issues if i.code != "no-metadata"] == []
+
+
+def test_an_english_workbook_read_with_the_german_blueprint(tmp_path):
+    from mapgen.generator import generate
+    from mapgen.xlsx.reader import read_workbook
+
+    [path] = generate(load_blueprint("map"), formats=["xlsx"], out_dir=tmp_path)
+    wb = load_workbook(path)
+    ws = wb["Action Items"]
+    _fill(ws, _header_row(ws, "Responsible Person"),
+          {"Description": "Security review", "Importance": "Low", "Status": "Blocked"})
+    wb.save(path)
+    plan = read_workbook(path, blueprint=load_blueprint("map-de"))
+    assert plan.sections["action_items"] == [{"description": "Security review",
+                                              "importance": "Niedrig", "status": "Blockiert"}]
+    assert [i.code for i in plan.issues] == ["blueprint-mismatch"]
+
+
+def test_a_plan_with_english_choices_prefills_the_german_documents(runner, in_tmp):
+    result = runner.invoke(main, ["generate", "--blueprint", "map-de", "--format", "xlsx",
+                                  "--plan", str(FIXTURES / "deal.yaml"), "--out", "de"])
+    assert result.exit_code == 0, result.output
+    [path] = (in_tmp / "de").glob("*.xlsx")
+    cells = [c.value for row in load_workbook(path)["Maßnahmen"].iter_rows() for c in row]
+    assert "Erledigt" in cells and "Hoch" in cells and "Done" not in cells

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from mapgen.fields import TYPES, FieldType, field_type
+from mapgen.fields import TYPES, FieldType, field_type, fold_text
 from mapgen.status import MEANINGS, default_meanings
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
@@ -76,6 +76,9 @@ class Column(_Model):
     after: str | None = Field(None, description="Place this column after the column KEY.")
     # choice -> (file, line) of its entry under ``meanings``
     _meaning_where: dict[str, Where] = PrivateAttr(default_factory=dict)
+    # In a translated blueprint: the same column in English, and its choices (folded) -> ours.
+    _english: Column | None = PrivateAttr(None)
+    _english_choices: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @field_validator("type")
     @classmethod
@@ -89,6 +92,23 @@ class Column(_Model):
     @property
     def title(self) -> str:
         return self.header or self.key.replace("_", " ").capitalize()
+
+    def accepted_headers(self) -> list[str]:
+        """The header texts that name this column in a workbook: its own and, in a translated
+        blueprint, the English one (a buyer may have pasted from an English copy)."""
+        english = self._english
+        if english is None or fold_text(english.title) == fold_text(self.title):
+            return [self.title]
+        return [self.title, english.title]
+
+    def choice_for(self, text: str) -> str | None:
+        """The choice that ``text`` names (case and spacing aside), in the blueprint's language
+        or, in a translated blueprint, in English; None when it names none."""
+        wanted = fold_text(str(text))
+        for choice in self.choices or ():
+            if fold_text(choice) == wanted:
+                return choice
+        return self._english_choices.get(wanted)
 
     @property
     def field(self) -> FieldType:
