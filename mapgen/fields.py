@@ -22,7 +22,9 @@ RELATIVE_ANCHORS = DEAL_DATE_KEYS
 
 
 class ColumnLike(Protocol):
-    """What a type needs of a column: its choices (a blueprint's Column has them)."""
+    """What a type needs of a column: its choices (a blueprint's Column has them). A column may
+    also offer ``choice_for(text)``, the choice that another spelling names (a translated
+    blueprint's Column knows the English ones)."""
 
     @property
     def choices(self) -> Sequence[str] | None: ...
@@ -228,6 +230,10 @@ class ChoiceType(FieldType):
         for choice in choices:
             if fold_text(choice) == wanted:
                 return Parsed(choice)
+        spelled = getattr(column, "choice_for", None)  # e.g. English choices of a translation
+        choice = spelled(text) if spelled is not None else None
+        if choice is not None:
+            return Parsed(choice)
         raise FieldError(
             "invalid-choice", f"'{_short(text)}' is not one of: {', '.join(choices)}")
 

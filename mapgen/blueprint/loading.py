@@ -14,8 +14,9 @@ from pathlib import Path
 
 from mapgen.blueprint.checks import validate
 from mapgen.blueprint.extends import check_raw, merge_blueprint, strip_merge_keys
-from mapgen.blueprint.models import Blueprint
+from mapgen.blueprint.models import DEFAULT_LANGUAGE, Blueprint, Column
 from mapgen.errors import Issue, MapgenError, ValidationFailed
+from mapgen.fields import fold_text
 from mapgen.yamlsrc import SrcDict, YamlError, load_yaml_file
 
 BUILTIN_DIR_NAME = "blueprints"
@@ -126,15 +127,60 @@ def _label(path: Path) -> str:
 
 
 def _load_resolved(path: Path, chain: tuple[Path, ...] = ()) -> Blueprint:
-    data, parent_chain = _load_merged(path, chain)
+    data, levels = _load_merged(path, chain)
     bp = validate(data)
     bp._source = path.resolve()
-    bp._chain = [str(p) for p in parent_chain]
+    bp._chain = [str(p) for p, _ in levels]
+    if bp.language != DEFAULT_LANGUAGE:
+        _link_english(bp, levels)
     return bp
 
 
-def _load_merged(path: Path, chain: tuple[Path, ...]) -> tuple[SrcDict, list[Path]]:
-    """The file's data merged onto its parents' (still plain data), and the chain of files."""
+def _link_english(bp: Blueprint, levels: list[tuple[Path, SrcDict]]) -> None:
+    """Give each column of a translated blueprint its English spellings: its counterpart (same
+    keys) in the nearest English blueprint of its chain, and what that one's choices stand for."""
+    at = next((i for i, (_, data) in enumerate(levels)
+               if i and data.get("language", DEFAULT_LANGUAGE) == DEFAULT_LANGUAGE), None)
+    if at is None:
+        return
+    try:  # the English blueprint, and the one that translated it (``bp`` or a parent)
+        english = validate(levels[at][1])
+        translation = bp if at == 1 else validate(levels[at - 1][1])
+    except ValidationFailed:
+        return  # a parent that is valid only with its children's overrides
+    for section in bp.sections:
+        theirs, translated = english.section(section.key), translation.section(section.key)
+        if theirs is None or translated is None:
+            continue  # a section of its own, which English never had
+        for column in section.columns:
+            column._english = theirs.column(column.key)
+            if column._english is not None and column.choices:
+                column._english_choices = _english_choices(
+                    column._english, translated.column(column.key), column)
+
+
+def _english_choices(english: Column, translated: Column | None, column: Column) -> dict[str, str]:
+    """Each English choice (folded) -> the column's choice it stands for: a status choice by its
+    meaning; any other by its place in the translation's list, then by that choice's name (so a
+    company blueprint that reorders a translated list still reads English right)."""
+    if column.key == "status":  # the status column, whose choices have meanings
+        ours: dict[str, str] = {}
+        for choice, meaning in column.status_meanings().items():
+            ours.setdefault(meaning, choice)
+        pairs = [(c, ours.get(m)) for c, m in english.status_meanings().items()]
+    else:
+        theirs = list(english.choices or ())
+        middle = list(translated.choices or ()) if translated is not None else []
+        if len(theirs) != len(middle):
+            return {}
+        own = {fold_text(c): c for c in column.choices or ()}
+        pairs = [(e, own.get(fold_text(t))) for e, t in zip(theirs, middle, strict=True)]
+    return {fold_text(e): c for e, c in pairs if c is not None}
+
+
+def _load_merged(path: Path, chain: tuple[Path, ...]) -> tuple[SrcDict, list[tuple[Path, SrcDict]]]:
+    """The file's data merged onto its parents' (still plain data), and each file of the chain
+    with its own merged data (this file first)."""
     resolved = path.resolve()
     label = _label(path)
     if resolved in chain:
@@ -160,7 +206,7 @@ def _load_merged(path: Path, chain: tuple[Path, ...]) -> tuple[SrcDict, list[Pat
         strip_merge_keys(data, issues)
         if issues:
             raise ValidationFailed(issues)
-        return data, [resolved]
+        return data, [(resolved, data)]
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise ValidationFailed([Issue(code="invalid-extends", file=label, line=data.lines["extends"],
                                       message="'extends' must name a blueprint or a path")])
@@ -173,7 +219,7 @@ def _load_merged(path: Path, chain: tuple[Path, ...]) -> tuple[SrcDict, list[Pat
     merged = merge_blueprint(parent, data, issues)
     if issues:
         raise ValidationFailed(issues)
-    return merged, [resolved, *parent_chain]
+    return merged, [(resolved, merged), *parent_chain]
 
 
 def resolve_blueprint_ref(ref: str | None, recorded: str | None = None) -> Blueprint:

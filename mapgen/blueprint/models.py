@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from mapgen.fields import TYPES, FieldType, field_type
+from mapgen.fields import TYPES, FieldType, field_type, fold_text
 from mapgen.status import MEANINGS, default_meanings
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
@@ -31,6 +31,18 @@ Audience = Literal["internal", "buyer"]
 _MERGE_ONLY = ("remove", "before", "after")
 Where = tuple[str | None, int | None]
 Meaning = Annotated[str, WithJsonSchema({"type": "string", "enum": list(MEANINGS)})]
+# The languages a blueprint may be written in (``language:``), by code; ``en`` is the default.
+LANGUAGES = {"en": "English", "sv": "Svenska", "de": "Deutsch", "fr": "Français", "es": "Español",
+             "nl": "Nederlands"}
+DEFAULT_LANGUAGE = "en"
+# What people write instead of a code, for "did you mean".
+_LANGUAGE_HINTS = {
+    **{name.casefold(): code for code, name in LANGUAGES.items()},
+    "english": "en", "swedish": "sv", "german": "de", "french": "fr", "spanish": "es",
+    "dutch": "nl", "flemish": "nl", "eng": "en", "uk": "en", "gb": "en", "us": "en", "se": "sv",
+    "swe": "sv", "ger": "de", "deu": "de", "fra": "fr", "fre": "fr", "sp": "es", "esp": "es",
+    "spa": "es", "nld": "nl", "dut": "nl", "be": "nl",
+}
 
 
 class _Model(BaseModel):
@@ -64,6 +76,9 @@ class Column(_Model):
     after: str | None = Field(None, description="Place this column after the column KEY.")
     # choice -> (file, line) of its entry under ``meanings``
     _meaning_where: dict[str, Where] = PrivateAttr(default_factory=dict)
+    # In a translated blueprint: the same column in English, and its choices (folded) -> ours.
+    _english: Column | None = PrivateAttr(None)
+    _english_choices: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @field_validator("type")
     @classmethod
@@ -77,6 +92,23 @@ class Column(_Model):
     @property
     def title(self) -> str:
         return self.header or self.key.replace("_", " ").capitalize()
+
+    def accepted_headers(self) -> list[str]:
+        """The header texts that name this column in a workbook: its own and, in a translated
+        blueprint, the English one (a buyer may have pasted from an English copy)."""
+        english = self._english
+        if english is None or fold_text(english.title) == fold_text(self.title):
+            return [self.title]
+        return [self.title, english.title]
+
+    def choice_for(self, text: str) -> str | None:
+        """The choice that ``text`` names (case and spacing aside), in the blueprint's language
+        or, in a translated blueprint, in English; None when it names none."""
+        wanted = fold_text(str(text))
+        for choice in self.choices or ():
+            if fold_text(choice) == wanted:
+                return choice
+        return self._english_choices.get(wanted)
 
     @property
     def field(self) -> FieldType:
@@ -175,6 +207,9 @@ class Blueprint(_Model):
     name: str = Field("", pattern=r"^$|^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     version: str = "1"
     extends: str | None = None
+    language: str = Field(DEFAULT_LANGUAGE, description="The language of the blueprint's texts: "
+                          + ", ".join(f"{c} ({n})" for c, n in LANGUAGES.items()) + ".",
+                          json_schema_extra={"enum": list(LANGUAGES)})
     title: str = "Mutual Action Plan"
     intro: str = ""
     how_to_use: list[str] = Field(default_factory=list)
@@ -190,6 +225,19 @@ class Blueprint(_Model):
     @classmethod
     def _version_text(cls, value: Any) -> str:
         return str(value)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _known_language(cls, value: Any) -> Any:
+        if not isinstance(value, str) or value in LANGUAGES:
+            return value
+        code = value.strip().casefold().replace("_", "-")
+        close = code if code in LANGUAGES else _LANGUAGE_HINTS.get(code.split("-")[0])
+        if close is None:
+            near = difflib.get_close_matches(code, _LANGUAGE_HINTS, n=1, cutoff=0.75)
+            close = _LANGUAGE_HINTS[near[0]] if near else None
+        hint = f"did you mean '{close}'? " if close else ""
+        raise ValueError(f"unknown language '{value}' ({hint}expected one of {', '.join(LANGUAGES)})")
 
     @field_validator("how_to_use", mode="before")
     @classmethod

@@ -19,6 +19,8 @@ the reader is tolerant by design and strict only about values:
 - **Values** are parsed by their column type (:mod:`mapgen.fields`): real dates, date texts
   (ambiguous ones are read ``day_first`` and reported), whole numbers, choices in any case.
   A value that does not parse is an error naming the cell, and its raw value is kept.
+- **Languages**: a translated blueprint (``language: de``...) also accepts its English parent's
+  headers and choices, as a buyer may have pasted from an English copy.
 - **Formulas**: the cached result is read; a formula without one is an error
   (``formula-without-value``), never evaluated. Formulas are rare in data cells, so the file is
   opened with formulas visible, and a second pass for cached results runs only when needed.
@@ -522,6 +524,9 @@ def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
         out.setdefault(_fold(column.title), column.key)
     for column in section.columns:
         out.setdefault(_fold(column.key), column.key)
+    for column in section.columns:  # a translated blueprint's English headers too
+        for header in column.accepted_headers():
+            out.setdefault(_fold(header), column.key)
     out.setdefault(_SOURCES_HEADER, SOURCES_KEY)
     out.pop("", None)
     return out
