@@ -393,3 +393,53 @@ def test_libreoffice_opens_and_recalculates(tmp_path):
 
     pdf = soffice_convert(path, "pdf", tmp_path / "lo")
     assert pdf_page_count(pdf) >= 1 + 8  # the overview, then a page per section at least
+
+
+def test_wrapped_data_rows_get_a_height_and_short_rows_keep_the_default(tmp_path):
+    long = "A description long enough to wrap over several lines of its column " * 3
+    plan = make_plan(0, action_items=[
+        {"number": 1, "description": long, "status": "Done"},
+        {"number": 2, "description": "Short", "status": "Done"}])
+    wb = load_workbook(write(tmp_path, plan=plan))
+    ws, sheet = table_of(wb, "action_items")
+    first = sheet.header_row + 1
+    assert ws.row_dimensions[first].height >= 4 * 13
+    assert ws.row_dimensions[first + 1].height is None
+    # Examples are measured too (the blank workbook's long example rows).
+    wb = load_workbook(write(tmp_path, stem="blank"))
+    ws, sheet = table_of(wb, "phases")
+    assert ws.row_dimensions[sheet.header_row + 1].height > 20
+
+
+def test_wrapped_lines_breaks_at_words():
+    from mapgen.xlsx.writer import wrapped_lines
+
+    assert wrapped_lines("", 10) == 1
+    assert wrapped_lines("one two three", 13) == 1
+    assert wrapped_lines("one two three", 12) == 2
+    assert wrapped_lines("a\nb\n\nc", 10) == 4
+    assert wrapped_lines("x" * 25, 10) == 3
+
+
+def test_conflict_rule_comes_first_and_done_rows_are_not_styled_like_examples(tmp_path):
+    from mapgen.merge import merge_files
+    from mapgen.plan import write_json
+    from mapgen.xlsx.styles import CONFLICT_FILL, DONE_FILL
+
+    a, b = make_plan(0, action_items=[{"number": 1, "description": "Review", "status": "Done",
+                                       "deadline": "2027-01-15"}]), make_plan(
+        0, action_items=[{"number": 1, "description": "Review", "status": "Done",
+                          "deadline": "2027-01-22"}])
+    for name, plan in (("a", a), ("b", b)):
+        write_json(plan, tmp_path / f"{name}.json")
+    result = merge_files([tmp_path / "a.json", tmp_path / "b.json"])
+    out = tmp_path / "merged.xlsx"
+    write_xlsx(result.view(), out)
+    ws, sheet = table_of(load_workbook(out), "action_items")
+    rules = [(str(cf.sqref), r) for cf in ws.conditional_formatting for r in cf.rules]
+    rules.sort(key=lambda x: x[1].priority)
+    sqref, top = rules[0]
+    assert top.stopIfTrue and top.dxf.fill.bgColor.rgb.endswith(CONFLICT_FILL)
+    assert sqref == f"E{sheet.header_row + 1}"  # the deadline of the first row
+    done = next(r for _, r in rules if r.formula[0].endswith('="Done"'))
+    assert done.dxf.fill.bgColor.rgb.endswith(DONE_FILL) and not done.dxf.font.i

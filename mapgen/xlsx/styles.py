@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 GRID = "D9D9D9"         # table borders
 MUTED = "7F7F7F"        # examples, notes, done rows
-SOFT = "F2F2F2"         # done rows, legend swatches
+SOFT = "F2F2F2"         # legend swatches
+DONE_FILL, DONE_FONT = "E2EFDA", "375623"  # done rows: green-tinted, upright (examples: grey italic)
 TEXT = DARK_TEXT
 OVERDUE_FILL, OVERDUE_FONT = "FFC7CE", "9C0006"
 CONFLICT_FILL = "FCE4D6"
@@ -101,7 +102,8 @@ class WorkbookStyles:
         self.soft_fill = PatternFill("solid", start_color=SOFT, end_color=SOFT)
         self.overdue_fill = PatternFill("solid", start_color=OVERDUE_FILL, end_color=OVERDUE_FILL)
         self.overdue_font = font(color=OVERDUE_FONT)
-        self.done_font = font(color=MUTED)
+        self.done_fill = PatternFill("solid", start_color=DONE_FILL, end_color=DONE_FILL)
+        self.done_font = font(color=DONE_FONT)
 
     @staticmethod
     def _body_name(type_name: str, example: bool) -> str:
@@ -116,8 +118,15 @@ class WorkbookStyles:
         return self._rule(formula, font_color=OVERDUE_FONT, fill=OVERDUE_FILL)
 
     def done_rule(self, formula: str) -> Any:
-        """Conditional format: a row that is done (greyed)."""
-        return self._rule(formula, font_color=MUTED, fill=SOFT)
+        """Conditional format: a row that is done (green-tinted, unlike the grey examples)."""
+        return self._rule(formula, font_color=DONE_FONT, fill=DONE_FILL)
+
+    def conflict_rule(self) -> Any:
+        """Conditional format: a value that contributors disagreed on (always true; stops the
+        rules below it, so a done or overdue format never hides the mark)."""
+        rule = self._rule("TRUE", font_color=TEXT, fill=CONFLICT_FILL)
+        rule.stopIfTrue = True
+        return rule
 
     @staticmethod
     def _rule(formula: str, *, font_color: str, fill: str) -> Any:

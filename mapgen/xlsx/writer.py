@@ -92,6 +92,7 @@ class SheetTable:
     first_data: int     # first row after the examples
     last_row: int       # last row of the table (the last empty row)
     rules: set[str] = field(default_factory=set)  # conditional formats used: "overdue", "done"
+    conflicts: list[str] = field(default_factory=list)  # cells that merge marked as conflicts
 
     @property
     def name(self) -> str:
@@ -274,12 +275,20 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
                 value = values.get(col.key)
             put(ws.cell(r, FIRST_COL + i), value, style=styles.body(col.type_name, example=example),
                 section=sv.key, column=col.key)
+    for r, (values, _example) in enumerate(body, start=HEADER_ROW + 1):
+        data_index = r - first_data
+        shown = [sources[data_index] if col.key == SOURCES_KEY and 0 <= data_index < len(sources)
+                 else values.get(col.key) for col in columns]
+        height = row_height(columns, shown)
+        if height is not None:
+            ws.row_dimensions[r].height = height
     for (index, key), note in sv.notes.items():
         letter = table.letter(key)
         if letter is None or not 0 <= index < n_rows:
             continue
         cell = ws[f"{letter}{first_data + index}"]
         cell.fill = styles.conflict_fill
+        table.conflicts.append(cell.coordinate)
         comment = Comment(xml_text(note)[:MAX_CELL_TEXT], "mapgen")
         comment.width, comment.height = 320, 140
         cell.comment = comment
@@ -344,7 +353,12 @@ def excel_validation(rule: Validation, lists: ChoiceLists) -> Any:
 
 
 def add_conditional_formats(ws: Worksheet, table: SheetTable, styles: WorkbookStyles) -> None:
-    """Overdue deadlines in light red and done rows greyed, on the data rows (not examples)."""
+    """Conflict marks first (they win over every other rule and stop the ones below), then
+    overdue deadlines in light red and done rows in green, on the data rows (not examples)."""
+    for coordinate in table.conflicts:
+        # A cell's own fill loses to any conditional format that applies to it, so the
+        # conflict mark is a rule too, at the top of the list.
+        ws.conditional_formatting.add(coordinate, styles.conflict_rule())
     progress = Progress.of(table)
     if progress is None or table.last_row < table.first_data:
         return
@@ -521,7 +535,7 @@ def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
         entries.append(("Overdue", "The deadline has passed and the item is not Done.", entry,
                         styles.overdue_fill, styles.overdue_font))
     if any("done" in t.rules for t in tables):
-        entries.append(("Done", "The item is done.", entry, styles.soft_fill, styles.done_font))
+        entries.append(("Done", "The item is done.", entry, styles.done_fill, styles.done_font))
     if any(t.view.notes for t in tables):
         entries.append(("Conflict", "Contributors disagreed on this value; its comment says how.",
                         entry, styles.conflict_fill, None))
@@ -711,9 +725,49 @@ def labelled(label: str, text: str, styles: WorkbookStyles) -> Any:
 def text_height(text: str, width: float, *, size: int = 10, pad: float = 3) -> float:
     """Points of row height that wrapped ``text`` needs in ``width`` characters (an estimate:
     neither Excel nor LibreOffice fits merged cells by itself)."""
-    per_line = max(1.0, width * 1.2 * 10 / size)
-    lines = sum(max(1, math.ceil(len(p) / per_line)) for p in (text or "").split("\n"))
+    lines = wrapped_lines(text, max(1.0, (width - 1) * 11 / size * 0.95))
     return lines * size * 1.3 + pad
+
+
+def wrapped_lines(text: str, per_line: float) -> int:
+    """Lines that ``text`` takes when wrapped at word boundaries in ``per_line`` characters."""
+    per_line = max(1, int(per_line))
+    lines = 0
+    for paragraph in (text or "").split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            size = len(word)
+            while size > per_line:  # a word longer than the line breaks anywhere
+                if used:
+                    count += 1
+                size -= per_line
+                used = per_line
+            if used and used + 1 + size > per_line:
+                count += 1
+                used = size
+            else:
+                used += size + (1 if used else 0)
+        lines += count
+    return lines
+
+
+def row_height(columns: list[TableColumn], values: list[Any], *, size: int = 10) -> float | None:
+    """Points of height a table row needs so that its wrapped texts show whole, or None when
+    one line is enough (the default height fits)."""
+    lines = 1
+    for col, value in zip(columns, values, strict=True):
+        if not isinstance(value, str) or not value:
+            continue
+        wraps = col.column.field.wrap if col.column is not None else True
+        if not wraps:
+            continue
+        # A column of width w holds about w characters of the 11 pt default font; fewer when
+        # the text is proportional and mixed: keep a margin so that no line is cut off.
+        per_line = (col.width - 1) * 11 / size * 0.95
+        lines = max(lines, wrapped_lines(xml_text(value), per_line))
+    if lines == 1:
+        return None
+    return round(lines * size * 1.32 + 4, 1)
 
 
 def quote_sheet(name: str) -> str:
