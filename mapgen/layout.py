@@ -39,6 +39,9 @@ class SectionView:
     # and per (row index, column key), a note on a conflicting value (highlight and comment).
     sources: list[str] | None = None
     notes: dict[tuple[int, str], str] = field(default_factory=dict)
+    # Per (row index, column key) of a data row, the relative date it was written as
+    # (``go_live-12w``): a workbook keeps it live, a formula on the deal's dates.
+    relative: dict[tuple[int, str], str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -75,7 +78,28 @@ class DocumentView:
         """(label, value) of the deal facts that are known, standard ones first."""
         keys = [k for k in STANDARD_DEAL_KEYS if self.deal.get(k) not in (None, "")]
         keys += [k for k in self.deal if k not in STANDARD_DEAL_KEYS and self.deal[k] not in (None, "")]
-        return [(DEAL_LABELS.get(k, k.replace("_", " ").capitalize()), self.deal[k]) for k in keys]
+        return [(deal_label(k), self.deal[k]) for k in keys]
+
+    def anchors(self) -> list[str]:
+        """The deal dates that relative dates count from: the standard ones, then any other
+        deal key that a row's relative date names."""
+        used = {dates_anchor(text) for sv in self.sections for text in sv.relative.values()}
+        standard = [k for k in DEAL_DATE_KEYS]
+        return standard + sorted(used - set(standard))
+
+
+DEAL_DATE_KEYS = ("start", "close", "go_live")
+
+
+def deal_label(key: str) -> str:
+    """``go_live`` -> ``Go-live``; other deal keys in words."""
+    return DEAL_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def dates_anchor(text: str) -> str:
+    from mapgen import dates
+
+    return dates.parse_relative(text).anchor
 
 
 def property_text(text: str, limit: int = 255) -> str:
@@ -98,9 +122,9 @@ def describe_relative(text: str) -> str:
     from mapgen import dates
 
     rel = dates.parse_relative(text)
-    anchor = DEAL_LABELS.get(rel.anchor, rel.anchor.replace("_", " ")).lower()
+    anchor = deal_label(rel.anchor).lower()
     if rel.amount == 0:
-        return anchor
+        return f"at {anchor}"
     unit = {"d": "day", "bd": "business day", "w": "week"}[rel.unit]
     n = abs(rel.amount)
     return f"{n} {unit}{'s' if n != 1 else ''} {'after' if rel.amount > 0 else 'before'} {anchor}"
@@ -121,14 +145,14 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
     sections = []
     for number, section in enumerate(bp.sections, start=1):
         standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
+        rows = _overlay(section, standard, plan.rows(section.key)) if plan is not None else standard
+        relative = _relative_dates(section, rows)
+        rows = [_resolve_dates(section, r, deal, holidays, issues, strict=plan is not None)
+                for r in rows]
         if plan is not None:
-            rows = _overlay(section, standard, plan.rows(section.key))
-            rows = [_resolve_dates(section, r, deal, holidays, issues, strict=True) for r in rows]
             examples = [] if rows else section.examples
             blank = PREFILLED_SPARE_ROWS
         else:
-            rows = [_resolve_dates(section, r, deal, holidays, issues, strict=False)
-                    for r in standard]
             examples = section.examples
             blank = section.blank_rows
         examples = [_resolve_dates(section, text.row(section, r, "examples", i), deal, holidays,
@@ -136,7 +160,8 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
         sections.append(SectionView(
             section=section, number=number, title=text.field(section, "title") or section.label,
             purpose=text.field(section, "purpose"), instructions=text.field(section, "instructions"),
-            columns=list(section.columns), rows=rows, examples=examples, blank_rows=blank))
+            columns=list(section.columns), rows=rows, examples=examples, blank_rows=blank,
+            relative=relative))
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationFailed(issues)
@@ -196,6 +221,15 @@ def _overlay(section: Section, standard: list[Row], rows: list[Row]) -> list[Row
             for n, row in enumerate(out, start=1):
                 row[column.key] = n
     return out
+
+
+def _relative_dates(section: Section, rows: list[Row]) -> dict[tuple[int, str], str]:
+    """(row index, column key) -> the relative date text, for the date cells written so."""
+    from mapgen import dates
+
+    keys = [c.key for c in section.columns if c.type == "date"]
+    return {(i, k): str(dates.parse_relative(row[k])) for i, row in enumerate(rows) for k in keys
+            if isinstance(row.get(k), str) and dates.is_relative(row[k])}
 
 
 def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: list[dt.date],

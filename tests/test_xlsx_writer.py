@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
 from mapgen.generator import generate
-from mapgen.layout import build_view
+from mapgen.layout import build_view, describe_relative
 from mapgen.plan import Plan, plan_from_data
 from mapgen.xlsx.meta import read_meta
 from mapgen.xlsx.writer import write_xlsx
@@ -145,7 +145,10 @@ def test_blank_default_workbook_structure(tmp_path):
             assert ws.cell(row, 1).value is None  # nothing outside the table
             for i, key in enumerate(sheet.columns):
                 cell = ws.cell(row, sheet.first_col + i)
-                assert cell.value == example.get(key)
+                value = example.get(key)
+                if section.column(key).type == "date" and isinstance(value, str):
+                    value = describe_relative(value)  # a relative date in words
+                assert cell.value == value
                 assert cell.font.i and cell.font.color.rgb.endswith("7F7F7F")
         first_blank = ws.cell(sheet.header_row + 1 + len(section.examples), sheet.first_col)
         assert first_blank.value is None and not first_blank.font.i and not first_blank.comment
@@ -224,13 +227,16 @@ def test_buyer_edition_leaves_internal_parts_out(tmp_path):
     assert "importance" in table_of(internal, "action_items")[1].columns
 
 
-def test_blank_mode_keeps_relative_dates_as_text(tmp_path):
+def test_blank_mode_shows_relative_dates_in_words(tmp_path):
     wb = load_workbook(write(tmp_path, "saas"))
     ws, sheet = table_of(wb, "phases")
     deadlines = [c.value for c in column_cells(ws, sheet, "deadline")]
-    # The example first, then the blueprint's standard rows, then the blank rows.
-    assert deadlines[:6] == ["go_live-12w", "go_live-12w", "go_live-8w", "go_live-6w", "close",
-                             "go_live"]
+    # The example first (words), then the blueprint's standard rows (live formulas that show
+    # the words while the Overview has no go-live), then the blank rows.
+    assert deadlines[0] == "12 weeks before go-live"
+    assert [d.split('"')[3] for d in deadlines[1:6]] == [
+        "12 weeks before go-live", "8 weeks before go-live", "6 weeks before go-live",
+        "at close", "at go-live"]
     assert deadlines[6:] == [None] * 5
 
 

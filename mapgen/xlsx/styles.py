@@ -44,6 +44,7 @@ class WorkbookStyles:
     fact = "MAP Fact"
     fact_date = "MAP Fact Date"
     link = "MAP Link"
+    deal_date = "MAP Deal Date"
 
     def __init__(self, workbook: Workbook, branding: Branding):
         from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
@@ -90,6 +91,8 @@ class WorkbookStyles:
         add(self.fact_date, font=font(), number_format="d mmm yyyy",
             alignment=Alignment(horizontal="left", vertical="top"))
         add(self.link, font=font(color=self.accent, underline="single"), alignment=top_left)
+        add(self.deal_date, font=font(bold=True), border=box, number_format="d mmm yyyy",
+            alignment=Alignment(horizontal="left", vertical="top"), protection=unlocked)
         # One input style and one example style per column type.
         for field in TYPES.values():
             align = Alignment(horizontal=field.align, vertical="top", wrap_text=field.wrap)
@@ -104,6 +107,16 @@ class WorkbookStyles:
         self.overdue_font = font(color=OVERDUE_FONT)
         self.done_fill = PatternFill("solid", start_color=DONE_FILL, end_color=DONE_FILL)
         self.done_font = font(color=DONE_FONT)
+
+    @staticmethod
+    def wrapped(alignment: Any) -> Any:
+        """``alignment`` with text wrapping on (a rule in words in a date cell)."""
+        from copy import copy
+
+        out = copy(alignment)
+        out.wrap_text = True
+        out.horizontal = "left"
+        return out
 
     @staticmethod
     def _body_name(type_name: str, example: bool) -> str:

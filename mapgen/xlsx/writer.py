@@ -29,14 +29,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import Issue, ValidationFailed
 from mapgen.fields import Validation, needs_formula_guard
-from mapgen.layout import property_text
+from mapgen.layout import deal_label, describe_relative, display_value, property_text
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
 from mapgen.xmltext import xml_text
@@ -172,13 +172,15 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
     names = SheetNames(RESERVED_SHEETS)
     lists = ChoiceLists()
     internal = view.audience == "internal"
+    live = LiveDates(view, lists)
     tables = []
     for sv in view.sections:
         ws = wb.create_sheet(names.make(sv.title, fallback=sv.key))
-        tables.append(write_section(ws, sv, styles, lists, internal=internal, protect=protect))
-    write_overview(overview, view, tables, styles, protect=protect)
+        tables.append(write_section(ws, sv, styles, lists, live, internal=internal, protect=protect))
+    write_overview(overview, view, tables, styles, live, protect=protect)
+    live.define(wb)
     lists.write(wb)
-    write_meta(wb, workbook_meta(view, tables))
+    write_meta(wb, workbook_meta(view, tables, live))
     wb.properties.title = property_text(view.title)
     wb.properties.subject = "Mutual Action Plan"
     wb.properties.creator = property_text(view.branding.company or "mapgen")
@@ -210,8 +212,8 @@ def table_columns(sv: SectionView, *, internal: bool) -> list[TableColumn]:
     return cols
 
 
-def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists: ChoiceLists, *,
-                  internal: bool, protect: bool = False) -> SheetTable:
+def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists: ChoiceLists,
+                  live: LiveDates, *, internal: bool, protect: bool = False) -> SheetTable:
     """Lay out one section sheet and return where its table lies."""
     from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
@@ -268,18 +270,28 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             note.width, note.height = 260, 70
             ws.cell(r, FIRST_COL).comment = note
         data_index = r - first_data
+        shown: list[Any] = []
         for i, col in enumerate(columns):
+            cell = ws.cell(r, FIRST_COL + i)
+            style = styles.body(col.type_name, example=example)
+            rule = None if example else sv.relative.get((data_index, col.key))
             if col.key == SOURCES_KEY:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
+            elif col.column is not None and isinstance(values.get(col.key), str) and (
+                    rule or col.type_name == "date"):
+                value = display_value(col.column, values[col.key])  # a rule in words
             else:
                 value = values.get(col.key)
-            put(ws.cell(r, FIRST_COL + i), value, style=styles.body(col.type_name, example=example),
-                section=sv.key, column=col.key)
-    for r, (values, _example) in enumerate(body, start=HEADER_ROW + 1):
-        data_index = r - first_data
-        shown = [sources[data_index] if col.key == SOURCES_KEY and 0 <= data_index < len(sources)
-                 else values.get(col.key) for col in columns]
-        height = row_height(columns, shown)
+            if rule:
+                put(cell, live.formula(rule), style=style, formula=True)
+            else:
+                put(cell, value, style=style, section=sv.key, column=col.key)
+            if col.type_name == "date" and isinstance(value, str):  # a rule in words
+                cell.alignment = styles.wrapped(cell.alignment)
+            shown.append(value)
+        height = row_height(columns, shown, wrap={c.key for c in columns
+                                                  if (data_index, c.key) in sv.relative}
+                            | {c.key for c in columns if c.type_name == "date"})
         if height is not None:
             ws.row_dimensions[r].height = height
     for (index, key), note in sv.notes.items():
@@ -382,7 +394,7 @@ def add_conditional_formats(ws: Worksheet, table: SheetTable, styles: WorkbookSt
 
 
 def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
-                   styles: WorkbookStyles, *, protect: bool = False) -> None:
+                   styles: WorkbookStyles, live: LiveDates, *, protect: bool = False) -> None:
     """The first sheet: what this plan is, live progress, contents, how to use, legend."""
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -400,15 +412,7 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     if view.audience == "buyer":
         byline.insert(1, "Buyer edition")
     sheet.line(" · ".join(p for p in byline if p), styles.subtitle, height=18)
-    facts = view.deal_facts()
-    if facts:
-        sheet.gap()
-        for i in range(0, len(facts), 2):
-            for (label, value), col in zip(facts[i:i + 2], (2, 5), strict=False):
-                put(ws.cell(sheet.row, col), label, style=styles.fact_label)
-                style = styles.fact_date if isinstance(value, dt.date) else styles.fact
-                put(ws.cell(sheet.row, col + 1), scalar(value), style=style)
-            sheet.row += 1
+    write_deal(sheet, view, live)
 
     objective = next((t for t in tables if t.view.key == "objective"), None)
     if objective is not None:
@@ -439,6 +443,43 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     ws.sheet_view.showGridLines = False
     ws.sheet_properties.tabColor = styles.primary
     set_print(ws, landscape=False, company=styles.company, title_rows=None)
+
+
+def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> None:
+    """The deal facts, and its dates as input cells (named ``deal_<key>``) that the relative
+    deadlines of every sheet count from: change go-live here and they all move."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws, styles = sheet.ws, sheet.styles
+    anchors = set(live.anchors)
+    facts = [(label, value) for label, value in view.deal_facts()
+             if not (isinstance(value, dt.date) and label in {deal_label(a) for a in anchors})]
+    dates = [(a, deal_label(a), view.deal.get(a)) for a in live.anchors]
+    if not facts and not dates:
+        return
+    sheet.gap()
+    for i in range(0, len(facts), 2):
+        for (label, value), col in zip(facts[i:i + 2], (2, 5), strict=False):
+            put(ws.cell(sheet.row, col), label, style=styles.fact_label)
+            style = styles.fact_date if isinstance(value, dt.date) else styles.fact
+            put(ws.cell(sheet.row, col + 1), scalar(value), style=style)
+        sheet.row += 1
+    if not dates:
+        return
+    dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+    dv.showErrorMessage = dv.showInputMessage = True
+    dv.errorTitle, dv.error = "Not a date", "Type a date, like 2027-01-15."
+    dv.promptTitle = "Deal date"
+    dv.prompt = "Deadlines written relative to this date follow it when you change it."
+    for i in range(0, len(dates), 2):
+        for (key, label, value), col in zip(dates[i:i + 2], (2, 5), strict=False):
+            put(ws.cell(sheet.row, col), label, style=styles.fact_label)
+            cell = ws.cell(sheet.row, col + 1)
+            put(cell, value if isinstance(value, dt.date) else None, style=styles.deal_date)
+            live.place(key, cell.coordinate)
+            dv.add(cell.coordinate)
+        sheet.row += 1
+    ws.add_data_validation(dv)
 
 
 def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> None:
@@ -582,6 +623,64 @@ class _Cursor:
         self.row += 1
 
 
+# --------------------------------------------------------------------------- live dates
+
+
+class LiveDates:
+    """Relative deadlines as formulas on the deal's dates.
+
+    The deal dates are input cells on the Overview with workbook names (``deal_go_live``);
+    ``go_live-12w`` becomes ``=IF(deal_go_live="","12 weeks before go-live",deal_go_live-84)``
+    and business days count with WORKDAY over the blueprint's holidays (a named range on the
+    hidden list sheet). The metadata records each formula's expression, so that the reader
+    works the date out itself where a formula has no saved result.
+    """
+
+    def __init__(self, view: DocumentView, lists: ChoiceLists):
+        self.anchors = view.anchors()
+        self.holidays = view.blueprint.holiday_dates()
+        self.lists = lists
+        self.cells: dict[str, str] = {}       # anchor -> its cell on the Overview (A1)
+        self.formulas: dict[str, str] = {}    # formula -> relative date it stands for
+
+    @staticmethod
+    def name(anchor: str) -> str:
+        return f"deal_{anchor}"
+
+    def place(self, anchor: str, coordinate: str) -> None:
+        self.cells[anchor] = coordinate
+
+    def formula(self, text: str) -> str:
+        """The live formula of a relative date (shows the rule in words while its deal date
+        is empty)."""
+        from mapgen import dates
+
+        rel = dates.parse_relative(text)
+        name = self.name(rel.anchor)
+        if rel.unit == "bd":
+            holidays = f",{self.lists.dates(self.holidays)}" if self.holidays else ""
+            start, n = (f"{name}-1", 1) if rel.amount == 0 else (name, rel.amount)
+            expr = f"WORKDAY({start},{n}{holidays})"
+        else:
+            days = rel.amount * (7 if rel.unit == "w" else 1)
+            expr = name if days == 0 else f"{name}{'+' if days > 0 else '-'}{abs(days)}"
+        formula = f'=IF({name}="","{excel_string(describe_relative(text))}",{expr})'
+        self.formulas[formula] = str(rel)
+        return formula
+
+    def define(self, wb: Workbook) -> None:
+        """The workbook names of the deal dates (after the Overview placed them)."""
+        from openpyxl.workbook.defined_name import DefinedName
+
+        for anchor, coordinate in self.cells.items():
+            letters = re.match(r"([A-Z]+)(\d+)", coordinate)
+            ref = f"{quote_sheet(OVERVIEW_SHEET)}!${letters.group(1)}${letters.group(2)}"
+            wb.defined_names[self.name(anchor)] = DefinedName(self.name(anchor), attr_text=ref)
+
+    def meta(self) -> dict[str, Any]:
+        return {"anchors": dict(self.cells), "formulas": dict(self.formulas)}
+
+
 # --------------------------------------------------------------------------- workbook-wide
 
 
@@ -604,23 +703,32 @@ class SheetNames:
 
 
 class ChoiceLists:
-    """Dropdown sources: an inline list when it fits, else a column of a very hidden sheet."""
+    """Dropdown sources: an inline list when it fits, else a column of a very hidden sheet
+    (which also holds the holidays that business-day formulas skip)."""
 
     def __init__(self) -> None:
-        self.columns: dict[tuple[str, ...], str] = {}  # choices -> range on the list sheet
+        self.columns: dict[tuple[str | dt.date, ...], str] = {}  # values -> range on the list sheet
 
-    def source(self, choices: tuple[str, ...]) -> str:
+    def source(self, choices: tuple[str, ...], *, inline: bool = True) -> str:
         """The validation's formula1 for these choices."""
-        inline = ",".join(choices)
-        if len(inline) <= INLINE_LIST_LIMIT and not any(
+        text = ",".join(choices)
+        if inline and len(text) <= INLINE_LIST_LIMIT and not any(
                 "," in c or '"' in c or c != c.strip() or not c for c in choices):
-            return f'"{inline}"'
-        if choices not in self.columns:
+            return f'"{text}"'
+        return self._column(choices)
+
+    def _column(self, values: tuple[str | dt.date, ...]) -> str:
+        """The absolute range of a column of the list sheet that holds ``values``."""
+        if values not in self.columns:
             from openpyxl.utils import get_column_letter
 
             letter = get_column_letter(len(self.columns) + 1)
-            self.columns[choices] = f"{quote_sheet(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
-        return self.columns[choices]
+            self.columns[values] = f"{quote_sheet(LISTS_SHEET)}!${letter}$1:${letter}${len(values)}"
+        return self.columns[values]
+
+    def dates(self, days: list[dt.date]) -> str:
+        """A range on the list sheet holding these dates (the holidays of WORKDAY)."""
+        return self.source(tuple(f"\0date:{d.isoformat()}" for d in days), inline=False)
 
     def write(self, workbook: Workbook) -> None:
         """Add the list sheet (after the section sheets) when any dropdown needs it."""
@@ -630,10 +738,13 @@ class ChoiceLists:
         ws.sheet_state = "veryHidden"
         for col, choices in enumerate(self.columns, start=1):
             for row, choice in enumerate(choices, start=1):
-                put(ws.cell(row, col), choice)
+                if choice.startswith("\0date:"):
+                    put(ws.cell(row, col), dt.date.fromisoformat(choice[6:]))
+                else:
+                    put(ws.cell(row, col), choice)
 
 
-def workbook_meta(view: DocumentView, tables: list[SheetTable]) -> WorkbookMeta:
+def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates) -> WorkbookMeta:
     """What the reader needs to map sheets and columns back to the blueprint."""
     sheets = []
     for t in tables:
@@ -646,7 +757,8 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable]) -> WorkbookMeta:
     bp = view.blueprint
     return WorkbookMeta(blueprint={"name": bp.name, "version": bp.version}, audience=view.audience,
                         mode="prefilled" if view.prefilled else "blank", participant=view.participant,
-                        deal={k: json_value(v) for k, v in view.deal.items()}, sheets=sheets)
+                        deal={k: json_value(v) for k, v in view.deal.items()}, sheets=sheets,
+                        live_dates=live.meta())
 
 
 def protect_workbook(wb: Workbook) -> None:
@@ -751,14 +863,16 @@ def wrapped_lines(text: str, per_line: float) -> int:
     return lines
 
 
-def row_height(columns: list[TableColumn], values: list[Any], *, size: int = 10) -> float | None:
+def row_height(columns: list[TableColumn], values: list[Any], *, size: int = 10,
+               wrap: Collection[str] = ()) -> float | None:
     """Points of height a table row needs so that its wrapped texts show whole, or None when
-    one line is enough (the default height fits)."""
+    one line is enough (the default height fits). ``wrap``: keys of cells wrapped although
+    their type is not (a relative date shown in words)."""
     lines = 1
     for col, value in zip(columns, values, strict=True):
         if not isinstance(value, str) or not value:
             continue
-        wraps = col.column.field.wrap if col.column is not None else True
+        wraps = col.key in wrap or (col.column.field.wrap if col.column is not None else True)
         if not wraps:
             continue
         # A column of width w holds about w characters of the 11 pt default font; fewer when
