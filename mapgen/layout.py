@@ -9,6 +9,7 @@ the number of empty rows. The Excel and Word writers only lay this view out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +103,17 @@ def dates_anchor(text: str) -> str:
     return dates.parse_relative(text).anchor
 
 
+def paragraphs(text: str) -> list[str]:
+    """A blueprint text as paragraphs: blank lines separate them, and the lines that YAML
+    wrapped by hand within one paragraph are joined (the page wraps them again)."""
+    return [flow(p) for p in re.split(r"\n[ \t]*\n", text or "") if p.strip()]
+
+
+def flow(text: str) -> str:
+    """One paragraph's lines joined with single spaces."""
+    return " ".join((text or "").split())
+
+
 def property_text(text: str, limit: int = 255) -> str:
     """Text for a document property (title, author): Word and Excel allow 255 characters."""
     text = " ".join(str(text).split())
@@ -159,7 +171,8 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
                                    issues, strict=False) for i, r in enumerate(examples)]
         sections.append(SectionView(
             section=section, number=number, title=text.field(section, "title") or section.label,
-            purpose=text.field(section, "purpose"), instructions=text.field(section, "instructions"),
+            purpose=flow(text.field(section, "purpose")),
+            instructions=flow(text.field(section, "instructions")),
             columns=list(section.columns), rows=rows, examples=examples, blank_rows=blank,
             relative=relative))
     errors = [i for i in issues if i.severity == "error"]
@@ -168,8 +181,8 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
     return DocumentView(
         blueprint=bp, audience=audience, prefilled=plan is not None,
         title=text.field(bp, "title") or "Mutual Action Plan",
-        intro=[p.strip() for p in text.field(bp, "intro").split("\n\n") if p.strip()],
-        how_to_use=[text.render(s, bp.where("how_to_use")) for s in bp.how_to_use],
+        intro=paragraphs(text.field(bp, "intro")),
+        how_to_use=[flow(text.render(s, bp.where("how_to_use"))) for s in bp.how_to_use],
         deal=deal, sections=sections, participant=participant, issues=issues)
 
 

@@ -83,3 +83,75 @@ def test_conflict_mark_shows_on_a_done_row_when_printed(tmp_path):
     # The long description wraps inside its row: all of it is printed, on lines of its own.
     flat = " ".join(texts[page - 1].split())
     assert "data processing agreement" in flat and "Pilot" in flat
+
+
+def page_fills(pdf: Path, folder: Path, dpi: int = 30) -> list[float]:
+    """Per page, how far down the text area the content reaches (0: empty, 1: full), the
+    footer left out: the last row of pixels with ink above the bottom margin."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler not installed")
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), str(pdf), str(folder / "fill")], check=True,
+                   timeout=120)
+    fills = []
+    for ppm in sorted(folder.glob("fill*.ppm")):
+        data = ppm.read_bytes()
+        parts = data.split(maxsplit=4)
+        width, height = int(parts[1]), int(parts[2])
+        pixels = parts[4][-width * height * 3:]
+        margin = round(2.0 / 2.54 * dpi)  # the 2 cm page margins
+        last = margin
+        for y in range(margin, height - margin):
+            row = pixels[y * width * 3:(y + 1) * width * 3]
+            if min(row) < 200:
+                last = y
+        fills.append(round((last - margin) / (height - 2 * margin), 2))
+    return fills
+
+
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory) -> dict[str, Path]:
+    """The blank and buyer handouts (map), and a buyer handout of a deal (saas), as PDFs made
+    by the pdf format itself."""
+    from conftest import FIXTURES, soffice_path
+
+    from mapgen.blueprint import load_blueprint
+    from mapgen.generator import generate
+    from mapgen.plan import load_plan
+
+    if soffice_path() is None:
+        pytest.skip("LibreOffice not installed")
+    out = tmp_path_factory.mktemp("handouts")
+    saas = load_blueprint("saas")
+    deal = load_plan(FIXTURES / "deal.yaml", saas)
+    made = {"blank": generate(load_blueprint("map"), formats=["pdf"], out_dir=out, stem="blank"),
+            "buyer": generate(load_blueprint("map"), formats=["pdf"], out_dir=out,
+                              audience="buyer", stem="buyer"),
+            "deal": generate(saas, plan=deal, formats=["pdf"], out_dir=out, audience="buyer",
+                             stem="deal")}
+    return {name: paths[0] for name, paths in made.items()}
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("name", ["blank", "buyer", "deal"])
+def test_printed_pages_are_filled(handouts, name, tmp_path):
+    from conftest import pdf_page_count
+
+    pdf = handouts[name]
+    pages = pdf_page_count(pdf)
+    assert 4 <= pages <= 8, pages
+    fills = page_fills(pdf, tmp_path)
+    assert len(fills) == pages
+    # The cover and the last page may be short; no other page is more than half empty.
+    assert all(f >= 0.5 for f in fills[1:-1]), fills
+
+
+@pytest.mark.soffice
+def test_a_heading_is_never_the_last_thing_on_a_page(handouts):
+    from mapgen.blueprint import load_blueprint
+
+    titles = [f"{n}. {s.title}" for n, s in enumerate(load_blueprint("map").sections, 1)]
+    for text in page_texts(handouts["blank"])[2:]:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        body = lines[:-1]  # the footer
+        assert body and body[-1] not in titles, body[-3:]

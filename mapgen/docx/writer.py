@@ -43,6 +43,18 @@ from mapgen.layout import DocumentView, SectionView, display_value, property_tex
 PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
 MARGIN_CM = 2.0
 WRITE_IN_TWIPS = 510  # 0.9 cm: the height of a row to write in by hand
+WRITE_IN_ROW_TWIPS = WRITE_IN_TWIPS + 20  # with its border
+# Heights that the page estimate uses (twips; 20 a point), measured generously.
+# Measured on LibreOffice's PDF of the default blueprint, rounded up.
+HEADING1_TWIPS = 850   # 16 pt heading, 14 pt before and 6 pt after
+HEADING2_TWIPS = 650   # 12 pt heading, 12 pt before
+TOC_HEADING_TWIPS = 1000
+TEXT_LINE_TWIPS = 270  # a line of 10 pt body text at 1.1 line spacing
+TEXT_CHAR_TWIPS = 85   # an average character of 10 pt body text (80 measured)
+TABLE_LINE_TWIPS = 250  # a line of 9 pt table text (234 measured)
+TABLE_CHAR_TWIPS = 90   # an average character of 9 pt table text (72 measured)
+CAPTION_TWIPS = 330
+TOC_LINE_TWIPS = 330
 LOGO_BOX_CM = (6.0, 2.2)  # the largest the logo may be on the cover (width, height)
 SOURCES_WIDTH = 16  # characters, like a blueprint column width
 TABLE_PT = 9
@@ -118,6 +130,8 @@ class _DocxWriter:
         self.logo = logo
         self.brand = view.branding.primary_color
         self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark): the contents
+        self.page = _Page(Cm(PAGE_CM[1] - 2 * MARGIN_CM).twips, Cm(PAGE_CM[0] - 2 * MARGIN_CM).twips)
+        self.landscape = False
 
     def write(self) -> None:
         self._styles()
@@ -127,8 +141,9 @@ class _DocxWriter:
         self._properties()
         self._cover()
         contents = self._introduction()
-        for section_view in self.view.sections:
-            self._section(section_view)
+        sections = self.view.sections
+        for n, section_view in enumerate(sections):
+            self._section(section_view, sections[n + 1:])
         self._contents(contents)
         ox.enable_update_fields(self.doc.settings.element)
 
@@ -142,7 +157,7 @@ class _DocxWriter:
         normal.font.size = Pt(10)
         normal.paragraph_format.space_after = Pt(6)
         normal.paragraph_format.line_spacing = 1.1
-        for name, size, before, after in (("Title", 30, 0, 10), ("Heading 1", 16, 0, 6),
+        for name, size, before, after in (("Title", 30, 0, 10), ("Heading 1", 16, 14, 6),
                                           ("Heading 2", 12, 12, 4)):
             style = styles[name]
             style.font.size = Pt(size)
@@ -224,6 +239,7 @@ class _DocxWriter:
                   + (f"   ·   {edition}" if edition else ""), color=GREY)
         self._facts_table()
         doc.add_page_break()
+        self.page.new_page()
 
     @staticmethod
     def _run(paragraph: Paragraph, text: str, *, size: float | None = None,
@@ -280,17 +296,27 @@ class _DocxWriter:
 
     def _introduction(self) -> Paragraph:
         """The intro, the "how to use" steps, and the contents heading (filled in at the end)."""
-        view, doc = self.view, self.doc
+        view, doc, page = self.view, self.doc, self.page
         if view.intro or view.how_to_use:
             self._heading("Introduction", 1)
+            page.add(HEADING1_TWIPS)
             for text in view.intro:
                 doc.add_paragraph(ox.xml_text(text))
+                page.add(page.text(text))
         if view.how_to_use:
             self._heading("How to use this plan", 2)
+            page.add(HEADING2_TWIPS)
             for step in view.how_to_use:
                 doc.add_paragraph(ox.xml_text(step), style="List Number")
+                page.add(page.text(step, indent=360, after=0))
         # "TOC Heading" is outside the outline, so the contents do not list themselves.
-        return doc.add_paragraph("Contents", style="TOC Heading")
+        heading = doc.add_paragraph("Contents", style="TOC Heading")
+        heading.paragraph_format.keep_with_next = True
+        entries = len(self.headings) + len(view.sections)
+        page.add(TOC_HEADING_TWIPS)
+        for _ in range(entries):
+            page.add(TOC_LINE_TWIPS)
+        return heading
 
     def _heading(self, text: str, level: int) -> None:
         """A heading with a bookmark that the contents link to."""
@@ -323,25 +349,84 @@ class _DocxWriter:
 
     # ----------------------------------------------------------------------- plan sections
 
-    def _section(self, sv: SectionView) -> None:
-        """One plan section on a new page (landscape for wide tables): texts, then its table."""
-        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-        section.different_first_page_header_footer = False
-        self._page(section, landscape=sv.landscape)
-        self._shrink_break_paragraph()
+    def _section(self, sv: SectionView, rest: list[SectionView]) -> None:
+        """One plan section: texts, then its table. It follows the previous one on the same
+        page when both have the same orientation (a wide table turns the page: landscape),
+        its heading and texts kept with the table's first rows. The table's write-in rows
+        fill what the page has left when the next section would start on a new page anyway."""
+        if sv.landscape != self.landscape:
+            section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+            section.different_first_page_header_footer = False
+            self._page(section, landscape=sv.landscape)
+            self._shrink_break_paragraph()
+            self.landscape = sv.landscape
+            self.page.new_page(landscape=sv.landscape)
+        section = self.doc.sections[-1]
+        width = self._text_width(section)
+        forced = self.page.used > 0 and self._new_page(sv, rest[:1], self.page.used)
+        if forced:
+            self.page.new_page()
+        self.page.keep(self._opening(sv, width))
         self._heading(f"{sv.number}. {sv.title}", 1)
+        if forced:
+            self.doc.paragraphs[-1].paragraph_format.page_break_before = True
+        self.page.add(HEADING1_TWIPS)
+        texts = []
         if sv.section.internal:
-            self._run(self.doc.add_paragraph(), "Internal section: left out of the buyer edition.",
+            paragraph = self.doc.add_paragraph()
+            self._run(paragraph, "Internal section: left out of the buyer edition.",
                       italic=True, color=GREY)
+            texts.append(paragraph)
         if sv.purpose:
-            self.doc.add_paragraph(ox.xml_text(sv.purpose))
+            texts.append(self.doc.add_paragraph(ox.xml_text(sv.purpose)))
         if sv.instructions:
             paragraph = self.doc.add_paragraph()
             self._run(paragraph, "Instructions: ", bold=True)
             self._run(paragraph, sv.instructions)
+            texts.append(paragraph)
         if sv.examples:
-            self.doc.add_paragraph(EXAMPLES_CAPTION, style="Caption")
-        self._section_table(sv, self._text_width(section))
+            texts.append(self.doc.add_paragraph(EXAMPLES_CAPTION, style="Caption"))
+        for paragraph in texts:
+            paragraph.paragraph_format.keep_with_next = True
+        self.page.add(self._texts_height(sv))
+        self._section_table(sv, width, rest)
+
+    def _new_page(self, sv: SectionView, after: list[SectionView], used: int) -> bool:
+        """Whether ``sv``, starting ``used`` twips down the page, begins on a new page: when
+        its opening does not fit (it moves there by itself), or when it is the last section
+        of its orientation and its whole table does not fit (its last rows would otherwise
+        print alone on the page before the next orientation's)."""
+        page, width = self.page, self._text_width(self.doc.sections[-1])
+        opening = self._opening(sv, width)
+        if used + opening > page.height:
+            return True
+        if after and after[0].landscape == sv.landscape:
+            return False
+        return used + self._whole(sv, width) + page.safety() > page.height
+
+    def _whole(self, sv: SectionView, width: int) -> int:
+        """Twips of a section with its whole table (the blueprint's write-in rows included)."""
+        widths = self._widths(sv, width)
+        rows = [self._row_height(sv, widths, r) for r in sv.examples]
+        rows += [self._row_height(sv, widths, r, i) for i, r in enumerate(sv.rows)]
+        first = rows[0] if rows else WRITE_IN_ROW_TWIPS
+        return (self._opening(sv, width) - first + sum(rows)
+                + WRITE_IN_ROW_TWIPS * (sv.blank_rows - (0 if rows else 1)))
+
+    def _texts_height(self, sv: SectionView) -> int:
+        page = self.page
+        height = page.text("Internal section") if sv.section.internal else 0
+        height += page.text(sv.purpose) if sv.purpose else 0
+        height += page.text("Instructions: " + sv.instructions) if sv.instructions else 0
+        return height + (CAPTION_TWIPS if sv.examples else 0)
+
+    def _opening(self, sv: SectionView, width: int) -> int:
+        """Twips from a section's heading to the end of its table's first body row: what
+        moves to the next page as one block when it does not fit."""
+        widths = self._widths(sv, width)
+        first = (sv.examples or sv.rows or [None])[0]
+        body = (self._row_height(sv, widths, first) if first is not None else WRITE_IN_ROW_TWIPS)
+        return (HEADING1_TWIPS + self._texts_height(sv) + self._header_height(sv, widths) + body)
 
     def _shrink_break_paragraph(self) -> None:
         """``add_section`` ended the previous section with an empty paragraph: make it 1 pt
@@ -351,28 +436,59 @@ class _DocxWriter:
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(1)
 
-    def _section_table(self, sv: SectionView, text_width: int) -> None:
-        columns = sv.columns
-        sources = sv.sources if self.view.audience == "internal" else None
-        extra = [] if sources is None else [""]
-        titles = [c.title for c in columns] + ([] if sources is None else ["Sources"])
+    def _sources(self, sv: SectionView) -> list[str] | None:
+        return sv.sources if self.view.audience == "internal" else None
+
+    def _titles(self, sv: SectionView) -> list[str]:
+        return [c.title for c in sv.columns] + ([] if self._sources(sv) is None else ["Sources"])
+
+    def _widths(self, sv: SectionView, text_width: int) -> list[int]:
+        columns, sources = sv.columns, self._sources(sv)
+        titles = self._titles(sv)
         weights = [c.display_width for c in columns] + ([] if sources is None else [SOURCES_WIDTH])
         minimums = [_min_width(c, t) for c, t in zip([*columns, None], titles, strict=False)]
-        widths = apportion(text_width, weights, minimums, rest="last")
+        return apportion(text_width, weights, minimums, rest="last")
+
+    def _header_height(self, sv: SectionView, widths: list[int]) -> int:
+        return _row_twips(self._titles(sv), widths, BOLD_CHAR_TWIPS)
+
+    def _row_height(self, sv: SectionView, widths: list[int], row: dict, index: int = -1) -> int:
+        texts = [display_value(c, row.get(c.key)) for c in sv.columns]
+        sources = self._sources(sv)
+        if sources is not None:
+            texts.append(sources[index] if 0 <= index < len(sources) else "")
+        if sv.notes and index >= 0:
+            texts = [t + "\n" + sv.notes.get((index, c.key), "") for t, c in zip(texts, sv.columns,
+                                                                                 strict=False)
+                     ] + texts[len(sv.columns):]
+        return _row_twips(texts, widths, TABLE_CHAR_TWIPS)
+
+    def _section_table(self, sv: SectionView, text_width: int, rest: list[SectionView]) -> None:
+        columns, page = sv.columns, self.page
+        sources = self._sources(sv)
+        extra = [] if sources is None else [""]
+        titles = self._titles(sv)
+        widths = self._widths(sv, text_width)
         aligns = [c.field.align for c in columns] + ["left"] * len(extra)
         table = self._table(widths)
+        header_height = self._header_height(sv, widths)
 
         header = ox.row_template(widths, aligns, ox.run_props(bold=True, size_pt=TABLE_PT,
                                                               color=text_on(self.brand)),
-                                 header=True, fill=self.brand, v_align="center")
+                                 header=True, fill=self.brand, v_align="center", keep_next=True)
         ox.fill_row(header, titles)
         table.append(header)
+        page.add(header_height)
+
+        def add_row(tr: Element, height: int) -> None:
+            table.append(tr)
+            page.add_row(height, header_height)
 
         example = ox.row_template(widths, aligns, ox.run_props(italic=True, color=GREY, size_pt=TABLE_PT))
         for row in sv.examples:
             tr = deepcopy(example)
             ox.fill_row(tr, [display_value(c, row.get(c.key)) for c in columns] + extra)
-            table.append(tr)
+            add_row(tr, self._row_height(sv, widths, row))
 
         data = ox.row_template(widths, aligns, ox.run_props(size_pt=TABLE_PT))
         for index, row in enumerate(sv.rows):
@@ -383,11 +499,28 @@ class _DocxWriter:
             ox.fill_row(tr, texts)
             if sv.notes:
                 self._notes(tr, sv, index)
-            table.append(tr)
+            add_row(tr, self._row_height(sv, widths, row, index))
 
         blank = ox.row_template(widths, aligns, None, min_height=WRITE_IN_TWIPS)
-        for _ in range(sv.blank_rows):
-            table.append(deepcopy(blank))
+        count = sv.blank_rows + self._fill_rows(sv, rest)
+        for _ in range(count):
+            add_row(deepcopy(blank), WRITE_IN_ROW_TWIPS)
+
+    def _fill_rows(self, sv: SectionView, rest: list[SectionView]) -> int:
+        """Write-in rows beyond the blueprint's count that fill the rest of the page, when the
+        next section starts on a new page anyway (or there is none). Called before the
+        blueprint's write-in rows are added to the page estimate."""
+        page = self.page
+        after = page.used + WRITE_IN_ROW_TWIPS * sv.blank_rows
+        if after > page.height:  # the table runs on to a new page
+            after = after % page.height + self._header_height(sv, self._widths(
+                sv, self._text_width(self.doc.sections[-1])))
+        left = page.height - after - page.safety()
+        if left <= 0:
+            return 0
+        if rest and rest[0].landscape == sv.landscape and not self._new_page(rest[0], rest[1:2], after):
+            return 0  # the next section starts on this page
+        return left // WRITE_IN_ROW_TWIPS
 
     @staticmethod
     def _notes(tr: Element, sv: SectionView, index: int) -> None:
@@ -420,6 +553,76 @@ class _DocxWriter:
         for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             grid_col.set(qn("w:w"), str(width))
         return tbl
+
+
+class _Page:
+    """An estimate of how far down the current page the document has reached, in twips, so
+    that write-in rows can fill what is left. The estimate errs on the full side (generous
+    character widths, a safety margin): a row too many would start a page of its own."""
+
+    def __init__(self, portrait_height: int, landscape_height: int):
+        self.heights = (portrait_height, landscape_height)
+        self.height = portrait_height
+        self.width_twips = landscape_height  # text width of a portrait page
+        self.used = 0
+
+    def new_page(self, *, landscape: bool | None = None) -> None:
+        if landscape is not None:
+            self.height = self.heights[1 if landscape else 0]
+            self.width_twips = self.heights[0 if landscape else 1]  # A4 turned
+        self.used = 0
+
+    def add(self, twips: int) -> None:
+        self.used += twips
+        while self.used > self.height:
+            self.used -= self.height
+
+    def keep(self, twips: int) -> None:
+        """A block that moves to the next page as a whole when it does not fit."""
+        if self.used and self.used + twips > self.height:
+            self.used = 0
+
+    def add_row(self, twips: int, header: int) -> None:
+        """A table row (rows never split); on a new page the header row repeats above it."""
+        if self.used + twips > self.height:
+            self.used = header
+        self.used += twips
+
+    def left(self) -> int:
+        return max(0, self.height - self.used)
+
+    def safety(self) -> int:
+        return self.height // 12
+
+    def text(self, text: str, *, indent: int = 0, line: int = TEXT_LINE_TWIPS,
+             char: int = TEXT_CHAR_TWIPS, after: int = 120) -> int:
+        """Twips that a paragraph of body text takes across the page's width."""
+        per_line = max(1, (self.width_twips - indent) // char)
+        return _lines(text, per_line) * line + after
+
+
+def _lines(text: str, per_line: int) -> int:
+    """Lines that ``text`` wraps to at word boundaries, ``per_line`` characters a line."""
+    total = 0
+    for paragraph in (text or "").split("\n"):
+        count, used = 1, 0
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                count, used = count + 1, size
+            else:
+                used += size + (1 if used else 0)
+            while used > per_line:
+                count, used = count + 1, used - per_line
+        total += count
+    return total
+
+
+def _row_twips(texts: list[str], widths: list[int], char: int) -> int:
+    """Twips of a table row: its tallest cell's lines, cell spacing and border."""
+    lines = max((_lines(t, max(1, (w - 2 * CELL_MARGIN_TWIPS) // char))
+                 for t, w in zip(texts, widths, strict=False) if t), default=1)
+    return lines * TABLE_LINE_TWIPS + 2 * 40 + 20
 
 
 def _min_width(column: Column | None, header: str) -> int:
