@@ -449,3 +449,57 @@ def test_conflict_rule_comes_first_and_done_rows_are_not_styled_like_examples(tm
     assert sqref == f"E{sheet.header_row + 1}"  # the deadline of the first row
     done = next(r for _, r in rules if r.formula[0].endswith('="Done"'))
     assert done.dxf.fill.bgColor.rgb.endswith(DONE_FILL) and not done.dxf.font.i
+
+
+def test_overview_at_a_glance_is_live_and_prints_on_one_page(tmp_path):
+    from conftest import FIXTURES
+
+    from mapgen.plan import load_plan
+
+    bp = load_blueprint("saas")
+    plan = load_plan(FIXTURES / "deal.yaml", bp)
+    # One phase overdue and blocked, one done: the next milestone is the first open one ahead.
+    phases = [dict(r) for r in build_view(bp, plan).sections[1].rows]
+    phases[0].update(deadline=TODAY - dt.timedelta(days=3), status="Blocked")
+    phases[1].update(deadline=TODAY + dt.timedelta(days=5), status="Done")
+    phases[2].update(deadline=TODAY + dt.timedelta(days=9), status="In progress")
+    plan.sections["phases"] = phases
+    plan.deal["go_live"] = TODAY + dt.timedelta(days=40)
+    path = write(tmp_path, "saas", plan, stem="glance")
+    wb = load_workbook(path)
+    ws = wb["Overview"]
+    assert ws.page_setup.fitToHeight == 1 and ws.page_setup.fitToWidth == 1
+    labels: dict[str, Any] = {}  # the first cell of each text: the glance comes first
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str):
+                labels.setdefault(c.value, c)
+    assert {"At a glance", "Days to go-live", "Next milestone", "Overdue", "Blocked"} <= set(labels)
+    pdf = soffice_convert(path, "pdf", tmp_path / "pdf")
+    import subprocess
+    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+                          capture_output=True, text=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    glance = lines[next(i for i, t in enumerate(lines) if t == "At a glance"):][:8]
+    flat = " | ".join(glance)
+    assert "40" in flat and "Business case signed off" in flat
+    from mapgen.dates import format_human
+    assert format_human(TODAY + dt.timedelta(days=9)) in flat
+    # Counted by the spreadsheet: overdue, the blocked phase (3 days late) and the action item
+    # due 9 weeks before go-live (23 days ago); blocked, that phase.
+    saved = load_workbook(soffice_convert(path, "xlsx", tmp_path / "xlsx"), data_only=True)
+    values = saved["Overview"]
+
+    def right_of(label: str) -> Any:
+        cell = labels[label]
+        return values.cell(cell.row, cell.column + 1).value
+
+    assert right_of("Days to go-live") == 40
+    assert right_of("Overdue") == 2 and right_of("Blocked") == 1
+    nxt = right_of("Next milestone")
+    assert (nxt.date() if isinstance(nxt, dt.datetime) else nxt) == TODAY + dt.timedelta(days=9)
+    # The whole overview is page 1, its legend included; page 2 is the first section.
+    assert "Legend" in text and "How to use this plan" in text
+    page2 = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
+                           capture_output=True, text=True).stdout
+    assert "Legend" not in page2

@@ -45,6 +45,9 @@ class WorkbookStyles:
     fact_date = "MAP Fact Date"
     link = "MAP Link"
     deal_date = "MAP Deal Date"
+    kpi = "MAP Glance"
+    kpi_alert = "MAP Glance Alert"
+    kpi_date = "MAP Glance Date"
 
     def __init__(self, workbook: Workbook, branding: Branding):
         from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
@@ -91,6 +94,13 @@ class WorkbookStyles:
         add(self.fact_date, font=font(), number_format="d mmm yyyy",
             alignment=Alignment(horizontal="left", vertical="top"))
         add(self.link, font=font(color=self.accent, underline="single"), alignment=top_left)
+        center = Alignment(horizontal="center", vertical="center")
+        add(self.kpi, font=font(size=14, bold=True, color=self.accent), alignment=center,
+            number_format="0")
+        add(self.kpi_alert, font=font(size=14, bold=True, color=OVERDUE_FONT), alignment=center,
+            number_format="0;-0;0")
+        add(self.kpi_date, font=font(size=12, bold=True, color=self.accent), alignment=center,
+            number_format="d mmm yyyy")
         add(self.deal_date, font=font(bold=True), border=box, number_format="d mmm yyyy",
             alignment=Alignment(horizontal="left", vertical="top"), protection=unlocked)
         # One input style and one example style per column type.

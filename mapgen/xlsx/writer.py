@@ -414,10 +414,11 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     sheet.line(" · ".join(p for p in byline if p), styles.subtitle, height=18)
     write_deal(sheet, view, live)
 
+    progress = [p for p in (Progress.of(t) for t in tables) if p is not None]
+    write_glance(sheet, progress, live)
     objective = next((t for t in tables if t.view.key == "objective"), None)
     if objective is not None:
         write_objective(sheet, objective, text_width)
-    progress = [p for p in (Progress.of(t) for t in tables) if p is not None]
     if progress:
         write_progress(sheet, progress)
 
@@ -442,7 +443,7 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
 
     ws.sheet_view.showGridLines = False
     ws.sheet_properties.tabColor = styles.primary
-    set_print(ws, landscape=False, company=styles.company, title_rows=None)
+    set_print(ws, landscape=False, company=styles.company, title_rows=None, one_page=True)
 
 
 def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> None:
@@ -480,6 +481,54 @@ def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> None:
             dv.add(cell.coordinate)
         sheet.row += 1
     ws.add_data_validation(dv)
+
+
+def write_glance(sheet: _Cursor, progress: list[Progress], live: LiveDates) -> None:
+    """The plan at a glance, all live: days to go-live, the next milestone (the earliest
+    deadline from today of an open phase), and how many items are overdue and blocked."""
+    ws, styles = sheet.ws, sheet.styles
+    dated = [p for p in progress if p.deadline]
+    milestones = next((p for p in dated if p.table.view.key == "phases"), dated[0] if dated else None)
+    if "go_live" not in live.cells and milestones is None and not progress:
+        return
+    sheet.band("At a glance")
+    row = sheet.row
+    if "go_live" in live.cells:
+        name = live.name("go_live")
+        put(ws.cell(row, 2), "Days to go-live", style=styles.fact_label)
+        put(ws.cell(row, 3), f'=IF({name}="","",{name}-TODAY())', style=styles.kpi, formula=True)
+    if progress:
+        overdue = "+".join(overdue_count(p) for p in dated) or "0"
+        blocked = "+".join(f'COUNTIFS({p.table.data_range("status")},"={criteria(c)}")'
+                           for p in progress for c in p.track.choices("blocked")) or "0"
+        put(ws.cell(row, 5), "Overdue", style=styles.fact_label)
+        put(ws.cell(row, 6), f"={overdue}", style=styles.kpi_alert, formula=True)
+        put(ws.cell(row + 1, 5), "Blocked", style=styles.fact_label)
+        put(ws.cell(row + 1, 6), f"={blocked}", style=styles.kpi_alert, formula=True)
+    if milestones is not None:
+        deadline = milestones.table.data_range(milestones.deadline)
+        status = milestones.table.data_range("status")
+        label = milestones.table.data_range(milestones.label)
+        open_ = f',{status},"<>{criteria(milestones.done)}"' if milestones.done else ""
+        put(ws.cell(row + 1, 2), "Next milestone", style=styles.fact_label)
+        date = ws.cell(row + 1, 3)
+        put(date, f'=IF(COUNTIFS({deadline},">="&TODAY(){open_})=0,"",'
+                  f'_xlfn.MINIFS({deadline},{deadline},">="&TODAY(){open_}))',
+            style=styles.kpi_date, formula=True)
+        put(ws.cell(row + 2, 3), f'=IF({date.coordinate}="","",INDEX({label},MATCH('
+                                 f'{date.coordinate},{deadline},0)))', style=styles.fact, formula=True)
+        ws.merge_cells(start_row=row + 2, start_column=3, end_row=row + 2, end_column=OVERVIEW_LAST_COL)
+        ws.row_dimensions[row + 2].height = 28
+    for r in range(row, row + 2):
+        ws.row_dimensions[r].height = 22
+    sheet.row = row + (3 if milestones is not None else 2)
+
+
+def overdue_count(p: Progress) -> str:
+    """COUNTIFS of a section's open items whose deadline has passed."""
+    deadline, status = p.table.data_range(p.deadline), p.table.data_range("status")
+    not_done = f',{status},"<>{criteria(p.done)}"' if p.done else ""
+    return f'COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
 
 
 def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> None:
@@ -530,11 +579,7 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
         total = (f'=SUMPRODUCT(--((({label}<>"")+({status}<>""))>0))' if p.label != "status"
                  else f'=COUNTIF({status},"<>")')
         put(ws.cell(total_row, col), total, style=styles.count, formula=True)
-        overdue = None
-        if p.deadline:
-            deadline = p.table.data_range(p.deadline)
-            not_done = f',{status},"<>{criteria(p.done)}"' if p.done else ""
-            overdue = f'=COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
+        overdue = f"={overdue_count(p)}" if p.deadline else None
         put(ws.cell(total_row + 1, col), overdue, style=styles.count, formula=True)
         percent = None
         if p.done:
@@ -773,10 +818,13 @@ def protect_workbook(wb: Workbook) -> None:
         p.sort = p.autoFilter = p.formatColumns = p.formatRows = False
 
 
-def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int | None) -> None:
+def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int | None,
+              one_page: bool = False) -> None:
+    """A4 fitted to the page's width (and, when asked, to one page: nothing is stranded)."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
