@@ -263,3 +263,64 @@ def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: l
                 issues.append(Issue(code=code, section=section.key, column=column.key,
                                     message=f"section '{section.key}', '{column.title}': {exc}"))
     return out
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One bar of a timeline: a phase from the previous milestone to its own, or an action
+    item in the week it is due."""
+
+    section: SectionView
+    index: int            # the row's index in the section's rows
+    label: str
+    start: dt.date | None
+    end: dt.date | None
+    meaning: str | None   # the status meaning (status.MEANINGS) or None
+    phase: bool           # a span (phases) rather than a due date
+
+
+def timeline(view: DocumentView) -> list[TimelineItem]:
+    """The dated rows of every tracked section, phases first as spans, in plan order."""
+    from mapgen.status import tracking
+
+    items: list[TimelineItem] = []
+    for sv in view.sections:
+        track = tracking(sv.columns, sv.key)
+        if track is None or track.deadline is None:
+            continue
+        span = sv.key == "phases"
+        previous = _as_date(view.deal.get("start"))
+        for i, row in enumerate(sv.rows):
+            due = track.due(row)
+            if due is None and (i, track.deadline) not in sv.relative:
+                continue
+            label = row.get(track.label)
+            text = display_value(sv.section.column(track.label), label) if label else f"Row {i + 1}"
+            start = previous if span and previous and due and previous <= due else due
+            items.append(TimelineItem(sv, i, text, start, due, track.meaning(row), span))
+            if span and due:
+                previous = due
+    items.sort(key=lambda t: not t.phase)
+    return items
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def timeline_weeks(items: list[TimelineItem], today: dt.date, *, limit: int = 26) -> list[dt.date]:
+    """The Mondays of the weeks a timeline shows: from the first item's week to the last's
+    (today's week included when it falls between), at most ``limit`` weeks."""
+    days = [d for t in items for d in (t.start, t.end) if d]
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    monday = first - dt.timedelta(days=first.weekday())
+    count = min(limit, (last - monday).days // 7 + 1)
+    return [monday + dt.timedelta(weeks=n) for n in range(count)]
+

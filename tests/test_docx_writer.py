@@ -71,8 +71,9 @@ def headings(doc, level: int = 1) -> list[str]:
 
 
 def section_tables(doc) -> list:
-    """The plan section tables (the first table is the cover's deal facts)."""
-    return doc.tables[1:]
+    """The plan section tables (the first table is the cover's deal facts; a timeline's,
+    after the sections, starts with "Week of")."""
+    return [t for t in doc.tables[1:] if t.rows[0].cells[0].text != "Week of"]
 
 
 def texts(row) -> list[str]:

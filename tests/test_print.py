@@ -76,7 +76,7 @@ def test_conflict_mark_shows_on_a_done_row_when_printed(tmp_path):
     xlsx = merged_with_conflict_on_done_row(tmp_path)
     pdf = soffice_convert(xlsx, "pdf", tmp_path / "pdf")
     texts = page_texts(pdf)
-    page = next(n for n, t in enumerate(texts, start=1) if "Security review" in t)
+    page = next(n for n, t in enumerate(texts, start=1) if "Pilot" in t and "Sources" in t)
     _, _, pixels = page_pixels(pdf, page, tmp_path)
     assert count_colour(pixels, DONE_FILL) > 200      # the done row is green-tinted
     assert count_colour(pixels, CONFLICT_FILL) > 50   # and its conflicting deadline still shows
@@ -139,7 +139,7 @@ def test_printed_pages_are_filled(handouts, name, tmp_path):
 
     pdf = handouts[name]
     pages = pdf_page_count(pdf)
-    assert 4 <= pages <= 8, pages
+    assert 4 <= pages <= (10 if name == "deal" else 8), pages  # a deal's ends with its timeline
     fills = page_fills(pdf, tmp_path)
     assert len(fills) == pages
     # The cover and the last page may be short; no other page is more than half empty.

@@ -113,10 +113,10 @@ def test_blank_default_workbook_structure(tmp_path):
     bp = load_blueprint("map")
     wb = load_workbook(write(tmp_path))
     meta = read_meta(wb)
-    assert wb.sheetnames[0] == "Overview"
-    assert wb.sheetnames[1:9] == [s.title for s in bp.sections]
+    assert wb.sheetnames[:2] == ["Overview", "Timeline"]
+    assert wb.sheetnames[2:10] == [s.title for s in bp.sections]
     assert wb["_mapgen"].sheet_state == "veryHidden"
-    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == wb.sheetnames[:9]
+    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == wb.sheetnames[:10]
     assert meta.blueprint == {"name": "map", "version": "1"}
     assert (meta.audience, meta.mode, meta.participant) == ("internal", "blank", None)
     assert [s.section for s in meta.sheets] == [s.key for s in bp.sections]

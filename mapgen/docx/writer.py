@@ -34,11 +34,19 @@ from lxml.etree import _Element as Element
 from mapgen.apportion import apportion
 from mapgen.blueprint import Column
 from mapgen.colors import text_on
-from mapgen.dates import format_human
+from mapgen.dates import MONTH_ABBR, format_human
 from mapgen.docx import ooxml as ox
 from mapgen.errors import MapgenError
 from mapgen.formats import WriteOptions
-from mapgen.layout import DocumentView, SectionView, display_value, property_text
+from mapgen.layout import (
+    DocumentView,
+    SectionView,
+    TimelineItem,
+    display_value,
+    property_text,
+    timeline,
+    timeline_weeks,
+)
 
 PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
 MARGIN_CM = 2.0
@@ -66,6 +74,8 @@ GREY = "7F7F7F"  # examples and small print
 TEXT_GREY = "595959"  # labels, subtitles, captions, footer
 BORDER_GREY = "A6A6A6"
 NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
+OVERDUE_BAR, DONE_BAR, TODAY_FILL = "C00000", "70AD47", "FFF2CC"  # the timeline's colours
+TIMELINE_WEEKS = 30  # the most week columns a landscape page holds legibly
 EXAMPLES_CAPTION = "Rows in grey italics are examples. Write your own in the empty rows."
 BLANK_COVER_FIELDS = ("Buyer", "Seller", "Deal", "Go-live")
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
@@ -142,8 +152,12 @@ class _DocxWriter:
         self._cover()
         contents = self._introduction()
         sections = self.view.sections
+        items = timeline(self.view)
+        weeks = timeline_weeks(items, self.view.generated, limit=TIMELINE_WEEKS)
         for n, section_view in enumerate(sections):
             self._section(section_view, sections[n + 1:])
+        if weeks:
+            self._timeline(items, weeks)
         self._contents(contents)
         ox.enable_update_fields(self.doc.settings.element)
 
@@ -412,6 +426,47 @@ class _DocxWriter:
         first = rows[0] if rows else WRITE_IN_ROW_TWIPS
         return (self._opening(sv, width) - first + sum(rows)
                 + WRITE_IN_ROW_TWIPS * (sv.blank_rows - (0 if rows else 1)))
+
+    def _timeline(self, items: list[TimelineItem], weeks: list[dt.date]) -> None:
+        """A landscape page: each dated phase and action item as a bar across week columns
+        (overdue items in red, done ones in green), this week's column shaded."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False
+        self._page(section, landscape=True)
+        self._shrink_break_paragraph()
+        self.landscape = True
+        self._heading("Timeline", 1)
+        today = self.view.generated
+        self.doc.add_paragraph(ox.xml_text(
+            "Phases run from one milestone to the next; action items show in the week they "
+            f"are due. Red: overdue; green: done; the shaded column is the week of "
+            f"{format_human(today)}."), style="Caption")
+        width = self._text_width(section)
+        label_w = Cm(7).twips
+        week_w = (width - label_w) // len(weeks)
+        widths = [label_w] + [week_w] * (len(weeks) - 1) + [width - label_w - week_w * (len(weeks) - 1)]
+        table = self._table(widths)
+        aligns = ["left"] + ["center"] * len(weeks)
+        header = ox.row_template(widths, aligns, ox.run_props(bold=True, size_pt=6.5,
+                                                              color=text_on(self.brand)),
+                                 header=True, fill=self.brand, v_align="center", spacing=10)
+        ox.fill_row(header, ["Week of"] + [f"{w.day} {MONTH_ABBR[w.month - 1]}" for w in weeks])
+        table.append(header)
+        this_week = today - dt.timedelta(days=today.weekday())
+        row_tpl = ox.row_template(widths, aligns, ox.run_props(size_pt=8), spacing=20)
+        for item in items:
+            tr = deepcopy(row_tpl)
+            ox.fill_row(tr, [item.label] + [""] * len(weeks))
+            late = item.end is not None and item.end < today and item.meaning != "done"
+            colour = OVERDUE_BAR if late else DONE_BAR if item.meaning == "done" else self.brand
+            for tc, week in zip(ox.row_cells(tr)[1:], weeks, strict=True):
+                on = (item.start is not None and item.end is not None
+                      and week <= item.end and week + dt.timedelta(days=7) > item.start)
+                if on:
+                    ox.shade_cell(tc, colour)
+                elif week == this_week:
+                    ox.shade_cell(tc, TODAY_FILL)
+            table.append(tr)
 
     def _texts_height(self, sv: SectionView) -> int:
         page = self.page

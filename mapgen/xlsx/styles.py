@@ -24,6 +24,8 @@ DONE_FILL, DONE_FONT = "E2EFDA", "375623"  # done rows: green-tinted, upright (e
 TEXT = DARK_TEXT
 OVERDUE_FILL, OVERDUE_FONT = "FFC7CE", "9C0006"
 CONFLICT_FILL = "FCE4D6"
+DONE_BAR = "70AD47"     # a done item's bar on the timeline
+TODAY_FILL = "FFF2CC"   # this week's column on the timeline
 BODY_SIZE = 10
 
 
@@ -46,6 +48,8 @@ class WorkbookStyles:
     link = "MAP Link"
     deal_date = "MAP Deal Date"
     kpi = "MAP Glance"
+    week = "MAP Week"
+    week_marker = "MAP Week Marker"
     kpi_alert = "MAP Glance Alert"
     kpi_date = "MAP Glance Date"
 
@@ -101,6 +105,11 @@ class WorkbookStyles:
             number_format="0;-0;0")
         add(self.kpi_date, font=font(size=12, bold=True, color=self.accent), alignment=center,
             number_format="d mmm yyyy")
+        add(self.week, font=font(size=8, bold=True, color=on_primary), fill=primary_fill,
+            number_format="d mmm", alignment=Alignment(horizontal="center", vertical="center",
+                                                       text_rotation=90))
+        add(self.week_marker, font=font(size=10, bold=True, color=OVERDUE_FONT),
+            alignment=Alignment(horizontal="center", vertical="bottom"))
         add(self.deal_date, font=font(bold=True), border=box, number_format="d mmm yyyy",
             alignment=Alignment(horizontal="left", vertical="top"), protection=unlocked)
         # One input style and one example style per column type.
@@ -143,6 +152,15 @@ class WorkbookStyles:
     def done_rule(self, formula: str) -> Any:
         """Conditional format: a row that is done (green-tinted, unlike the grey examples)."""
         return self._rule(formula, font_color=DONE_FONT, fill=DONE_FILL)
+
+    def bar_rule(self, formula: str, kind: str) -> Any:
+        """Conditional format of a timeline cell: a bar (brand colour), an overdue or done
+        bar, or this week's column (light yellow). Each stops the ones below it."""
+        fill = {"bar": self.primary, "overdue": OVERDUE_FONT, "done": DONE_BAR,
+                "today": TODAY_FILL}[kind]
+        rule = self._rule(formula, font_color=TEXT, fill=fill)
+        rule.stopIfTrue = kind != "today"
+        return rule
 
     def conflict_rule(self) -> Any:
         """Conditional format: a value that contributors disagreed on (always true; stops the

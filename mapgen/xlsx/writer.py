@@ -52,6 +52,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapgen.xlsx.styles import WorkbookStyles
 
 OVERVIEW_SHEET = "Overview"
+TIMELINE_SHEET = "Timeline"
+TIMELINE_WEEKS = (12, 52)  # the fewest and the most weeks the timeline grid shows
+TIMELINE_ROWS = 60         # the most rows of one section on the timeline (more is no picture)
 LISTS_SHEET = "_lists"
 HEADER_ROW = 6          # the tables' header row on section sheets
 FIRST_COL = 2           # tables start in column B; column A is a narrow margin
@@ -62,7 +65,7 @@ EXAMPLE_MARKER = "Example"
 EXAMPLE_NOTE = ("Example: this row shows what good looks like. Type over it or leave it; an "
                 "untouched example is never read as data.")
 # Sheet names Excel refuses or that this workbook uses itself.
-RESERVED_SHEETS = (OVERVIEW_SHEET, META_SHEET, LISTS_SHEET, "History")
+RESERVED_SHEETS = (OVERVIEW_SHEET, TIMELINE_SHEET, META_SHEET, LISTS_SHEET, "History")
 OVERVIEW_WIDTHS = {"A": 2, "B": 26, "C": 14, "D": 14, "E": 14, "F": 14, "G": 14}
 OVERVIEW_LAST_COL = 7
 
@@ -178,6 +181,9 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
         ws = wb.create_sheet(names.make(sv.title, fallback=sv.key))
         tables.append(write_section(ws, sv, styles, lists, live, internal=internal, protect=protect))
     write_overview(overview, view, tables, styles, live, protect=protect)
+    progress = [p for p in (Progress.of(t) for t in tables) if p is not None and p.deadline]
+    if progress:
+        write_timeline(wb.create_sheet(TIMELINE_SHEET, 1), view, progress, styles, live)
     live.define(wb)
     lists.write(wb)
     write_meta(wb, workbook_meta(view, tables, live))
@@ -666,6 +672,92 @@ class _Cursor:
                             end_column=OVERVIEW_LAST_COL)
         self.ws.row_dimensions[self.row].height = height
         self.row += 1
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
+                   styles: WorkbookStyles, live: LiveDates) -> None:
+    """Every row of the dated sections as a bar on a week grid, all live: the rows link to
+    the section tables (rows typed in later included, up to each table's last row, at most
+    TIMELINE_ROWS of a section: a longer list is no picture any more), the
+    grid starts in the week of the earliest date, and conditional formats draw the bars
+    (phases from the previous milestone to their own, action items in their week), overdue
+    in the overdue colour, done in green, and this week's column marked."""
+    from openpyxl.utils import get_column_letter
+
+    from mapgen.layout import timeline, timeline_weeks
+
+    head, first_row, grid = 4, 5, 8  # header row, first item row, first week column
+    known = timeline_weeks(timeline(view), view.generated, limit=TIMELINE_WEEKS[1])
+    weeks = max(TIMELINE_WEEKS[0], len(known) + 2)
+    put(ws.cell(1, 2), "Timeline", style=styles.title)
+    ws.row_dimensions[1].height = 30
+    put(ws.cell(2, 2), "Phases run from one milestone to the next; action items show in the week "
+                       "they are due. Red: overdue; green: done; ▼ this week. Linked live to the "
+                       "section sheets.", style=styles.note)
+    ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=grid + 12)
+    for col, (title, width) in enumerate((("Item", 34), ("Section", 22), ("From", 11), ("Due", 11),
+                                          ("Status", 12), ("State", 8)), start=2):
+        put(ws.cell(head, col), title, style=styles.header)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.column_dimensions["A"].width = 2
+    ws.column_dimensions[get_column_letter(grid - 1)].hidden = True  # State: for the formats
+    row = first_row
+    for p in progress:
+        t = p.table
+        previous = None
+        for r in range(t.first_data, min(t.last_row, t.first_data + TIMELINE_ROWS - 1) + 1):
+            label, due, status = t.cell(p.label, r), t.cell(p.deadline, r), t.cell("status", r)
+            span = t.view.key == "phases"
+            if span:
+                start = (f"=IF(ISNUMBER({previous}),{previous},{due})" if previous else
+                         f"=IF(AND(ISNUMBER({live.name('start')}),ISNUMBER({due})),"
+                         f"MIN({live.name('start')},{due}),{due})" if "start" in live.cells
+                         else f"={due}")
+            else:
+                start = f"={due}"
+            done = excel_string(p.done or "")
+            values = (f'=IF({label}="","",{label})', f'=IF({label}="","","{excel_string(t.sheet)}")',
+                      f'=IF({due}="","",{start[1:]})', f'=IF({due}="","",{due})',
+                      f'=IF({status}="","",{status})',
+                      f'=IF(AND($F{row}<>"",$F{row}="{done}"),"done",IF(AND(ISNUMBER($E{row}),'
+                      f'$E{row}<TODAY()),"overdue",""))')
+            for col, value in enumerate(values, start=2):
+                style = styles.fact_date if col in (4, 5) else styles.fact
+                put(ws.cell(row, col), value, style=style, formula=True)
+            previous = due
+            row += 1
+    last = row - 1
+    g0, gl = get_column_letter(grid), get_column_letter(grid + weeks - 1)
+    for n in range(weeks):
+        letter = get_column_letter(grid + n)
+        ws.column_dimensions[letter].width = 5.5
+        cell = ws.cell(head, grid + n)
+        if n == 0:
+            dates = f"$D${first_row}:$E${last}"
+            formula = (f"=IF(COUNT({dates})=0,TODAY()-WEEKDAY(TODAY(),3),"
+                       f"MIN({dates})-WEEKDAY(MIN({dates}),3))")
+        else:
+            formula = f"={get_column_letter(grid + n - 1)}{head}+7"
+        put(cell, formula, style=styles.week, formula=True)
+        put(ws.cell(head - 1, grid + n), f'=IF(AND({letter}${head}<=TODAY(),TODAY()<{letter}${head}+7),'
+                                         f'"▼","")', style=styles.week_marker, formula=True)
+    ws.row_dimensions[head].height = 34
+    area = f"{g0}{first_row}:{gl}{last}"
+    d, e, week = f"$D{first_row}", f"$E{first_row}", f"{g0}${head}"
+    bar = f"AND(ISNUMBER({d}),ISNUMBER({e}),{week}<={e},{week}+7>{d})"
+    state = f"$G{first_row}"
+    cf = ws.conditional_formatting
+    cf.add(area, styles.bar_rule(f'AND({bar},{state}="overdue")', "overdue"))
+    cf.add(area, styles.bar_rule(f'AND({bar},{state}="done")', "done"))
+    cf.add(area, styles.bar_rule(bar, "bar"))
+    cf.add(f"{g0}{first_row}:{gl}{last}", styles.bar_rule(
+        f"AND({g0}${head}<=TODAY(),TODAY()<{g0}${head}+7)", "today"))
+    ws.freeze_panes = ws.cell(first_row, grid).coordinate
+    ws.sheet_view.showGridLines = False
+    set_print(ws, landscape=True, company=styles.company, title_rows=head)
 
 
 # --------------------------------------------------------------------------- live dates
