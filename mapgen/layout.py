@@ -75,6 +75,16 @@ class DocumentView:
     def branding(self):
         return self.blueprint.branding
 
+    @property
+    def signoff(self) -> list[str]:
+        """The roles that sign the plan off (the blueprint's ``signoff``)."""
+        return list(self.blueprint.signoff)
+
+    @property
+    def author(self) -> str:
+        """Who a document says it is from: the company (comments, document properties)."""
+        return self.branding.company or "Mutual Action Plan"
+
     def deal_facts(self) -> list[tuple[str, Any]]:
         """(label, value) of the deal facts that are known, standard ones first."""
         keys = [k for k in STANDARD_DEAL_KEYS if self.deal.get(k) not in (None, "")]
@@ -240,7 +250,7 @@ def _relative_dates(section: Section, rows: list[Row]) -> dict[tuple[int, str], 
     """(row index, column key) -> the relative date text, for the date cells written so."""
     from mapgen import dates
 
-    keys = [c.key for c in section.columns if c.type == "date"]
+    keys = [c.key for c in section.columns if c.field.is_date]
     return {(i, k): str(dates.parse_relative(row[k])) for i, row in enumerate(rows) for k in keys
             if isinstance(row.get(k), str) and dates.is_relative(row[k])}
 

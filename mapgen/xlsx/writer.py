@@ -84,6 +84,10 @@ class TableColumn:
     column: Column | None = None
     help: str = ""
 
+    @property
+    def is_date(self) -> bool:
+        return self.column is not None and self.column.field.is_date
+
 
 @dataclass
 class SheetTable:
@@ -189,7 +193,7 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
     write_meta(wb, workbook_meta(view, tables, live))
     wb.properties.title = property_text(view.title)
     wb.properties.subject = "Mutual Action Plan"
-    wb.properties.creator = property_text(view.branding.company or "mapgen")
+    wb.properties.creator = property_text(view.author)
     wb.calculation.fullCalcOnLoad = True
     if protect:
         protect_workbook(wb)
@@ -226,6 +230,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
     columns = table_columns(sv, internal=internal)
+    author = styles.company or "Mutual Action Plan"  # comments name who they are from
     n_ex, n_rows = len(sv.examples), len(sv.rows)
     n_blank = sv.blank_rows if (n_ex + n_rows + sv.blank_rows) else 1  # a table needs a body row
     first_data = HEADER_ROW + 1 + n_ex
@@ -272,7 +277,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     sources = sv.sources if internal and sv.sources is not None else []
     for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
         if example:
-            note = Comment(EXAMPLE_NOTE, "mapgen")
+            note = Comment(EXAMPLE_NOTE, author)
             note.width, note.height = 260, 70
             ws.cell(r, FIRST_COL).comment = note
         data_index = r - first_data
@@ -284,7 +289,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             if col.key == SOURCES_KEY:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
             elif col.column is not None and isinstance(values.get(col.key), str) and (
-                    rule or col.type_name == "date"):
+                    rule or col.is_date):
                 value = display_value(col.column, values[col.key])  # a rule in words
             else:
                 value = values.get(col.key)
@@ -292,12 +297,12 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
                 put(cell, live.formula(rule), style=style, formula=True)
             else:
                 put(cell, value, style=style, section=sv.key, column=col.key)
-            if col.type_name == "date" and isinstance(value, str):  # a rule in words
+            if col.is_date and isinstance(value, str):  # a rule in words
                 cell.alignment = styles.wrapped(cell.alignment)
             shown.append(value)
         height = row_height(columns, shown, wrap={c.key for c in columns
                                                   if (data_index, c.key) in sv.relative}
-                            | {c.key for c in columns if c.type_name == "date"})
+                            | {c.key for c in columns if c.is_date})
         if height is not None:
             ws.row_dimensions[r].height = height
     for (index, key), note in sv.notes.items():
@@ -307,7 +312,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         cell = ws[f"{letter}{first_data + index}"]
         cell.fill = styles.conflict_fill
         table.conflicts.append(cell.coordinate)
-        comment = Comment(xml_text(note)[:MAX_CELL_TEXT], "mapgen")
+        comment = Comment(xml_text(note)[:MAX_CELL_TEXT], author)
         comment.width, comment.height = 320, 140
         cell.comment = comment
 
@@ -441,6 +446,8 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     for text in workbook_tips(tables, protect=protect):
         sheet.merged(f"• {text}", styles.text, height=text_height(text, text_width))
     write_legend(sheet, tables)
+    if view.signoff:
+        write_signoff(sheet, view.signoff)
     if view.how_to_use:
         sheet.band("How to use this plan")
         for n, step in enumerate(view.how_to_use, start=1):
@@ -639,6 +646,38 @@ def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
         if font is not None:
             cell.font = font
         sheet.merged(meaning, styles.text, first_col=3, height=16)
+
+
+SIGNOFF_HEADERS = ("Role", "Name", "Title", "Date", "Signature")
+
+
+def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
+    """A block to sign the plan off: per role (the buyer's and the seller's sponsors) a row
+    for the name, title, date and signature."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws, styles = sheet.ws, sheet.styles
+    sheet.band("Sign-off")
+    spans = ((2, 2), (3, 4), (5, 5), (6, 6), (7, OVERVIEW_LAST_COL))
+    for (first, last), header in zip(spans, SIGNOFF_HEADERS, strict=True):
+        put(ws.cell(sheet.row, first), header, style=styles.header)
+        if last > first:
+            ws.merge_cells(start_row=sheet.row, start_column=first, end_row=sheet.row, end_column=last)
+    sheet.row += 1
+    dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+    dv.showErrorMessage, dv.error = True, "Type a date, like 2027-01-15."
+    for role in roles:
+        put(ws.cell(sheet.row, 2), role, style=styles.label)
+        for first, last in spans[1:]:
+            for col in range(first, last + 1):
+                ws.cell(sheet.row, col).style = styles.body("date" if first == 6 else "text")
+            if last > first:
+                ws.merge_cells(start_row=sheet.row, start_column=first, end_row=sheet.row,
+                               end_column=last)
+        dv.add(ws.cell(sheet.row, 6).coordinate)
+        ws.row_dimensions[sheet.row].height = 34
+        sheet.row += 1
+    ws.add_data_validation(dv)
 
 
 class _Cursor:
