@@ -303,6 +303,12 @@ def test_merge_sources_and_notes_for_the_seller_only(tmp_path):
     assert len(shaded) == 1
     buyer = Document(str(outputs["buyer"]))
     assert "Sources" not in texts(section_tables(buyer)[2].rows[0])
+    # The seller's cover says whose work the plan holds and what is left to settle.
+    cover = [p.text for p in doc.paragraphs[:20]]
+    assert "Consolidated plan" in cover and "From the work of: Ann, Bob, Cleo" in cover
+    assert "1 value to settle together: shaded in the tables, with every contributor's value "\
+           "beneath." in cover
+    assert not [t for t in (p.text for p in buyer.paragraphs) if t.startswith("From the work of")]
 
 
 def test_participant_on_cover_and_a_name_line_otherwise(docs):

@@ -255,8 +255,32 @@ class _DocxWriter:
         self._run(note, f"Prepared {format_human(view.generated)}"
                   + (f"   ·   {edition}" if edition else ""), color=GREY)
         self._facts_table()
+        if view.audience == "internal" and any(sv.sources is not None for sv in view.sections):
+            self._merge_summary()
         doc.add_page_break()
         self.page.new_page()
+
+    def _merge_summary(self) -> None:
+        """On a merged plan's cover (the session-2 handout): whose work it holds, how many
+        rows each section now has, and the conflicts to settle together."""
+        view, doc = self.view, self.doc
+        people: dict[str, None] = {}
+        for sv in view.sections:
+            for text in sv.sources or ():
+                people.update(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+        conflicts = sum(len(sv.notes) for sv in view.sections)
+        heading = doc.add_paragraph()
+        heading.paragraph_format.space_before = Pt(18)
+        self._run(heading, "Consolidated for the next session", size=12, bold=True, color=self.brand)
+        if people:
+            self._run(doc.add_paragraph(), "From the work of: " + ", ".join(people))
+        counts = [f"{sv.title}: {len(sv.rows)}" for sv in view.sections if sv.rows]
+        if counts:
+            self._run(doc.add_paragraph(), "Rows: " + "; ".join(counts), color=TEXT_GREY)
+        self._run(doc.add_paragraph(), (
+            f"{conflicts} value{'s' if conflicts != 1 else ''} to settle together: shaded in "
+            "the tables, with every contributor's value beneath." if conflicts else
+            "No conflicting values: the contributions agree."), bold=bool(conflicts))
 
     @staticmethod
     def _run(paragraph: Paragraph, text: str, *, size: float | None = None,
@@ -269,6 +293,9 @@ class _DocxWriter:
             run.font.color.rgb = RGBColor.from_string(color)
 
     def _subtitle(self) -> str:
+        if self.view.audience == "internal" and any(sv.sources is not None
+                                                    for sv in self.view.sections):
+            return "Consolidated plan"
         if not self.view.prefilled:
             return "Plan to fill in" if self.view.audience == "buyer" else "Workshop handout"
         buyer = self.view.deal.get("buyer")
