@@ -54,6 +54,8 @@ class OutputFormat:
 FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
     OutputFormat("xlsx", ".xlsx", "document", "mapgen.xlsx.writer:write", "Excel workbook"),
     OutputFormat("docx", ".docx", "document", "mapgen.docx.writer:write", "Word handout"),
+    OutputFormat("pdf", ".pdf", "document", "mapgen.pdf:write", "handout as PDF (LibreOffice)"),
+    OutputFormat("md", ".md", "document", "mapgen.markdown:write", "plan as Markdown"),
     OutputFormat("json", ".json", "data", "mapgen.plan:write_json", "plan data (JSON)"),
     OutputFormat("yaml", ".yaml", "data", "mapgen.plan:write_yaml", "plan data (YAML)"),
 )}

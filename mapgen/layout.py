@@ -9,6 +9,7 @@ the number of empty rows. The Excel and Word writers only lay this view out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,9 @@ class SectionView:
     # and per (row index, column key), a note on a conflicting value (highlight and comment).
     sources: list[str] | None = None
     notes: dict[tuple[int, str], str] = field(default_factory=dict)
+    # Per (row index, column key) of a data row, the relative date it was written as
+    # (``go_live-12w``): a workbook keeps it live, a formula on the deal's dates.
+    relative: dict[tuple[int, str], str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -71,11 +75,53 @@ class DocumentView:
     def branding(self):
         return self.blueprint.branding
 
+    @property
+    def signoff(self) -> list[str]:
+        """The roles that sign the plan off (the blueprint's ``signoff``)."""
+        return list(self.blueprint.signoff)
+
+    @property
+    def author(self) -> str:
+        """Who a document says it is from: the company (comments, document properties)."""
+        return self.branding.company or "Mutual Action Plan"
+
     def deal_facts(self) -> list[tuple[str, Any]]:
         """(label, value) of the deal facts that are known, standard ones first."""
         keys = [k for k in STANDARD_DEAL_KEYS if self.deal.get(k) not in (None, "")]
         keys += [k for k in self.deal if k not in STANDARD_DEAL_KEYS and self.deal[k] not in (None, "")]
-        return [(DEAL_LABELS.get(k, k.replace("_", " ").capitalize()), self.deal[k]) for k in keys]
+        return [(deal_label(k), self.deal[k]) for k in keys]
+
+    def anchors(self) -> list[str]:
+        """The deal dates that relative dates count from: the standard ones, then any other
+        deal key that a row's relative date names."""
+        used = {dates_anchor(text) for sv in self.sections for text in sv.relative.values()}
+        standard = [k for k in DEAL_DATE_KEYS]
+        return standard + sorted(used - set(standard))
+
+
+DEAL_DATE_KEYS = ("start", "close", "go_live")
+
+
+def deal_label(key: str) -> str:
+    """``go_live`` -> ``Go-live``; other deal keys in words."""
+    return DEAL_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def dates_anchor(text: str) -> str:
+    from mapgen import dates
+
+    return dates.parse_relative(text).anchor
+
+
+def paragraphs(text: str) -> list[str]:
+    """A blueprint text as paragraphs: blank lines separate them, and the lines that YAML
+    wrapped by hand within one paragraph are joined (the page wraps them again)."""
+    return [flow(p) for p in re.split(r"\n[ \t]*\n", text or "") if p.strip()]
+
+
+def flow(text: str) -> str:
+    """One paragraph's lines joined with single spaces."""
+    return " ".join((text or "").split())
 
 
 def property_text(text: str, limit: int = 255) -> str:
@@ -98,9 +144,9 @@ def describe_relative(text: str) -> str:
     from mapgen import dates
 
     rel = dates.parse_relative(text)
-    anchor = DEAL_LABELS.get(rel.anchor, rel.anchor.replace("_", " ")).lower()
+    anchor = deal_label(rel.anchor).lower()
     if rel.amount == 0:
-        return anchor
+        return f"at {anchor}"
     unit = {"d": "day", "bd": "business day", "w": "week"}[rel.unit]
     n = abs(rel.amount)
     return f"{n} {unit}{'s' if n != 1 else ''} {'after' if rel.amount > 0 else 'before'} {anchor}"
@@ -121,30 +167,32 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
     sections = []
     for number, section in enumerate(bp.sections, start=1):
         standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
+        rows = _overlay(section, standard, plan.rows(section.key)) if plan is not None else standard
+        relative = _relative_dates(section, rows)
+        rows = [_resolve_dates(section, r, deal, holidays, issues, strict=plan is not None)
+                for r in rows]
         if plan is not None:
-            rows = _overlay(section, standard, plan.rows(section.key))
-            rows = [_resolve_dates(section, r, deal, holidays, issues, strict=True) for r in rows]
             examples = [] if rows else section.examples
             blank = PREFILLED_SPARE_ROWS
         else:
-            rows = [_resolve_dates(section, r, deal, holidays, issues, strict=False)
-                    for r in standard]
             examples = section.examples
             blank = section.blank_rows
         examples = [_resolve_dates(section, text.row(section, r, "examples", i), deal, holidays,
                                    issues, strict=False) for i, r in enumerate(examples)]
         sections.append(SectionView(
             section=section, number=number, title=text.field(section, "title") or section.label,
-            purpose=text.field(section, "purpose"), instructions=text.field(section, "instructions"),
-            columns=list(section.columns), rows=rows, examples=examples, blank_rows=blank))
+            purpose=flow(text.field(section, "purpose")),
+            instructions=flow(text.field(section, "instructions")),
+            columns=list(section.columns), rows=rows, examples=examples, blank_rows=blank,
+            relative=relative))
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationFailed(issues)
     return DocumentView(
         blueprint=bp, audience=audience, prefilled=plan is not None,
         title=text.field(bp, "title") or "Mutual Action Plan",
-        intro=[p.strip() for p in text.field(bp, "intro").split("\n\n") if p.strip()],
-        how_to_use=[text.render(s, bp.where("how_to_use")) for s in bp.how_to_use],
+        intro=paragraphs(text.field(bp, "intro")),
+        how_to_use=[flow(text.render(s, bp.where("how_to_use"))) for s in bp.how_to_use],
         deal=deal, sections=sections, participant=participant, issues=issues)
 
 
@@ -198,6 +246,15 @@ def _overlay(section: Section, standard: list[Row], rows: list[Row]) -> list[Row
     return out
 
 
+def _relative_dates(section: Section, rows: list[Row]) -> dict[tuple[int, str], str]:
+    """(row index, column key) -> the relative date text, for the date cells written so."""
+    from mapgen import dates
+
+    keys = [c.key for c in section.columns if c.field.is_date]
+    return {(i, k): str(dates.parse_relative(row[k])) for i, row in enumerate(rows) for k in keys
+            if isinstance(row.get(k), str) and dates.is_relative(row[k])}
+
+
 def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: list[dt.date],
                    issues: list[Issue], *, strict: bool) -> Row:
     from mapgen import dates
@@ -216,3 +273,64 @@ def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: l
                 issues.append(Issue(code=code, section=section.key, column=column.key,
                                     message=f"section '{section.key}', '{column.title}': {exc}"))
     return out
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One bar of a timeline: a phase from the previous milestone to its own, or an action
+    item in the week it is due."""
+
+    section: SectionView
+    index: int            # the row's index in the section's rows
+    label: str
+    start: dt.date | None
+    end: dt.date | None
+    meaning: str | None   # the status meaning (status.MEANINGS) or None
+    phase: bool           # a span (phases) rather than a due date
+
+
+def timeline(view: DocumentView) -> list[TimelineItem]:
+    """The dated rows of every tracked section, phases first as spans, in plan order."""
+    from mapgen.status import tracking
+
+    items: list[TimelineItem] = []
+    for sv in view.sections:
+        track = tracking(sv.columns, sv.key)
+        if track is None or track.deadline is None:
+            continue
+        span = sv.key == "phases"
+        previous = _as_date(view.deal.get("start"))
+        for i, row in enumerate(sv.rows):
+            due = track.due(row)
+            if due is None and (i, track.deadline) not in sv.relative:
+                continue
+            label = row.get(track.label)
+            text = display_value(sv.section.column(track.label), label) if label else f"Row {i + 1}"
+            start = previous if span and previous and due and previous <= due else due
+            items.append(TimelineItem(sv, i, text, start, due, track.meaning(row), span))
+            if span and due:
+                previous = due
+    items.sort(key=lambda t: not t.phase)
+    return items
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def timeline_weeks(items: list[TimelineItem], today: dt.date, *, limit: int = 26) -> list[dt.date]:
+    """The Mondays of the weeks a timeline shows: from the first item's week to the last's
+    (today's week included when it falls between), at most ``limit`` weeks."""
+    days = [d for t in items for d in (t.start, t.end) if d]
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    monday = first - dt.timedelta(days=first.weekday())
+    count = min(limit, (last - monday).days // 7 + 1)
+    return [monday + dt.timedelta(weeks=n) for n in range(count)]
+

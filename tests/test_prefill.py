@@ -80,7 +80,14 @@ def test_prefilled_workbook_holds_real_dates(runner, in_tmp):
     col = sheet.first_col + sheet.columns.index("deadline")
     first = sheet.header_row + 1 + len(sheet.examples)
     values = [ws.cell(first + i, col).value for i in range(5)]
-    assert [v.date() if isinstance(v, dt.datetime) else v for v in values] == [
+    # Relative deadlines stay live: formulas on the Overview's deal dates, which the reader
+    # (and any spreadsheet) works out to real dates.
+    assert values[0] == '=IF(deal_go_live="","12 weeks before go-live",deal_go_live-84)'
+    assert all(v.startswith("=IF(deal_") for v in values)
+    from mapgen.xlsx.reader import read_workbook
+
+    read = read_workbook(path)
+    assert [r["deadline"] for r in read.sections["phases"]] == [
         dt.date(2026, 12, 21), dt.date(2027, 1, 18), dt.date(2027, 2, 1), dt.date(2027, 2, 12),
         dt.date(2027, 3, 15)]
 
@@ -130,7 +137,7 @@ def test_data_with_template_code_and_formulas_is_written_literally(runner, in_tm
     wb = load_workbook(xlsx)
     texts = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
              if isinstance(c.value, str)}
-    formulas = [c.coordinate for ws in wb.worksheets if ws.title != "Overview"
+    formulas = [c.coordinate for ws in wb.worksheets if ws.title not in ("Overview", "Timeline")
                 for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert {"{{ 7*7 }}", "=1+1", "@SUM(A1)", "+31 20 123"} <= texts
     assert "49" not in texts and not formulas

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
 from mapgen.generator import generate
-from mapgen.layout import build_view
+from mapgen.layout import build_view, describe_relative
 from mapgen.plan import Plan, plan_from_data
 from mapgen.xlsx.meta import read_meta
 from mapgen.xlsx.writer import write_xlsx
@@ -113,10 +113,10 @@ def test_blank_default_workbook_structure(tmp_path):
     bp = load_blueprint("map")
     wb = load_workbook(write(tmp_path))
     meta = read_meta(wb)
-    assert wb.sheetnames[0] == "Overview"
-    assert wb.sheetnames[1:9] == [s.title for s in bp.sections]
+    assert wb.sheetnames[:2] == ["Overview", "Timeline"]
+    assert wb.sheetnames[2:10] == [s.title for s in bp.sections]
     assert wb["_mapgen"].sheet_state == "veryHidden"
-    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == wb.sheetnames[:9]
+    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == wb.sheetnames[:10]
     assert meta.blueprint == {"name": "map", "version": "1"}
     assert (meta.audience, meta.mode, meta.participant) == ("internal", "blank", None)
     assert [s.section for s in meta.sheets] == [s.key for s in bp.sections]
@@ -145,7 +145,10 @@ def test_blank_default_workbook_structure(tmp_path):
             assert ws.cell(row, 1).value is None  # nothing outside the table
             for i, key in enumerate(sheet.columns):
                 cell = ws.cell(row, sheet.first_col + i)
-                assert cell.value == example.get(key)
+                value = example.get(key)
+                if section.column(key).type == "date" and isinstance(value, str):
+                    value = describe_relative(value)  # a relative date in words
+                assert cell.value == value
                 assert cell.font.i and cell.font.color.rgb.endswith("7F7F7F")
         first_blank = ws.cell(sheet.header_row + 1 + len(section.examples), sheet.first_col)
         assert first_blank.value is None and not first_blank.font.i and not first_blank.comment
@@ -224,13 +227,16 @@ def test_buyer_edition_leaves_internal_parts_out(tmp_path):
     assert "importance" in table_of(internal, "action_items")[1].columns
 
 
-def test_blank_mode_keeps_relative_dates_as_text(tmp_path):
+def test_blank_mode_shows_relative_dates_in_words(tmp_path):
     wb = load_workbook(write(tmp_path, "saas"))
     ws, sheet = table_of(wb, "phases")
     deadlines = [c.value for c in column_cells(ws, sheet, "deadline")]
-    # The example first, then the blueprint's standard rows, then the blank rows.
-    assert deadlines[:6] == ["go_live-12w", "go_live-12w", "go_live-8w", "go_live-6w", "close",
-                             "go_live"]
+    # The example first (words), then the blueprint's standard rows (live formulas that show
+    # the words while the Overview has no go-live), then the blank rows.
+    assert deadlines[0] == "12 weeks before go-live"
+    assert [d.split('"')[3] for d in deadlines[1:6]] == [
+        "12 weeks before go-live", "8 weeks before go-live", "6 weeks before go-live",
+        "at close", "at go-live"]
     assert deadlines[6:] == [None] * 5
 
 
@@ -393,3 +399,107 @@ def test_libreoffice_opens_and_recalculates(tmp_path):
 
     pdf = soffice_convert(path, "pdf", tmp_path / "lo")
     assert pdf_page_count(pdf) >= 1 + 8  # the overview, then a page per section at least
+
+
+def test_wrapped_data_rows_get_a_height_and_short_rows_keep_the_default(tmp_path):
+    long = "A description long enough to wrap over several lines of its column " * 3
+    plan = make_plan(0, action_items=[
+        {"number": 1, "description": long, "status": "Done"},
+        {"number": 2, "description": "Short", "status": "Done"}])
+    wb = load_workbook(write(tmp_path, plan=plan))
+    ws, sheet = table_of(wb, "action_items")
+    first = sheet.header_row + 1
+    assert ws.row_dimensions[first].height >= 4 * 13
+    assert ws.row_dimensions[first + 1].height is None
+    # Examples are measured too (the blank workbook's long example rows).
+    wb = load_workbook(write(tmp_path, stem="blank"))
+    ws, sheet = table_of(wb, "phases")
+    assert ws.row_dimensions[sheet.header_row + 1].height > 20
+
+
+def test_wrapped_lines_breaks_at_words():
+    from mapgen.xlsx.writer import wrapped_lines
+
+    assert wrapped_lines("", 10) == 1
+    assert wrapped_lines("one two three", 13) == 1
+    assert wrapped_lines("one two three", 12) == 2
+    assert wrapped_lines("a\nb\n\nc", 10) == 4
+    assert wrapped_lines("x" * 25, 10) == 3
+
+
+def test_conflict_rule_comes_first_and_done_rows_are_not_styled_like_examples(tmp_path):
+    from mapgen.merge import merge_files
+    from mapgen.plan import write_json
+    from mapgen.xlsx.styles import CONFLICT_FILL, DONE_FILL
+
+    a, b = make_plan(0, action_items=[{"number": 1, "description": "Review", "status": "Done",
+                                       "deadline": "2027-01-15"}]), make_plan(
+        0, action_items=[{"number": 1, "description": "Review", "status": "Done",
+                          "deadline": "2027-01-22"}])
+    for name, plan in (("a", a), ("b", b)):
+        write_json(plan, tmp_path / f"{name}.json")
+    result = merge_files([tmp_path / "a.json", tmp_path / "b.json"])
+    out = tmp_path / "merged.xlsx"
+    write_xlsx(result.view(), out)
+    ws, sheet = table_of(load_workbook(out), "action_items")
+    rules = [(str(cf.sqref), r) for cf in ws.conditional_formatting for r in cf.rules]
+    rules.sort(key=lambda x: x[1].priority)
+    sqref, top = rules[0]
+    assert top.stopIfTrue and top.dxf.fill.bgColor.rgb.endswith(CONFLICT_FILL)
+    assert sqref == f"E{sheet.header_row + 1}"  # the deadline of the first row
+    done = next(r for _, r in rules if r.formula[0].endswith('="Done"'))
+    assert done.dxf.fill.bgColor.rgb.endswith(DONE_FILL) and not done.dxf.font.i
+
+
+def test_overview_at_a_glance_is_live_and_prints_on_one_page(tmp_path):
+    from conftest import FIXTURES
+
+    from mapgen.plan import load_plan
+
+    bp = load_blueprint("saas")
+    plan = load_plan(FIXTURES / "deal.yaml", bp)
+    # One phase overdue and blocked, one done: the next milestone is the first open one ahead.
+    phases = [dict(r) for r in build_view(bp, plan).sections[1].rows]
+    phases[0].update(deadline=TODAY - dt.timedelta(days=3), status="Blocked")
+    phases[1].update(deadline=TODAY + dt.timedelta(days=5), status="Done")
+    phases[2].update(deadline=TODAY + dt.timedelta(days=9), status="In progress")
+    plan.sections["phases"] = phases
+    plan.deal["go_live"] = TODAY + dt.timedelta(days=40)
+    path = write(tmp_path, "saas", plan, stem="glance")
+    wb = load_workbook(path)
+    ws = wb["Overview"]
+    assert ws.page_setup.fitToHeight == 1 and ws.page_setup.fitToWidth == 1
+    labels: dict[str, Any] = {}  # the first cell of each text: the glance comes first
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str):
+                labels.setdefault(c.value, c)
+    assert {"At a glance", "Days to go-live", "Next milestone", "Overdue", "Blocked"} <= set(labels)
+    pdf = soffice_convert(path, "pdf", tmp_path / "pdf")
+    import subprocess
+    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+                          capture_output=True, text=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    glance = lines[next(i for i, t in enumerate(lines) if t == "At a glance"):][:8]
+    flat = " | ".join(glance)
+    assert "40" in flat and "Business case signed off" in flat
+    from mapgen.dates import format_human
+    assert format_human(TODAY + dt.timedelta(days=9)) in flat
+    # Counted by the spreadsheet: overdue, the blocked phase (3 days late) and the action item
+    # due 9 weeks before go-live (23 days ago); blocked, that phase.
+    saved = load_workbook(soffice_convert(path, "xlsx", tmp_path / "xlsx"), data_only=True)
+    values = saved["Overview"]
+
+    def right_of(label: str) -> Any:
+        cell = labels[label]
+        return values.cell(cell.row, cell.column + 1).value
+
+    assert right_of("Days to go-live") == 40
+    assert right_of("Overdue") == 2 and right_of("Blocked") == 1
+    nxt = right_of("Next milestone")
+    assert (nxt.date() if isinstance(nxt, dt.datetime) else nxt) == TODAY + dt.timedelta(days=9)
+    # The whole overview is page 1, its legend included; page 2 is the first section.
+    assert "Legend" in text and "How to use this plan" in text
+    page2 = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
+                           capture_output=True, text=True).stdout
+    assert "Legend" not in page2

@@ -45,6 +45,43 @@ _LANGUAGE_HINTS = {
 }
 
 
+AUDIENCES = ("internal", "buyer")
+
+
+def _per_audience(schema: dict[str, Any]) -> Any:
+    """A JSON Schema of a text that may be given per audience."""
+    return WithJsonSchema({"anyOf": [schema, {
+        "type": "object", "additionalProperties": False,
+        "properties": {"internal": schema, "buyer": schema}}]})
+
+
+AudienceText = Annotated[str, _per_audience({"type": "string"})]
+AudienceSteps = Annotated[list[str], _per_audience(
+    {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})]
+
+
+def split_audience_texts(data: Any, fields: tuple[str, ...]) -> Any:
+    """``{internal: ..., buyer: ...}`` texts (DESIGN "Audience") split into the field (the
+    internal text) and ``buyer_<field>`` (the buyer's); a plain value serves both. A mapping
+    without ``buyer`` gives the buyer nothing, one without ``internal`` gives the seller's
+    team nothing."""
+    if not isinstance(data, dict) or not any(isinstance(data.get(f), dict) for f in fields):
+        return data
+    out = dict(data)
+    for name in fields:
+        value = out.get(name)
+        if not isinstance(value, dict):
+            continue
+        unknown = [k for k in value if k not in AUDIENCES]
+        if unknown:
+            raise ValueError(f"'{name}' given per audience takes 'internal' and 'buyer', "
+                             f"not {', '.join(map(repr, unknown))}")
+        empty: Any = [] if name == "how_to_use" else ""
+        out[name] = value.get("internal", empty)
+        out[f"buyer_{name}"] = value.get("buyer", empty)
+    return out
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
     # field name -> (file, line) where the value was written
@@ -140,8 +177,11 @@ class Section(_Model):
 
     key: str = Field(pattern=KEY_PATTERN)
     title: str = ""
-    purpose: str = ""
-    instructions: str = ""
+    purpose: AudienceText = ""
+    instructions: AudienceText = ""
+    # The buyer's texts where the blueprint gives them per audience (None: the same as above).
+    buyer_purpose: str | None = Field(None, exclude=True)
+    buyer_instructions: str | None = Field(None, exclude=True)
     columns: list[Column] = Field(default_factory=list)
     examples: list[dict[str, Any]] = Field(
         default_factory=list, description="Guidance rows, shown in italics, never read back.")
@@ -157,6 +197,11 @@ class Section(_Model):
     after: str | None = Field(None, description="Place this section after the section KEY.")
     _example_where: list[Where] = PrivateAttr(default_factory=list)
     _row_where: list[Where] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _audience_texts(cls, data: Any) -> Any:
+        return split_audience_texts(data, ("purpose", "instructions"))
 
     @property
     def label(self) -> str:
@@ -211,8 +256,13 @@ class Blueprint(_Model):
                           + ", ".join(f"{c} ({n})" for c, n in LANGUAGES.items()) + ".",
                           json_schema_extra={"enum": list(LANGUAGES)})
     title: str = "Mutual Action Plan"
-    intro: str = ""
-    how_to_use: list[str] = Field(default_factory=list)
+    intro: AudienceText = ""
+    how_to_use: AudienceSteps = Field(default_factory=list)
+    # The buyer's texts where the blueprint gives them per audience (None: the same as above).
+    buyer_intro: str | None = Field(None, exclude=True)
+    buyer_how_to_use: list[str] | None = Field(None, exclude=True)
+    signoff: list[str] = Field(default_factory=list, description=(
+        "Who signs the plan off: one role a line, e.g. the buyer's and the seller's sponsors."))
     branding: Branding = Field(default_factory=Branding)
     holidays: list[dt.date] = Field(default_factory=list,
                                     description="Dates (2026-12-25) skipped by `bd` offsets.")
@@ -239,7 +289,12 @@ class Blueprint(_Model):
         hint = f"did you mean '{close}'? " if close else ""
         raise ValueError(f"unknown language '{value}' ({hint}expected one of {', '.join(LANGUAGES)})")
 
-    @field_validator("how_to_use", mode="before")
+    @model_validator(mode="before")
+    @classmethod
+    def _audience_texts(cls, data: Any) -> Any:
+        return split_audience_texts(data, ("intro", "how_to_use"))
+
+    @field_validator("how_to_use", "buyer_how_to_use", "signoff", mode="before")
     @classmethod
     def _steps(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -259,22 +314,28 @@ class Blueprint(_Model):
         """This blueprint as the audience sees it: a buyer sees no internal sections or columns."""
         if audience == "internal":
             return self
-        out = self.model_copy()
+        texts = {name: getattr(self, f"buyer_{name}") for name in ("intro", "how_to_use")
+                 if getattr(self, f"buyer_{name}") is not None}
+        out = self.model_copy(update=texts)
         out._source, out._chain, out._where = self._source, self._chain, self._where
         sections = []
         for section in self.sections:
             if section.internal:
                 continue
             visible = [c for c in section.columns if not c.internal]
-            if len(visible) == len(section.columns):
+            update: dict[str, Any] = {
+                name: getattr(section, f"buyer_{name}") for name in ("purpose", "instructions")
+                if getattr(section, f"buyer_{name}") is not None}
+            if len(visible) < len(section.columns):
+                keys = {c.key for c in visible}
+                update.update(
+                    columns=visible,
+                    examples=[{k: v for k, v in r.items() if k in keys} for r in section.examples],
+                    rows=[{k: v for k, v in r.items() if k in keys} for r in section.rows])
+            if not update:
                 sections.append(section)
                 continue
-            keys = {c.key for c in visible}
-            clone = section.model_copy(update={
-                "columns": visible,
-                "examples": [{k: v for k, v in r.items() if k in keys} for r in section.examples],
-                "rows": [{k: v for k, v in r.items() if k in keys} for r in section.rows],
-            })
+            clone = section.model_copy(update=update)
             _copy_private(section, clone)
             sections.append(clone)
         out.sections = sections
@@ -285,10 +346,21 @@ class Blueprint(_Model):
         drop = dict.fromkeys(_MERGE_ONLY, True)
         data = self.model_dump(mode="json", exclude={"sections": {"__all__": {
             **drop, "columns": {"__all__": drop}}}})
+        _audience_data(self, data, ("intro", "how_to_use"))
+        for section, sdata in zip(self.sections, data["sections"], strict=True):
+            _audience_data(section, sdata, ("purpose", "instructions"))
         for section in data["sections"]:
             for column in section["columns"]:
                 column["header"] = column["header"] or column["key"].replace("_", " ").capitalize()
         return data
+
+
+def _audience_data(model: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """Texts given per audience back in their ``{internal: ..., buyer: ...}`` form."""
+    for name in fields:
+        buyer = getattr(model, f"buyer_{name}")
+        if buyer is not None:
+            data[name] = {"internal": data[name], "buyer": buyer}
 
 
 def _copy_private(src: Section, dst: Section) -> None:

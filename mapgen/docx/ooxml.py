@@ -173,9 +173,12 @@ def internal_link(anchor: str, children: Iterable[Element]) -> Element:
 # --------------------------------------------------------------------------- paragraphs
 
 def para_props(*, align: str | None = None, before: int | None = None, after: int | None = None,
-               indent: int | None = None) -> Element:
-    """A ``w:pPr`` with spacing and left indent in twips, and an alignment."""
+               indent: int | None = None, keep_next: bool = False) -> Element:
+    """A ``w:pPr`` with spacing and left indent in twips, and an alignment; ``keep_next``
+    keeps the paragraph on the page of the next one (a table row with the row below)."""
     ppr = el("w:pPr")
+    if keep_next:
+        sub(ppr, "w:keepNext")
     if before is not None or after is not None:
         spacing = sub(ppr, "w:spacing")
         if before is not None:
@@ -215,7 +218,7 @@ def table_borders(color: str, size_eighths: int = 4) -> Element:
 
 def row_template(widths: list[int], aligns: list[str], rpr: Element | list[Element | None] | None,
                  *, header: bool = False, min_height: int | None = None, fill: str | None = None,
-                 v_align: str | None = None, spacing: int = 40) -> Element:
+                 v_align: str | None = None, spacing: int = 40, keep_next: bool = False) -> Element:
     """A ``w:tr`` with one empty run per cell, to be deep-copied for every row of its kind.
 
     ``rpr`` formats every cell's run, or each cell's when a list. ``header`` makes the row repeat
@@ -239,7 +242,7 @@ def row_template(widths: list[int], aligns: list[str], rpr: Element | list[Eleme
         if v_align:
             sub(tcpr, "w:vAlign", val=v_align)
         p = sub(tc, "w:p")
-        p.append(para_props(align=align, before=spacing, after=spacing))
+        p.append(para_props(align=align, before=spacing, after=spacing, keep_next=keep_next))
         run = sub(p, "w:r")
         if cell_rpr is not None:
             run.append(deepcopy(cell_rpr))

@@ -12,6 +12,7 @@ audience              ``"internal"`` or ``"buyer"``
 mode                  ``"blank"`` or ``"prefilled"``
 participant           the person the workbook was made for, or ``null``
 deal                  the deal facts (dates as ISO strings)
+live_dates            ``{"anchors": {"go_live": "C5"}, "formulas": {"=IF(...)": "go_live-12w"}}``
 section:<key>         a :class:`SheetMeta` as a JSON object, one row per section sheet
 ====================  ==========================================================
 
@@ -58,13 +59,16 @@ class WorkbookMeta:
     sheets: list[SheetMeta] = field(default_factory=list)
     # section keys whose entries were damaged (edited by hand) and left out of ``sheets``
     damaged: list[str] = field(default_factory=list)
+    # relative dates kept live: {"anchors": {deal key: its input cell on the Overview},
+    #                            "formulas": {formula text: the relative date it computes}}
+    live_dates: dict[str, Any] = field(default_factory=dict)
 
     def rows(self) -> list[tuple[str, str]]:
         """(key, JSON text) rows for the meta sheet, long values chunked."""
         facts: list[tuple[str, Any]] = [
             ("format", META_FORMAT), ("format_version", META_VERSION),
             ("blueprint", self.blueprint), ("audience", self.audience), ("mode", self.mode),
-            ("participant", self.participant), ("deal", self.deal),
+            ("participant", self.participant), ("deal", self.deal), ("live_dates", self.live_dates),
             *((f"section:{s.section}", asdict(s)) for s in self.sheets)]
         out: list[tuple[str, str]] = []
         for key, value in facts:
@@ -99,7 +103,7 @@ class WorkbookMeta:
                    mode=str(facts.get("mode") or "blank"),
                    participant=facts.get("participant"),
                    deal=facts.get("deal") if isinstance(facts.get("deal"), dict) else {},
-                   sheets=sheets, damaged=damaged)
+                   sheets=sheets, damaged=damaged, live_dates=_live_dates(facts.get("live_dates")))
 
 
 def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
@@ -118,6 +122,19 @@ def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
             or not all(isinstance(e, dict) for e in sheet.examples)):
         return None
     return sheet
+
+
+def _live_dates(value: Any) -> dict[str, Any]:
+    """The live-dates entry, or an empty one when it was damaged."""
+    if not isinstance(value, dict):
+        return {}
+    out = {}
+    for key in ("anchors", "formulas"):
+        part = value.get(key)
+        if isinstance(part, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                          for k, v in part.items()):
+            out[key] = part
+    return out
 
 
 def write_meta(workbook: Any, meta: WorkbookMeta) -> None:

@@ -222,6 +222,8 @@ class _WorkbookReader:
         self.output = 0  # the plan's written size so far, estimated (see _check_output)
         # sheet title -> (row, column) -> cell whose formula needs its cached result
         self.formulas: dict[str, dict[tuple[int, int], _Cell]] = {}
+        self.deal_dates: dict[str, Any] = {}  # deal dates as typed on the Overview
+        self.deal: dict[str, Any] = {}
 
     # -- setup
 
@@ -255,6 +257,7 @@ class _WorkbookReader:
     # -- pass one
 
     def read(self) -> None:
+        self._read_deal_dates()
         budget = _Budget()
         sheets = [_Sheet(ws, budget) for ws in self.wb.worksheets
                   if ws.title != META_SHEET and ws.sheet_state != "veryHidden"]
@@ -298,6 +301,40 @@ class _WorkbookReader:
         """Warnings from opening the workbook (damaged shared text, truncated sheets)."""
         for note in notes:
             self._issue("damaged-workbook", note, "warning")
+
+    def _read_deal_dates(self) -> None:
+        """The deal's date cells on the Overview (they may have been changed since)."""
+        anchors = self.meta.live_dates.get("anchors", {}) if self.meta else {}
+        ws = next((w for w in self.wb.worksheets if w.sheet_state == "visible"), None)
+        if not anchors or ws is None:
+            return
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        for key, coordinate in anchors.items():
+            try:
+                letters, number = coordinate_from_string(coordinate)
+                col = column_index_from_string(letters)
+            except ValueError:
+                continue
+            row = next(ws.iter_rows(min_row=number, max_row=number, max_col=col,
+                                    values_only=True), ())
+            self.deal_dates[key] = row[col - 1] if len(row) >= col else None
+
+    def _live_date(self, cell: _Cell) -> tuple[bool, Any]:
+        """(True, value) for a formula that keeps a relative date live and has no saved date:
+        the date worked out here from the deal, else the relative date itself."""
+        from mapgen import dates
+
+        formulas = self.meta.live_dates.get("formulas", {}) if self.meta else {}
+        text = formulas.get(cell.formula or "")
+        if text is None:
+            return False, None
+        if isinstance(cell.value, dt.date):
+            return False, None  # the saved result, read like any date
+        try:
+            return True, dates.resolve(text, self.deal, self.blueprint.holiday_dates())
+        except (ValueError, dates.RelativeDateError):
+            return True, text
 
     def _sheet_meta(self, key: str) -> SheetMeta | None:
         if self.meta is None:
@@ -430,8 +467,14 @@ class _WorkbookReader:
         deal: dict[str, Any] = {}
         if self.meta is not None:
             facts = {k: v for k, v in self.meta.deal.items() if v not in (None, "")}
+            for key, value in self.deal_dates.items():  # the Overview's dates win
+                if value in (None, ""):
+                    facts.pop(key, None)
+                else:
+                    facts[key] = value
             deal, deal_issues = parse_deal(facts, file=self.label)
             self.issues[:0] = deal_issues
+        self.deal = deal
         sections: dict[str, list[Row]] = {}
         for table in self.tables:
             sections[table.section.key] = self._rows(table, day_first)
@@ -456,7 +499,7 @@ class _WorkbookReader:
                     issues.append(issue)
             if not row and not issues:
                 continue  # only formulas whose results are empty
-            if not any(i.severity == "error" for i in issues) and _is_example(cells, row, table):
+            if _is_example(cells, row, table):  # untouched (a rule in words is no date)
                 continue
             rows.append({k: row[k] for k in order if k in row})
             self.issues += issues
@@ -473,6 +516,10 @@ class _WorkbookReader:
                          message=f"{table.headers[key]}: {message}")
 
         column = table.columns[key]
+        if cell.kind == "formula":
+            live, value = self._live_date(cell)
+            if live:
+                return value, None
         if cell.kind == "formula" and cell.value is None:
             return cell.formula, issue(
                 "formula-without-value", f"the formula {cell.formula} has no saved result; open "

@@ -19,10 +19,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 GRID = "D9D9D9"         # table borders
 MUTED = "7F7F7F"        # examples, notes, done rows
-SOFT = "F2F2F2"         # done rows, legend swatches
+SOFT = "F2F2F2"         # legend swatches
+DONE_FILL, DONE_FONT = "E2EFDA", "375623"  # done rows: green-tinted, upright (examples: grey italic)
 TEXT = DARK_TEXT
 OVERDUE_FILL, OVERDUE_FONT = "FFC7CE", "9C0006"
 CONFLICT_FILL = "FCE4D6"
+DONE_BAR = "70AD47"     # a done item's bar on the timeline
+TODAY_FILL = "FFF2CC"   # this week's column on the timeline
 BODY_SIZE = 10
 
 
@@ -43,6 +46,12 @@ class WorkbookStyles:
     fact = "MAP Fact"
     fact_date = "MAP Fact Date"
     link = "MAP Link"
+    deal_date = "MAP Deal Date"
+    kpi = "MAP Glance"
+    week = "MAP Week"
+    week_marker = "MAP Week Marker"
+    kpi_alert = "MAP Glance Alert"
+    kpi_date = "MAP Glance Date"
 
     def __init__(self, workbook: Workbook, branding: Branding):
         from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
@@ -89,6 +98,20 @@ class WorkbookStyles:
         add(self.fact_date, font=font(), number_format="d mmm yyyy",
             alignment=Alignment(horizontal="left", vertical="top"))
         add(self.link, font=font(color=self.accent, underline="single"), alignment=top_left)
+        center = Alignment(horizontal="center", vertical="center")
+        add(self.kpi, font=font(size=14, bold=True, color=self.accent), alignment=center,
+            number_format="0")
+        add(self.kpi_alert, font=font(size=14, bold=True, color=OVERDUE_FONT), alignment=center,
+            number_format="0;-0;0")
+        add(self.kpi_date, font=font(size=12, bold=True, color=self.accent), alignment=center,
+            number_format="d mmm yyyy")
+        add(self.week, font=font(size=8, bold=True, color=on_primary), fill=primary_fill,
+            number_format="d mmm", alignment=Alignment(horizontal="center", vertical="center",
+                                                       text_rotation=90))
+        add(self.week_marker, font=font(size=10, bold=True, color=OVERDUE_FONT),
+            alignment=Alignment(horizontal="center", vertical="bottom"))
+        add(self.deal_date, font=font(bold=True), border=box, number_format="d mmm yyyy",
+            alignment=Alignment(horizontal="left", vertical="top"), protection=unlocked)
         # One input style and one example style per column type.
         for field in TYPES.values():
             align = Alignment(horizontal=field.align, vertical="top", wrap_text=field.wrap)
@@ -101,7 +124,18 @@ class WorkbookStyles:
         self.soft_fill = PatternFill("solid", start_color=SOFT, end_color=SOFT)
         self.overdue_fill = PatternFill("solid", start_color=OVERDUE_FILL, end_color=OVERDUE_FILL)
         self.overdue_font = font(color=OVERDUE_FONT)
-        self.done_font = font(color=MUTED)
+        self.done_fill = PatternFill("solid", start_color=DONE_FILL, end_color=DONE_FILL)
+        self.done_font = font(color=DONE_FONT)
+
+    @staticmethod
+    def wrapped(alignment: Any) -> Any:
+        """``alignment`` with text wrapping on (a rule in words in a date cell)."""
+        from copy import copy
+
+        out = copy(alignment)
+        out.wrap_text = True
+        out.horizontal = "left"
+        return out
 
     @staticmethod
     def _body_name(type_name: str, example: bool) -> str:
@@ -116,8 +150,24 @@ class WorkbookStyles:
         return self._rule(formula, font_color=OVERDUE_FONT, fill=OVERDUE_FILL)
 
     def done_rule(self, formula: str) -> Any:
-        """Conditional format: a row that is done (greyed)."""
-        return self._rule(formula, font_color=MUTED, fill=SOFT)
+        """Conditional format: a row that is done (green-tinted, unlike the grey examples)."""
+        return self._rule(formula, font_color=DONE_FONT, fill=DONE_FILL)
+
+    def bar_rule(self, formula: str, kind: str) -> Any:
+        """Conditional format of a timeline cell: a bar (brand colour), an overdue or done
+        bar, or this week's column (light yellow). Each stops the ones below it."""
+        fill = {"bar": self.primary, "overdue": OVERDUE_FONT, "done": DONE_BAR,
+                "today": TODAY_FILL}[kind]
+        rule = self._rule(formula, font_color=TEXT, fill=fill)
+        rule.stopIfTrue = kind != "today"
+        return rule
+
+    def conflict_rule(self) -> Any:
+        """Conditional format: a value that contributors disagreed on (always true; stops the
+        rules below it, so a done or overdue format never hides the mark)."""
+        rule = self._rule("TRUE", font_color=TEXT, fill=CONFLICT_FILL)
+        rule.stopIfTrue = True
+        return rule
 
     @staticmethod
     def _rule(formula: str, *, font_color: str, fill: str) -> Any:

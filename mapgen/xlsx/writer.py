@@ -29,14 +29,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import Issue, ValidationFailed
 from mapgen.fields import Validation, needs_formula_guard
-from mapgen.layout import property_text
+from mapgen.layout import deal_label, describe_relative, display_value, property_text
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
 from mapgen.xmltext import xml_text
@@ -52,6 +52,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapgen.xlsx.styles import WorkbookStyles
 
 OVERVIEW_SHEET = "Overview"
+TIMELINE_SHEET = "Timeline"
+TIMELINE_WEEKS = (12, 52)  # the fewest and the most weeks the timeline grid shows
+TIMELINE_ROWS = 60         # the most rows of one section on the timeline (more is no picture)
 LISTS_SHEET = "_lists"
 HEADER_ROW = 6          # the tables' header row on section sheets
 FIRST_COL = 2           # tables start in column B; column A is a narrow margin
@@ -62,7 +65,7 @@ EXAMPLE_MARKER = "Example"
 EXAMPLE_NOTE = ("Example: this row shows what good looks like. Type over it or leave it; an "
                 "untouched example is never read as data.")
 # Sheet names Excel refuses or that this workbook uses itself.
-RESERVED_SHEETS = (OVERVIEW_SHEET, META_SHEET, LISTS_SHEET, "History")
+RESERVED_SHEETS = (OVERVIEW_SHEET, TIMELINE_SHEET, META_SHEET, LISTS_SHEET, "History")
 OVERVIEW_WIDTHS = {"A": 2, "B": 26, "C": 14, "D": 14, "E": 14, "F": 14, "G": 14}
 OVERVIEW_LAST_COL = 7
 
@@ -81,6 +84,10 @@ class TableColumn:
     column: Column | None = None
     help: str = ""
 
+    @property
+    def is_date(self) -> bool:
+        return self.column is not None and self.column.field.is_date
+
 
 @dataclass
 class SheetTable:
@@ -92,6 +99,7 @@ class SheetTable:
     first_data: int     # first row after the examples
     last_row: int       # last row of the table (the last empty row)
     rules: set[str] = field(default_factory=set)  # conditional formats used: "overdue", "done"
+    conflicts: list[str] = field(default_factory=list)  # cells that merge marked as conflicts
 
     @property
     def name(self) -> str:
@@ -171,16 +179,21 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
     names = SheetNames(RESERVED_SHEETS)
     lists = ChoiceLists()
     internal = view.audience == "internal"
+    live = LiveDates(view, lists)
     tables = []
     for sv in view.sections:
         ws = wb.create_sheet(names.make(sv.title, fallback=sv.key))
-        tables.append(write_section(ws, sv, styles, lists, internal=internal, protect=protect))
-    write_overview(overview, view, tables, styles, protect=protect)
+        tables.append(write_section(ws, sv, styles, lists, live, internal=internal, protect=protect))
+    write_overview(overview, view, tables, styles, live, protect=protect)
+    progress = [p for p in (Progress.of(t) for t in tables) if p is not None and p.deadline]
+    if progress:
+        write_timeline(wb.create_sheet(TIMELINE_SHEET, 1), view, progress, styles, live)
+    live.define(wb)
     lists.write(wb)
-    write_meta(wb, workbook_meta(view, tables))
+    write_meta(wb, workbook_meta(view, tables, live))
     wb.properties.title = property_text(view.title)
     wb.properties.subject = "Mutual Action Plan"
-    wb.properties.creator = property_text(view.branding.company or "mapgen")
+    wb.properties.creator = property_text(view.author)
     wb.calculation.fullCalcOnLoad = True
     if protect:
         protect_workbook(wb)
@@ -209,14 +222,15 @@ def table_columns(sv: SectionView, *, internal: bool) -> list[TableColumn]:
     return cols
 
 
-def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists: ChoiceLists, *,
-                  internal: bool, protect: bool = False) -> SheetTable:
+def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists: ChoiceLists,
+                  live: LiveDates, *, internal: bool, protect: bool = False) -> SheetTable:
     """Lay out one section sheet and return where its table lies."""
     from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
     columns = table_columns(sv, internal=internal)
+    author = styles.company or "Mutual Action Plan"  # comments name who they are from
     n_ex, n_rows = len(sv.examples), len(sv.rows)
     n_blank = sv.blank_rows if (n_ex + n_rows + sv.blank_rows) else 1  # a table needs a body row
     first_data = HEADER_ROW + 1 + n_ex
@@ -263,24 +277,42 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     sources = sv.sources if internal and sv.sources is not None else []
     for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
         if example:
-            note = Comment(EXAMPLE_NOTE, "mapgen")
+            note = Comment(EXAMPLE_NOTE, author)
             note.width, note.height = 260, 70
             ws.cell(r, FIRST_COL).comment = note
         data_index = r - first_data
+        shown: list[Any] = []
         for i, col in enumerate(columns):
+            cell = ws.cell(r, FIRST_COL + i)
+            style = styles.body(col.type_name, example=example)
+            rule = None if example else sv.relative.get((data_index, col.key))
             if col.key == SOURCES_KEY:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
+            elif col.column is not None and isinstance(values.get(col.key), str) and (
+                    rule or col.is_date):
+                value = display_value(col.column, values[col.key])  # a rule in words
             else:
                 value = values.get(col.key)
-            put(ws.cell(r, FIRST_COL + i), value, style=styles.body(col.type_name, example=example),
-                section=sv.key, column=col.key)
+            if rule:
+                put(cell, live.formula(rule), style=style, formula=True)
+            else:
+                put(cell, value, style=style, section=sv.key, column=col.key)
+            if col.is_date and isinstance(value, str):  # a rule in words
+                cell.alignment = styles.wrapped(cell.alignment)
+            shown.append(value)
+        height = row_height(columns, shown, wrap={c.key for c in columns
+                                                  if (data_index, c.key) in sv.relative}
+                            | {c.key for c in columns if c.is_date})
+        if height is not None:
+            ws.row_dimensions[r].height = height
     for (index, key), note in sv.notes.items():
         letter = table.letter(key)
         if letter is None or not 0 <= index < n_rows:
             continue
         cell = ws[f"{letter}{first_data + index}"]
         cell.fill = styles.conflict_fill
-        comment = Comment(xml_text(note)[:MAX_CELL_TEXT], "mapgen")
+        table.conflicts.append(cell.coordinate)
+        comment = Comment(xml_text(note)[:MAX_CELL_TEXT], author)
         comment.width, comment.height = 320, 140
         cell.comment = comment
 
@@ -344,7 +376,12 @@ def excel_validation(rule: Validation, lists: ChoiceLists) -> Any:
 
 
 def add_conditional_formats(ws: Worksheet, table: SheetTable, styles: WorkbookStyles) -> None:
-    """Overdue deadlines in light red and done rows greyed, on the data rows (not examples)."""
+    """Conflict marks first (they win over every other rule and stop the ones below), then
+    overdue deadlines in light red and done rows in green, on the data rows (not examples)."""
+    for coordinate in table.conflicts:
+        # A cell's own fill loses to any conditional format that applies to it, so the
+        # conflict mark is a rule too, at the top of the list.
+        ws.conditional_formatting.add(coordinate, styles.conflict_rule())
     progress = Progress.of(table)
     if progress is None or table.last_row < table.first_data:
         return
@@ -368,7 +405,7 @@ def add_conditional_formats(ws: Worksheet, table: SheetTable, styles: WorkbookSt
 
 
 def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
-                   styles: WorkbookStyles, *, protect: bool = False) -> None:
+                   styles: WorkbookStyles, live: LiveDates, *, protect: bool = False) -> None:
     """The first sheet: what this plan is, live progress, contents, how to use, legend."""
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -386,20 +423,13 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     if view.audience == "buyer":
         byline.insert(1, "Buyer edition")
     sheet.line(" · ".join(p for p in byline if p), styles.subtitle, height=18)
-    facts = view.deal_facts()
-    if facts:
-        sheet.gap()
-        for i in range(0, len(facts), 2):
-            for (label, value), col in zip(facts[i:i + 2], (2, 5), strict=False):
-                put(ws.cell(sheet.row, col), label, style=styles.fact_label)
-                style = styles.fact_date if isinstance(value, dt.date) else styles.fact
-                put(ws.cell(sheet.row, col + 1), scalar(value), style=style)
-            sheet.row += 1
+    write_deal(sheet, view, live)
 
+    progress = [p for p in (Progress.of(t) for t in tables) if p is not None]
+    write_glance(sheet, progress, live)
     objective = next((t for t in tables if t.view.key == "objective"), None)
     if objective is not None:
         write_objective(sheet, objective, text_width)
-    progress = [p for p in (Progress.of(t) for t in tables) if p is not None]
     if progress:
         write_progress(sheet, progress)
 
@@ -416,6 +446,8 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     for text in workbook_tips(tables, protect=protect):
         sheet.merged(f"• {text}", styles.text, height=text_height(text, text_width))
     write_legend(sheet, tables)
+    if view.signoff:
+        write_signoff(sheet, view.signoff)
     if view.how_to_use:
         sheet.band("How to use this plan")
         for n, step in enumerate(view.how_to_use, start=1):
@@ -424,7 +456,92 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
 
     ws.sheet_view.showGridLines = False
     ws.sheet_properties.tabColor = styles.primary
-    set_print(ws, landscape=False, company=styles.company, title_rows=None)
+    set_print(ws, landscape=False, company=styles.company, title_rows=None, one_page=True)
+
+
+def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> None:
+    """The deal facts, and its dates as input cells (named ``deal_<key>``) that the relative
+    deadlines of every sheet count from: change go-live here and they all move."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws, styles = sheet.ws, sheet.styles
+    anchors = set(live.anchors)
+    facts = [(label, value) for label, value in view.deal_facts()
+             if not (isinstance(value, dt.date) and label in {deal_label(a) for a in anchors})]
+    dates = [(a, deal_label(a), view.deal.get(a)) for a in live.anchors]
+    if not facts and not dates:
+        return
+    sheet.gap()
+    for i in range(0, len(facts), 2):
+        for (label, value), col in zip(facts[i:i + 2], (2, 5), strict=False):
+            put(ws.cell(sheet.row, col), label, style=styles.fact_label)
+            style = styles.fact_date if isinstance(value, dt.date) else styles.fact
+            put(ws.cell(sheet.row, col + 1), scalar(value), style=style)
+        sheet.row += 1
+    if not dates:
+        return
+    dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+    dv.showErrorMessage = dv.showInputMessage = True
+    dv.errorTitle, dv.error = "Not a date", "Type a date, like 2027-01-15."
+    dv.promptTitle = "Deal date"
+    dv.prompt = "Deadlines written relative to this date follow it when you change it."
+    for i in range(0, len(dates), 2):
+        for (key, label, value), col in zip(dates[i:i + 2], (2, 5), strict=False):
+            put(ws.cell(sheet.row, col), label, style=styles.fact_label)
+            cell = ws.cell(sheet.row, col + 1)
+            put(cell, value if isinstance(value, dt.date) else None, style=styles.deal_date)
+            live.place(key, cell.coordinate)
+            dv.add(cell.coordinate)
+        sheet.row += 1
+    ws.add_data_validation(dv)
+
+
+def write_glance(sheet: _Cursor, progress: list[Progress], live: LiveDates) -> None:
+    """The plan at a glance, all live: days to go-live, the next milestone (the earliest
+    deadline from today of an open phase), and how many items are overdue and blocked."""
+    ws, styles = sheet.ws, sheet.styles
+    dated = [p for p in progress if p.deadline]
+    milestones = next((p for p in dated if p.table.view.key == "phases"), dated[0] if dated else None)
+    if "go_live" not in live.cells and milestones is None and not progress:
+        return
+    sheet.band("At a glance")
+    row = sheet.row
+    if "go_live" in live.cells:
+        name = live.name("go_live")
+        put(ws.cell(row, 2), "Days to go-live", style=styles.fact_label)
+        put(ws.cell(row, 3), f'=IF({name}="","",{name}-TODAY())', style=styles.kpi, formula=True)
+    if progress:
+        overdue = "+".join(overdue_count(p) for p in dated) or "0"
+        blocked = "+".join(f'COUNTIFS({p.table.data_range("status")},"={criteria(c)}")'
+                           for p in progress for c in p.track.choices("blocked")) or "0"
+        put(ws.cell(row, 5), "Overdue", style=styles.fact_label)
+        put(ws.cell(row, 6), f"={overdue}", style=styles.kpi_alert, formula=True)
+        put(ws.cell(row + 1, 5), "Blocked", style=styles.fact_label)
+        put(ws.cell(row + 1, 6), f"={blocked}", style=styles.kpi_alert, formula=True)
+    if milestones is not None:
+        deadline = milestones.table.data_range(milestones.deadline)
+        status = milestones.table.data_range("status")
+        label = milestones.table.data_range(milestones.label)
+        open_ = f',{status},"<>{criteria(milestones.done)}"' if milestones.done else ""
+        put(ws.cell(row + 1, 2), "Next milestone", style=styles.fact_label)
+        date = ws.cell(row + 1, 3)
+        put(date, f'=IF(COUNTIFS({deadline},">="&TODAY(){open_})=0,"",'
+                  f'_xlfn.MINIFS({deadline},{deadline},">="&TODAY(){open_}))',
+            style=styles.kpi_date, formula=True)
+        put(ws.cell(row + 2, 3), f'=IF({date.coordinate}="","",INDEX({label},MATCH('
+                                 f'{date.coordinate},{deadline},0)))', style=styles.fact, formula=True)
+        ws.merge_cells(start_row=row + 2, start_column=3, end_row=row + 2, end_column=OVERVIEW_LAST_COL)
+        ws.row_dimensions[row + 2].height = 28
+    for r in range(row, row + 2):
+        ws.row_dimensions[r].height = 22
+    sheet.row = row + (3 if milestones is not None else 2)
+
+
+def overdue_count(p: Progress) -> str:
+    """COUNTIFS of a section's open items whose deadline has passed."""
+    deadline, status = p.table.data_range(p.deadline), p.table.data_range("status")
+    not_done = f',{status},"<>{criteria(p.done)}"' if p.done else ""
+    return f'COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
 
 
 def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> None:
@@ -475,11 +592,7 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
         total = (f'=SUMPRODUCT(--((({label}<>"")+({status}<>""))>0))' if p.label != "status"
                  else f'=COUNTIF({status},"<>")')
         put(ws.cell(total_row, col), total, style=styles.count, formula=True)
-        overdue = None
-        if p.deadline:
-            deadline = p.table.data_range(p.deadline)
-            not_done = f',{status},"<>{criteria(p.done)}"' if p.done else ""
-            overdue = f'=COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
+        overdue = f"={overdue_count(p)}" if p.deadline else None
         put(ws.cell(total_row + 1, col), overdue, style=styles.count, formula=True)
         percent = None
         if p.done:
@@ -521,7 +634,7 @@ def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
         entries.append(("Overdue", "The deadline has passed and the item is not Done.", entry,
                         styles.overdue_fill, styles.overdue_font))
     if any("done" in t.rules for t in tables):
-        entries.append(("Done", "The item is done.", entry, styles.soft_fill, styles.done_font))
+        entries.append(("Done", "The item is done.", entry, styles.done_fill, styles.done_font))
     if any(t.view.notes for t in tables):
         entries.append(("Conflict", "Contributors disagreed on this value; its comment says how.",
                         entry, styles.conflict_fill, None))
@@ -533,6 +646,38 @@ def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
         if font is not None:
             cell.font = font
         sheet.merged(meaning, styles.text, first_col=3, height=16)
+
+
+SIGNOFF_HEADERS = ("Role", "Name", "Title", "Date", "Signature")
+
+
+def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
+    """A block to sign the plan off: per role (the buyer's and the seller's sponsors) a row
+    for the name, title, date and signature."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws, styles = sheet.ws, sheet.styles
+    sheet.band("Sign-off")
+    spans = ((2, 2), (3, 4), (5, 5), (6, 6), (7, OVERVIEW_LAST_COL))
+    for (first, last), header in zip(spans, SIGNOFF_HEADERS, strict=True):
+        put(ws.cell(sheet.row, first), header, style=styles.header)
+        if last > first:
+            ws.merge_cells(start_row=sheet.row, start_column=first, end_row=sheet.row, end_column=last)
+    sheet.row += 1
+    dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+    dv.showErrorMessage, dv.error = True, "Type a date, like 2027-01-15."
+    for role in roles:
+        put(ws.cell(sheet.row, 2), role, style=styles.label)
+        for first, last in spans[1:]:
+            for col in range(first, last + 1):
+                ws.cell(sheet.row, col).style = styles.body("date" if first == 6 else "text")
+            if last > first:
+                ws.merge_cells(start_row=sheet.row, start_column=first, end_row=sheet.row,
+                               end_column=last)
+        dv.add(ws.cell(sheet.row, 6).coordinate)
+        ws.row_dimensions[sheet.row].height = 34
+        sheet.row += 1
+    ws.add_data_validation(dv)
 
 
 class _Cursor:
@@ -568,6 +713,150 @@ class _Cursor:
         self.row += 1
 
 
+# --------------------------------------------------------------------------- timeline
+
+
+def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
+                   styles: WorkbookStyles, live: LiveDates) -> None:
+    """Every row of the dated sections as a bar on a week grid, all live: the rows link to
+    the section tables (rows typed in later included, up to each table's last row, at most
+    TIMELINE_ROWS of a section: a longer list is no picture any more), the
+    grid starts in the week of the earliest date, and conditional formats draw the bars
+    (phases from the previous milestone to their own, action items in their week), overdue
+    in the overdue colour, done in green, and this week's column marked."""
+    from openpyxl.utils import get_column_letter
+
+    from mapgen.layout import timeline, timeline_weeks
+
+    head, first_row, grid = 4, 5, 8  # header row, first item row, first week column
+    known = timeline_weeks(timeline(view), view.generated, limit=TIMELINE_WEEKS[1])
+    weeks = max(TIMELINE_WEEKS[0], len(known) + 2)
+    put(ws.cell(1, 2), "Timeline", style=styles.title)
+    ws.row_dimensions[1].height = 30
+    put(ws.cell(2, 2), "Phases run from one milestone to the next; action items show in the week "
+                       "they are due. Red: overdue; green: done; ▼ this week. Linked live to the "
+                       "section sheets.", style=styles.note)
+    ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=grid + 12)
+    for col, (title, width) in enumerate((("Item", 34), ("Section", 22), ("From", 11), ("Due", 11),
+                                          ("Status", 12), ("State", 8)), start=2):
+        put(ws.cell(head, col), title, style=styles.header)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.column_dimensions["A"].width = 2
+    ws.column_dimensions[get_column_letter(grid - 1)].hidden = True  # State: for the formats
+    row = first_row
+    for p in progress:
+        t = p.table
+        previous = None
+        for r in range(t.first_data, min(t.last_row, t.first_data + TIMELINE_ROWS - 1) + 1):
+            label, due, status = t.cell(p.label, r), t.cell(p.deadline, r), t.cell("status", r)
+            span = t.view.key == "phases"
+            if span:
+                start = (f"=IF(ISNUMBER({previous}),{previous},{due})" if previous else
+                         f"=IF(AND(ISNUMBER({live.name('start')}),ISNUMBER({due})),"
+                         f"MIN({live.name('start')},{due}),{due})" if "start" in live.cells
+                         else f"={due}")
+            else:
+                start = f"={due}"
+            done = excel_string(p.done or "")
+            values = (f'=IF({label}="","",{label})', f'=IF({label}="","","{excel_string(t.sheet)}")',
+                      f'=IF({due}="","",{start[1:]})', f'=IF({due}="","",{due})',
+                      f'=IF({status}="","",{status})',
+                      f'=IF(AND($F{row}<>"",$F{row}="{done}"),"done",IF(AND(ISNUMBER($E{row}),'
+                      f'$E{row}<TODAY()),"overdue",""))')
+            for col, value in enumerate(values, start=2):
+                style = styles.fact_date if col in (4, 5) else styles.fact
+                put(ws.cell(row, col), value, style=style, formula=True)
+            previous = due
+            row += 1
+    last = row - 1
+    g0, gl = get_column_letter(grid), get_column_letter(grid + weeks - 1)
+    for n in range(weeks):
+        letter = get_column_letter(grid + n)
+        ws.column_dimensions[letter].width = 5.5
+        cell = ws.cell(head, grid + n)
+        if n == 0:
+            dates = f"$D${first_row}:$E${last}"
+            formula = (f"=IF(COUNT({dates})=0,TODAY()-WEEKDAY(TODAY(),3),"
+                       f"MIN({dates})-WEEKDAY(MIN({dates}),3))")
+        else:
+            formula = f"={get_column_letter(grid + n - 1)}{head}+7"
+        put(cell, formula, style=styles.week, formula=True)
+        put(ws.cell(head - 1, grid + n), f'=IF(AND({letter}${head}<=TODAY(),TODAY()<{letter}${head}+7),'
+                                         f'"▼","")', style=styles.week_marker, formula=True)
+    ws.row_dimensions[head].height = 34
+    area = f"{g0}{first_row}:{gl}{last}"
+    d, e, week = f"$D{first_row}", f"$E{first_row}", f"{g0}${head}"
+    bar = f"AND(ISNUMBER({d}),ISNUMBER({e}),{week}<={e},{week}+7>{d})"
+    state = f"$G{first_row}"
+    cf = ws.conditional_formatting
+    cf.add(area, styles.bar_rule(f'AND({bar},{state}="overdue")', "overdue"))
+    cf.add(area, styles.bar_rule(f'AND({bar},{state}="done")', "done"))
+    cf.add(area, styles.bar_rule(bar, "bar"))
+    cf.add(f"{g0}{first_row}:{gl}{last}", styles.bar_rule(
+        f"AND({g0}${head}<=TODAY(),TODAY()<{g0}${head}+7)", "today"))
+    ws.freeze_panes = ws.cell(first_row, grid).coordinate
+    ws.sheet_view.showGridLines = False
+    set_print(ws, landscape=True, company=styles.company, title_rows=head)
+
+
+# --------------------------------------------------------------------------- live dates
+
+
+class LiveDates:
+    """Relative deadlines as formulas on the deal's dates.
+
+    The deal dates are input cells on the Overview with workbook names (``deal_go_live``);
+    ``go_live-12w`` becomes ``=IF(deal_go_live="","12 weeks before go-live",deal_go_live-84)``
+    and business days count with WORKDAY over the blueprint's holidays (a named range on the
+    hidden list sheet). The metadata records each formula's expression, so that the reader
+    works the date out itself where a formula has no saved result.
+    """
+
+    def __init__(self, view: DocumentView, lists: ChoiceLists):
+        self.anchors = view.anchors()
+        self.holidays = view.blueprint.holiday_dates()
+        self.lists = lists
+        self.cells: dict[str, str] = {}       # anchor -> its cell on the Overview (A1)
+        self.formulas: dict[str, str] = {}    # formula -> relative date it stands for
+
+    @staticmethod
+    def name(anchor: str) -> str:
+        return f"deal_{anchor}"
+
+    def place(self, anchor: str, coordinate: str) -> None:
+        self.cells[anchor] = coordinate
+
+    def formula(self, text: str) -> str:
+        """The live formula of a relative date (shows the rule in words while its deal date
+        is empty)."""
+        from mapgen import dates
+
+        rel = dates.parse_relative(text)
+        name = self.name(rel.anchor)
+        if rel.unit == "bd":
+            holidays = f",{self.lists.dates(self.holidays)}" if self.holidays else ""
+            start, n = (f"{name}-1", 1) if rel.amount == 0 else (name, rel.amount)
+            expr = f"WORKDAY({start},{n}{holidays})"
+        else:
+            days = rel.amount * (7 if rel.unit == "w" else 1)
+            expr = name if days == 0 else f"{name}{'+' if days > 0 else '-'}{abs(days)}"
+        formula = f'=IF({name}="","{excel_string(describe_relative(text))}",{expr})'
+        self.formulas[formula] = str(rel)
+        return formula
+
+    def define(self, wb: Workbook) -> None:
+        """The workbook names of the deal dates (after the Overview placed them)."""
+        from openpyxl.workbook.defined_name import DefinedName
+
+        for anchor, coordinate in self.cells.items():
+            letters = re.match(r"([A-Z]+)(\d+)", coordinate)
+            ref = f"{quote_sheet(OVERVIEW_SHEET)}!${letters.group(1)}${letters.group(2)}"
+            wb.defined_names[self.name(anchor)] = DefinedName(self.name(anchor), attr_text=ref)
+
+    def meta(self) -> dict[str, Any]:
+        return {"anchors": dict(self.cells), "formulas": dict(self.formulas)}
+
+
 # --------------------------------------------------------------------------- workbook-wide
 
 
@@ -590,23 +879,32 @@ class SheetNames:
 
 
 class ChoiceLists:
-    """Dropdown sources: an inline list when it fits, else a column of a very hidden sheet."""
+    """Dropdown sources: an inline list when it fits, else a column of a very hidden sheet
+    (which also holds the holidays that business-day formulas skip)."""
 
     def __init__(self) -> None:
-        self.columns: dict[tuple[str, ...], str] = {}  # choices -> range on the list sheet
+        self.columns: dict[tuple[str | dt.date, ...], str] = {}  # values -> range on the list sheet
 
-    def source(self, choices: tuple[str, ...]) -> str:
+    def source(self, choices: tuple[str, ...], *, inline: bool = True) -> str:
         """The validation's formula1 for these choices."""
-        inline = ",".join(choices)
-        if len(inline) <= INLINE_LIST_LIMIT and not any(
+        text = ",".join(choices)
+        if inline and len(text) <= INLINE_LIST_LIMIT and not any(
                 "," in c or '"' in c or c != c.strip() or not c for c in choices):
-            return f'"{inline}"'
-        if choices not in self.columns:
+            return f'"{text}"'
+        return self._column(choices)
+
+    def _column(self, values: tuple[str | dt.date, ...]) -> str:
+        """The absolute range of a column of the list sheet that holds ``values``."""
+        if values not in self.columns:
             from openpyxl.utils import get_column_letter
 
             letter = get_column_letter(len(self.columns) + 1)
-            self.columns[choices] = f"{quote_sheet(LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
-        return self.columns[choices]
+            self.columns[values] = f"{quote_sheet(LISTS_SHEET)}!${letter}$1:${letter}${len(values)}"
+        return self.columns[values]
+
+    def dates(self, days: list[dt.date]) -> str:
+        """A range on the list sheet holding these dates (the holidays of WORKDAY)."""
+        return self.source(tuple(f"\0date:{d.isoformat()}" for d in days), inline=False)
 
     def write(self, workbook: Workbook) -> None:
         """Add the list sheet (after the section sheets) when any dropdown needs it."""
@@ -616,10 +914,13 @@ class ChoiceLists:
         ws.sheet_state = "veryHidden"
         for col, choices in enumerate(self.columns, start=1):
             for row, choice in enumerate(choices, start=1):
-                put(ws.cell(row, col), choice)
+                if choice.startswith("\0date:"):
+                    put(ws.cell(row, col), dt.date.fromisoformat(choice[6:]))
+                else:
+                    put(ws.cell(row, col), choice)
 
 
-def workbook_meta(view: DocumentView, tables: list[SheetTable]) -> WorkbookMeta:
+def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates) -> WorkbookMeta:
     """What the reader needs to map sheets and columns back to the blueprint."""
     sheets = []
     for t in tables:
@@ -632,7 +933,8 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable]) -> WorkbookMeta:
     bp = view.blueprint
     return WorkbookMeta(blueprint={"name": bp.name, "version": bp.version}, audience=view.audience,
                         mode="prefilled" if view.prefilled else "blank", participant=view.participant,
-                        deal={k: json_value(v) for k, v in view.deal.items()}, sheets=sheets)
+                        deal={k: json_value(v) for k, v in view.deal.items()}, sheets=sheets,
+                        live_dates=live.meta())
 
 
 def protect_workbook(wb: Workbook) -> None:
@@ -647,10 +949,13 @@ def protect_workbook(wb: Workbook) -> None:
         p.sort = p.autoFilter = p.formatColumns = p.formatRows = False
 
 
-def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int | None) -> None:
+def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int | None,
+              one_page: bool = False) -> None:
+    """A4 fitted to the page's width (and, when asked, to one page: nothing is stranded)."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
@@ -711,9 +1016,51 @@ def labelled(label: str, text: str, styles: WorkbookStyles) -> Any:
 def text_height(text: str, width: float, *, size: int = 10, pad: float = 3) -> float:
     """Points of row height that wrapped ``text`` needs in ``width`` characters (an estimate:
     neither Excel nor LibreOffice fits merged cells by itself)."""
-    per_line = max(1.0, width * 1.2 * 10 / size)
-    lines = sum(max(1, math.ceil(len(p) / per_line)) for p in (text or "").split("\n"))
+    lines = wrapped_lines(text, max(1.0, (width - 1) * 11 / size * 0.95))
     return lines * size * 1.3 + pad
+
+
+def wrapped_lines(text: str, per_line: float) -> int:
+    """Lines that ``text`` takes when wrapped at word boundaries in ``per_line`` characters."""
+    per_line = max(1, int(per_line))
+    lines = 0
+    for paragraph in (text or "").split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            size = len(word)
+            while size > per_line:  # a word longer than the line breaks anywhere
+                if used:
+                    count += 1
+                size -= per_line
+                used = per_line
+            if used and used + 1 + size > per_line:
+                count += 1
+                used = size
+            else:
+                used += size + (1 if used else 0)
+        lines += count
+    return lines
+
+
+def row_height(columns: list[TableColumn], values: list[Any], *, size: int = 10,
+               wrap: Collection[str] = ()) -> float | None:
+    """Points of height a table row needs so that its wrapped texts show whole, or None when
+    one line is enough (the default height fits). ``wrap``: keys of cells wrapped although
+    their type is not (a relative date shown in words)."""
+    lines = 1
+    for col, value in zip(columns, values, strict=True):
+        if not isinstance(value, str) or not value:
+            continue
+        wraps = col.key in wrap or (col.column.field.wrap if col.column is not None else True)
+        if not wraps:
+            continue
+        # A column of width w holds about w characters of the 11 pt default font; fewer when
+        # the text is proportional and mixed: keep a margin so that no line is cut off.
+        per_line = (col.width - 1) * 11 / size * 0.95
+        lines = max(lines, wrapped_lines(xml_text(value), per_line))
+    if lines == 1:
+        return None
+    return round(lines * size * 1.32 + 4, 1)
 
 
 def quote_sheet(name: str) -> str:
