@@ -54,6 +54,7 @@ class OutputFormat:
 FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
     OutputFormat("xlsx", ".xlsx", "document", "mapgen.xlsx.writer:write", "Excel workbook"),
     OutputFormat("docx", ".docx", "document", "mapgen.docx.writer:write", "Word handout"),
+    OutputFormat("ics", ".ics", "document", "mapgen.ics:write", "calendar of dated items (RFC 5545)"),
     OutputFormat("json", ".json", "data", "mapgen.plan:write_json", "plan data (JSON)"),
     OutputFormat("yaml", ".yaml", "data", "mapgen.plan:write_yaml", "plan data (YAML)"),
 )}
