@@ -39,6 +39,8 @@ class SectionView:
     # and per (row index, column key), a note on a conflicting value (highlight and comment).
     sources: list[str] | None = None
     notes: dict[tuple[int, str], str] = field(default_factory=dict)
+    # (row index, column key) -> the relative date a row's date was resolved from (go_live-6w)
+    relative: dict[tuple[int, str], str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -110,6 +112,7 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
                audience: Audience = "internal", participant: str | None = None) -> DocumentView:
     """Walk the blueprint for one document. Raises ValidationFailed for dates that need a
     deal date the plan does not have, TemplateError for a blueprint text that fails to render."""
+    from mapgen.relative import resolved_map, restored_rows
     from mapgen.render import deal_context
 
     bp = blueprint.for_audience(audience)
@@ -122,13 +125,15 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
     for number, section in enumerate(bp.sections, start=1):
         standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
         if plan is not None:
-            rows = _overlay(section, standard, plan.rows(section.key))
-            rows = [_resolve_dates(section, r, deal, holidays, issues, strict=True) for r in rows]
+            given = _overlay(section, standard, restored_rows(plan, bp, section.key))
+            rows = [_resolve_dates(section, r, deal, holidays, issues, strict=True) for r in given]
+            relative = resolved_map(section, given, rows)
             examples = [] if rows else section.examples
             blank = PREFILLED_SPARE_ROWS
         else:
             rows = [_resolve_dates(section, r, deal, holidays, issues, strict=False)
                     for r in standard]
+            relative = {}
             examples = section.examples
             blank = section.blank_rows
         examples = [_resolve_dates(section, text.row(section, r, "examples", i), deal, holidays,
@@ -136,7 +141,8 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
         sections.append(SectionView(
             section=section, number=number, title=text.field(section, "title") or section.label,
             purpose=text.field(section, "purpose"), instructions=text.field(section, "instructions"),
-            columns=list(section.columns), rows=rows, examples=examples, blank_rows=blank))
+            columns=list(section.columns), rows=rows, examples=examples, blank_rows=blank,
+            relative=relative))
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationFailed(issues)

@@ -435,8 +435,13 @@ class _WorkbookReader:
         sections: dict[str, list[Row]] = {}
         for table in self.tables:
             sections[table.section.key] = self._rows(table, day_first)
-        return Plan(blueprint=BlueprintRef(name=self.blueprint.name, version=self.blueprint.version),
+        plan = Plan(blueprint=BlueprintRef(name=self.blueprint.name, version=self.blueprint.version),
                     deal=deal, sections=sections, issues=self.issues)
+        if self.meta is not None and self.meta.relative_dates:
+            from mapgen.relative import from_workbook
+
+            from_workbook(plan, self.meta.relative_dates, self.blueprint)  # plan.relative_dates
+        return plan
 
     def _rows(self, table: _Table, day_first: bool) -> list[Row]:
         """Parse every row's cells by their columns' types; skip untouched examples."""
