@@ -117,6 +117,32 @@ def resolve(value: str | RelativeDate, deal: Mapping[str, object], holidays: Ite
         raise RelativeDateError(f"relative date '{text}' falls outside the calendar") from None
 
 
+_OFFSET = re.compile(r"\s*([+-]?)\s*(\d{1,7})\s*(bd|d|w)\s*", re.ASCII | re.I)
+
+
+def parse_offset(text: str) -> tuple[int, Unit]:
+    """An offset as in relative dates, without the anchor: ``2w``, ``+5bd``, ``-3d`` ->
+    ``(amount, unit)``; ValueError (saying how to write one) otherwise."""
+    match = _OFFSET.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"'{text}' is not an offset (write it like 2w, 5bd, -3d: d for days, "
+                         "bd for business days, w for weeks)")
+    sign, number, unit = match.groups()
+    amount = int(number)
+    return (-amount if sign == "-" else amount), unit.lower()  # type: ignore[return-value]
+
+
+def add_offset(d: date, amount: int, unit: Unit, holidays: Iterable[date] = ()) -> date:
+    """``d`` moved by ``amount`` ``unit``s, by the rules of relative dates (``bd`` skips
+    weekends and ``holidays``). RelativeDateError when the result leaves the calendar."""
+    try:
+        if unit == "bd":
+            return add_business_days(d, amount, holidays)
+        return d + timedelta(days=amount * (7 if unit == "w" else 1))
+    except OverflowError:
+        raise RelativeDateError(f"moving {d.isoformat()} by {amount}{unit} leaves the calendar") from None
+
+
 def _anchor_date(text: str, anchor: str, raw: object) -> date:
     """The deal's anchor value as a date."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):

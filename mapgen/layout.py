@@ -183,18 +183,33 @@ class _Renderer:
         return out
 
 
+def standard_rows(blueprint: Blueprint, section: Section, deal: dict[str, Any]) -> list[Row]:
+    """The section's standard rows with their texts rendered for the deal (dates as written)."""
+    from mapgen.render import deal_context
+
+    text = _Renderer(deal_context(deal))
+    return [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
+
+
+def overlay_origins(section: Section, standard: list[Row], rows: list[Row]) -> list[tuple[str, int]]:
+    """Where each row of :func:`_overlay` comes from: ``("standard", j)`` or ``("plan", i)``."""
+    out = [("standard", j) for j in range(len(standard))]
+    index = {row_key(section, r): j for j, r in enumerate(standard)}
+    for i, row in enumerate(rows):
+        key = row_key(section, row)
+        if standard and key is not None and key in index:
+            out[index[key]] = ("plan", i)
+        else:
+            out.append(("plan", i))
+    return out
+
+
 def _overlay(section: Section, standard: list[Row], rows: list[Row]) -> list[Row]:
     """Standard rows with the plan's rows laid over them: the plan wins on the same identity."""
     if not standard:
         return [dict(r) for r in rows]
-    out = [dict(r) for r in standard]
-    index = {row_key(section, r): i for i, r in enumerate(out)}
-    for row in rows:
-        key = row_key(section, row)
-        if key is not None and key in index:
-            out[index[key]] = dict(row)
-        else:
-            out.append(dict(row))
+    out = [dict(standard[n] if kind == "standard" else rows[n])
+           for kind, n in overlay_origins(section, standard, rows)]
     # Running numbers restart from 1 over the combined rows (standard rows and the plan's own
     # would otherwise both start at 1).
     for column in section.columns:

@@ -83,8 +83,13 @@ def read_workbook(path: str | os.PathLike, *, blueprint: Blueprint | None = None
 
 
 def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                       day_first: bool = True) -> tuple[Plan, WorkbookMeta | None]:
-    """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none)."""
+                       day_first: bool = True, cells: dict[str, list[dict[str, tuple[str, str]]]]
+                       | None = None) -> tuple[Plan, WorkbookMeta | None]:
+    """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none).
+
+    ``cells``, when given, is filled with where each plan row came from: section key -> per
+    row, column key -> (sheet title, cell coordinate) (``shift`` edits those cells).
+    """
     from mapgen.xlsx.book import open_book
 
     label = os.fspath(path)
@@ -101,6 +106,8 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
         reader.notes(book.notes)
         plan = reader.plan(day_first=day_first)
         _check_output(plan, label)
+    if cells is not None:
+        cells.update(reader.cells)
     return plan, reader.meta
 
 
@@ -222,6 +229,7 @@ class _WorkbookReader:
         self.output = 0  # the plan's written size so far, estimated (see _check_output)
         # sheet title -> (row, column) -> cell whose formula needs its cached result
         self.formulas: dict[str, dict[tuple[int, int], _Cell]] = {}
+        self.cells: dict[str, list[dict[str, tuple[str, str]]]] = {}  # see read_workbook_meta
 
     # -- setup
 
@@ -464,6 +472,8 @@ class _WorkbookReader:
             if not any(i.severity == "error" for i in issues) and _is_example(cells, row, table):
                 continue
             rows.append({k: row[k] for k in order if k in row})
+            self.cells.setdefault(table.section.key, []).append(
+                {k: (table.sheet, c.coordinate) for k, c in cells.items()})
             self.issues += issues
         return rows
 
