@@ -296,3 +296,38 @@ def test_plan_file_and_its_workbook_shift_alike(runner, deal_files, in_tmp):
     actions = {r["description"]: r["deadline"] for r in data["sections"]["action_items"]}
     assert actions == {"Security review": "2027-03-17", "Typed by hand": "2027-03-12",
                        "Kick-off": "2027-03-01"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2w", (2, "w")), ("+5bd", (5, "bd")), ("-3d", (-3, "d")), (" - 3 D ", (-3, "d")),
+    ("0bd", (0, "bd")), ("10BD", (10, "bd")),
+])
+def test_offsets_are_written_as_in_relative_dates(text, expected):
+    from mapgen.dates import parse_offset
+
+    assert parse_offset(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "w", "2", "2x", "2 weeks", "go_live-2w", "1.5d", "++2d"])
+def test_bad_offsets_say_how_to_write_one(text):
+    from mapgen.dates import parse_offset
+
+    with pytest.raises(ValueError, match="write it like 2w, 5bd, -3d"):
+        parse_offset(text)
+
+
+def test_a_date_changed_by_hand_stays_when_go_live_moves(runner, deal_files, in_tmp):
+    """Reading a workbook, a recorded rule counts only while its cell still holds the rule's
+    date: a date that someone typed over is theirs."""
+    src = in_tmp / "typed.xlsx"
+    wb = openpyxl.load_workbook(deal_files["workbook"])
+    ws = wb.worksheets[2]
+    col = next(c.column for c in ws[6] if c.value == "Deadline")
+    row = next(c.row for c in ws["C"] if c.value == "Validation")
+    ws.cell(row, col).value = dt.datetime(2027, 3, 17)
+    wb.save(src)
+    result = run(runner, src, "--go-live", "2027-04-05", "--out", "t.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "Validation" not in result.stdout
+    moved = dates_of(read(in_tmp / "t.xlsx"))
+    assert moved == {**NEW, "Validation": D(2027, 3, 17)}
