@@ -331,3 +331,14 @@ def test_a_date_changed_by_hand_stays_when_go_live_moves(runner, deal_files, in_
     assert "Validation" not in result.stdout
     moved = dates_of(read(in_tmp / "t.xlsx"))
     assert moved == {**NEW, "Validation": D(2027, 3, 17)}
+
+
+@pytest.mark.soffice
+def test_shifted_workbook_opens_in_libreoffice_with_the_new_dates(runner, deal_files, in_tmp):
+    from conftest import soffice_convert
+
+    result = run(runner, deal_files["workbook"], "--go-live", "2027-04-05", "--out", "moved.xlsx")
+    assert result.exit_code == 0, result.output
+    saved = soffice_convert(in_tmp / "moved.xlsx", "xlsx:Calc MS Excel 2007 XML", in_tmp / "lo")
+    plan = read(saved)
+    assert dates_of(plan) == NEW and plan.deal["go_live"] == D(2027, 4, 5)
