@@ -46,3 +46,70 @@ def test_calendar_between_and_subdivisions():
 def test_unknown_countries_are_one_plain_error(country, subdivision, message):
     with pytest.raises(ValueError, match=message):
         dates.HolidayCalendar(country, subdivision).check()
+
+
+# ----------------------------------------------------------------- in blueprints (holidays: {country})
+
+COUNTRY_BLUEPRINT = """\
+name: sweden
+extends: map
+holidays: {country: SE, dates: [2027-04-01]}    # Sweden's public holidays, and one more day
+sections:
+  - key: phases
+    rows:
+      - {phase: 1, milestone: Sign-off, deadline: go_live-2bd}
+      - {phase: 2, milestone: Go-live, deadline: go_live}
+"""
+
+
+@pytest.fixture
+def sweden(in_tmp):
+    (in_tmp / "blueprints").mkdir()
+    (in_tmp / "blueprints" / "sweden.yaml").write_text(COUNTRY_BLUEPRINT)
+    (in_tmp / "plan.yaml").write_text(
+        "blueprint: {name: sweden}\ndeal: {name: Rollout, buyer: Volvo, go_live: 2027-03-30}\n")
+    return in_tmp
+
+
+def test_a_blueprint_names_its_country(runner, sweden):
+    import mapgen
+    from mapgen.cli import main
+
+    bp = mapgen.load_blueprint("sweden")
+    plan = mapgen.load_plan(sweden / "plan.yaml", bp)
+    # Tue 30 March 2027 - 2bd: Mon 29 (Easter Monday) and Fri 26 (Good Friday) are holidays
+    from mapgen.layout import build_view
+
+    phases = next(s for s in build_view(bp, plan).sections if s.key == "phases")
+    assert [r["deadline"] for r in phases.rows] == [D(2027, 3, 24), D(2027, 3, 30)]
+    # shift a row: Wed 24 March + 1bd is Thu 25 March
+    result = runner.invoke(main, ["shift", "plan.yaml", "--row", "phases:1", "--by", "1bd",
+                                  "--out", "moved.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "2027-03-24 -> 2027-03-25" in result.stdout
+    result = runner.invoke(main, ["shift", "plan.yaml", "--go-live", "2027-04-02",
+                                  "--out", "later.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "phases row 1 (Sign-off) deadline: 2027-03-24 -> 2027-03-30  [go_live-2bd]" \
+        in result.stdout  # Fri 2 April - 2bd: Thu 1 April, the extra date, is skipped
+    shown = runner.invoke(main, ["blueprint", "show", "sweden", "--format", "json"])
+    assert '"country": "SE"' in shown.output
+
+
+@pytest.mark.parametrize(("holidays", "message"), [
+    ("{country: XX}", "no public holidays known for country 'XX'"),
+    ("{country: DE, subdivision: QQ}", "country 'DE' has no subdivision 'QQ'"),
+    ("{country: SE, colour: blue}", "unknown field 'colour'"),
+    ("{dates: [2027-01-01]}", "missing required field 'country'"),
+    ("{country: SE, dates: [soon]}", "'soon' is not a date"),
+    ("[2027-01-01, soon]", "'soon' is not a date"),
+    ("SE", "neither a list of dates (2026-12-25) nor a country's calendar ({country: SE})"),
+])
+def test_bad_holidays_are_plain_messages_at_their_line(runner, in_tmp, holidays, message):
+    from mapgen.cli import main
+
+    (in_tmp / "bp.yaml").write_text(f"name: bp\nextends: map\nholidays: {holidays}\n")
+    result = runner.invoke(main, ["blueprint", "check", "bp.yaml"])
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "bp.yaml:3" in result.output
+    assert "Traceback" not in result.output
