@@ -38,6 +38,8 @@ _EXPORTS = {
     "diff_plans": "mapgen.diff",
     "diff_files": "mapgen.diff",
     "render_diff": "mapgen.diff",
+    "shift_plan": "mapgen.shift",
+    "shift_file": "mapgen.shift",
     "Issue": "mapgen.errors",
     "MapgenError": "mapgen.errors",
     "ValidationFailed": "mapgen.errors",

@@ -8,7 +8,9 @@ Relative dates
     identifier (``kickoff``, but also ``TBD``) is syntactically a relative date.
 
 Business days
-    Monday to Friday, minus the given holidays. ``+N bd`` (N > 0) is the N-th business day
+    Monday to Friday, minus the given holidays: dates, or a :class:`HolidayCalendar` (a
+    country's public holidays from the ``holidays`` library, plus extra dates), whose years
+    are computed only as far as an offset reaches. ``+N bd`` (N > 0) is the N-th business day
     strictly after the anchor, ``-N bd`` the N-th strictly before it, so the anchor itself
     need not be a business day: Saturday +1bd is Monday, Saturday -1bd is Friday.
     ``+0bd`` (and ``-0bd``) is the anchor when it is a business day, else the next business
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -117,6 +120,32 @@ def resolve(value: str | RelativeDate, deal: Mapping[str, object], holidays: Ite
         raise RelativeDateError(f"relative date '{text}' falls outside the calendar") from None
 
 
+_OFFSET = re.compile(r"\s*([+-]?)\s*(\d{1,7})\s*(bd|d|w)\s*", re.ASCII | re.I)
+
+
+def parse_offset(text: str) -> tuple[int, Unit]:
+    """An offset as in relative dates, without the anchor: ``2w``, ``+5bd``, ``-3d`` ->
+    ``(amount, unit)``; ValueError (saying how to write one) otherwise."""
+    match = _OFFSET.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"'{text}' is not an offset (write it like 2w, 5bd, -3d: d for days, "
+                         "bd for business days, w for weeks)")
+    sign, number, unit = match.groups()
+    amount = int(number)
+    return (-amount if sign == "-" else amount), unit.lower()  # type: ignore[return-value]
+
+
+def add_offset(d: date, amount: int, unit: Unit, holidays: Iterable[date] = ()) -> date:
+    """``d`` moved by ``amount`` ``unit``s, by the rules of relative dates (``bd`` skips
+    weekends and ``holidays``). RelativeDateError when the result leaves the calendar."""
+    try:
+        if unit == "bd":
+            return add_business_days(d, amount, holidays)
+        return d + timedelta(days=amount * (7 if unit == "w" else 1))
+    except OverflowError:
+        raise RelativeDateError(f"moving {d.isoformat()} by {amount}{unit} leaves the calendar") from None
+
+
 def _anchor_date(text: str, anchor: str, raw: object) -> date:
     """The deal's anchor value as a date."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -147,13 +176,91 @@ def _as_date(value: object) -> date:
     raise TypeError(f"not a date: {value!r}")
 
 
-def add_business_days(d: date, n: int, holidays: Iterable[date] = ()) -> date:
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """A country's public holidays (``country``: ISO 3166 code such as ``SE``; optionally a
+    ``subdivision`` such as ``BY`` for Bavaria), plus ``extra`` dates. It stands wherever
+    holidays are taken; :meth:`between` gives the dates of a span, computed per year on demand
+    (the ``holidays`` library is imported only then)."""
+
+    country: str
+    subdivision: str | None = None
+    extra: tuple[date, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "extra", tuple(sorted(set(map(_as_date, self.extra)))))
+
+    def check(self) -> None:
+        """ValueError (in plain words) for a country or subdivision the library does not know."""
+        _country_year(self.country, self.subdivision, date.today().year)
+
+    def between(self, first: date, last: date) -> list[date]:
+        """The holidays from ``first`` to ``last`` (both included), sorted."""
+        days = set()
+        for year in range(max(first.year, 1), min(last.year, 9999) + 1):
+            days.update(_country_year(self.country, self.subdivision, year))
+        days.update(self.extra)
+        return sorted(h for h in days if first <= h <= last)
+
+    def __iter__(self):
+        """The holidays of the years around today (for callers that want plain dates)."""
+        this = date.today().year
+        return iter(self.between(date(this - 5, 1, 1), date(this + 10, 12, 31)))
+
+
+@functools.lru_cache(maxsize=512)
+def _country_year(country: str, subdivision: str | None, year: int) -> tuple[date, ...]:
+    try:
+        import holidays as holiday_library
+    except ImportError:  # pragma: no cover - a dependency; said plainly all the same
+        raise ValueError("country holidays need the 'holidays' package (pip install holidays)"
+                         ) from None
+    try:
+        found = holiday_library.country_holidays(country, subdiv=subdivision, years=year)
+    except NotImplementedError:
+        if subdivision is not None and _known_country(country):
+            raise ValueError(f"holidays: country '{country}' has no subdivision "
+                             f"'{subdivision}'") from None
+        raise ValueError(f"holidays: no public holidays known for country '{country}' (use an "
+                         "ISO 3166 code such as SE, DE, GB or US)") from None
+    except Exception as exc:  # an unknown subdivision and the like, in the library's words
+        raise ValueError(f"holidays: {exc}") from None
+    return tuple(sorted(found))
+
+
+def _known_country(country: str) -> bool:
+    try:
+        _country_year(country, None, date.today().year)
+    except ValueError:
+        return False
+    return True
+
+
+def _span(d: date, n: int) -> tuple[date, date]:
+    """Dates that ``n`` business days from ``d`` cannot leave: two calendar days per business
+    day covers the weekends and more holidays than any country has, plus a fortnight."""
+    reach = timedelta(days=2 * abs(n) + 14)
+    try:
+        low = d - reach
+    except OverflowError:
+        low = date.min
+    try:
+        high = d + reach
+    except OverflowError:
+        high = date.max
+    return low, high
+
+
+def add_business_days(d: date, n: int, holidays: Iterable[date] | HolidayCalendar = ()) -> date:
     """``d`` moved by ``n`` business days (see the module docstring for the rules).
 
-    Holidays may be dates, datetimes or ISO strings. Runs in about ``n / 5`` steps of one
-    week plus the holidays crossed, so large ``n`` is cheap. OverflowError past the calendar.
+    Holidays may be dates, datetimes or ISO strings, or a :class:`HolidayCalendar`. Runs in
+    about ``n / 5`` steps of one week plus the holidays crossed, so large ``n`` is cheap.
+    OverflowError past the calendar.
     """
     d = _as_date(d)
+    if isinstance(holidays, HolidayCalendar):
+        holidays = holidays.between(*_span(d, n))
     weekday_holidays = sorted({h for h in map(_as_date, holidays) if h.weekday() < 5})
     closed = set(weekday_holidays)
 

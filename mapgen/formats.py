@@ -56,6 +56,7 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
     OutputFormat("docx", ".docx", "document", "mapgen.docx.writer:write", "Word handout"),
     OutputFormat("pdf", ".pdf", "document", "mapgen.pdf:write", "handout as PDF (LibreOffice)"),
     OutputFormat("md", ".md", "document", "mapgen.markdown:write", "plan as Markdown"),
+    OutputFormat("ics", ".ics", "document", "mapgen.ics:write", "calendar of dated items (RFC 5545)"),
     OutputFormat("json", ".json", "data", "mapgen.plan:write_json", "plan data (JSON)"),
     OutputFormat("yaml", ".yaml", "data", "mapgen.plan:write_yaml", "plan data (YAML)"),
 )}

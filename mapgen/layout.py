@@ -156,6 +156,7 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
                audience: Audience = "internal", participant: str | None = None) -> DocumentView:
     """Walk the blueprint for one document. Raises ValidationFailed for dates that need a
     deal date the plan does not have, TemplateError for a blueprint text that fails to render."""
+    from mapgen.relative import restored_rows
     from mapgen.render import deal_context
 
     bp = blueprint.for_audience(audience)
@@ -167,10 +168,11 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
     sections = []
     for number, section in enumerate(bp.sections, start=1):
         standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
-        rows = _overlay(section, standard, plan.rows(section.key)) if plan is not None else standard
-        relative = _relative_dates(section, rows)
+        given = (_overlay(section, standard, restored_rows(plan, bp, section.key))
+                 if plan is not None else standard)
+        relative = _relative_dates(section, given)
         rows = [_resolve_dates(section, r, deal, holidays, issues, strict=plan is not None)
-                for r in rows]
+                for r in given]
         if plan is not None:
             examples = [] if rows else section.examples
             blank = PREFILLED_SPARE_ROWS
@@ -225,18 +227,33 @@ class _Renderer:
         return out
 
 
+def standard_rows(blueprint: Blueprint, section: Section, deal: dict[str, Any]) -> list[Row]:
+    """The section's standard rows with their texts rendered for the deal (dates as written)."""
+    from mapgen.render import deal_context
+
+    text = _Renderer(deal_context(deal))
+    return [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
+
+
+def overlay_origins(section: Section, standard: list[Row], rows: list[Row]) -> list[tuple[str, int]]:
+    """Where each row of :func:`_overlay` comes from: ``("standard", j)`` or ``("plan", i)``."""
+    out = [("standard", j) for j in range(len(standard))]
+    index = {row_key(section, r): j for j, r in enumerate(standard)}
+    for i, row in enumerate(rows):
+        key = row_key(section, row)
+        if standard and key is not None and key in index:
+            out[index[key]] = ("plan", i)
+        else:
+            out.append(("plan", i))
+    return out
+
+
 def _overlay(section: Section, standard: list[Row], rows: list[Row]) -> list[Row]:
     """Standard rows with the plan's rows laid over them: the plan wins on the same identity."""
     if not standard:
         return [dict(r) for r in rows]
-    out = [dict(r) for r in standard]
-    index = {row_key(section, r): i for i, r in enumerate(out)}
-    for row in rows:
-        key = row_key(section, row)
-        if key is not None and key in index:
-            out[index[key]] = dict(row)
-        else:
-            out.append(dict(row))
+    out = [dict(standard[n] if kind == "standard" else rows[n])
+           for kind, n in overlay_origins(section, standard, rows)]
     # Running numbers restart from 1 over the combined rows (standard rows and the plan's own
     # would otherwise both start at 1).
     for column in section.columns:

@@ -17,6 +17,7 @@ from mapgen.blueprint.models import (
     Blueprint,
     Branding,
     Column,
+    CountryHolidays,
     Health,
     Section,
     Where,
@@ -99,7 +100,11 @@ def _issue_from_pydantic(err: dict, data: SrcDict) -> Issue:
     elif kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
     elif "holidays" in loc:
-        message = f"holidays: '{err.get('input')}' is not a date (write it as 2026-12-25)"
+        given = err.get("input")
+        message = f"holidays: '{given}' is not a date (write it as 2026-12-25)"
+        if loc[-1] == "list" and not isinstance(given, list):  # neither a list nor a mapping
+            message = (f"holidays: '{given}' is neither a list of dates (2026-12-25) nor a "
+                       "country's calendar ({country: SE})")
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         message = f"expected a mapping (key: value), got {shown(err.get('input'))}"
     elif kind == "string_pattern_mismatch" and field == "name":
@@ -124,7 +129,7 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
         if isinstance(part, int):
             continue
         nested = {"sections": Section, "columns": Column, "branding": Branding,
-                  "health": Health}.get(str(part))
+                  "health": Health, "calendar": CountryHolidays}.get(str(part))
         model = nested or None
     return model
 

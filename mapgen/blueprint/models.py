@@ -15,8 +15,10 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
+    Tag,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -246,6 +248,41 @@ class Health(_Model):
         return self
 
 
+class CountryHolidays(_Model):
+    """``holidays: {country: SE}``: a country's public holidays (the ``holidays`` library),
+    with more ``dates`` beside them; business-day offsets skip them all."""
+
+    country: str = Field(description="ISO 3166 country code (SE, DE, GB, US) whose public "
+                                     "holidays `bd` offsets skip.")
+    subdivision: str | None = Field(None, description="A state or region code where its "
+                                                      "holidays differ (BY for Bavaria).")
+    dates: list[dt.date] = Field(default_factory=list,
+                                 description="More dates (2026-12-24) skipped by `bd` offsets.")
+
+    @field_validator("country", "subdivision", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    def calendar(self) -> Any:
+        """The :class:`mapgen.dates.HolidayCalendar` these holidays stand for."""
+        from mapgen.dates import HolidayCalendar
+
+        return HolidayCalendar(self.country, self.subdivision, tuple(self.dates))
+
+    def model_post_init(self, context: Any) -> None:
+        self.calendar().check()  # ValueError in plain words: an unknown country or region
+
+
+def _holiday_form(value: Any) -> str:
+    return "calendar" if isinstance(value, dict | CountryHolidays) else "list"
+
+
+Holidays = Annotated[
+    Annotated[list[dt.date], Tag("list")] | Annotated[CountryHolidays, Tag("calendar")],
+    Discriminator(_holiday_form)]
+
+
 class Blueprint(_Model):
     """A MAP template definition, fully resolved (``extends`` already applied)."""
 
@@ -264,8 +301,9 @@ class Blueprint(_Model):
     signoff: list[str] = Field(default_factory=list, description=(
         "Who signs the plan off: one role a line, e.g. the buyer's and the seller's sponsors."))
     branding: Branding = Field(default_factory=Branding)
-    holidays: list[dt.date] = Field(default_factory=list,
-                                    description="Dates (2026-12-25) skipped by `bd` offsets.")
+    holidays: Holidays = Field(default_factory=list,
+                               description="Dates (2026-12-25) skipped by `bd` offsets, or a "
+                                           "country's public holidays: {country: SE, dates: [...]}.")
     sections: list[Section] = Field(default_factory=list)
     health: Health | None = Field(None, description="Status-report thresholds (days).")
     _source: Path | None = PrivateAttr(None)
@@ -307,7 +345,11 @@ class Blueprint(_Model):
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 
-    def holiday_dates(self) -> list[dt.date]:
+    def holiday_dates(self) -> Any:
+        """What business-day offsets skip: a list of dates, or a country's holiday calendar
+        (:class:`mapgen.dates.HolidayCalendar`); :mod:`mapgen.dates` takes either."""
+        if isinstance(self.holidays, CountryHolidays):
+            return self.holidays.calendar()
         return list(self.holidays)
 
     def for_audience(self, audience: Audience) -> Blueprint:

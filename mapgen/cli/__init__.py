@@ -5,7 +5,7 @@ exit code to :func:`mapgen.cli.app.run` (0 done, 1 the input has errors, 2 usage
 unusable input). One module per command group; each registers itself on :data:`main`.
 """
 
-from mapgen.cli import blueprints, diff, generate, merge, read, status, workshop  # noqa: F401  (registers)
+from mapgen.cli import blueprints, diff, generate, merge, read, shift, status, workshop  # noqa: F401
 from mapgen.cli.app import main
 
 __all__ = ["main"]

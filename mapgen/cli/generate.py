@@ -31,10 +31,13 @@ from mapgen.cli.progress import progress_bar
 @click.option("--shard", metavar="K/N", callback=lambda _c, _p, v: _shard(v),
               help="With --deals: write only the K-th of N disjoint parts of the deals, so that "
                    "N machines share one export (1/4, 2/4, 3/4, 4/4 together write it all).")
+@click.option("--owner", "owners", multiple=True, metavar="NAME",
+              help="With --format ics: only the items this person is responsible for "
+                   "(repeatable, any case).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @run
 def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_template,
-             protect, jobs, shard, force) -> int:
+             protect, jobs, shard, force, owners) -> int:
     """Write the MAP handout (.docx) and workbook (.xlsx), blank or pre-filled.
 
     Prints the paths written, one a line. Never overwrites without --force.
@@ -45,20 +48,26 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
       mapgen generate --blueprint saas --plan deal.yaml --audience buyer
       mapgen generate --deals crm-export.csv --blueprint saas --out deals/
       mapgen generate --deals crm-export.csv --shard 2/8 --out deals/   # machine 2 of 8
+      mapgen generate --plan deal.yaml --format ics --owner "Ann Lee"   # her calendar
     """
     from mapgen.generator import generate as write_documents
 
     names = formats.expand([fmt])
+    if owners and "ics" not in names:
+        raise click.UsageError("--owner picks the calendar's items: use it with --format ics")
     if plan_path and deals_path:
         raise click.UsageError("use either --plan or --deals, not both")
     if shard and not deals_path:
         raise click.UsageError("--shard splits a --deals batch; give --deals too")
+    if owners and deals_path:
+        raise click.UsageError("--owner makes one person's calendar of one plan; give --plan")
     if deals_path:
         return _batch(deals_path, blueprint_ref, names, audience, out_dir, force,
                       name_template, jobs, protect, shard)
     plan, bp = load_plan_option(plan_path, blueprint_ref)
+    options = formats.WriteOptions(protect=protect, extra={"owners": list(owners)})
     for path in write_documents(bp, plan=plan, formats=names, audience=audience,
-                                out_dir=out_dir, force=force, protect=protect):
+                                out_dir=out_dir, force=force, options=options):
         click.echo(str(path))
     return 0
 

@@ -14,6 +14,8 @@ participant           the person the workbook was made for, or ``null``
 deal                  the deal facts (dates as ISO strings)
 live_dates            ``{"anchors": {"go_live": "C5"}, "formulas": {"=IF(...)": "go_live-12w"}}``
 section:<key>         a :class:`SheetMeta` as a JSON object, one row per section sheet
+relative_dates        dates written relative to a deal date (only when there are any):
+                      section key -> ``[{"row", "column", "expr", "key"}]`` (mapgen.relative)
 ====================  ==========================================================
 
 Long values are split over several rows with the same key (a cell holds 32,767 characters at
@@ -62,6 +64,8 @@ class WorkbookMeta:
     # relative dates kept live: {"anchors": {deal key: its input cell on the Overview},
     #                            "formulas": {formula text: the relative date it computes}}
     live_dates: dict[str, Any] = field(default_factory=dict)
+    # section key -> entries of the dates that follow a deal date (see mapgen.relative)
+    relative_dates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def rows(self) -> list[tuple[str, str]]:
         """(key, JSON text) rows for the meta sheet, long values chunked."""
@@ -70,6 +74,8 @@ class WorkbookMeta:
             ("blueprint", self.blueprint), ("audience", self.audience), ("mode", self.mode),
             ("participant", self.participant), ("deal", self.deal), ("live_dates", self.live_dates),
             *((f"section:{s.section}", asdict(s)) for s in self.sheets)]
+        if self.relative_dates:
+            facts.append(("relative_dates", self.relative_dates))
         out: list[tuple[str, str]] = []
         for key, value in facts:
             text = json.dumps(value, ensure_ascii=False, default=str)
@@ -98,12 +104,14 @@ class WorkbookMeta:
                 else:
                     sheets.append(sheet)
         blueprint = facts.get("blueprint") if isinstance(facts.get("blueprint"), dict) else {}
+        relative = facts.get("relative_dates")
         return cls(blueprint={k: str(v) for k, v in blueprint.items()},
                    audience=str(facts.get("audience") or "internal"),
                    mode=str(facts.get("mode") or "blank"),
                    participant=facts.get("participant"),
                    deal=facts.get("deal") if isinstance(facts.get("deal"), dict) else {},
-                   sheets=sheets, damaged=damaged, live_dates=_live_dates(facts.get("live_dates")))
+                   sheets=sheets, damaged=damaged, live_dates=_live_dates(facts.get("live_dates")),
+                   relative_dates=relative if isinstance(relative, dict) else {})
 
 
 def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
@@ -156,3 +164,38 @@ def read_meta(workbook: Any) -> WorkbookMeta | None:
     rows = [(r[0], r[1]) for r in ws.iter_rows(min_row=2, max_col=2, values_only=True)
             if r and len(r) >= 2]
     return WorkbookMeta.from_rows(rows)
+
+
+def replace_facts(ws: Any, facts: dict[str, Any]) -> None:
+    """Set some facts of an (editable) meta sheet: each key's rows are replaced by the new
+    value's chunks, in place; every other row stays as it is; a value of ``None`` drops the key.
+    Used by ``shift`` (new deal dates), which must leave the rest of a workbook untouched."""
+    rows = [(r[0], r[1]) for r in ws.iter_rows(min_row=2, max_col=2, values_only=True)]
+    out: list[tuple[Any, Any]] = []
+    done: set[str] = set()
+    for key, value in rows:
+        if key in facts:
+            if key not in done:
+                done.add(key)
+                out += _chunks(key, facts[key])
+            continue
+        out.append((key, value))
+    for key, value in facts.items():
+        if key not in done:
+            out += _chunks(key, value)
+    for r in range(2, max(ws.max_row, len(out) + 1) + 1):
+        for c in (1, 2):
+            ws.cell(row=r, column=c).value = None
+    for r, (key, text) in enumerate(out, start=2):
+        for c, value in enumerate((key, text), start=1):
+            cell = ws.cell(row=r, column=c)
+            cell.value = value
+            if value is not None:
+                cell.data_type = "s"
+
+
+def _chunks(key: str, value: Any) -> list[tuple[str, str]]:
+    if value is None:
+        return []
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return [(key, text[i:i + CHUNK]) for i in range(0, max(len(text), 1), CHUNK)]

@@ -83,8 +83,13 @@ def read_workbook(path: str | os.PathLike, *, blueprint: Blueprint | None = None
 
 
 def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                       day_first: bool = True) -> tuple[Plan, WorkbookMeta | None]:
-    """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none)."""
+                       day_first: bool = True, cells: dict[str, list[dict[str, tuple[str, str]]]]
+                       | None = None) -> tuple[Plan, WorkbookMeta | None]:
+    """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none).
+
+    ``cells``, when given, is filled with where each plan row came from: section key -> per
+    row, column key -> (sheet title, cell coordinate) (``shift`` edits those cells).
+    """
     from mapgen.xlsx.book import open_book
 
     label = os.fspath(path)
@@ -101,6 +106,8 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
         reader.notes(book.notes)
         plan = reader.plan(day_first=day_first)
         _check_output(plan, label)
+    if cells is not None:
+        cells.update(reader.cells)
     return plan, reader.meta
 
 
@@ -224,6 +231,7 @@ class _WorkbookReader:
         self.formulas: dict[str, dict[tuple[int, int], _Cell]] = {}
         self.deal_dates: dict[str, Any] = {}  # deal dates as typed on the Overview
         self.deal: dict[str, Any] = {}
+        self.cells: dict[str, list[dict[str, tuple[str, str]]]] = {}  # see read_workbook_meta
 
     # -- setup
 
@@ -478,8 +486,13 @@ class _WorkbookReader:
         sections: dict[str, list[Row]] = {}
         for table in self.tables:
             sections[table.section.key] = self._rows(table, day_first)
-        return Plan(blueprint=BlueprintRef(name=self.blueprint.name, version=self.blueprint.version),
+        plan = Plan(blueprint=BlueprintRef(name=self.blueprint.name, version=self.blueprint.version),
                     deal=deal, sections=sections, issues=self.issues)
+        if self.meta is not None and self.meta.relative_dates:
+            from mapgen.relative import from_workbook
+
+            from_workbook(plan, self.meta.relative_dates, self.blueprint)  # plan.relative_dates
+        return plan
 
     def _rows(self, table: _Table, day_first: bool) -> list[Row]:
         """Parse every row's cells by their columns' types; skip untouched examples."""
@@ -502,6 +515,8 @@ class _WorkbookReader:
             if _is_example(cells, row, table):  # untouched (a rule in words is no date)
                 continue
             rows.append({k: row[k] for k in order if k in row})
+            self.cells.setdefault(table.section.key, []).append(
+                {k: (table.sheet, c.coordinate) for k, c in cells.items()})
             self.issues += issues
         return rows
 

@@ -931,10 +931,15 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates)
                                 first_col=FIRST_COL, columns=[c.key for c in t.columns],
                                 headers=[c.header for c in t.columns], examples=examples))
     bp = view.blueprint
+    from mapgen.relative import workbook_entries
+
+    relative = {t.view.key: workbook_entries(t.view.section, t.view.rows, t.view.relative)
+                for t in tables if t.view.relative}
     return WorkbookMeta(blueprint={"name": bp.name, "version": bp.version}, audience=view.audience,
                         mode="prefilled" if view.prefilled else "blank", participant=view.participant,
                         deal={k: json_value(v) for k, v in view.deal.items()}, sheets=sheets,
-                        live_dates=live.meta())
+                        live_dates=live.meta(),
+                        relative_dates=relative)
 
 
 def protect_workbook(wb: Workbook) -> None:
