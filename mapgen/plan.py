@@ -352,7 +352,7 @@ def csv_escape(value: Any) -> str:
     value = _json_value(value)
     if value is None:
         return ""
-    text = str(value)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
     return "'" + text if needs_formula_guard(text) else text
 
 

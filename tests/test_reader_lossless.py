@@ -208,6 +208,11 @@ def test_keep_going_merges_the_usable_files_and_names_the_others(runner, tmp_pat
     assert [s["file"] for s in report["skipped"]] == [str(broken)]
     assert f"skipped {broken}: " in output
     assert report["skipped"][0]["reason"] in output
+    # Nothing usable at all: exit 2 and nothing written.
+    code, output = cli(runner, "merge", str(broken), "--out", str(tmp_path / "none.json"),
+                       "--keep-going")
+    assert code == 2 and not (tmp_path / "none.json").exists()
+    assert output.count("\n") == 1 and "no input could be used" in output
 
 
 def test_conflicts_never_resolved_are_warnings_when_the_merge_is_read_back(runner, tmp_path):

@@ -78,6 +78,9 @@ _SOURCES_HEADER = "sources"  # the merge's provenance column (SOURCES_KEY): neve
 EXAMPLE_NOTE_START = "Example:"  # the writer's note on an example row's first cell
 CONFLICT_NOTE_START = "Conflict:"  # merge's note on a conflicting cell
 QUOTE_CHARS = 60  # characters of a value quoted in an issue
+# How the writer's texts above a table begin (mapgen.xlsx.writer.write_section): recognised
+# when a workbook's metadata, which records them exactly, is gone.
+LAYOUT_TEXT_STARTS = ("Purpose:", "Instructions:", "Select a cell to see what belongs in it.")
 
 
 # --------------------------------------------------------------------------- public API
@@ -372,6 +375,8 @@ class _WorkbookReader:
         first = next(i for i, text in enumerate(header) if text)
         aliases = _aliases(section, recorded)
         extras = _recorded_extras(section, recorded)
+        synonyms = _synonyms(section)
+        recorded_headers = {_fold(h) for h in recorded.headers} if recorded is not None else set()
         keys: dict[int, str | None] = {}
         table = _Table(section, sheet.title, {}, {}, [], header_row=header_at, positions=keys,
                        recorded=recorded)
@@ -401,6 +406,11 @@ class _WorkbookReader:
                 table.extras[key] = text
             else:
                 table.columns[key] = section.column(key)
+                if _fold(text) in synonyms and _fold(text) not in recorded_headers:
+                    column = section.column(key)
+                    self._issue("header-alias", f"column '{text}' is read as '{column.title}' "
+                                "(a name it goes by)", "warning", cell=coordinate, column=key,
+                                **where)
             table.headers[key] = text
             keys[i] = key
         for column in section.columns:
@@ -440,7 +450,10 @@ class _WorkbookReader:
                 if legacy and i == recorded.first_col - 1 and number < table.header_row:
                     continue  # the title and texts of an older mapgen workbook
                 if number < table.header_row and _title_forms(_text(raw.value)) & titles:
-                    continue  # the section's title above a hand-made table
+                    continue  # the section's title above the table
+                if (not own and i == first and number < table.header_row
+                        and _text(raw.value).startswith(LAYOUT_TEXT_STARTS)):
+                    continue  # the writer's texts above a table whose metadata is gone
                 where = ("above the table's header" if number < table.header_row
                          else "left of the table's header")
                 self._outside(sheet.title, coordinate, raw.value, table.section.key, where)
@@ -620,6 +633,8 @@ class _WorkbookReader:
         columns = {key: i + 1 for i, key in table.positions.items() if key is not None}
         self._conflicts_left(table, notes)
         conflict_cells = {c["cell"] for c in table.recorded.conflicts} if table.recorded else set()
+        marked_rows = {r for (r, _), note in notes.items()
+                       if note.comment and note.comment.startswith(EXAMPLE_NOTE_START)}
         rows: list[tuple[int, Row]] = []
         table.rows.reverse()  # consumed from the end: each row's cells are freed once parsed
         while table.rows:
@@ -635,7 +650,7 @@ class _WorkbookReader:
             if not row and not issues:
                 continue  # only formulas whose results are empty
             if not any(i.severity == "error" for i in issues) and self._example(
-                    table, number, cells, row, notes):
+                    table, number, cells, row, marked_rows):
                 continue
             kept = {k: row[k] for k in order if k in row}
             row_notes = {}
@@ -653,16 +668,12 @@ class _WorkbookReader:
         return rows
 
     def _example(self, table: _Table, number: int, cells: dict[str, _Cell], row: Row,
-                 notes: dict[tuple[int, int], CellNote]) -> bool:
+                 marked_rows: set[int]) -> bool:
         """True for an example left as generated (skipped); a partly cleared one is skipped
         with a warning naming the cells that still hold example text."""
         if table.recorded is None:  # no metadata: an example is recognised wherever it is
             return _is_example(cells, row, table)
-        marked = any((note := notes.get((number, col + 1))) is not None and note.comment
-                     and note.comment.startswith(EXAMPLE_NOTE_START)
-                     for col, key in table.positions.items() if key is not None)
-        marked = marked or any(note.comment and note.comment.startswith(EXAMPLE_NOTE_START)
-                               for (r, _), note in notes.items() if r == number)
+        marked = number in marked_rows  # the row carries the example note
         place = number - table.header_row - 1
         candidates = [table.examples[place]] if 0 <= place < len(table.examples) else []
         if marked:
@@ -833,7 +844,8 @@ def _text(value: Any) -> str:
 
 
 def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
-    """Folded header text -> column key: recorded headers first, then blueprint headers, keys."""
+    """Folded header text -> column key: recorded headers first, then blueprint headers, keys,
+    then the other names a column goes by (its ``aliases``: Owner for Responsible Person)."""
     out: dict[str, str] = {}
     if recorded is not None:
         for key, header in zip(recorded.columns, recorded.headers, strict=False):
@@ -844,7 +856,21 @@ def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
     for column in section.columns:
         out.setdefault(_fold(column.key), column.key)
     out.setdefault(_SOURCES_HEADER, SOURCES_KEY)
+    for folded, key in _synonyms(section).items():
+        out.setdefault(folded, key)
     out.pop("", None)
+    return out
+
+
+def _synonyms(section: Section) -> dict[str, str]:
+    """Folded alias -> column key, for the aliases that no column's header or key claims."""
+    own = {_fold(c.title) for c in section.columns} | {_fold(c.key) for c in section.columns}
+    out: dict[str, str] = {}
+    for column in section.columns:
+        for alias in getattr(column, "aliases", None) or ():
+            folded = _fold(str(alias))
+            if folded and folded not in own:
+                out.setdefault(folded, column.key)
     return out
 
 
