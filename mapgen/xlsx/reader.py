@@ -76,6 +76,7 @@ MAX_COLUMNS = 200  # columns read from the table's first column on
 _ANY_DATE = "\0any date"  # an example's form that any date matches (see _examples)
 _SOURCES_HEADER = "sources"  # the merge's provenance column (SOURCES_KEY): never read back
 EXAMPLE_NOTE_START = "Example:"  # the writer's note on an example row's first cell
+EXAMPLE_MARKER = "Example"  # what older versions wrote left of an example row
 CONFLICT_NOTE_START = "Conflict:"  # merge's note on a conflicting cell
 QUOTE_CHARS = 60  # characters of a value quoted in an issue
 # How the writer's texts above a table begin (mapgen.xlsx.writer.write_section): recognised
@@ -473,10 +474,13 @@ class _WorkbookReader:
                     continue
                 coordinate = f"{get_column_letter(i + 1)}{number}"
                 if i < first or i >= last:
-                    if not (isinstance(row[i].value, str) and not row[i].value.strip()):
-                        self._outside(sheet.title, coordinate, row[i].value, table.section.key,
-                                      "left of the table" if i < first
-                                      else f"more than {MAX_COLUMNS} columns right of the table")
+                    text = row[i].value
+                    if isinstance(text, str) and (not text.strip() or (
+                            text == EXAMPLE_MARKER and number - header_at <= len(table.examples))):
+                        continue  # blank, or an older mapgen's marker beside an example row
+                    self._outside(sheet.title, coordinate, text, table.section.key,
+                                  "left of the table" if i < first
+                                  else f"more than {MAX_COLUMNS} columns right of the table")
                     continue
                 cell = _cell(row[i], coordinate)
                 if cell is None:
