@@ -265,3 +265,38 @@ def test_copies_of_a_company_blueprint_and_of_its_parent_merge_with_blueprint(ru
     assert [(i["code"], i["file"], i.get("column")) for i in merged["issues"]] == [
         ("blueprint-mismatch", str(in_tmp / "map.xlsx"), None),
         ("missing-column", str(in_tmp / "map.xlsx"), "exit_criteria")]
+
+
+# --------------------------------------------------------------------------- header synonyms
+
+SYNONYMS = READ / "lossless-synonyms.xlsx"
+
+
+def test_headers_renamed_to_synonyms_map_to_their_columns(runner, tmp_path):
+    code, plan = read(runner, SYNONYMS, tmp_path)
+    assert code == 0
+    assert plan["sections"]["action_items"] == [
+        {"number": 1, "description": "Security review", "responsible": "Ann"},
+        {"number": 2, "description": "Order form", "deadline": "2027-01-29", "responsible": "Bob"}]
+    assert "columns" not in plan
+    assert issues(plan, "header-alias") == [
+        ("Action Items", "D6", "column 'Task' is read as 'Description' (a name it goes by)"),
+        ("Action Items", "E6", "column 'Due date' is read as 'Deadline' (a name it goes by)"),
+        ("Action Items", "H6", "column 'Owner' is read as 'Responsible Person' (a name it goes by)")]
+    assert [i["code"] for i in plan["issues"]] == ["header-alias"] * 3
+
+
+def test_a_renamed_copy_merges_with_the_original_losing_nothing(runner, tmp_path):
+    original = tmp_path / "ann.json"
+    original.write_text(json.dumps({"format": "mapgen-plan", "format_version": 1,
+                                    "deal": {"buyer": "Contoso"}, "sections": {"action_items": [
+                                        {"number": 1, "description": "Security review",
+                                         "deadline": "2027-01-15"}]}}))
+    out = tmp_path / "merged.json"
+    code, output = cli(runner, "merge", str(original), str(SYNONYMS), "--out", str(out))
+    assert code == 0, output
+    rows = json.loads(out.read_text())["sections"]["action_items"]
+    assert rows == [
+        {"number": 1, "description": "Security review", "deadline": "2027-01-15",
+         "responsible": "Ann"},
+        {"number": 2, "description": "Order form", "deadline": "2027-01-29", "responsible": "Bob"}]

@@ -596,7 +596,7 @@ class _WorkbookReader:
         """An objective typed over one of the Overview's objective boxes (which otherwise show
         the Objective sheet) wins over the sheet's row, with a warning."""
         cells = getattr(self, "overview_cells", {})
-        texts = [c.key for c in table.section.columns if c.type in ("text", "longtext")]
+        texts = [c.key for c in table.section.columns if c.field.is_text]
         if not texts or table.recorded is None:
             return rows
         key = "description" if "description" in texts else texts[0]
@@ -749,7 +749,7 @@ def _lenient(column: Column, value: Any) -> tuple[Any, tuple[str, str] | None]:
     cell (a date formatted as a number), a percentage typed as 50 or "50" in a percent cell."""
     if isinstance(value, bool):
         return value, None
-    if column.type == "date" and isinstance(value, int | float) and 1 <= value < 2_958_466:
+    if column.field.is_date and isinstance(value, int | float) and 1 <= value < 2_958_466:
         from openpyxl.utils.datetime import from_excel
 
         try:
@@ -761,7 +761,7 @@ def _lenient(column: Column, value: Any) -> tuple[Any, tuple[str, str] | None]:
         shown = int(value) if float(value).is_integer() else value
         return date, ("date-serial", f"the number {shown} was read as the date "
                                      f"{date.isoformat()} (format the cell as a date)")
-    if column.type == "percent":
+    if column.field.name == "percent":
         number = value
         if isinstance(value, str):
             text = value.strip().replace(",", ".").replace(" ", "")
