@@ -244,6 +244,7 @@ class _WorkbookReader:
         # sheet title -> (row, column) -> cell whose formula needs its cached result
         self.formulas: dict[str, dict[tuple[int, int], _Cell]] = {}
         self.cell_notes: Notes = {}  # comments and links, read after pass one
+        self.overview_cells: dict[str, _Cell | None] = {}  # "deal:buyer", "objective:0" -> cell
         self.sheets: list[_Sheet] = []
 
     # -- setup
@@ -522,7 +523,6 @@ class _WorkbookReader:
 
     def _read_overview(self) -> None:
         """The Overview's recorded input cells (deal facts, objective boxes), as they are now."""
-        self.overview_cells: dict[str, _Cell | None] = {}
         overview = self.meta.overview if self.meta is not None else {}
         sheet = next((s for s in self.sheets if s.title == overview.get("sheet")), None)
         if sheet is None:
@@ -568,7 +568,7 @@ class _WorkbookReader:
         from mapgen.plan import DEAL_DATE_KEYS, parse_deal
 
         out = dict(deal)
-        for name, cell in getattr(self, "overview_cells", {}).items():
+        for name, cell in self.overview_cells.items():
             if not name.startswith("deal:") or cell is None or cell.kind != "value":
                 continue
             key = name.removeprefix("deal:")
@@ -595,7 +595,7 @@ class _WorkbookReader:
                             ) -> list[tuple[int, Row]]:
         """An objective typed over one of the Overview's objective boxes (which otherwise show
         the Objective sheet) wins over the sheet's row, with a warning."""
-        cells = getattr(self, "overview_cells", {})
+        cells = self.overview_cells
         texts = [c.key for c in table.section.columns if c.field.is_text]
         if not texts or table.recorded is None:
             return rows
@@ -606,8 +606,9 @@ class _WorkbookReader:
             if not name.startswith("objective:") or cell is None or cell.kind != "value":
                 continue
             text = _plain(cell.value)
-            if not isinstance(text, str) or not text:
-                text = str(text)
+            text = text if isinstance(text, str) else str(text)
+            if not text:
+                continue
             number = first_data + int(name.removeprefix("objective:"))
             at = next((n for n, (r, _) in enumerate(out) if r == number), None)
             if at is not None and _norm(out[at][1].get(key)) == _norm(text):
