@@ -87,9 +87,13 @@ class DocumentView:
 
     def deal_facts(self) -> list[tuple[str, Any]]:
         """(label, value) of the deal facts that are known, standard ones first."""
+        return [(label, value) for _, label, value in self.deal_items()]
+
+    def deal_items(self) -> list[tuple[str, str, Any]]:
+        """(key, label, value) of the deal facts that are known, standard ones first."""
         keys = [k for k in STANDARD_DEAL_KEYS if self.deal.get(k) not in (None, "")]
         keys += [k for k in self.deal if k not in STANDARD_DEAL_KEYS and self.deal[k] not in (None, "")]
-        return [(deal_label(k), self.deal[k]) for k in keys]
+        return [(k, deal_label(k), self.deal[k]) for k in keys]
 
     def anchors(self) -> list[str]:
         """The deal dates that relative dates count from: the standard ones, then any other
@@ -181,11 +185,12 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
             blank = section.blank_rows
         examples = [_resolve_dates(section, text.row(section, r, "examples", i), deal, holidays,
                                    issues, strict=False) for i, r in enumerate(examples)]
+        extras = extra_columns(section, plan) if plan is not None and audience == "internal" else []
         sections.append(SectionView(
             section=section, number=number, title=text.field(section, "title") or section.label,
             purpose=flow(text.field(section, "purpose")),
             instructions=flow(text.field(section, "instructions")),
-            columns=list(section.columns), rows=rows, examples=examples, blank_rows=blank,
+            columns=list(section.columns) + extras, rows=rows, examples=examples, blank_rows=blank,
             relative=relative))
     errors = [i for i in issues if i.severity == "error"]
     if errors:
@@ -196,6 +201,20 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
         intro=paragraphs(text.field(bp, "intro")),
         how_to_use=[flow(text.render(s, bp.where("how_to_use"))) for s in bp.how_to_use],
         deal=deal, sections=sections, participant=participant, issues=issues)
+
+
+def extra_columns(section: Section, plan: Plan) -> list[Column]:
+    """The columns that the plan's rows hold beyond the blueprint's (a column a person added to
+    a workbook, read back with its header), as text columns after the blueprint's. Only the
+    internal edition shows them: nothing says that a column someone added is meant for the buyer."""
+    out = []
+    for key, header in plan.extra_columns(section).items():
+        data = {"key": key, "header": header, "type": "text"}
+        try:
+            out.append(Column(**data))
+        except ValueError:  # a key that a blueprint could not use (a plan file's own)
+            out.append(Column.model_construct(**data))
+    return out
 
 
 class _Renderer:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from mapgen.errors import Issue, MapgenError
 from mapgen.fields import fold_text
 from mapgen.inputs import read_input
-from mapgen.plan import Plan, Row, row_key
+from mapgen.plan import NOTES_KEY, BlueprintRef, Plan, Row, row_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Column, Section
@@ -130,6 +130,7 @@ class MergeResult:
     stats: dict[str, SectionStats]
     deal_gaps_filled: int = 0
     prefer: Prefer | None = None
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) with keep_going
 
     @property
     def issues(self) -> list[Issue]:
@@ -147,6 +148,7 @@ class MergeResult:
             "blueprint": self.plan.blueprint.model_dump(),
             "prefer": self.prefer,
             "inputs": [i.to_dict() for i in self.inputs],
+            "skipped": [{"file": f, "reason": why} for f, why in self.skipped],
             "totals": totals.to_dict(),
             "sections": {key: s.to_dict() for key, s in self.stats.items()},
             "conflicts": [c.to_dict() for c in self.conflicts],
@@ -176,6 +178,8 @@ class MergeResult:
             rest = self.inputs[SUMMARY_FILES:]
             lines.append(f"  ... and {len(rest)} more files: "
                          f"{sum(sum(i.rows.values()) for i in rest)} rows (see --report)")
+        for file, why in self.skipped:
+            lines.append(f"  skipped {file}: {why}")
         out = [f"{key} {s.rows_out}" for key, s in self.stats.items() if s.rows_out]
         lines.append(f"Rows out: {', '.join(out) or 'none'}")
         how = {None: "first value kept and marked", "first": "first value kept (--prefer first)",
@@ -222,12 +226,14 @@ class MergeResult:
 
 def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequence[str],
                 prefer: Prefer | None = None,
-                files: Sequence[str | None] | None = None) -> MergeResult:
+                files: Sequence[str | None] | None = None,
+                lineage: bool = False) -> MergeResult:
     """Merge ``plans`` (made from ``blueprint``) into one; pure, prints nothing.
 
     ``sources`` labels each plan in provenance and conflicts (duplicates get the file name or a
     number added); ``files`` optionally names each plan's file for the report. Raises
-    MapgenError when the plans were made from different blueprints.
+    MapgenError when the plans were made from different blueprints, unless ``lineage`` allows
+    plans made from ``blueprint``'s parents (their rows map by column key).
     """
     if len(sources) != len(plans) or (files is not None and len(files) != len(plans)):
         raise ValueError("give one source label (and file) per plan")
@@ -235,8 +241,9 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
         raise MapgenError("nothing to merge: give at least one file")
     files = list(files) if files is not None else [None] * len(plans)
     labels = _unique_labels(list(sources), files)
-    check_same_blueprint([p.blueprint.name for p in plans], [f or s for f, s in zip(files, labels,
-                                                                                  strict=True)])
+    names = [p.blueprint.name for p in plans]
+    family = (blueprint.name, blueprint_lineage(blueprint)) if lineage else None
+    check_same_blueprint(names, [f or s for f, s in zip(files, labels, strict=True)], family)
     deal, deal_conflicts, deal_gaps = _merge_deal(plans, labels, prefer, blueprint)
     keys = [s.key for s in blueprint.sections]
     keys += [k for p in plans for k in p.sections if k not in keys]
@@ -259,24 +266,59 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
               for plan, label, file in zip(plans, labels, files, strict=True)]
     issues = [issue for plan in plans for issue in plan.issues]
     versions = list(dict.fromkeys(p.blueprint.version for p in plans))
-    if len(versions) > 1:
+    mixed = len(set(names)) > 1
+    if mixed:
+        parents = ", ".join(sorted(set(names) - {blueprint.name}))
+        issues.append(Issue(severity="warning", code="blueprint-parents",
+                            message=f"some inputs were made from {parents}, which blueprint "
+                                    f"'{blueprint.name}' extends; their rows are merged by "
+                                    "column key"))
+    elif len(versions) > 1:
         issues.append(Issue(severity="warning", code="blueprint-versions",
                             message=f"the inputs were made from versions {', '.join(versions)} of "
                                     f"blueprint '{plans[0].blueprint.name}'; merged by column key"))
-    plan = Plan(blueprint=plans[0].blueprint.model_copy(),
-                deal=deal, sections=sections, issues=issues, provenance=provenance,
-                conflicts=[c.to_dict() for c in conflicts])
+    columns: dict[str, dict[str, str]] = {}
+    for p in plans:  # the columns people added, with their headers as first written
+        for key in sections:
+            section = blueprint.section(key)
+            for column, header in p.extra_columns(section, key).items():
+                if any(column in row for row in sections[key]):
+                    columns.setdefault(key, {}).setdefault(column, header)
+    ref = (BlueprintRef(name=blueprint.name, version=blueprint.version) if mixed
+           else plans[0].blueprint.model_copy())
+    plan = Plan(blueprint=ref, deal=deal, sections=sections, columns=columns, issues=issues,
+                provenance=provenance, conflicts=[c.to_dict() for c in conflicts])
     return MergeResult(plan=plan, blueprint=blueprint, inputs=inputs, conflicts=conflicts,
                        provenance=provenance, stats=stats, deal_gaps_filled=deal_gaps,
                        prefer=prefer)
 
 
-def check_same_blueprint(names: Sequence[str], labels: Sequence[str]) -> None:
-    """Refuse inputs made from different blueprints, naming the first two that differ."""
+def check_same_blueprint(names: Sequence[str], labels: Sequence[str],
+                         family: tuple[str, set[str]] | None = None) -> None:
+    """Refuse inputs made from different blueprints, naming the first two that differ. With
+    ``family`` (a blueprint's name, and the names of it and its parents), an input made from any
+    of them is accepted."""
     for name, label in zip(names, labels, strict=True):
-        if name != names[0]:
+        if family is not None:
+            if name not in family[1]:
+                raise MapgenError(f"{label} uses blueprint '{name}', which is neither "
+                                  f"'{family[0]}' nor one of its parents; merge files made from "
+                                  "the same blueprint")
+        elif name != names[0]:
             raise MapgenError(f"{labels[0]} uses blueprint '{names[0]}' but {label} uses '{name}'; "
-                              "merge files made from the same blueprint")
+                              "merge files made from the same blueprint (copies of a company "
+                              "blueprint and of its parent merge with --blueprint COMPANY)")
+
+
+def blueprint_lineage(blueprint: Blueprint) -> set[str]:
+    """The names a copy made from ``blueprint`` or from one of its parents may record."""
+    from pathlib import PurePath
+
+    names = {blueprint.name}
+    names |= {PurePath(p).stem for p in getattr(blueprint, "_chain", None) or []}
+    if blueprint.extends:
+        names.add(PurePath(blueprint.extends).stem)
+    return names
 
 
 class _Cell:
@@ -290,12 +332,28 @@ class _Cell:
 
 
 class _MergedRow:
-    __slots__ = ("cells", "count", "sources")
+    __slots__ = ("cells", "count", "notes", "sources")
 
     def __init__(self) -> None:
         self.count = 0                      # input rows merged into this one
         self.sources: list[str] = []
         self.cells: dict[str, _Cell] = {}
+        self.notes: dict[str, dict[str, str]] = {}  # column key -> comment and link (_notes)
+
+    def add_notes(self, notes: Any) -> None:
+        """Cell comments and links of a merged row: distinct comments joined, first link kept."""
+        if not isinstance(notes, dict):
+            return
+        for key, note in notes.items():
+            if not isinstance(note, dict):
+                continue
+            have = self.notes.setdefault(key, {})
+            comment = note.get("comment")
+            if comment and fold_text(str(comment)) not in fold_text(have.get("comment", "")):
+                have["comment"] = (have["comment"] + "\n\n" + comment) if have.get("comment") \
+                    else comment
+            if note.get("link") and not have.get("link"):
+                have["link"] = note["link"]
 
 
 class _SectionMerger:
@@ -312,7 +370,8 @@ class _SectionMerger:
 
     def add(self, rows: Iterable[Row], source: str) -> None:
         for row in rows:
-            values = {k: v for k, v in row.items() if not _empty(v) and k not in self.sequence}
+            values = {k: v for k, v in row.items()
+                      if not _empty(v) and k not in self.sequence and k != NOTES_KEY}
             if not values:
                 continue  # blank, or only a running number: nothing to keep
             self.stats.rows_in += 1
@@ -326,6 +385,7 @@ class _SectionMerger:
             else:
                 self.stats.duplicates_merged += 1
             self._add_values(target, values, source)
+            target.add_notes(row.get(NOTES_KEY))
 
     def _add_values(self, target: _MergedRow, values: Row, source: str) -> None:
         if source not in target.sources:
@@ -352,6 +412,8 @@ class _SectionMerger:
                 elif column_key in merged.cells:
                     cell = merged.cells[column_key]
                     row[column_key] = _pick(cell, prefer)
+            if merged.notes:
+                row[NOTES_KEY] = merged.notes
             out.append(row)
             label = _row_label(self.section, row, index)
             for column_key, cell in merged.cells.items():
@@ -430,14 +492,18 @@ class _Folder:
 
 def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | None = None,
                 prefer: Prefer | None = None, on_read: Callable[[Path], None] | None = None,
-                jobs: int | None = None) -> MergeResult:
+                jobs: int | None = None, keep_going: bool = False) -> MergeResult:
     """Read workbooks and plan files (mixed) and merge them; prints nothing.
 
     ``blueprint`` defaults to the one the first input records (else ``map``); every input is
-    read with it. ``on_read`` is called after each file, for a progress bar. From
-    :data:`PARALLEL_FROM` inputs on, files are read by ``jobs`` processes (default: the number
-    of cores). Raises MapgenError, having merged nothing, for an unusable input or for inputs
-    made from different blueprints.
+    read with it. A ``blueprint`` given also accepts inputs made from its parents (a company
+    blueprint's copies with copies of the blueprint it extends; their rows map by key).
+    ``on_read`` is called after each file, for a progress bar. From :data:`PARALLEL_FROM`
+    inputs on, files are read by ``jobs`` processes (default: the number of cores).
+
+    Raises MapgenError, having merged nothing, for an unusable input or for inputs made from
+    different blueprints; with ``keep_going``, such inputs are left out instead and listed in
+    ``result.skipped`` with the reason (MapgenError only when no input is usable).
     """
     from mapgen.blueprint import resolve_blueprint_ref
 
@@ -445,31 +511,81 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
     if not paths:
         raise MapgenError("nothing to merge: give at least one file")
     _check_distinct(paths)
-    first = _read(paths[0], blueprint)
-    blueprint = blueprint or resolve_blueprint_ref(None, first[1])
-    if on_read is not None:
-        on_read(paths[0])
-    plans = [first[0]]
-    recorded = [(first[1], str(paths[0]))] if first[1] else []  # (blueprint name, file)
-    for path, (plan, name) in zip(paths[1:], _read_rest(paths[1:], blueprint, jobs), strict=True):
-        plans.append(plan)
-        if name is not None:
-            recorded.append((name, str(path)))
-            check_same_blueprint([recorded[0][0], name], [recorded[0][1], str(path)])
+    given = blueprint is not None
+    family = (blueprint.name, blueprint_lineage(blueprint)) if blueprint is not None else None
+    skipped: list[tuple[str, str]] = []
+    plans: list[Plan] = []
+    used: list[Path] = []
+    recorded: list[tuple[str, str]] = []  # (blueprint name, file) of the inputs kept
+
+    def keep(path: Path, outcome: tuple[Plan, str | None] | MapgenError) -> None:
+        try:
+            if isinstance(outcome, MapgenError):
+                raise outcome
+            plan, name = outcome
+            if name is not None:
+                first = recorded[0] if recorded else (name, str(path))
+                check_same_blueprint([first[0], name], [first[1], str(path)], family)
+                recorded.append((name, str(path)))
+            plans.append(plan)
+            used.append(path)
+        except MapgenError as exc:
+            if not keep_going:
+                raise
+            skipped.append((str(path), _reason(exc, path)))
         if on_read is not None:
             on_read(path)
-    files = _file_labels(paths)
+
+    rest = paths
+    while blueprint is None and rest:  # the first usable input decides the blueprint
+        outcome = _attempt(rest[0], None)
+        if isinstance(outcome, tuple):
+            blueprint = resolve_blueprint_ref(None, outcome[1])
+        keep(rest[0], outcome)
+        rest = rest[1:]
+    if blueprint is None:
+        raise MapgenError(f"no input could be used ({len(skipped)} skipped): "
+                          + "; ".join(f"{f}: {why}" for f, why in skipped[:3]))
+    for path, outcome in zip(rest, _read_rest(rest, blueprint, jobs, keep_going), strict=True):
+        keep(path, outcome)
+    if not plans:
+        raise MapgenError(f"no input could be used ({len(skipped)} skipped): "
+                          + "; ".join(f"{f}: {why}" for f, why in skipped[:3]))
+    files = _file_labels(used)
     sources = [_participant(p) or f for p, f in zip(plans, files, strict=True)]
-    return merge_plans(plans, blueprint, sources=sources, prefer=prefer, files=files)
+    result = merge_plans(plans, blueprint, sources=sources, prefer=prefer, files=files,
+                         lineage=given)
+    result.skipped = skipped
+    return result
 
 
-def _read_rest(paths: list[Path], blueprint: Blueprint,
-               jobs: int | None) -> Iterator[tuple[Plan, str | None]]:
-    """:func:`_read` for each path, in order; in worker processes for large batches."""
+def _reason(exc: MapgenError, path: Path) -> str:
+    """Why an input was skipped, without repeating its name."""
+    text = str(exc)
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+def _attempt(path: Path, blueprint: Blueprint | None) -> tuple[Plan, str | None] | MapgenError:
+    try:
+        return _read(path, blueprint)
+    except MapgenError as exc:
+        return exc
+
+
+def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
+               keep_going: bool = False) -> Iterator[tuple[Plan, str | None] | MapgenError]:
+    """:func:`_read` for each path, in order (a failure as its error); in worker processes for
+    large batches. Without ``keep_going``, the first failure stops the reading."""
     jobs = min(jobs or os.cpu_count() or 1, MAX_JOBS)
     if len(paths) < PARALLEL_FROM or jobs < 2:
         for path in paths:
-            yield _read(path, blueprint)
+            outcome = _attempt(path, blueprint)
+            if isinstance(outcome, MapgenError) and not keep_going:
+                raise outcome
+            yield outcome
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -477,7 +593,10 @@ def _read_rest(paths: list[Path], blueprint: Blueprint,
     try:
         for outcome in pool.map(_worker_read, paths, chunksize=4):
             if isinstance(outcome, _Failed):
-                raise MapgenError(outcome.message)
+                if not keep_going:
+                    raise MapgenError(outcome.message)
+                yield MapgenError(outcome.message)
+                continue
             yield outcome
     finally:  # on a refusal, do not wait for the files not read yet
         pool.shutdown(cancel_futures=True)
@@ -512,7 +631,8 @@ def _worker_read(path: Path) -> tuple[Plan, str | None] | _Failed:
 
 def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | None = None,
              prefer: Prefer | None = None, blueprint: Blueprint | None = None,
-             force: bool = False, on_read: Callable[[Path], None] | None = None) -> MergeResult:
+             force: bool = False, on_read: Callable[[Path], None] | None = None,
+             keep_going: bool = False) -> MergeResult:
     """Merge ``paths`` and write ``out`` (any format of :mod:`mapgen.formats`, by its suffix)
     and, when asked, the JSON ``report``.
 
@@ -533,7 +653,8 @@ def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | No
             raise MapgenError(f"{target} is one of the inputs; write the merge somewhere else")
     if report is not None and _resolved(report) == _resolved(out):
         raise MapgenError("--out and --report name the same file")
-    result = merge_files(paths, blueprint=blueprint, prefer=prefer, on_read=on_read)
+    result = merge_files(paths, blueprint=blueprint, prefer=prefer, on_read=on_read,
+                         keep_going=keep_going)
     view = result.view() if spec.kind == "document" else None
     atomic_write(out, formats.writer_for(spec.name, view=view, plan=result.plan), force=force)
     if report is not None:

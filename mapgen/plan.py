@@ -47,10 +47,26 @@ class Plan(BaseModel):
     blueprint: BlueprintRef = Field(default_factory=BlueprintRef)
     deal: dict[str, Any] = Field(default_factory=dict)
     sections: dict[str, list[Row]] = Field(default_factory=dict)
+    # Columns that rows hold beyond the blueprint's: section key -> row key -> header text.
+    columns: dict[str, dict[str, str]] = Field(default_factory=dict)
     issues: list[Issue] = Field(default_factory=list)
 
     def rows(self, section: str) -> list[Row]:
         return self.sections.get(section, [])
+
+    def extra_columns(self, section: Section | None, key: str | None = None) -> dict[str, str]:
+        """Row key -> header of the columns that ``section``'s rows hold beyond the blueprint's:
+        the documented ones (``columns``) first, then any other key the rows hold, in order."""
+        key = key or (section.key if section is not None else "")
+        out = dict(self.columns.get(key, {}))
+        for row in self.rows(key):
+            for k in row:
+                if (k not in out and not k.startswith("_")
+                        and (section is None or section.column(k) is None)):
+                    out[k] = extra_header(k)
+        if section is not None:
+            out = {k: v for k, v in out.items() if section.column(k) is None}
+        return out
 
     @property
     def errors(self) -> list[Issue]:
@@ -65,6 +81,8 @@ class Plan(BaseModel):
             "deal": {k: _json_value(v) for k, v in self.deal.items() if v not in (None, "")},
             "sections": {key: [_row_to_json(row) for row in rows]
                          for key, rows in self.sections.items()},
+            **({"columns": {k: dict(v) for k, v in self.columns.items() if v}}
+               if any(self.columns.values()) else {}),
             "issues": [i.to_dict() for i in self.issues],
             **{k: v for k, v in (self.model_extra or {}).items()},
         }
@@ -76,6 +94,11 @@ class Plan(BaseModel):
         import yaml
 
         return yaml.safe_dump(self.to_data(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def extra_header(key: str) -> str:
+    """The header shown for an extra column known only by its key: ``follow_up`` -> Follow up."""
+    return key.replace("_", " ").strip().capitalize() or key
 
 
 def _quoted(text: str) -> str:
@@ -92,7 +115,7 @@ def _json_value(value: Any) -> Any:
 
 
 def _row_to_json(row: Row) -> Row:
-    return {k: _json_value(v) for k, v in row.items() if v is not None and v != ""}
+    return {k: _json_value(v) for k, v in row.items() if v is not None and v != "" and v != {}}
 
 
 # --------------------------------------------------------------------------- typing values
@@ -125,12 +148,15 @@ def parse_deal(deal: dict[str, Any], *, file: str | None = None) -> tuple[dict[s
 
 
 def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
-              allow_relative: bool = True, day_first: bool = True) -> tuple[list[Row], list[Issue]]:
+              allow_relative: bool = True, day_first: bool = True,
+              extras: dict[str, str] | None = None) -> tuple[list[Row], list[Issue]]:
     """Parse every value of ``rows`` by its column's type.
 
-    A value that does not parse is kept as given (nothing is lost) and reported; keys that are
-    not columns are kept and reported as a warning.
+    A value that does not parse is kept as given (nothing is lost) and reported. Keys that are
+    not columns are kept as extra columns: silently when ``extras`` (the plan's ``columns``)
+    names them, else with a warning. ``_notes`` (cell comments and links) is checked for shape.
     """
+    extras = extras or {}
     typed: list[Row] = []
     issues: list[Issue] = []
     for n, row in enumerate(rows, start=1):
@@ -143,11 +169,23 @@ def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
         for key, raw in row.items():
             key = str(key)
             column = section.column(key)
+            if key == NOTES_KEY:
+                notes, bad = clean_notes(raw)
+                if notes:
+                    out[key] = notes
+                if bad:
+                    issues.append(Issue(severity="warning", code="invalid-notes", file=file,
+                                        section=section.key, column=key,
+                                        message=f"section '{section.key}' row {n}: '{NOTES_KEY}' "
+                                                f"must map column keys to {{comment, link}}; {bad}"))
+                continue
             if column is None:
-                issues.append(Issue(severity="warning", code="unknown-column", file=file,
-                                    section=section.key, column=key,
-                                    message=f"section '{section.key}' row {n}: {_quoted(key)} is not a "
-                                            "column of the blueprint; kept as it is"))
+                if key not in extras and raw is not None:
+                    issues.append(Issue(severity="warning", code="unknown-column", file=file,
+                                        section=section.key, column=key,
+                                        message=f"section '{section.key}' row {n}: {_quoted(key)} "
+                                                "is not a column of the blueprint; kept as an "
+                                                "extra column"))
                 if raw is not None:
                     out[key] = raw
                 continue
@@ -204,6 +242,8 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
     if not isinstance(sections_raw, dict):
         raise MapgenError(f"{label}: 'sections' must map section keys to lists of rows")
     deal, issues = parse_deal(deal_raw, file=file)
+    columns, column_issues = _extra_columns(data.get("columns"), file)
+    issues += column_issues
     sections: dict[str, list[Row]] = {}
     for key, rows in sections_raw.items():
         key = str(key)
@@ -220,14 +260,66 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
                                      f"({str(r)[:60]!r})")
                        for n, r in enumerate(rows, start=1) if not isinstance(r, dict)]
             continue
-        sections[key], row_issues = type_rows(section, rows, file=file)
+        sections[key], row_issues = type_rows(section, rows, file=file,
+                                              extras=columns.get(key))
         issues += row_issues
     old_issues = [Issue.from_dict(i) for i in data.get("issues") or [] if isinstance(i, dict)]
-    extra = {k: v for k, v in data.items()
-             if k not in {"format", "format_version", "blueprint", "deal", "sections", "issues"}}
+    extra = {k: v for k, v in data.items() if k not in
+             {"format", "format_version", "blueprint", "deal", "sections", "columns", "issues"}}
+    for key, headers in columns.items():  # a documented column is not a blueprint column
+        section = blueprint.section(key)
+        if section is not None:
+            columns[key] = {k: v for k, v in headers.items() if section.column(k) is None}
     return Plan(blueprint=BlueprintRef(name=str(ref.get("name") or blueprint.name),
                                        version=str(ref.get("version") or blueprint.version)),
-                deal=deal, sections=sections, issues=old_issues + issues, **extra)
+                deal=deal, sections=sections, columns={k: v for k, v in columns.items() if v},
+                issues=old_issues + issues, **extra)
+
+
+def _extra_columns(raw: Any, file: str | None) -> tuple[dict[str, dict[str, str]], list[Issue]]:
+    """The plan's optional ``columns`` key: {section: {row key: header}}; wrong shapes reported."""
+    if raw in (None, {}):
+        return {}, []
+    bad = Issue(severity="warning", code="invalid-columns", file=file, section="columns",
+                message="'columns' must map section keys to {column key: header text}; "
+                        "the wrong entries are left out")
+    if not isinstance(raw, dict):
+        return {}, [bad]
+    out: dict[str, dict[str, str]] = {}
+    wrong = False
+    for section, headers in raw.items():
+        if not isinstance(headers, dict):
+            wrong = True
+            continue
+        for key, header in headers.items():
+            if isinstance(header, str | int | float) and not isinstance(header, bool) \
+                    and str(key) and not str(key).startswith("_"):
+                out.setdefault(str(section), {})[str(key)] = str(header).strip() or str(key)
+            else:
+                wrong = True
+    return out, [bad] if wrong else []
+
+
+NOTES_KEY = "_notes"  # per row: column key -> {"comment": text, "link": target}
+NOTE_KINDS = ("comment", "link")
+
+
+def clean_notes(raw: Any) -> tuple[dict[str, dict[str, str]], str | None]:
+    """A row's ``_notes`` in its documented shape, and what was wrong with the rest (or None)."""
+    if not isinstance(raw, dict):
+        return {}, f"got {type(raw).__name__}"
+    out: dict[str, dict[str, str]] = {}
+    wrong: list[str] = []
+    for key, note in raw.items():
+        if not isinstance(note, dict):
+            wrong.append(str(key))
+            continue
+        kept = {k: str(v) for k, v in note.items() if k in NOTE_KINDS and isinstance(v, str) and v}
+        if len(kept) != len(note):
+            wrong.append(str(key))
+        if kept:
+            out[str(key)] = kept
+    return out, (f"left out: {', '.join(wrong)[:80]}" if wrong else None)
 
 
 # --------------------------------------------------------------------------- files
@@ -260,7 +352,7 @@ def csv_escape(value: Any) -> str:
     value = _json_value(value)
     if value is None:
         return ""
-    text = str(value)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
     return "'" + text if needs_formula_guard(text) else text
 
 

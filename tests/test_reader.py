@@ -125,24 +125,27 @@ def test_each_bad_value_is_an_error_at_its_cell_with_the_raw_value_kept():
         ("invalid-date", "E8", "deadline"),
         ("invalid-choice", "I8", "status"),
         ("formula-without-value", "E9", "deadline"),
-        ("invalid-date", "E10", "deadline"),
+        ("date-serial", "E10", "deadline"),
         ("cell-error", "I10", "status"),
     }
     for issue in plan.issues:
+        severity = "warning" if issue.code == "date-serial" else "error"
         assert (issue.severity, issue.file, issue.sheet, issue.section) == (
-            "error", str(ERRORS), "Action Items", "action_items")
+            severity, str(ERRORS), "Action Items", "action_items")
     assert plan.sections["action_items"] == [
         {"phase": "three", "description": "Security review", "deadline": "next week",
          "status": "Urgent"},
         # =1+1 has a saved result (2); =TODAY()+7 has none: reported, its formula kept.
         {"phase": 2, "description": "Kick-off", "deadline": "=TODAY()+7"},
-        {"description": "Legal review", "deadline": 46402, "status": "#N/A"},
+        # An Excel date serial in a date cell is the date it stands for (a warning says so).
+        {"description": "Legal review", "deadline": dt.date(2027, 1, 15), "status": "#N/A"},
     ]
     messages = {i.cell: str(i) for i in plan.issues}
     assert messages["E8"] == (f"{ERRORS}, sheet 'Action Items', cell E8: Deadline: 'next week' is "
                               "not a date (write it as 2027-01-15 or 15/01/2027)")
     assert "no saved result" in messages["E9"] and "save it" in messages["E9"]
-    assert "46402" in messages["E10"]
+    assert messages["E10"].endswith("Deadline: the number 46402 was read as the date 2027-01-15 "
+                                    "(format the cell as a date)")
 
 
 # --------------------------------------------------------------------------- without metadata
@@ -178,6 +181,7 @@ def test_handmade_workbook_mapped_by_sheet_names_and_headers():
         ("missing-column", "phases", "if_missed"),
         ("missing-column", "phases", "seller_deliverable"),
         ("unread-sheet", "action_items", ""),  # the copy "Action Items (2)"
+        ("outside-table", "stakeholders", ""),  # a title above the header that is not the section's
     ])
     assert all(i.severity == "warning" for i in plan.issues)  # the Sources column: silently ignored
 

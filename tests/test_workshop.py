@@ -392,7 +392,7 @@ def test_plan_warnings_are_told_and_the_kit_is_made(runner, in_tmp):
     result = runner.invoke(main, ["workshop", "--plan", "deal.json", "--out", "kit"])
     assert result.exit_code == 0, result.output
     assert result.stderr == ("warning: deal.json: section 'stakeholders' row 1: 'hat' is not a "
-                             "column of the blueprint; kept as it is\n")
+                             "column of the blueprint; kept as an extra column\n")
     assert len(result.stdout.splitlines()) == 4 and (in_tmp / "kit" / "CHECKLIST.md").is_file()
 
 

@@ -106,6 +106,9 @@ class Column(_Model):
     required: bool = False
     internal: bool = Field(False, description="Seller-only: left out of buyer editions.")
     choices: list[str] | None = Field(None, description="The choices of a `choice` column.")
+    aliases: list[str] = Field(default_factory=list, description=(
+        "Other headers the column goes by (Owner for Responsible Person): a workbook whose "
+        "header reads one of them is read into this column."))
     meanings: dict[str, Meaning] | None = Field(
         None, description="What each choice of a status column means: choice -> one of "
                           + ", ".join(MEANINGS) + " (default: by position or English name).")
@@ -118,6 +121,14 @@ class Column(_Model):
     # In a translated blueprint: the same column in English, and its choices (folded) -> ours.
     _english: Column | None = PrivateAttr(None)
     _english_choices: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @field_validator("aliases")
+    @classmethod
+    def _plain_aliases(cls, value: list[str]) -> list[str]:
+        out = [" ".join(a.split()) for a in value]
+        if any(not a for a in out):
+            raise ValueError("an alias must be a header text, not empty")
+        return out
 
     @field_validator("type")
     @classmethod

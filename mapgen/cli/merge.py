@@ -21,9 +21,11 @@ from mapgen.cli.progress import progress_bar
 @click.option("--prefer", type=click.Choice(["first", "last"]), default=None,
               help="On a conflict keep this side's value (default: first, and mark it).")
 @blueprint_option
+@click.option("--keep-going", is_flag=True,
+              help="Merge the usable files and name each skipped one with its reason (exit 1).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @run
-def merge(files, out_path, report_path, prefer, blueprint_ref, force) -> int:
+def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, force) -> int:
     """Consolidate completed workbooks and plan files into one plan, losing nothing.
 
     A folder stands for the workbooks and plan files in it (Office lock files and hidden files
@@ -33,6 +35,8 @@ def merge(files, out_path, report_path, prefer, blueprint_ref, force) -> int:
     Examples:
       mapgen merge homework/*.xlsx --out output/consolidated.xlsx --report merge.json
       mapgen merge ann.xlsx bob.xlsx buyer.xlsx --out plan.json --prefer last
+      mapgen merge returned/ --out plan.json --keep-going   # skip files that cannot be used
+      mapgen merge --blueprint saas saas/*.xlsx map-copy.xlsx --out plan.json
     """
     from mapgen.inputs import blueprint_for, expand_paths
     from mapgen.merge import merge_to
@@ -44,8 +48,8 @@ def merge(files, out_path, report_path, prefer, blueprint_ref, force) -> int:
     bp = blueprint_for(blueprint_ref) if blueprint_ref else None
     with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
         result = merge_to(paths, out, report=report, prefer=prefer, blueprint=bp, force=force,
-                          on_read=step)
+                          on_read=step, keep_going=keep_going)
     for line in result.summary():
         warn(line)
     warn(f"Wrote {out}" + (f" and {report}" if report is not None else ""))
-    return 1 if result.plan.errors else 0
+    return 1 if result.plan.errors or result.skipped else 0

@@ -13,6 +13,7 @@ mode                  ``"blank"`` or ``"prefilled"``
 participant           the person the workbook was made for, or ``null``
 deal                  the deal facts (dates as ISO strings)
 live_dates            ``{"anchors": {"go_live": "C5"}, "formulas": {"=IF(...)": "go_live-12w"}}``
+overview              the Overview's input cells: deal facts and objective boxes
 section:<key>         a :class:`SheetMeta` as a JSON object, one row per section sheet
 relative_dates        dates written relative to a deal date (only when there are any):
                       section key -> ``[{"row", "column", "expr", "key"}]`` (mapgen.relative)
@@ -49,6 +50,10 @@ class SheetMeta:
     columns: list[str]            # column keys, left to right
     headers: list[str]            # header texts, left to right
     examples: list[dict[str, Any]] = field(default_factory=list)  # example rows (JSON values)
+    # mapgen's own text outside the table (title, purpose, instructions, hints): cell -> text
+    texts: dict[str, str] = field(default_factory=dict)
+    # cells that merge marked as conflicts: {"cell": "D9", "column": key, "note": comment text}
+    conflicts: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -59,6 +64,8 @@ class WorkbookMeta:
     participant: str | None = None
     deal: dict[str, Any] = field(default_factory=dict)
     sheets: list[SheetMeta] = field(default_factory=list)
+    # the Overview's input cells: {"sheet": title, "deal": {fact: cell}, "objective": [cell, ...]}
+    overview: dict[str, Any] = field(default_factory=dict)
     # section keys whose entries were damaged (edited by hand) and left out of ``sheets``
     damaged: list[str] = field(default_factory=list)
     # relative dates kept live: {"anchors": {deal key: its input cell on the Overview},
@@ -73,6 +80,7 @@ class WorkbookMeta:
             ("format", META_FORMAT), ("format_version", META_VERSION),
             ("blueprint", self.blueprint), ("audience", self.audience), ("mode", self.mode),
             ("participant", self.participant), ("deal", self.deal), ("live_dates", self.live_dates),
+            *((("overview", self.overview),) if self.overview else ()),
             *((f"section:{s.section}", asdict(s)) for s in self.sheets)]
         if self.relative_dates:
             facts.append(("relative_dates", self.relative_dates))
@@ -110,8 +118,20 @@ class WorkbookMeta:
                    mode=str(facts.get("mode") or "blank"),
                    participant=facts.get("participant"),
                    deal=facts.get("deal") if isinstance(facts.get("deal"), dict) else {},
-                   sheets=sheets, damaged=damaged, live_dates=_live_dates(facts.get("live_dates")),
+                   sheets=sheets, overview=_overview(facts.get("overview")), damaged=damaged,
+                   live_dates=_live_dates(facts.get("live_dates")),
                    relative_dates=relative if isinstance(relative, dict) else {})
+
+
+def _overview(value: Any) -> dict[str, Any]:
+    """The recorded Overview cells, keeping only entries of the right shape (text cells)."""
+    if not isinstance(value, dict) or not isinstance(value.get("sheet"), str):
+        return {}
+    deal = value.get("deal") if isinstance(value.get("deal"), dict) else {}
+    objective = value.get("objective") if isinstance(value.get("objective"), list) else []
+    return {"sheet": value["sheet"],
+            "deal": {str(k): v for k, v in deal.items() if isinstance(v, str)},
+            "objective": [c for c in objective if isinstance(c, str)]}
 
 
 def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
@@ -129,6 +149,14 @@ def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
             or not isinstance(sheet.examples, list)
             or not all(isinstance(e, dict) for e in sheet.examples)):
         return None
+    # Hints that only make reading more exact: a damaged one is dropped, the section still read.
+    if not isinstance(sheet.texts, dict):
+        sheet.texts = {}
+    sheet.texts = {k: v for k, v in sheet.texts.items() if isinstance(v, str)}
+    if not isinstance(sheet.conflicts, list):
+        sheet.conflicts = []
+    sheet.conflicts = [c for c in sheet.conflicts if isinstance(c, dict)
+                       and all(isinstance(c.get(k), str) for k in ("cell", "column", "note"))]
     return sheet
 
 

@@ -12,10 +12,20 @@ the reader is tolerant by design and strict only about values:
   same way. Column order does not matter. An unknown header keeps its values under a key made
   from it (``unknown-column`` warning); values in columns without a header likewise
   (``column_k``). The merge's "Sources" column is ignored: provenance is not plan data.
-- **Rows**: everything below the header, including rows added below the table, until a run of
-  blank rows longer than the section's empty rows plus :data:`BLANK_RUN`. Blank rows are
-  skipped, and so is a row that still equals an example (a partly edited example is data).
-  Cells left of the table (the writer's "Example" markers) are not data.
+- **Rows**: everything below the header to the end of the sheet (bounded only by the safety
+  limits), including rows typed far below the table (a warning says so after a long gap).
+  Blank rows are skipped, and so is an example left as it was generated: with metadata, a row
+  at an example's place (or carrying the example note) whose values are the example's; a copy
+  of an example typed elsewhere is data, a partly edited example is data, a partly cleared one
+  is skipped with a warning.
+- **Every cell is accounted for**: on a section sheet a non-empty cell is data, mapgen's own
+  text (recorded in the metadata), or a warning that names the cell and quotes the value (text
+  in the margins: above the header, left of the table, beyond :data:`MAX_COLUMNS`).
+- **Notes**: a comment or hyperlink on a data cell is kept in the row's ``_notes``; the
+  example note and merge's conflict notes are mapgen's own (a conflict note still in place is a
+  warning: the conflict was not resolved).
+- **Overview**: the deal facts and objective boxes that the metadata records are input cells:
+  a value typed there wins over the metadata, with a warning.
 - **Values** are parsed by their column type (:mod:`mapgen.fields`): real dates, date texts
   (ambiguous ones are read ``day_first`` and reported), whole numbers, choices in any case.
   A value that does not parse is an error naming the cell, and its raw value is kept.
@@ -47,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 from mapgen.errors import Issue, MapgenError
 from mapgen.fields import fold_text
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, read_meta
+from mapgen.xlsx.notes import CellNote, Notes, read_cell_notes
 from mapgen.xlsx.safety import (
     MAX_CELLS,
     MAX_OUTPUT_CHARS,
@@ -62,10 +73,17 @@ if TYPE_CHECKING:  # pragma: no cover
 HEADER_SCAN_ROWS = 30  # rows at the top of a sheet searched for a table header
 HEADER_CHARS = 300  # characters of a cell compared with headers, and kept as a header's text
 HEADER_SCAN_CELLS = 1000  # cells of a top row compared with headers
-BLANK_RUN = 50  # blank rows (beyond the section's own empty rows) that end a table
+BLANK_RUN = 50  # blank rows (beyond the section's own empty rows) after which a warning says so
 MAX_COLUMNS = 200  # columns read from the table's first column on
 _ANY_DATE = "\0any date"  # an example's form that any date matches (see _examples)
 _SOURCES_HEADER = "sources"  # the merge's provenance column (SOURCES_KEY): never read back
+EXAMPLE_NOTE_START = "Example:"  # the writer's note on an example row's first cell
+EXAMPLE_MARKER = "Example"  # what older versions wrote left of an example row
+CONFLICT_NOTE_START = "Conflict:"  # merge's note on a conflicting cell
+QUOTE_CHARS = 60  # characters of a value quoted in an issue
+# How the writer's texts above a table begin (mapgen.xlsx.writer.write_section): recognised
+# when a workbook's metadata, which records them exactly, is gone.
+LAYOUT_TEXT_STARTS = ("Purpose:", "Instructions:", "Select a cell to see what belongs in it.")
 
 
 # --------------------------------------------------------------------------- public API
@@ -104,6 +122,7 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
             _fill_cached_values(book, reader.formulas)
         book.finish()
         reader.notes(book.notes)
+        reader.cell_notes = read_cell_notes(path, reader.noted_sheets())
         plan = reader.plan(day_first=day_first)
         _check_output(plan, label)
     if cells is not None:
@@ -151,7 +170,11 @@ class _Table:
     headers: dict[str, str]  # row key -> header text as found on the sheet
     columns: dict[str, Column | None]  # row key -> blueprint column (None: an unknown column)
     examples: list[dict[str, set[str | None]]]
-    rows: list[dict[str, _Cell]] = field(default_factory=list)
+    rows: list[tuple[int, dict[str, _Cell]]] = field(default_factory=list)  # (row number, cells)
+    header_row: int = 0
+    positions: dict[int, str | None] = field(default_factory=dict)  # 0-based column -> key
+    recorded: SheetMeta | None = None
+    extras: dict[str, str] = field(default_factory=dict)  # unknown columns: key -> header
 
 
 class _Sheet:
@@ -232,6 +255,9 @@ class _WorkbookReader:
         self.deal_dates: dict[str, Any] = {}  # deal dates as typed on the Overview
         self.deal: dict[str, Any] = {}
         self.cells: dict[str, list[dict[str, tuple[str, str]]]] = {}  # see read_workbook_meta
+        self.cell_notes: Notes = {}  # comments and links, read after pass one
+        self.overview_cells: dict[str, _Cell | None] = {}  # "deal:buyer", "objective:0" -> cell
+        self.sheets: list[_Sheet] = []
 
     # -- setup
 
@@ -273,6 +299,7 @@ class _WorkbookReader:
         if self.meta is None and not any(_header_score(sheet, section, None)[1]
                                          for section, sheet in self._found(found)):
             raise UnusableInput(self._not_a_map(sheets))
+        self.sheets = sheets
         if self.meta is None:
             self._issue("no-metadata", "the workbook carries no mapgen metadata: sections were "
                         "found by sheet names and headers, and the deal facts are empty", "warning")
@@ -285,6 +312,7 @@ class _WorkbookReader:
             if table is not None:
                 self.tables.append(table)
         self._unread(sheets, found)
+        self._read_overview()
 
     def _found(self, found: dict[str, _Sheet]) -> list[tuple[Section, _Sheet]]:
         return [(s, found[s.key]) for s in self.blueprint.sections if s.key in found]
@@ -395,25 +423,43 @@ class _WorkbookReader:
         header = [_text(c.value) for c in sheet.head[header_at - 1]]
         first = next(i for i, text in enumerate(header) if text)
         aliases = _aliases(section, recorded)
+        extras = _recorded_extras(section, recorded)
+        synonyms = _synonyms(section)
+        recorded_headers = {_fold(h) for h in recorded.headers} if recorded is not None else set()
         keys: dict[int, str | None] = {}
-        table = _Table(section, sheet.title, {}, {}, [])
-        for i in range(first, min(len(header), first + MAX_COLUMNS)):
+        table = _Table(section, sheet.title, {}, {}, [], header_row=header_at, positions=keys,
+                       recorded=recorded)
+        for i in range(first, len(header)):
             text = header[i]
             if not text:
+                continue
+            coordinate = f"{get_column_letter(i + 1)}{header_at}"
+            if i >= first + MAX_COLUMNS:
+                self._outside(sheet.title, coordinate, sheet.head[header_at - 1][i].value,
+                              section.key, f"more than {MAX_COLUMNS} columns right of the table")
                 continue
             key = aliases.get(_fold(text))
             if key == SOURCES_KEY:
                 keys[i] = None
                 continue
-            coordinate = f"{get_column_letter(i + 1)}{header_at}"
-            if key is None or key in table.columns:
+            if key is None and _fold(text) in extras and extras[_fold(text)] not in table.columns:
+                key = extras[_fold(text)]  # a column a person added, written back by generate
+                table.columns[key] = None
+                table.extras[key] = text
+            elif key is None or key in table.columns:
                 key = _extra_key(text, table.columns, section)
                 what = ("appears twice" if aliases.get(_fold(text)) else "is not in the blueprint")
                 self._issue("unknown-column", f"column '{text}' {what}; its values are kept "
                             f"under '{key}'", "warning", cell=coordinate, column=key, **where)
                 table.columns[key] = None
+                table.extras[key] = text
             else:
                 table.columns[key] = section.column(key)
+                if _fold(text) in synonyms and _fold(text) not in recorded_headers:
+                    column = section.column(key)
+                    self._issue("header-alias", f"column '{text}' is read as '{column.title}' "
+                                "(a name it goes by)", "warning", cell=coordinate, column=key,
+                                **where)
             table.headers[key] = text
             keys[i] = key
         for column in section.columns:
@@ -421,10 +467,45 @@ class _WorkbookReader:
                 self._issue("missing-column", f"column '{column.title}' is missing; its values "
                             "are left empty", "warning", column=column.key, **where)
         table.examples = _examples(section, table, recorded)
+        self._margins(sheet, table, first)
         self._collect_rows(sheet, table, header_at, first, keys)
         if sheet.truncated:
             self._issue("truncated", sheet.truncated, **where)
         return table
+
+    def _outside(self, sheet: str, coordinate: str, value: Any, section: str, where: str) -> None:
+        """A cell that is not data: a warning that names it and quotes its value."""
+        self._issue("outside-table", f"{_quote(value)} is {where}, so it is not read as data; "
+                    "move it into the table (a new column needs a header)", "warning",
+                    sheet=sheet, cell=coordinate, section=section)
+
+    def _margins(self, sheet: _Sheet, table: _Table, first: int) -> None:
+        """Cells above the header and left of it: mapgen's own text, or a warning each."""
+        from openpyxl.utils import get_column_letter
+
+        recorded = table.recorded
+        own = {k: _text(v) for k, v in recorded.texts.items()} if recorded is not None else {}
+        legacy = recorded is not None and not recorded.texts  # metadata from before texts
+        titles = _title_forms(table.section.label) | _title_forms(table.section.title or "")
+        for number, row in enumerate(sheet.head[:table.header_row], start=1):
+            for i, raw in enumerate(row):
+                if raw.value is None or (number == table.header_row and i >= first):
+                    continue
+                if isinstance(raw.value, str) and not raw.value.strip():
+                    continue
+                coordinate = f"{get_column_letter(i + 1)}{number}"
+                if own.get(coordinate) == _text(raw.value):
+                    continue
+                if legacy and i == recorded.first_col - 1 and number < table.header_row:
+                    continue  # the title and texts of an older mapgen workbook
+                if number < table.header_row and _title_forms(_text(raw.value)) & titles:
+                    continue  # the section's title above the table
+                if (not own and i == first and number < table.header_row
+                        and _text(raw.value).startswith(LAYOUT_TEXT_STARTS)):
+                    continue  # the writer's texts above a table whose metadata is gone
+                where = ("above the table's header" if number < table.header_row
+                         else "left of the table's header")
+                self._outside(sheet.title, coordinate, raw.value, table.section.key, where)
 
     def _collect_rows(self, sheet: _Sheet, table: _Table, header_at: int, first: int,
                       keys: dict[int, str | None]) -> None:
@@ -433,12 +514,23 @@ class _WorkbookReader:
         limit = BLANK_RUN + table.section.blank_rows
         blank = 0
         last = first + MAX_COLUMNS
+        warned_gap = False
         for number, row in sheet.rows_after(header_at):
             cells: dict[str, _Cell] = {}
-            for i in range(first, min(len(row), last)):
+            for i in range(len(row)):
                 if row[i].value is None:
                     continue
-                cell = _cell(row[i], f"{get_column_letter(i + 1)}{number}")
+                coordinate = f"{get_column_letter(i + 1)}{number}"
+                if i < first or i >= last:
+                    text = row[i].value
+                    if isinstance(text, str) and (not text.strip() or (
+                            text == EXAMPLE_MARKER and number - header_at <= len(table.examples))):
+                        continue  # blank, or an older mapgen's marker beside an example row
+                    self._outside(sheet.title, coordinate, text, table.section.key,
+                                  "left of the table" if i < first
+                                  else f"more than {MAX_COLUMNS} columns right of the table")
+                    continue
+                cell = _cell(row[i], coordinate)
                 if cell is None:
                     continue
                 if i not in keys:  # a value in a column without a header
@@ -446,6 +538,7 @@ class _WorkbookReader:
                                      table.section)
                     keys[i] = table.headers[key] = key
                     table.columns[key] = None
+                    table.extras[key] = key
                     self._issue("unknown-column", f"values in column {get_column_letter(i + 1)}, "
                                 f"which has no header, are kept under '{key}'", "warning",
                                 sheet=sheet.title, cell=cell.coordinate,
@@ -458,14 +551,38 @@ class _WorkbookReader:
                 if cell.kind == "formula":
                     self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
             if cells:
-                table.rows.append(cells)
+                if blank > limit and not warned_gap:
+                    warned_gap = True
+                    self._issue("rows-below-gap", f"row {number} lies {blank} blank rows below "
+                                "the rows before it; it and the rows after it are read as data",
+                                "warning", sheet=sheet.title, cell=f"{get_column_letter(first + 1)}"
+                                f"{number}", section=table.section.key)
+                table.rows.append((number, cells))
                 blank = 0
                 if self.output > MAX_OUTPUT_CHARS:  # refused before the cells fill memory
                     raise UnusableInput(_too_large(self.label, f"more than {MAX_OUTPUT_CHARS:,}"))
             else:
                 blank += 1
-                if blank > limit:
-                    break
+
+    def noted_sheets(self) -> set[str]:
+        """The sheets whose comments and links matter: the section sheets read."""
+        return {t.sheet for t in self.tables}
+
+    def _read_overview(self) -> None:
+        """The Overview's recorded input cells (deal facts, objective boxes), as they are now."""
+        overview = self.meta.overview if self.meta is not None else {}
+        sheet = next((s for s in self.sheets if s.title == overview.get("sheet")), None)
+        if sheet is None:
+            return
+        wanted = {**{f"deal:{k}": c for k, c in overview.get("deal", {}).items()},
+                  **{f"objective:{n}": c for n, c in enumerate(overview.get("objective", []))}}
+        positions = {k: p for k, c in wanted.items() if (p := _position(c)) is not None}
+        rows = sheet.top(max((r for r, _ in positions.values()), default=0))
+        for name, (r, c) in positions.items():
+            raw = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+            value = getattr(raw, "value", None)
+            self.overview_cells[name] = (None if raw is None or value is None
+                                         else _cell(raw, wanted[name]))
 
     # -- after pass one (and the cached values of formulas, if any)
 
@@ -482,26 +599,109 @@ class _WorkbookReader:
                     facts[key] = value
             deal, deal_issues = parse_deal(facts, file=self.label)
             self.issues[:0] = deal_issues
+            deal = self._overview_deal(deal)
         self.deal = deal
         sections: dict[str, list[Row]] = {}
+        columns: dict[str, dict[str, str]] = {}
         for table in self.tables:
-            sections[table.section.key] = self._rows(table, day_first)
+            numbered = self._rows(table, day_first)
+            if table.section.key == "objective":
+                numbered = self._overview_objective(table, numbered)
+            sections[table.section.key] = [row for _, row in numbered]
+            used = {k for _, row in numbered for k in row}
+            extras = {k: h for k, h in table.extras.items() if k in used}
+            if extras:
+                columns[table.section.key] = extras
         plan = Plan(blueprint=BlueprintRef(name=self.blueprint.name, version=self.blueprint.version),
-                    deal=deal, sections=sections, issues=self.issues)
+                    deal=deal, sections=sections, columns=columns, issues=self.issues)
         if self.meta is not None and self.meta.relative_dates:
             from mapgen.relative import from_workbook
 
             from_workbook(plan, self.meta.relative_dates, self.blueprint)  # plan.relative_dates
         return plan
 
-    def _rows(self, table: _Table, day_first: bool) -> list[Row]:
-        """Parse every row's cells by their columns' types; skip untouched examples."""
+    def _overview_deal(self, deal: dict[str, Any]) -> dict[str, Any]:
+        """Deal facts typed on the Overview win over the metadata (a warning says which)."""
+        from mapgen.layout import DEAL_LABELS
+        from mapgen.plan import DEAL_DATE_KEYS, parse_deal
+
+        out = dict(deal)
+        for name, cell in self.overview_cells.items():
+            if not name.startswith("deal:") or cell is None or cell.kind != "value":
+                continue
+            key = name.removeprefix("deal:")
+            value = _plain(cell.value)
+            if key in DEAL_DATE_KEYS:
+                typed, problems = parse_deal({key: value}, file=self.label)
+                if problems:
+                    for issue in problems:
+                        issue.sheet, issue.cell = self.meta.overview.get("sheet"), cell.coordinate
+                    self.issues += problems
+                    continue
+                value = typed[key]
+            if _norm(value) == _norm(deal.get(key)):
+                continue
+            label = DEAL_LABELS.get(key, key.replace("_", " ").capitalize())
+            self._issue("deal-from-overview", f"{label} on the Overview is {_quote(value)}; the "
+                        f"workbook was made with {_quote(deal.get(key))}: the Overview's value is "
+                        "read", "warning", sheet=self.meta.overview.get("sheet"),
+                        cell=cell.coordinate, section="deal", column=key)
+            out[key] = value
+        return out
+
+    def _overview_objective(self, table: _Table, rows: list[tuple[int, Row]]
+                            ) -> list[tuple[int, Row]]:
+        """An objective typed over one of the Overview's objective boxes (which otherwise show
+        the Objective sheet) wins over the sheet's row, with a warning."""
+        cells = self.overview_cells
+        texts = [c.key for c in table.section.columns if c.field.is_text]
+        if not texts or table.recorded is None:
+            return rows
+        key = "description" if "description" in texts else texts[0]
+        first_data = table.header_row + 1 + len(table.recorded.examples)
+        out = list(rows)
+        for name, cell in cells.items():
+            if not name.startswith("objective:") or cell is None or cell.kind != "value":
+                continue
+            text = _plain(cell.value)
+            text = text if isinstance(text, str) else str(text)
+            if not text:
+                continue
+            number = first_data + int(name.removeprefix("objective:"))
+            at = next((n for n, (r, _) in enumerate(out) if r == number), None)
+            if at is not None and _norm(out[at][1].get(key)) == _norm(text):
+                continue
+            was = out[at][1].get(key) if at is not None else None
+            self._issue("objective-from-overview", f"the objective typed on the Overview, "
+                        f"{_quote(text)}, replaces " + (f"{_quote(was)} on sheet '{table.sheet}'"
+                                                        if was else f"the empty row {number} of "
+                                                        f"sheet '{table.sheet}'"),
+                        "warning", sheet=self.meta.overview.get("sheet"), cell=cell.coordinate,
+                        section=table.section.key, column=key)
+            if at is not None:
+                out[at] = (number, {**out[at][1], key: text})
+            else:
+                out.append((number, {key: text}))
+                out.sort(key=lambda t: t[0])
+        return out
+
+    def _rows(self, table: _Table, day_first: bool) -> list[tuple[int, Row]]:
+        """Parse every row's cells by their columns' types; skip untouched examples; attach
+        each data cell's comment and link (``_notes``); report conflicts still marked."""
+        from mapgen.plan import NOTES_KEY
+
         order = [c.key for c in table.section.columns]
         order += [k for k in table.columns if k not in order]
-        rows: list[Row] = []
+        notes = self.cell_notes.get(table.sheet, {})
+        columns = {key: i + 1 for i, key in table.positions.items() if key is not None}
+        self._conflicts_left(table, notes)
+        conflict_cells = {c["cell"] for c in table.recorded.conflicts} if table.recorded else set()
+        marked_rows = {r for (r, _), note in notes.items()
+                       if note.comment and note.comment.startswith(EXAMPLE_NOTE_START)}
+        rows: list[tuple[int, Row]] = []
         table.rows.reverse()  # consumed from the end: each row's cells are freed once parsed
         while table.rows:
-            cells = table.rows.pop()
+            number, cells = table.rows.pop()
             row: Row = {}
             issues: list[Issue] = []
             for key, cell in cells.items():
@@ -512,13 +712,63 @@ class _WorkbookReader:
                     issues.append(issue)
             if not row and not issues:
                 continue  # only formulas whose results are empty
-            if _is_example(cells, row, table):  # untouched (a rule in words is no date)
-                continue
-            rows.append({k: row[k] for k in order if k in row})
+            if self._example(table, number, cells, row, marked_rows):
+                continue  # untouched (a rule in words is no date: its error goes with it)
+            kept = {k: row[k] for k in order if k in row}
+            row_notes = {}
+            for key, col in columns.items():
+                note = notes.get((number, col))
+                if note is None or _is_own_note(note, f"{_letter(col)}{number}", conflict_cells):
+                    continue
+                entry = {k: v for k, v in (("comment", note.comment), ("link", note.link)) if v}
+                if entry:
+                    row_notes[key] = entry
+            if row_notes:
+                kept[NOTES_KEY] = row_notes
+            rows.append((number, kept))
             self.cells.setdefault(table.section.key, []).append(
                 {k: (table.sheet, c.coordinate) for k, c in cells.items()})
             self.issues += issues
         return rows
+
+    def _example(self, table: _Table, number: int, cells: dict[str, _Cell], row: Row,
+                 marked_rows: set[int]) -> bool:
+        """True for an example left as generated (skipped); a partly cleared one is skipped
+        with a warning naming the cells that still hold example text."""
+        if table.recorded is None:  # no metadata: an example is recognised wherever it is
+            return _is_example(cells, row, table)
+        marked = number in marked_rows  # the row carries the example note
+        place = number - table.header_row - 1
+        candidates = [table.examples[place]] if 0 <= place < len(table.examples) else []
+        if marked:
+            candidates += [e for e in table.examples if e not in candidates]
+        for forms in candidates:
+            if not all(_same(key, forms.get(key, {None}), cells, row) for key in cells):
+                continue
+            missing = [k for k, want in forms.items() if want - {None, _ANY_DATE}
+                       and k not in cells and table.columns.get(k) is not None]
+            if missing:
+                where = ", ".join(cells[k].coordinate for k in cells)
+                self._issue("example-partly-cleared", f"row {number} is an example with some "
+                            f"cells cleared; what is left ({where}) is example text and is not "
+                            "read: clear the row, or type your own values over it", "warning",
+                            sheet=table.sheet, cell=next(iter(cells.values())).coordinate,
+                            section=table.section.key)
+            return True
+        return False
+
+    def _conflicts_left(self, table: _Table, notes: dict[tuple[int, int], CellNote]) -> None:
+        """A conflict that merge marked and whose note is still on its cell: not resolved."""
+        for conflict in table.recorded.conflicts if table.recorded else []:
+            position = _position(conflict["cell"])
+            note = notes.get(position) if position else None
+            if note is None or not note.comment or _text(note.comment) != _text(conflict["note"]):
+                continue  # the note was removed: the conflict was settled
+            column = table.headers.get(conflict["column"], conflict["column"])
+            self._issue("unresolved-conflict", f"{column}: the conflict marked by merge is still "
+                        f"there ({_quote(conflict['note'], 120)}); settle the value and delete "
+                        "the comment", "warning", sheet=table.sheet, cell=conflict["cell"],
+                        section=table.section.key, column=conflict["column"])
 
     def _value(self, table: _Table, key: str, cell: _Cell, day_first: bool
                ) -> tuple[Any, Issue | None]:
@@ -540,14 +790,100 @@ class _WorkbookReader:
                 "formula-without-value", f"the formula {cell.formula} has no saved result; open "
                 "the file in Excel or LibreOffice, save it and read it again")
         if cell.kind == "error":
+            if cell.formula:
+                text = cell.formula.lstrip("=")
+                return text, issue("formula-error", f"the cell shows {cell.value} from the formula "
+                                   f"={text}: if you meant the text {_quote(text)}, type an "
+                                   f"apostrophe first ('{text}) so that it stays text")
             return cell.value, issue("cell-error", f"the cell shows the error {cell.value}")
         if column is None:
             return _plain(cell.value), None
+        raw, lenient = _lenient(column, cell.value)
         try:
-            parsed = column.field.parse(cell.value, column, day_first=day_first, allow_relative=True)
+            parsed = column.field.parse(raw, column, day_first=day_first, allow_relative=True)
         except FieldError as exc:
             return _plain(cell.value), issue(exc.code, exc.message)
+        if lenient is not None:
+            return parsed.value, issue(lenient[0], lenient[1], "warning")
         return parsed.value, issue(*parsed.warning, "warning") if parsed.warning else None
+
+
+def _lenient(column: Column, value: Any) -> tuple[Any, tuple[str, str] | None]:
+    """What a person meant where the type alone would refuse it: an Excel date serial in a date
+    cell (a date formatted as a number), a percentage typed as 50 or "50" in a percent cell."""
+    if isinstance(value, bool):
+        return value, None
+    if column.field.is_date and isinstance(value, int | float) and 1 <= value < 2_958_466:
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            date = from_excel(value).date()
+        except (ValueError, OverflowError):
+            return value, None
+        if not 1990 <= date.year <= 2199:
+            return value, None
+        shown = int(value) if float(value).is_integer() else value
+        return date, ("date-serial", f"the number {shown} was read as the date "
+                                     f"{date.isoformat()} (format the cell as a date)")
+    if column.field.name == "percent":
+        number = value
+        if isinstance(value, str):
+            text = value.strip().replace(",", ".").replace(" ", "")
+            if text.endswith("%"):
+                return value, None
+            try:
+                number = float(text)
+            except ValueError:
+                return value, None
+        if isinstance(number, int | float) and 1 < number <= 100:
+            shown = int(number) if float(number).is_integer() else number
+            return number / 100, ("percent-as-number", f"{shown} was read as {shown}%")
+    return value, None
+
+
+def _is_own_note(note: CellNote, coordinate: str, conflicts: set[str]) -> bool:
+    """mapgen's own notes: the example note, and a merge conflict's note on its cell."""
+    text = note.comment or ""
+    if note.link:
+        return False
+    if text.startswith(EXAMPLE_NOTE_START) and (note.author or "mapgen") == "mapgen":
+        return True
+    return text.startswith(CONFLICT_NOTE_START) and coordinate in conflicts
+
+
+def _quote(value: Any, limit: int = QUOTE_CHARS) -> str:
+    """A value quoted in an issue, on one line and cut to ``limit`` characters."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    text = " ".join(text.split())
+    return "'" + (text if len(text) <= limit else text[:limit - 1] + "…") + "'"
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+def _position(coordinate: str) -> tuple[int, int] | None:
+    """(row, column) of ``B7``; None for anything else."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    try:
+        letters, row = coordinate_from_string(coordinate.replace("$", ""))
+        return row, column_index_from_string(letters)
+    except (ValueError, TypeError):
+        return None
+
+
+def _recorded_extras(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
+    """Folded header -> key of the extra columns a generated workbook records (not the
+    blueprint's: columns a person added, written back by ``generate --plan``)."""
+    if recorded is None:
+        return {}
+    return {_fold(h): k for k, h in zip(recorded.columns, recorded.headers, strict=False)
+            if k != SOURCES_KEY and section.column(k) is None and _fold(h)}
 
 
 # --------------------------------------------------------------------------- mapping helpers
@@ -576,7 +912,8 @@ def _text(value: Any) -> str:
 
 
 def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
-    """Folded header text -> column key: recorded headers first, then blueprint headers, keys."""
+    """Folded header text -> column key: recorded headers first, then blueprint headers, keys,
+    then the other names a column goes by (its ``aliases``: Owner for Responsible Person)."""
     out: dict[str, str] = {}
     if recorded is not None:
         for key, header in zip(recorded.columns, recorded.headers, strict=False):
@@ -590,7 +927,21 @@ def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
         for header in column.accepted_headers():
             out.setdefault(_fold(header), column.key)
     out.setdefault(_SOURCES_HEADER, SOURCES_KEY)
+    for folded, key in _synonyms(section).items():
+        out.setdefault(folded, key)
     out.pop("", None)
+    return out
+
+
+def _synonyms(section: Section) -> dict[str, str]:
+    """Folded alias -> column key, for the aliases that no column's header or key claims."""
+    own = {_fold(c.title) for c in section.columns} | {_fold(c.key) for c in section.columns}
+    out: dict[str, str] = {}
+    for column in section.columns:
+        for alias in getattr(column, "aliases", None) or ():
+            folded = _fold(str(alias))
+            if folded and folded not in own:
+                out.setdefault(folded, column.key)
     return out
 
 
@@ -731,15 +1082,18 @@ def _examples(section: Section, table: _Table, recorded: SheetMeta | None
     return out
 
 
+def _same(key: str, want: set[str | None], cells: dict[str, _Cell], row: Row) -> bool:
+    """True when the row's value in ``key`` is one of the forms an example shows there."""
+    value = row.get(key)
+    if _ANY_DATE in want and isinstance(value, dt.date):
+        return True
+    return bool({_norm(value), _norm(cells[key].value if key in cells else None)} & want)
+
+
 def _is_example(cells: dict[str, _Cell], row: Row, table: _Table) -> bool:
     """True when every column of the row holds what one of the examples shows."""
-    def same(key: str, want: set[str | None]) -> bool:
-        value = row.get(key)
-        if _ANY_DATE in want and isinstance(value, dt.date):
-            return True
-        return bool({_norm(value), _norm(cells[key].value if key in cells else None)} & want)
-
-    return any(all(same(key, want) for key, want in forms.items()) for forms in table.examples)
+    return any(all(_same(key, want, cells, row) for key, want in forms.items())
+               for forms in table.examples)
 
 
 # --------------------------------------------------------------------------- formulas, pass two

@@ -99,7 +99,8 @@ class SheetTable:
     first_data: int     # first row after the examples
     last_row: int       # last row of the table (the last empty row)
     rules: set[str] = field(default_factory=set)  # conditional formats used: "overdue", "done"
-    conflicts: list[str] = field(default_factory=list)  # cells that merge marked as conflicts
+    texts: dict[str, str] = field(default_factory=dict)  # own text outside the table, by cell
+    conflicts: list[dict[str, str]] = field(default_factory=list)  # cells marked by merge
 
     @property
     def name(self) -> str:
@@ -184,13 +185,16 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
     for sv in view.sections:
         ws = wb.create_sheet(names.make(sv.title, fallback=sv.key))
         tables.append(write_section(ws, sv, styles, lists, live, internal=internal, protect=protect))
-    write_overview(overview, view, tables, styles, live, protect=protect)
+        tables[-1].texts = outside_texts(ws, tables[-1])
+    cells = write_overview(overview, view, tables, styles, live, protect=protect)
     progress = [p for p in (Progress.of(t) for t in tables) if p is not None and p.deadline]
     if progress:
         write_timeline(wb.create_sheet(TIMELINE_SHEET, 1), view, progress, styles, live)
     live.define(wb)
     lists.write(wb)
-    write_meta(wb, workbook_meta(view, tables, live))
+    meta = workbook_meta(view, tables, live)
+    meta.overview = {"sheet": overview.title, **(cells or {})}
+    write_meta(wb, meta)
     wb.properties.title = property_text(view.title)
     wb.properties.subject = "Mutual Action Plan"
     wb.properties.creator = property_text(view.author)
@@ -311,10 +315,11 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             continue
         cell = ws[f"{letter}{first_data + index}"]
         cell.fill = styles.conflict_fill
-        table.conflicts.append(cell.coordinate)
         comment = Comment(xml_text(note)[:MAX_CELL_TEXT], author)
         comment.width, comment.height = 320, 140
         cell.comment = comment
+        table.conflicts.append({"cell": cell.coordinate, "column": key, "note": comment.text})
+    write_cell_notes(ws, table)
 
     ref = f"{get_column_letter(FIRST_COL)}{HEADER_ROW}:{last_letter}{table.last_row}"
     tbl = Table(displayName=table.name, ref=ref)
@@ -327,6 +332,42 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     ws.sheet_view.showGridLines = False
     set_print(ws, landscape=sv.landscape, company=styles.company, title_rows=HEADER_ROW)
     return table
+
+
+def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:
+    """Comments and links that the plan's rows keep for their cells (``_notes``), written back."""
+    from openpyxl.comments import Comment
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from mapgen.plan import NOTES_KEY
+
+    for index, row in enumerate(table.view.rows):
+        for key, note in (row.get(NOTES_KEY) or {}).items():
+            letter = table.letter(key)
+            if letter is None or not isinstance(note, dict):
+                continue
+            cell = ws[f"{letter}{table.first_data + index}"]
+            if note.get("comment") and cell.comment is None:  # a conflict's note comes first
+                comment = Comment(xml_text(str(note["comment"]))[:MAX_CELL_TEXT], "mapgen")
+                comment.width, comment.height = 260, 90
+                cell.comment = comment
+            link = str(note.get("link") or "")
+            if link:
+                target, _, location = link.partition("#")
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target or None,
+                                           location=location or None)
+
+
+def outside_texts(ws: Worksheet, table: SheetTable) -> dict[str, str]:
+    """Every text the writer put on a section sheet outside the table (title, purpose,
+    instructions, hints), by cell: the reader tells them from text a person typed."""
+    top, bottom = HEADER_ROW, table.last_row
+    out = {}
+    for (row, col), cell in ws._cells.items():
+        if cell.value is None or (top <= row <= bottom and FIRST_COL <= col <= table.last_col):
+            continue
+        out[cell.coordinate] = " ".join(str(cell.value).split())
+    return out
 
 
 def add_validations(ws: Worksheet, table: SheetTable, lists: ChoiceLists) -> None:
@@ -378,7 +419,7 @@ def excel_validation(rule: Validation, lists: ChoiceLists) -> Any:
 def add_conditional_formats(ws: Worksheet, table: SheetTable, styles: WorkbookStyles) -> None:
     """Conflict marks first (they win over every other rule and stop the ones below), then
     overdue deadlines in light red and done rows in green, on the data rows (not examples)."""
-    for coordinate in table.conflicts:
+    for coordinate in (c["cell"] for c in table.conflicts):
         # A cell's own fill loses to any conditional format that applies to it, so the
         # conflict mark is a rule too, at the top of the list.
         ws.conditional_formatting.add(coordinate, styles.conflict_rule())
@@ -405,8 +446,9 @@ def add_conditional_formats(ws: Worksheet, table: SheetTable, styles: WorkbookSt
 
 
 def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
-                   styles: WorkbookStyles, live: LiveDates, *, protect: bool = False) -> None:
-    """The first sheet: what this plan is, live progress, contents, how to use, legend."""
+                   styles: WorkbookStyles, live: LiveDates, *, protect: bool = False) -> dict[str, Any]:
+    """The first sheet: what this plan is, live progress, contents, how to use, legend.
+    Returns its input cells for the metadata: ``{"deal": {fact: cell}, "objective": [cell]}``."""
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     from mapgen.dates import format_human
@@ -423,13 +465,13 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     if view.audience == "buyer":
         byline.insert(1, "Buyer edition")
     sheet.line(" · ".join(p for p in byline if p), styles.subtitle, height=18)
-    write_deal(sheet, view, live)
+    inputs: dict[str, Any] = {"deal": write_deal(sheet, view, live), "objective": []}
 
     progress = [p for p in (Progress.of(t) for t in tables) if p is not None]
     write_glance(sheet, progress, live)
     objective = next((t for t in tables if t.view.key == "objective"), None)
     if objective is not None:
-        write_objective(sheet, objective, text_width)
+        inputs["objective"] = write_objective(sheet, objective, text_width)
     if progress:
         write_progress(sheet, progress)
 
@@ -457,29 +499,33 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     ws.sheet_view.showGridLines = False
     ws.sheet_properties.tabColor = styles.primary
     set_print(ws, landscape=False, company=styles.company, title_rows=None, one_page=True)
+    return inputs
 
 
-def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> None:
+def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> dict[str, str]:
     """The deal facts, and its dates as input cells (named ``deal_<key>``) that the relative
-    deadlines of every sheet count from: change go-live here and they all move."""
+    deadlines of every sheet count from: change go-live here and they all move. Returns the
+    cell of each fact (by deal key), for the reader."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ws, styles = sheet.ws, sheet.styles
     anchors = set(live.anchors)
-    facts = [(label, value) for label, value in view.deal_facts()
-             if not (isinstance(value, dt.date) and label in {deal_label(a) for a in anchors})]
+    facts = [(key, label, value) for key, label, value in view.deal_items()
+             if not (isinstance(value, dt.date) and key in anchors)]
     dates = [(a, deal_label(a), view.deal.get(a)) for a in live.anchors]
+    cells: dict[str, str] = {}
     if not facts and not dates:
-        return
+        return cells
     sheet.gap()
     for i in range(0, len(facts), 2):
-        for (label, value), col in zip(facts[i:i + 2], (2, 5), strict=False):
+        for (key, label, value), col in zip(facts[i:i + 2], (2, 5), strict=False):
             put(ws.cell(sheet.row, col), label, style=styles.fact_label)
             style = styles.fact_date if isinstance(value, dt.date) else styles.fact
             put(ws.cell(sheet.row, col + 1), scalar(value), style=style)
+            cells[key] = ws.cell(sheet.row, col + 1).coordinate
         sheet.row += 1
     if not dates:
-        return
+        return cells
     dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     dv.showErrorMessage = dv.showInputMessage = True
     dv.errorTitle, dv.error = "Not a date", "Type a date, like 2027-01-15."
@@ -491,9 +537,11 @@ def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> None:
             cell = ws.cell(sheet.row, col + 1)
             put(cell, value if isinstance(value, dt.date) else None, style=styles.deal_date)
             live.place(key, cell.coordinate)
+            cells[key] = cell.coordinate
             dv.add(cell.coordinate)
         sheet.row += 1
     ws.add_data_validation(dv)
+    return cells
 
 
 def write_glance(sheet: _Cursor, progress: list[Progress], live: LiveDates) -> None:
@@ -544,11 +592,13 @@ def overdue_count(p: Progress) -> str:
     return f'COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
 
 
-def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> None:
-    """Live links to the first objectives, with a pointer to the sheet while it is empty."""
+def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> list[str]:
+    """Live links to the first objectives, with a pointer to the sheet while it is empty;
+    returns their cells (a person may type an objective over one: the reader takes it)."""
     texts = [c.key for c in table.view.columns if c.field.is_text]
     if not texts:
-        return
+        return []
+    cells = []
     key = "description" if "description" in texts else texts[0]
     sheet.band("Objective")
     rows = table.view.rows
@@ -556,8 +606,10 @@ def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> Non
         ref = table.cell(key, table.first_data + i)
         fallback = f"Write the objective on the '{table.sheet}' sheet." if i == 0 else ""
         known = xml_text(rows[i].get(key) or "") if i < len(rows) else fallback
+        cells.append(sheet.ws.cell(sheet.row, 2).coordinate)
         sheet.merged(f'=IF({ref}="","{excel_string(fallback)}",{ref})', sheet.styles.text,
                      height=text_height(known, text_width), formula=True)
+    return cells
 
 
 def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
@@ -929,7 +981,8 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates)
                      if k in by_key and v is not None} for row in t.view.examples]
         sheets.append(SheetMeta(section=t.view.key, sheet=t.sheet, table=t.name, header_row=HEADER_ROW,
                                 first_col=FIRST_COL, columns=[c.key for c in t.columns],
-                                headers=[c.header for c in t.columns], examples=examples))
+                                headers=[c.header for c in t.columns], examples=examples,
+                                texts=t.texts, conflicts=t.conflicts))
     bp = view.blueprint
     from mapgen.relative import workbook_entries
 
