@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mapgen import dates
+from mapgen.status import as_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Section
@@ -47,22 +48,9 @@ class Relative:
         return {"row": self.index + 1, "column": self.column, "expr": str(self.expr)}
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
 def _resolves_to(expr: dates.RelativeDate, deal: Mapping[str, Any], holidays: Iterable[dt.date],
                  value: Any) -> bool:
-    day = _as_date(value)
+    day = as_date(value)
     if day is None:
         return False
     try:
