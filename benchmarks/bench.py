@@ -128,7 +128,11 @@ def read_in_child(path: Path) -> tuple[float, int, str]:
             "    read_workbook(sys.argv[1]); outcome = 'read'\n"
             "except UnusableInput:\n"
             "    outcome = 'refused'\n"
-            "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "try:  # VmHWM: this process's own peak (ru_maxrss counts the parent's too)\n"
+            "    with open('/proc/self/status') as fh:\n"
+            "        peak = next(int(l.split()[1]) for l in fh if l.startswith('VmHWM:'))\n"
+            "except (OSError, StopIteration):\n"
+            "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "print(time.perf_counter() - start, peak, outcome)\n")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parent.parent, check=True).stdout.split()
