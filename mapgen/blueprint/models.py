@@ -63,7 +63,7 @@ AudienceSteps = Annotated[list[str], _per_audience(
 
 
 def split_audience_texts(data: Any, fields: tuple[str, ...]) -> Any:
-    """``{internal: ..., buyer: ...}`` texts (DESIGN "Audience") split into the field (the
+    """``{internal: ..., buyer: ...}`` texts (docs/architecture.md, "Audience") split into the field (the
     internal text) and ``buyer_<field>`` (the buyer's); a plain value serves both. A mapping
     without ``buyer`` gives the buyer nothing, one without ``internal`` gives the seller's
     team nothing."""
