@@ -503,3 +503,25 @@ def test_overview_at_a_glance_is_live_and_prints_on_one_page(tmp_path):
     page2 = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
                            capture_output=True, text=True).stdout
     assert "Legend" not in page2
+
+
+def test_fast_merge_writes_exactly_what_openpyxl_merge_cells_writes(tmp_path, monkeypatch):
+    """The writer's own merge (styles registered once) gives the same file as openpyxl's."""
+    import zipfile
+
+    import mapgen
+    from mapgen.xlsx import writer
+
+    bp = mapgen.load_blueprint("saas")
+    plan = mapgen.load_plan(Path(__file__).parent / "fixtures" / "deal.yaml", bp)
+    fast = mapgen.generate(bp, plan=plan, formats=["xlsx"], out_dir=tmp_path / "fast")[0]
+
+    def slow(ws, **where):
+        ws.merge_cells(**where)
+
+    monkeypatch.setattr(writer, "merge", slow)
+    plain = mapgen.generate(bp, plan=plan, formats=["xlsx"], out_dir=tmp_path / "plain")[0]
+    a, b = zipfile.ZipFile(fast), zipfile.ZipFile(plain)
+    assert a.namelist() == b.namelist()
+    differ = [n for n in a.namelist() if a.read(n) != b.read(n) and n != "docProps/core.xml"]
+    assert differ == []

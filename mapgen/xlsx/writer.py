@@ -266,7 +266,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             cell.value = labelled(label, text, styles)
         else:
             put(cell, text, style=style)
-        ws.merge_cells(start_row=row, start_column=FIRST_COL, end_row=row, end_column=table.last_col)
+        merge(ws, start_row=row, start_column=FIRST_COL, end_row=row, end_column=table.last_col)
         ws.row_dimensions[row].height = text_height(
             f"{label}: {text}" if label else text, width, size=10 if label else 9)
     ws.row_dimensions[HEADER_ROW - 1].height = 8
@@ -578,7 +578,7 @@ def write_glance(sheet: _Cursor, progress: list[Progress], live: LiveDates) -> N
             style=styles.kpi_date, formula=True)
         put(ws.cell(row + 2, 3), f'=IF({date.coordinate}="","",INDEX({label},MATCH('
                                  f'{date.coordinate},{deadline},0)))', style=styles.fact, formula=True)
-        ws.merge_cells(start_row=row + 2, start_column=3, end_row=row + 2, end_column=OVERVIEW_LAST_COL)
+        merge(ws, start_row=row + 2, start_column=3, end_row=row + 2, end_column=OVERVIEW_LAST_COL)
         ws.row_dimensions[row + 2].height = 28
     for r in range(row, row + 2):
         ws.row_dimensions[r].height = 22
@@ -714,7 +714,7 @@ def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
     for (first, last), header in zip(spans, SIGNOFF_HEADERS, strict=True):
         put(ws.cell(sheet.row, first), header, style=styles.header)
         if last > first:
-            ws.merge_cells(start_row=sheet.row, start_column=first, end_row=sheet.row, end_column=last)
+            merge(ws, start_row=sheet.row, start_column=first, end_row=sheet.row, end_column=last)
     sheet.row += 1
     dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     dv.showErrorMessage, dv.error = True, "Type a date, like 2027-01-15."
@@ -724,7 +724,7 @@ def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
             for col in range(first, last + 1):
                 ws.cell(sheet.row, col).style = styles.body("date" if first == 6 else "text")
             if last > first:
-                ws.merge_cells(start_row=sheet.row, start_column=first, end_row=sheet.row,
+                merge(ws, start_row=sheet.row, start_column=first, end_row=sheet.row,
                                end_column=last)
         dv.add(ws.cell(sheet.row, 6).coordinate)
         ws.row_dimensions[sheet.row].height = 34
@@ -759,7 +759,7 @@ class _Cursor:
         """A text (or, only when asked, a formula) across the rest of the row."""
         cell = self.ws.cell(self.row, first_col)
         put(cell, text, style=style, formula=formula)
-        self.ws.merge_cells(start_row=self.row, start_column=first_col, end_row=self.row,
+        merge(self.ws, start_row=self.row, start_column=first_col, end_row=self.row,
                             end_column=OVERVIEW_LAST_COL)
         self.ws.row_dimensions[self.row].height = height
         self.row += 1
@@ -788,7 +788,7 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
     put(ws.cell(2, 2), "Phases run from one milestone to the next; action items show in the week "
                        "they are due. Red: overdue; green: done; ▼ this week. Linked live to the "
                        "section sheets.", style=styles.note)
-    ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=grid + 12)
+    merge(ws, start_row=2, start_column=2, end_row=2, end_column=grid + 12)
     for col, (title, width) in enumerate((("Item", 34), ("Section", 22), ("From", 11), ("Due", 11),
                                           ("Status", 12), ("State", 8)), start=2):
         put(ws.cell(head, col), title, style=styles.header)
@@ -1028,6 +1028,61 @@ def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int |
 
 
 # --------------------------------------------------------------------------- cells and text
+
+
+def merge(ws: Worksheet, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """``ws.merge_cells`` with the same result, made fast: openpyxl re-registers the top-left
+    cell's protection and each edge border once per covered cell; here each distinct style is
+    registered once and the covered cells share its index."""
+    import copy
+
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.styles.borders import Border
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    mcr = MergedCellRange(ws, f"{get_column_letter(start_column)}{start_row}:"
+                              f"{get_column_letter(end_column)}{end_row}")
+    ws.merged_cells.add(mcr)
+    cells = ws._cells
+    for row, col in list(mcr.cells)[1:]:
+        cells[row, col] = MergedCell(ws, row, col)
+    start = mcr.start_cell
+    derived: dict[tuple[int, str], int] = {}  # (border id, side) -> border id with that side
+    for name in ("top", "left", "right", "bottom"):
+        side = getattr(start.border, name)
+        if side and side.style is None:
+            continue
+        for coord in getattr(mcr, name):
+            cell = cells.get(coord)
+            if cell is None:
+                cell = cells[coord] = MergedCell(ws, *coord)
+            key = (cell._style.borderId if cell._style else 0, name)
+            if key not in derived:
+                cell.border += Border(**{name: side})
+                derived[key] = cell._style.borderId
+            else:
+                _style_of(cell).borderId = derived[key]
+    if start.protection is not None:
+        first = None
+        for coord in mcr.cells:
+            cell = cells.get(coord)
+            if cell is None:
+                cell = cells[coord] = MergedCell(ws, *coord)
+            if first is None:
+                cell.protection = copy.copy(start.protection)
+                first = cell._style.protectionId
+            else:
+                _style_of(cell).protectionId = first
+
+
+def _style_of(cell: Any) -> Any:
+    """The cell's style array, made when it has none yet (as openpyxl's descriptors do)."""
+    if not cell._style:
+        from openpyxl.styles.cell_style import StyleArray
+
+        cell._style = StyleArray()
+    return cell._style
 
 
 def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = False,
