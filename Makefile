@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test setup setup-test lint bench clean
+.PHONY: demo test setup setup-test lint bench catalogs clean
 
 $(BIN)/mapgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,19 @@ lint: setup-test
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+
+# After changing a built-in text: extract the catalog template, merge it into each language's
+# catalog, then translate the new (empty) entries; the tests fail until every one is translated.
+LANGUAGES := sv de fr es nl
+catalogs: setup
+	$(BIN)/pybabel -q extract --no-location --sort-output --project mapgen \
+	  -k texts -k ngettext:1,2 -k pgettext:1c,2 --copyright-holder "the mapgen authors" -o mapgen/locales/mapgen.pot mapgen
+	for l in $(LANGUAGES); do \
+	  if [ -f mapgen/locales/$$l.po ]; then \
+	    $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -l $$l \
+	      -i mapgen/locales/mapgen.pot -o mapgen/locales/$$l.po; \
+	  else $(BIN)/pybabel -q init -l $$l -i mapgen/locales/mapgen.pot -o mapgen/locales/$$l.po; fi; \
+	done
 
 clean:
 	rm -rf $(VENV) output/*.xlsx output/*.docx build *.egg-info

@@ -15,12 +15,16 @@ from typing import Any
 
 from mapgen.blueprint import Audience, Blueprint, Column, Section
 from mapgen.errors import Issue, ValidationFailed
+from mapgen.i18n import N_, Texts, texts_for
 from mapgen.plan import STANDARD_DEAL_KEYS, Plan, Row, row_key
 
 PREFILLED_SPARE_ROWS = 3
 LANDSCAPE_WIDTH = 105  # sum of column widths (characters) above which a section prints landscape
-DEAL_LABELS = {"name": "Deal", "buyer": "Buyer", "seller": "Seller", "start": "Start",
-               "close": "Close", "go_live": "Go-live"}
+# The standard deal facts' labels (English; a document shows them in its language).
+DEAL_LABELS = {"name": N_("Deal"), "buyer": N_("Buyer"), "seller": N_("Seller"), "start": N_("Start"),
+               "close": N_("Close"), "go_live": N_("Go-live")}
+# The deal dates as a sentence names them ("6 weeks before go-live").
+_ANCHOR_WORDS = {"start": N_("start"), "close": N_("close"), "go_live": N_("go-live")}
 
 
 @dataclass
@@ -76,6 +80,11 @@ class DocumentView:
         return self.blueprint.branding
 
     @property
+    def texts(self) -> Texts:
+        """mapgen's own texts in the blueprint's language."""
+        return texts_for(self.blueprint.language)
+
+    @property
     def signoff(self) -> list[str]:
         """The roles that sign the plan off (the blueprint's ``signoff``)."""
         return list(self.blueprint.signoff)
@@ -83,7 +92,7 @@ class DocumentView:
     @property
     def author(self) -> str:
         """Who a document says it is from: the company (comments, document properties)."""
-        return self.branding.company or "Mutual Action Plan"
+        return self.branding.company or self.texts("Mutual Action Plan")
 
     def deal_facts(self) -> list[tuple[str, Any]]:
         """(label, value) of the deal facts that are known, standard ones first."""
@@ -93,7 +102,7 @@ class DocumentView:
         """(key, label, value) of the deal facts that are known, standard ones first."""
         keys = [k for k in STANDARD_DEAL_KEYS if self.deal.get(k) not in (None, "")]
         keys += [k for k in self.deal if k not in STANDARD_DEAL_KEYS and self.deal[k] not in (None, "")]
-        return [(k, deal_label(k), self.deal[k]) for k in keys]
+        return [(k, deal_label(k, self.texts), self.deal[k]) for k in keys]
 
     def anchors(self) -> list[str]:
         """The deal dates that relative dates count from: the standard ones, then any other
@@ -106,9 +115,11 @@ class DocumentView:
 DEAL_DATE_KEYS = ("start", "close", "go_live")
 
 
-def deal_label(key: str) -> str:
-    """``go_live`` -> ``Go-live``; other deal keys in words."""
-    return DEAL_LABELS.get(key, key.replace("_", " ").capitalize())
+def deal_label(key: str, texts: Texts | None = None) -> str:
+    """``go_live`` -> ``Go-live`` (in the language of ``texts``); other deal keys in words."""
+    if key in DEAL_LABELS:
+        return (texts or texts_for())(DEAL_LABELS[key])
+    return key.replace("_", " ").capitalize()
 
 
 def dates_anchor(text: str) -> str:
@@ -134,26 +145,45 @@ def property_text(text: str, limit: int = 255) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def display_value(column: Column, value: Any) -> str:
-    """A value as people read it in print; unresolved relative dates in words."""
+def display_value(column: Column, value: Any, texts: Texts | None = None) -> str:
+    """A value as people read it in print (dates in the language of ``texts``); unresolved
+    relative dates in words."""
     from mapgen import dates
 
-    if column.field.is_date and isinstance(value, str) and dates.is_relative(value):
-        return describe_relative(value)
+    texts = texts or texts_for()
+    if column.field.is_date:
+        if isinstance(value, str) and dates.is_relative(value):
+            return describe_relative(value, texts)
+        if isinstance(value, dt.date):
+            return texts.date(value)
     return column.field.display(value)
 
 
-def describe_relative(text: str) -> str:
-    """``go_live-6w`` -> ``6 weeks before go-live``."""
+def describe_relative(text: str, texts: Texts | None = None) -> str:
+    """``go_live-6w`` -> ``6 weeks before go-live`` (in the language of ``texts``)."""
     from mapgen import dates
 
+    _ = texts or texts_for()
     rel = dates.parse_relative(text)
-    anchor = deal_label(rel.anchor).lower()
-    if rel.amount == 0:
-        return f"at {anchor}"
-    unit = {"d": "day", "bd": "business day", "w": "week"}[rel.unit]
+    word = _ANCHOR_WORDS.get(rel.anchor)
+    anchor = _(word) if word else rel.anchor.replace("_", " ")
     n = abs(rel.amount)
-    return f"{n} {unit}{'s' if n != 1 else ''} {'after' if rel.amount > 0 else 'before'} {anchor}"
+    if rel.amount == 0:
+        at = {"start": N_("at start"), "close": N_("at close"), "go_live": N_("at go-live")}
+        return _(at[rel.anchor]) if rel.anchor in at else _("at {anchor}", anchor=anchor)
+    if rel.amount > 0:
+        if rel.unit == "d":
+            return _.ngettext("{n} day after {anchor}", "{n} days after {anchor}", n, anchor=anchor)
+        if rel.unit == "bd":
+            return _.ngettext("{n} business day after {anchor}", "{n} business days after {anchor}", n,
+                              anchor=anchor)
+        return _.ngettext("{n} week after {anchor}", "{n} weeks after {anchor}", n, anchor=anchor)
+    if rel.unit == "d":
+        return _.ngettext("{n} day before {anchor}", "{n} days before {anchor}", n, anchor=anchor)
+    if rel.unit == "bd":
+        return _.ngettext("{n} business day before {anchor}", "{n} business days before {anchor}", n,
+                          anchor=anchor)
+    return _.ngettext("{n} week before {anchor}", "{n} weeks before {anchor}", n, anchor=anchor)
 
 
 def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
@@ -168,7 +198,7 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
     ctx = deal_context(deal)
     holidays = bp.holiday_dates()
     issues: list[Issue] = []
-    text = _Renderer(ctx)
+    text = _Renderer(ctx, texts_for(bp.language))
     sections = []
     for number, section in enumerate(bp.sections, start=1):
         standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
@@ -197,7 +227,7 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
         raise ValidationFailed(issues)
     return DocumentView(
         blueprint=bp, audience=audience, prefilled=plan is not None,
-        title=text.field(bp, "title") or "Mutual Action Plan",
+        title=text.field(bp, "title") or text.texts("Mutual Action Plan"),
         intro=paragraphs(text.field(bp, "intro")),
         how_to_use=[flow(text.render(s, bp.where("how_to_use"))) for s in bp.how_to_use],
         deal=deal, sections=sections, participant=participant, issues=issues)
@@ -220,15 +250,16 @@ def extra_columns(section: Section, plan: Plan) -> list[Column]:
 class _Renderer:
     """Renders blueprint texts (never plan data) with the deal context."""
 
-    def __init__(self, ctx: dict[str, Any]):
+    def __init__(self, ctx: dict[str, Any], texts: Texts | None = None):
         self.ctx = ctx
+        self.texts = texts or texts_for()
 
     def render(self, value: Any, where: tuple[str | None, int | None]) -> Any:
         from mapgen.render import has_template, render_text
 
         if not isinstance(value, str) or not has_template(value):
             return value
-        return render_text(value, self.ctx, source=where[0], line=where[1])
+        return render_text(value, self.ctx, source=where[0], line=where[1], dates=self.texts.date)
 
     def field(self, obj: Any, name: str) -> str:
         return self.render(getattr(obj, name) or "", obj.where(name))
@@ -250,7 +281,7 @@ def standard_rows(blueprint: Blueprint, section: Section, deal: dict[str, Any]) 
     """The section's standard rows with their texts rendered for the deal (dates as written)."""
     from mapgen.render import deal_context
 
-    text = _Renderer(deal_context(deal))
+    text = _Renderer(deal_context(deal), texts_for(blueprint.language))
     return [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
 
 
@@ -344,7 +375,8 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
             if due is None and (i, track.deadline) not in sv.relative:
                 continue
             label = row.get(track.label)
-            text = display_value(sv.section.column(track.label), label) if label else f"Row {i + 1}"
+            text = (display_value(sv.section.column(track.label), label, view.texts) if label
+                    else view.texts("Row {number}", number=i + 1))
             start = previous if span and previous and due and previous <= due else due
             items.append(TimelineItem(sv, i, text, start, due, track.meaning(row), span))
             if span and due:

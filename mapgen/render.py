@@ -30,7 +30,7 @@ import difflib
 import functools
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from datetime import time as time_of_day
 from typing import Any, NamedTuple
@@ -89,6 +89,9 @@ class _Budget:
 
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("mapgen_render_budget",
                                                                         default=None)
+# How a date that a text writes out is printed (the document's language).
+_DATES: contextvars.ContextVar[Callable[[date], str]] = contextvars.ContextVar("mapgen_render_dates",
+                                                                               default=format_human)
 
 
 def has_template(text: object) -> bool:
@@ -105,11 +108,12 @@ def deal_context(deal: Mapping[str, object] | None) -> dict:
 
 
 def render_text(text: str, context: Mapping[str, object], *, source: str | None = None,
-                line: int | None = None) -> str:
+                line: int | None = None, dates: Callable[[date], str] | None = None) -> str:
     """Render one blueprint text; ``text`` without template markers comes back unchanged.
 
     Raises :class:`TemplateError` with one line, prefixed ``source:line: `` when known.
     ``line`` is the line of the text's first line, so syntax errors point into the file.
+    ``dates`` prints a date that the text writes out (default ``15 Jan 2027``).
     """
     if not has_template(text):
         return text
@@ -118,6 +122,7 @@ def render_text(text: str, context: Mapping[str, object], *, source: str | None 
                             f"(over {MAX_SOURCE:,} characters)")
     compiled = _compile_reporting(text, source, line)
     token = _BUDGET.set(_Budget())
+    date_token = _DATES.set(dates or format_human)
     try:
         result = compiled.template.render(dict(context))
     except Exception as exc:
@@ -125,6 +130,7 @@ def render_text(text: str, context: Mapping[str, object], *, source: str | None 
         raise TemplateError(_where(source, line) + message) from exc
     finally:
         _BUDGET.reset(token)
+        _DATES.reset(date_token)
     if len(result) > MAX_OUTPUT:  # already enforced while writing; kept as a last check
         raise TemplateError(f"{_where(source, line)}template output too long "
                             f"(over {MAX_OUTPUT:,} characters)")
@@ -373,7 +379,7 @@ def _finalize(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, date):
-        return format_human(value)
+        return _DATES.get()(value)
     return value
 
 
