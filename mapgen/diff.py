@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import MapgenError
-from mapgen.plan import row_key
+from mapgen.plan import NOTES_KEY, row_key
 from mapgen.status import as_date, tracking
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -111,6 +111,20 @@ def _field(before: Any, after: Any, old_date: dt.date | None, new_date: dt.date 
     return change
 
 
+def _notes(row: Row) -> dict[str, str]:
+    """A row's cell comments and links as fields of their own: ``deadline.comment``."""
+    notes = row.get(NOTES_KEY)
+    if not isinstance(notes, Mapping):
+        return {}
+    return {f"{column}.{kind}": text for column, note in notes.items() if isinstance(note, Mapping)
+            for kind, text in note.items()}
+
+
+def _keys(row: Row) -> list[str]:
+    """The fields a row is compared by: its values, then its notes one by one."""
+    return [k for k in row if k != NOTES_KEY] + list(_notes(row))
+
+
 class _SectionDiff:
     def __init__(self, section: Section | None, old: Plan, new: Plan, holidays: list[dt.date]):
         self.section = section
@@ -126,11 +140,12 @@ class _SectionDiff:
 
     @staticmethod
     def whole(row: Row) -> tuple:
-        return tuple(sorted((k, str(_norm(v))) for k, v in row.items() if _norm(v) is not None))
+        return tuple(sorted((k, str(_norm(v))) for k, v in row.items()
+                            if k != NOTES_KEY and _norm(v) is not None))
 
     def value(self, row: Row, key: str, side: int) -> tuple[Any, dt.date | None]:
         """A field as reported, and the date it stands for (relative dates resolved)."""
-        raw = row.get(key)
+        raw = row.get(key) if key in row else _notes(row).get(key)
         if key in self.dates:
             day = as_date(raw, self.deals[side], self.holidays)
             if day is not None:
@@ -166,7 +181,7 @@ class _SectionDiff:
     def shown(self, row: Row, index: int, side: int) -> dict[str, Any]:
         """A row as the diff lists it: its values (dates as ISO text), nothing empty."""
         out = {}
-        for key in row:
+        for key in _keys(row):
             value, _ = self.value(row, key, side)
             if value is not None:
                 out[key] = value
@@ -174,7 +189,7 @@ class _SectionDiff:
 
     def compare(self, before: Row, after: Row, index: int) -> dict[str, Any] | None:
         fields: dict[str, Any] = {}
-        for key in dict.fromkeys([*before, *after]):
+        for key in dict.fromkeys([*_keys(before), *_keys(after)]):
             (old, old_day), (new, new_day) = self.value(before, key, 0), self.value(after, key, 1)
             if old != new:
                 fields[key] = _field(old, new, old_day, new_day)

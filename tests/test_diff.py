@@ -260,3 +260,19 @@ def test_readme_shows_the_real_output(runner, monkeypatch):
     command = "mapgen diff tests/fixtures/review.yaml tests/fixtures/review-week2.yaml"
     result = runner.invoke(main, command.split()[1:])
     assert result.stdout == readme_output(command)
+
+
+def test_comments_and_links_are_fields_of_their_own(tmp_path):
+    old, new = base(), base()
+    by_description(old, "Data export")["_notes"] = {"deadline": {"comment": "Waiting for IT"}}
+    by_description(new, "Data export")["_notes"] = {
+        "deadline": {"comment": "IT confirmed"}, "description": {"link": "https://example.com/spec"}}
+    by_description(new, "Legal review")["_notes"] = {"status": {"comment": "Signed"}}
+    result = diff(tmp_path, old, new)
+    changed = {c["label"]: c["fields"] for c in result["sections"]["action_items"]["changed"]}
+    assert changed["Data export"] == {
+        "deadline.comment": {"old": "Waiting for IT", "new": "IT confirmed"},
+        "description.link": {"old": None, "new": "https://example.com/spec"}}
+    assert changed["Legal review"] == {"status.comment": {"old": None, "new": "Signed"}}
+    assert "_notes" not in mapgen.render_diff(result)
+    assert "deadline.comment Waiting for IT -> IT confirmed" in mapgen.render_diff(result)
