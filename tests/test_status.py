@@ -444,22 +444,23 @@ def test_a_translated_status_list_counts_by_meaning(tmp_path):
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     import io
 
-    from mapgen.cli import status as cli_status
+    from mapgen.cli import reports
+    from mapgen.cli.status import COLOURS
 
     class Tty(io.StringIO):
         def isatty(self):
             return True
 
     monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setattr(cli_status.sys, "stdout", Tty())
-    style = cli_status.terminal_style(None)
+    monkeypatch.setattr(reports.sys, "stdout", Tty())
+    style = reports.terminal_style(None, COLOURS)
     assert style is not None and style("x", "stalled") != "x" and style("x", "other") == "x"
-    assert cli_status.terminal_style("weekly.txt") is None
+    assert reports.terminal_style("weekly.txt", COLOURS) is None
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli_status.terminal_style(None) is None
-    monkeypatch.setattr(cli_status.sys, "stdout", io.StringIO())
+    assert reports.terminal_style(None, COLOURS) is None
+    monkeypatch.setattr(reports.sys, "stdout", io.StringIO())
     monkeypatch.delenv("NO_COLOR")
-    assert cli_status.terminal_style(None) is None
+    assert reports.terminal_style(None, COLOURS) is None
 
 
 def _hostile_plans():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, main, run
-from mapgen.cli.status import output_format, terminal_style, write_or_echo
+from mapgen.cli.reports import output_format, report_options, terminal_style, write_or_echo
 
 COLOURS = {"added": {"fg": "green"}, "removed": {"fg": "red"}, "slipped": {"fg": "yellow"},
            "completed": {"fg": "cyan"}, "heading": {"bold": True}}
@@ -14,13 +14,8 @@ COLOURS = {"added": {"fg": "green"}, "removed": {"fg": "red"}, "slipped": {"fg":
 @main.command(context_settings=CONTEXT)
 @click.argument("old_path", metavar="OLD", type=click.Path())
 @click.argument("new_path", metavar="NEW", type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
-              help="text (default), markdown (for email, Slack, a wiki) or json (for scripts). "
-                   "Default: from --out's suffix, else text.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), metavar="PATH",
-              help="Write the changes to this file instead of stdout.")
+@report_options("the changes")
 @blueprint_option
-@click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
 @run
 def diff(old_path, new_path, fmt, out_path, blueprint_ref, force) -> int:
     """What changed from OLD to NEW (plan files or completed workbooks of one blueprint): rows

@@ -1,0 +1,57 @@
+"""What the report commands (status, diff) share: --format, --out and --force, and writing the
+report to stdout or a file."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+REPORT_FORMATS = ("text", "markdown", "json")
+SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
+
+
+def output_format(fmt: str | None, out_path: str | None) -> str:
+    """``--format``, else the one ``--out``'s suffix names, else text."""
+    if fmt:
+        return fmt
+    if out_path:
+        from pathlib import Path
+
+        return SUFFIX_FORMATS.get(Path(out_path).suffix.lower(), "text")
+    return "text"
+
+
+def write_or_echo(text: str, out_path: str | None, force: bool) -> None:
+    """The report on stdout, or written atomically to ``--out`` (never over a file without
+    --force)."""
+    if out_path is None:
+        click.echo(text, nl=False)
+        return
+    from pathlib import Path
+
+    from mapgen.fileio import atomic_write, check_writable
+
+    check_writable(Path(out_path), force)
+    atomic_write(out_path, text, force=force)
+    click.echo(f"Wrote {out_path}", err=True)
+
+
+def terminal_style(out_path: str | None, colours: dict):
+    """click.style for each kind of line when the report goes to a terminal (and NO_COLOR is
+    not set), else None."""
+    if out_path is not None or not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        return None
+    return lambda text, kind: click.style(text, **colours[kind]) if kind in colours else text
+
+
+def report_options(what: str):
+    """``--format``, ``--out`` and ``--force`` of a command that writes ``what`` (a report)."""
+    fmt = click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+                       help="text (default; for the terminal), markdown (for email, Slack, a "
+                            "wiki) or json (for scripts). Default: from --out's suffix, else text.")
+    out = click.option("--out", "out_path", type=click.Path(dir_okay=False), metavar="PATH",
+                       help=f"Write {what} to this file instead of stdout.")
+    force = click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
+    return lambda command: fmt(out(force(command)))
