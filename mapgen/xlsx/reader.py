@@ -954,6 +954,14 @@ def _need(section: Section) -> int:
 def _header_score(sheet: _Sheet, section: Section, recorded: SheetMeta | None) -> tuple[int, int]:
     """``(row number, number of the section's columns)`` of the best header row on the sheet."""
     aliases = _aliases(section, recorded)
+    if recorded is not None and recorded.header_row > 0:
+        # Where the metadata says the header is, with every recorded column: no search needed.
+        top = sheet.folded_top(recorded.header_row)
+        if len(top) == recorded.header_row:
+            found = {aliases.get(text) for text in top[-1]} - {None, SOURCES_KEY}
+            wanted = {aliases.get(_fold(h)) for h in recorded.headers} - {None, SOURCES_KEY}
+            if wanted and wanted <= found:
+                return recorded.header_row, len(found)
     depth = max(HEADER_SCAN_ROWS, (recorded.header_row + 10) if recorded else 0)
     best = (0, 0)
     for number, texts in enumerate(sheet.folded_top(depth), start=1):
