@@ -15,8 +15,9 @@ from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
 from mapgen.errors import MapgenError
 from mapgen.generator import generate
+from mapgen.layout import build_view
 from mapgen.plan import Plan
-from mapgen.prepared import Prepared, tokenize
+from mapgen.prepared import Prepared, Unusable, tokenize
 from mapgen.xlsx.reader import read_workbook
 
 # docProps/core.xml carries the time of writing (dcterms:created and dcterms:modified): the
@@ -152,10 +153,14 @@ def test_any_deal_through_its_template_is_the_deal_generated_on_its_own(
     twin = Plan(deal={k: (_twin(v) if isinstance(v, str) else v) for k, v in deal.items()},
                 sections={"stakeholders": [{k: _twin(v) for k, v in r.items()} for r in rows]}
                 if rows else {})
-    assert tokenize(plan)[2] == tokenize(twin)[2]
+    try:
+        assert tokenize(plan)[2] == tokenize(twin)[2]
+    except Unusable:  # a value holding the tokens' own private-use characters: no template
+        key, why = Prepared(bp, formats=["xlsx"], audience=audience).check(plan, None)
+        assert key is None and why
+        return
     out = tmp_path_factory.mktemp("deal")
     prepared = Prepared(bp, formats=["xlsx", "docx"], audience=audience)
-    from mapgen.layout import build_view
     try:
         view = build_view(bp, plan, audience=audience)
     except MapgenError:  # e.g. saas without a go-live date: the deal fails either way
