@@ -6,6 +6,10 @@ rows) and its view is built once, so a broken blueprint text stops the batch bef
 file, while a bad deal is reported by its line and skipped. The documents are then written, in
 worker processes when there are many deals. Deal data is never rendered as a template: the
 file name template is a plain ``str.format`` pattern over deal keys.
+
+Deals of one shape (see :mod:`mapgen.prepared`) are filled into a template of their xlsx and
+docx made once, which gives the same files as writing each deal on its own; a deal that cannot
+use one is written on its own, and the result counts which way each deal went.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from mapgen.errors import MapgenError, TemplateError, ValidationFailed
 from mapgen.fileio import check_writable, read_bytes, safe_filename, unique_path
 from mapgen.generator import Format, generate
 from mapgen.plan import Plan, plan_from_data
+from mapgen.prepared import Prepared, Unusable
 
 MAX_DEALS_BYTES = 20 * 1024 * 1024
 MAX_DEALS = 10_000
@@ -58,6 +63,8 @@ class BatchResult:
     written: list[Path] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     generated: int = 0  # deals whose documents were all written
+    templated: int = 0  # of those, deals filled into a prepared template
+    fallbacks: dict[str, int] = field(default_factory=dict)  # why others were written one by one
 
     @property
     def ok(self) -> bool:
@@ -245,6 +252,8 @@ class _Job:
     where: str
     plan: Plan
     stem: str  # the file name of every format (``stem.xlsx``, ``stem.docx``)
+    key: str | None = None  # the shape of a deal that can use a prepared template
+    why: str | None = None  # why it cannot
 
 
 def shard_of(row: DealRow, count: int) -> int:
@@ -258,14 +267,15 @@ def shard_of(row: DealRow, count: int) -> int:
 def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Format],
               audience: Audience, out_dir: Path, force: bool, name_template: str,
               suffix: str = "", shard: tuple[int, int] | None = None,
-              ) -> tuple[list[_Job], list[str]]:
+              prepared: Prepared | None = None) -> tuple[list[_Job], list[str]]:
     """The file name each good deal will be written to, and the deals that cannot be done.
 
     File names are given to every deal of the file in order (so each shard names its deals
     exactly as the whole batch would); then each deal of this ``shard`` (``(k, n)``: the k-th
     of n, 1-based; None: all) has its view built once, to find bad dates and template errors
     before any writing. Raises TemplateError when the blueprint fails for every deal.
-    ``suffix`` ends every name.
+    ``suffix`` ends every name. With ``prepared``, each job says whether its deal can use a
+    prepared template (a shape that only one deal has is written on its own).
     """
     from mapgen.layout import build_view
 
@@ -294,7 +304,7 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
         if not mine:
             continue
         try:
-            build_view(blueprint, row.plan, audience=audience)
+            view = build_view(blueprint, row.plan, audience=audience)
         except ValidationFailed as exc:
             failed.append(f"{row.where}: " + "; ".join(i.message for i in exc.issues
                                                         if i.severity == "error"))
@@ -309,9 +319,17 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
         except MapgenError as exc:
             failed.append(f"{row.where}: {exc}")
             continue
-        jobs.append(_Job(row.where, row.plan, stem))
+        key, why = prepared.check(row.plan, view) if prepared else (None, None)
+        jobs.append(_Job(row.where, row.plan, stem, key, why))
     if template_errors and not jobs:
         raise template_errors[0]
+    shapes: dict[str, int] = {}
+    for job in jobs:
+        if job.key is not None:
+            shapes[job.key] = shapes.get(job.key, 0) + 1
+    for job in jobs:
+        if job.key is not None and shapes[job.key] == 1:  # a template would cost as much
+            job.key, job.why = None, "the only deal of its shape"
     return jobs, failed
 
 
@@ -322,19 +340,50 @@ def fmt_suffix(fmt: Format) -> str:
 
 
 _WORKER_BLUEPRINT: Blueprint | None = None
+_WORKER_PREPARED: Prepared | None = None
+
+# One deal written: (paths or None, error or None, used a template, why not).
+Outcome = tuple[list[Path] | None, str | None, bool, str | None]
 
 
-def _init_worker(blueprint_path: str) -> None:
-    global _WORKER_BLUEPRINT
+def _init_worker(blueprint_path: str, options: dict[str, Any]) -> None:
+    global _WORKER_BLUEPRINT, _WORKER_PREPARED
     from mapgen.blueprint import load_blueprint
 
     _WORKER_BLUEPRINT = load_blueprint(Path(blueprint_path))
+    _WORKER_PREPARED = _prepared(_WORKER_BLUEPRINT, options)
+
+
+def _prepared(blueprint: Blueprint, options: dict[str, Any]) -> Prepared:
+    return Prepared(blueprint, formats=options["formats"], audience=options["audience"],
+                    protect=options["protect"])
 
 
 def _run_job(job: _Job, options: dict[str, Any], blueprint: Blueprint | None = None,
-             ) -> list[Path]:
-    """Write one deal's documents: all its formats land, or none."""
-    return generate(blueprint or _WORKER_BLUEPRINT, plan=job.plan, stem=job.stem, **options)
+             prepared: Prepared | None = None) -> Outcome:
+    """Write one deal's documents (all its formats land, or none); errors of this deal only
+    (e.g. a file in use) are returned, the batch goes on."""
+    prepared = prepared or _WORKER_PREPARED
+    why = job.why
+    try:
+        if job.key is not None and prepared is not None:
+            from mapgen.formats import expand
+
+            out = Path(options["out_dir"])
+            targets = [(fmt, out / f"{job.stem}{fmt_suffix(fmt)}")
+                       for fmt in expand(options["formats"])]
+            try:
+                return prepared.write(job.plan, job.key, targets, options["force"]), None, True, None
+            except Unusable as exc:
+                why = str(exc)
+        paths = generate(blueprint or _WORKER_BLUEPRINT, plan=job.plan, stem=job.stem, **options)
+        return paths, None, False, why
+    except (MapgenError, OSError) as exc:
+        return None, (str(exc) if isinstance(exc, MapgenError) else f"cannot write: {exc}"), False, why
+
+
+def _run_chunk(chunk: list[_Job], options: dict[str, Any]) -> list[Outcome]:
+    return [_run_job(job, options) for job in chunk]
 
 
 @dataclass
@@ -346,25 +395,40 @@ class Batch:
     failed: list[str]
     warnings: list[str]
     options: dict[str, Any]  # for generate(): formats, audience, out_dir, force, protect
+    prepared: Prepared | None = None
 
     def run(self, workers: int | None = None,
             on_done: Callable[[str, list[Path] | None, str | None], None] | None = None,
             ) -> BatchResult:
         """Write every deal's documents (in worker processes when there are many)."""
-        result = BatchResult(failed=list(self.failed))
         workers = min(workers or os.cpu_count() or 1, len(self.jobs))
         source = self.blueprint.source
+        outcomes: dict[int, Outcome] = {}
+
+        def done(index: int, outcome: Outcome) -> None:
+            outcomes[index] = outcome
+            if on_done:
+                on_done(self.jobs[index].where, outcome[0], outcome[1])
+
         if workers > 1 and len(self.jobs) >= PARALLEL_FROM and source is not None:
+            # Deals of one shape together, so that a worker makes each template once.
+            order = sorted(range(len(self.jobs)), key=lambda i: (self.jobs[i].key or "", i))
+            size = max(1, min(32, len(order) // (workers * 4)))
+            chunks = [order[i:i + size] for i in range(0, len(order), size)]
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                     initargs=(str(source),)) as pool:
-                futures = [(job, pool.submit(_run_job, job, self.options))
-                           for job in self.jobs]
-                for job, future in futures:
-                    _collect(result, job, future.result, on_done)
+                                     initargs=(str(source), self.options)) as pool:
+                futures = [(chunk, pool.submit(_run_chunk, [self.jobs[i] for i in chunk],
+                                               self.options)) for chunk in chunks]
+                for chunk, future in futures:
+                    for index, outcome in zip(chunk, future.result(), strict=True):
+                        done(index, outcome)
         else:
-            for job in self.jobs:
-                _collect(result, job,
-                         lambda job=job: _run_job(job, self.options, self.blueprint), on_done)
+            prepared = self.prepared or _prepared(self.blueprint, self.options)
+            for index, job in enumerate(self.jobs):
+                done(index, _run_job(job, self.options, self.blueprint, prepared))
+        result = BatchResult(failed=list(self.failed))
+        for index, job in enumerate(self.jobs):
+            _collect(result, job, outcomes[index])
         return result
 
 
@@ -372,12 +436,13 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
                   formats: Iterable[Format] = ("xlsx", "docx"), audience: Audience = "internal",
                   out_dir: str | os.PathLike = "output", force: bool = False,
                   name_template: str | None = None, protect: bool = False,
-                  shard: tuple[int, int] | None = None) -> Batch:
+                  shard: tuple[int, int] | None = None, template_batch: bool = True) -> Batch:
     """Read and check every deal and plan its files; raises MapgenError for an unusable file.
 
     Buyer copies end in ``-buyer`` (as with a single plan) unless ``name_template`` is given.
     ``shard=(k, n)`` keeps the k-th of n disjoint parts of the deals (see :func:`shard_of`):
     n processes or machines given 1/n .. n/n together write exactly the whole batch.
+    ``template_batch=False`` writes every deal on its own (no prepared templates).
     """
     if shard is not None and not 1 <= shard[0] <= shard[1]:
         raise MapgenError(f"shard {shard[0]}/{shard[1]}: K must be between 1 and N")
@@ -388,12 +453,14 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
     warnings += [f"{row.where}: {w}" for row in rows if row.plan for w in row.warnings]
     formats = list(dict.fromkeys(formats))
     suffix = "-buyer" if audience == "buyer" and not name_template else ""
-    work, failed = plan_jobs(rows, blueprint, formats=formats, audience=audience,
-                             out_dir=Path(out_dir), force=force, name_template=template,
-                             suffix=suffix, shard=shard)
     options = {"formats": formats, "audience": audience, "out_dir": Path(out_dir),
                "force": force, "protect": protect}
-    return Batch(blueprint, work, failed, warnings, options)
+    prepared = _prepared(blueprint, options) if template_batch else None
+    work, failed = plan_jobs(rows, blueprint, formats=formats, audience=audience,
+                             out_dir=Path(out_dir), force=force, name_template=template,
+                             suffix=suffix, shard=shard,
+                             prepared=prepared if prepared and prepared.useful else None)
+    return Batch(blueprint, work, failed, warnings, options, prepared)
 
 
 def run_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *, jobs: int | None = None,
@@ -407,17 +474,15 @@ def run_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *, jobs: int 
     return prepare_batch(deals_path, blueprint, **options).run(jobs, on_done)
 
 
-def _collect(result: BatchResult, job: _Job, run: Callable[[], list[Path]],
-             on_done: Callable[[str, list[Path] | None, str | None], None] | None) -> None:
-    try:
-        paths = run()
-    except (MapgenError, OSError) as exc:  # this deal only (e.g. a file in use); go on
-        why = str(exc) if isinstance(exc, MapgenError) else f"cannot write: {exc}"
-        result.failed.append(f"{job.where}: {why}")
-        if on_done:
-            on_done(job.where, None, why)
+def _collect(result: BatchResult, job: _Job, outcome: Outcome) -> None:
+    paths, error, templated, why = outcome
+    if paths is None:
+        result.failed.append(f"{job.where}: {error}")
         return
     result.written += paths
     result.generated += 1
-    if on_done:
-        on_done(job.where, paths, None)
+    if templated:
+        result.templated += 1
+    else:
+        reason = why or "no template for these formats"
+        result.fallbacks[reason] = result.fallbacks.get(reason, 0) + 1

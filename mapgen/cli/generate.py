@@ -100,5 +100,6 @@ def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_temp
         warn(f"warning: {line}")
     for line in result.failed:
         warn(f"error: {line}")
-    warn(f"{plural(result.generated, 'deal')} generated, {len(result.failed)} failed")
+    templated = f" ({result.templated} from a prepared template)" if result.templated else ""
+    warn(f"{plural(result.generated, 'deal')} generated{templated}, {len(result.failed)} failed")
     return 0 if result.ok else 1
