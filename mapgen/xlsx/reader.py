@@ -96,21 +96,28 @@ class _OwnTexts:
     example_notes: tuple[str, ...]
     example_markers: tuple[str, ...]
     layout: tuple[str, ...]
+    conflict_notes: tuple[str, ...]
+    words: dict[bool, frozenset[str]]  # how the writer shows yes and no (folded)
 
 
 @cache
 def _own_texts(language: str) -> _OwnTexts:
     from mapgen.i18n import texts_for
+    from mapgen.layout import CONFLICT_NOTE
     from mapgen.xlsx.writer import EXAMPLE_MARKER as MARKER
     from mapgen.xlsx.writer import EXAMPLE_NOTE
 
-    _ = texts_for(language)
-    note = _(EXAMPLE_NOTE)
-    start = note[:note.index(":") + 1] if ":" in note else note  # "Beispiel:", "Exemple :"
+    _, english = texts_for(language), texts_for()
+    def start(text: str) -> str:  # "Beispiel:", "Exemple :"
+        return text[:text.index(":") + 1] if ":" in text else text
+
     layout = (f"{_('Purpose')}:", f"{_('Instructions')}:", _("Select a cell to see what belongs in it."))
-    return _OwnTexts(_, tuple(dict.fromkeys((EXAMPLE_NOTE_START, start))),
+    return _OwnTexts(_, tuple(dict.fromkeys((EXAMPLE_NOTE_START, start(_(EXAMPLE_NOTE))))),
                      tuple(dict.fromkeys((EXAMPLE_MARKER, _(MARKER)))),
-                     tuple(dict.fromkeys(LAYOUT_TEXT_STARTS + layout)))
+                     tuple(dict.fromkeys(LAYOUT_TEXT_STARTS + layout)),
+                     tuple(dict.fromkeys((CONFLICT_NOTE_START, start(_(CONFLICT_NOTE))))),
+                     {flag: frozenset(fold_text(t(word)) for t in (_, english))
+                      for flag, word in ((True, "Yes"), (False, "No"))})
 
 
 @cache
@@ -688,6 +695,10 @@ class _WorkbookReader:
                 value = typed[key]
             if _norm(value) == _norm(deal.get(key)):
                 continue
+            recorded = deal.get(key)
+            if isinstance(recorded, bool) and fold_text(str(value)) in self.own.words[recorded]:
+                continue  # a yes/no fact as the writer showed it
+
             label = DEAL_LABELS.get(key, key.replace("_", " ").capitalize())
             self._issue("deal-from-overview", f"{label} on the Overview is {_quote(value)}; the "
                         f"workbook was made with {_quote(deal.get(key))}: the Overview's value is "
@@ -766,7 +777,7 @@ class _WorkbookReader:
             for key, col in columns.items():
                 note = notes.get((number, col))
                 if note is None or _is_own_note(note, f"{_letter(col)}{number}", conflict_cells,
-                                                self.own.example_notes):
+                                                self.own.example_notes, self.own.conflict_notes):
                     continue
                 entry = {k: v for k, v in (("comment", note.comment), ("link", note.link)) if v}
                 if entry:
@@ -890,7 +901,8 @@ def _lenient(column: Column, value: Any) -> tuple[Any, tuple[str, str] | None]:
 
 
 def _is_own_note(note: CellNote, coordinate: str, conflicts: set[str],
-                 example_notes: tuple[str, ...] = (EXAMPLE_NOTE_START,)) -> bool:
+                 example_notes: tuple[str, ...] = (EXAMPLE_NOTE_START,),
+                 conflict_notes: tuple[str, ...] = (CONFLICT_NOTE_START,)) -> bool:
     """mapgen's own notes: the example note (as ``example_notes`` begin), and a merge
     conflict's note on its cell."""
     text = note.comment or ""
@@ -898,7 +910,7 @@ def _is_own_note(note: CellNote, coordinate: str, conflicts: set[str],
         return False
     if text.startswith(example_notes) and (note.author or "mapgen") == "mapgen":
         return True
-    return text.startswith(CONFLICT_NOTE_START) and coordinate in conflicts
+    return text.startswith(conflict_notes) and coordinate in conflicts
 
 
 def _quote(value: Any, limit: int = QUOTE_CHARS) -> str:
