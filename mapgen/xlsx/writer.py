@@ -185,7 +185,7 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
 
     _ = view.texts
     wb = Workbook()
-    styles = WorkbookStyles(wb, view.branding)
+    styles = WorkbookStyles(wb, view.branding, view.blueprint.language)
     overview = wb.active
     overview.title = _(OVERVIEW_SHEET)
     names = SheetNames(reserved_sheets(_))
@@ -499,8 +499,9 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
         put(cell, f"{t.view.number}. {t.sheet}", style=styles.link)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheet(t.sheet)}!A1")
         purpose = xml_text(t.view.purpose)
-        sheet.merged(purpose, styles.text, first_col=3,
-                     height=text_height(purpose, text_width - OVERVIEW_WIDTHS["B"]))
+        height = max(text_height(purpose, text_width - OVERVIEW_WIDTHS["B"]),
+                     text_height(cell.value, OVERVIEW_WIDTHS["B"]))  # a long title wraps too
+        sheet.merged(purpose, styles.text, first_col=3, height=height)
 
     sheet.band(_("Working in this workbook"))
     for text in workbook_tips(tables, protect=protect, texts=_):
@@ -818,7 +819,8 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
     put(ws.cell(2, 2), note, style=styles.note)
     merge(ws, start_row=2, start_column=2, end_row=2, end_column=grid + 12)
     headers = ((_("Item"), 34), (_("Section"), 22), (_("From"), 11), (_("Due"), 11),
-               (_("Status"), 12), (_("State"), 8))
+               (_("Status"), max(12, 1 + max((len(c) for p in progress for c in p.status.choices or ()),
+                                             default=0))), (_("State"), 8))
     for col, (title, width) in enumerate(headers, start=2):
         put(ws.cell(head, col), title, style=styles.header)
         ws.column_dimensions[get_column_letter(col)].width = width
