@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from mapgen.dealkeys import DEAL_DATE_KEYS
+from mapgen.i18n import N_
 
 # Text that a spreadsheet would run as a formula when it starts with one of these.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,7 +57,7 @@ class Validation:
     minimum: Any = None
     maximum: Any = None
     choices: tuple[str, ...] = ()
-    error: str = ""
+    error: str = ""  # a catalog message (N_): the writer shows it in the workbook's language
 
 
 def _is_blank(raw: object) -> bool:
@@ -156,7 +157,7 @@ class IntegerType(FieldType):
         return Parsed(int(match.group(1)))
 
     def validation(self, column):
-        return Validation("whole", "between", -(10**9), 10**9, error="Enter a whole number.")
+        return Validation("whole", "between", -(10**9), 10**9, error=N_("Enter a whole number."))
 
 
 class DateType(FieldType):
@@ -211,7 +212,7 @@ class DateType(FieldType):
 
     def validation(self, column):
         return Validation("date", "between", dt.date(1990, 1, 1), dt.date(2199, 12, 31),
-                          error="Enter a date, for example 2027-01-15.")
+                          error=N_("Enter a date, for example 2027-01-15."))
 
 
 class ChoiceType(FieldType):
@@ -239,7 +240,7 @@ class ChoiceType(FieldType):
 
     def validation(self, column):
         return Validation("list", choices=tuple(column.choices or ()),
-                          error="Pick one of the choices in the list.")
+                          error=N_("Pick one of the choices in the list."))
 
 
 class PercentType(FieldType):
@@ -271,7 +272,7 @@ class PercentType(FieldType):
         return "" if value is None else f"{value * 100:.0f}%"
 
     def validation(self, column):
-        return Validation("decimal", "between", 0, 1, error="Enter a percentage from 0% to 100%.")
+        return Validation("decimal", "between", 0, 1, error=N_("Enter a percentage from 0% to 100%."))
 
 
 TYPES: dict[str, FieldType] = {t.name: t for t in

@@ -25,6 +25,10 @@ DEAL_LABELS = {"name": N_("Deal"), "buyer": N_("Buyer"), "seller": N_("Seller"),
                "close": N_("Close"), "go_live": N_("Go-live")}
 # The deal dates as a sentence names them ("6 weeks before go-live").
 _ANCHOR_WORDS = {"start": N_("start"), "close": N_("close"), "go_live": N_("go-live")}
+# Merge's note on a conflicting cell (mapgen.merge.Conflict.note); the reader knows it by the
+# text before the first colon, in English and the workbook's language.
+CONFLICT_NOTE = N_("Conflict: {values} (kept {source}'s)")
+CONFLICT_NOTE_PREFER = N_("Conflict: {values} (kept {source}'s, --prefer {prefer})")
 
 
 @dataclass

@@ -470,7 +470,7 @@ def _edit_workbook(src: Path, tmp: Path, result: ShiftResult,
     wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", keep_links=True)
     for move in result.moves:
         if move.section == DEAL:
-            _set_deal_cell(wb, move)
+            _set_deal_cell(wb, move, blueprint.language)
         elif move.cell:
             sheet, coordinate = cells[move.section][move.row - 1][move.column]
             cell = wb[sheet][coordinate]
@@ -507,11 +507,12 @@ def _is_live(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=") and "deal_" in value
 
 
-def _set_deal_cell(wb: Any, move: Move) -> None:
+def _set_deal_cell(wb: Any, move: Move, language: str = "en") -> None:
     """The deal date on the Overview: its named input cell (``deal_go_live``), else the cell
-    right of its label that holds the old date."""
+    right of its label (in English or the blueprint's ``language``) that holds the old date."""
     from mapgen.fields import fold_text
-    from mapgen.layout import DEAL_LABELS
+    from mapgen.i18n import texts_for
+    from mapgen.layout import deal_label
 
     name = wb.defined_names.get(f"deal_{move.column}")
     if name is not None:
@@ -521,13 +522,14 @@ def _set_deal_cell(wb: Any, move: Move) -> None:
     if move.old is None or not wb.worksheets:
         return
     ws = wb.worksheets[0]
-    label = fold_text(DEAL_LABELS.get(move.column, move.column))
+    labels = {fold_text(move.column)} | {fold_text(deal_label(move.column, texts_for(lang)))
+                                         for lang in ("en", language)}
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60)):
         for cell in row[1:]:
             value = cell.value.date() if isinstance(cell.value, dt.datetime) else cell.value
             left = row[cell.column - 2].value if cell.column >= 2 else None
             if (isinstance(value, dt.date) and value == move.old and isinstance(left, str)
-                    and fold_text(left) == label):
+                    and fold_text(left) in labels):
                 cell.value = move.new
                 return
 

@@ -52,6 +52,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import Issue, MapgenError
@@ -77,13 +78,54 @@ BLANK_RUN = 50  # blank rows (beyond the section's own empty rows) after which a
 MAX_COLUMNS = 200  # columns read from the table's first column on
 _ANY_DATE = "\0any date"  # an example's form that any date matches (see _examples)
 _SOURCES_HEADER = "sources"  # the merge's provenance column (SOURCES_KEY): never read back
-EXAMPLE_NOTE_START = "Example:"  # the writer's note on an example row's first cell
+EXAMPLE_NOTE_START = "Example:"  # the writer's note on an example row's first cell (English)
 EXAMPLE_MARKER = "Example"  # what older versions wrote left of an example row
 CONFLICT_NOTE_START = "Conflict:"  # merge's note on a conflicting cell
 QUOTE_CHARS = 60  # characters of a value quoted in an issue
 # How the writer's texts above a table begin (mapgen.xlsx.writer.write_section): recognised
 # when a workbook's metadata, which records them exactly, is gone.
 LAYOUT_TEXT_STARTS = ("Purpose:", "Instructions:", "Select a cell to see what belongs in it.")
+
+
+@dataclass(frozen=True)
+class _OwnTexts:
+    """How the writer's own texts begin, in English and in the blueprint's language (a
+    workbook is written in its blueprint's language; older ones, and pasted rows, in English)."""
+
+    texts: Any  # mapgen.i18n.Texts of the blueprint's language
+    example_notes: tuple[str, ...]
+    example_markers: tuple[str, ...]
+    layout: tuple[str, ...]
+    conflict_notes: tuple[str, ...]
+    words: dict[bool, frozenset[str]]  # how the writer shows yes and no (folded)
+
+
+@cache
+def _own_texts(language: str) -> _OwnTexts:
+    from mapgen.i18n import texts_for
+    from mapgen.layout import CONFLICT_NOTE
+    from mapgen.xlsx.writer import EXAMPLE_MARKER as MARKER
+    from mapgen.xlsx.writer import EXAMPLE_NOTE
+
+    _, english = texts_for(language), texts_for()
+    def start(text: str) -> str:  # "Beispiel:", "Exemple :"
+        return text[:text.index(":") + 1] if ":" in text else text
+
+    layout = (f"{_('Purpose')}:", f"{_('Instructions')}:", _("Select a cell to see what belongs in it."))
+    return _OwnTexts(_, tuple(dict.fromkeys((EXAMPLE_NOTE_START, start(_(EXAMPLE_NOTE))))),
+                     tuple(dict.fromkeys((EXAMPLE_MARKER, _(MARKER)))),
+                     tuple(dict.fromkeys(LAYOUT_TEXT_STARTS + layout)),
+                     tuple(dict.fromkeys((CONFLICT_NOTE_START, start(_(CONFLICT_NOTE))))),
+                     {flag: frozenset(fold_text(t(word)) for t in (_, english))
+                      for flag, word in ((True, "Yes"), (False, "No"))})
+
+
+@cache
+def _sources_headers() -> frozenset[str]:
+    """The merge's Sources column header, folded, in every catalog language."""
+    from mapgen.i18n import CATALOG_LANGUAGES, texts_for
+
+    return frozenset({_SOURCES_HEADER} | {_fold(texts_for(lang)("Sources")) for lang in CATALOG_LANGUAGES})
 
 
 # --------------------------------------------------------------------------- public API
@@ -248,6 +290,7 @@ class _WorkbookReader:
         self.issues: list[Issue] = []
         self._check_meta()
         self.blueprint = self._blueprint(blueprint)
+        self.own = _own_texts(self.blueprint.language)
         self.tables: list[_Table] = []
         self.output = 0  # the plan's written size so far, estimated (see _check_output)
         # sheet title -> (row, column) -> cell whose formula needs its cached result
@@ -295,7 +338,7 @@ class _WorkbookReader:
         budget = _Budget()
         sheets = [_Sheet(ws, budget) for ws in self.wb.worksheets
                   if ws.title != META_SHEET and ws.sheet_state != "veryHidden"]
-        found = _assign(self.blueprint.sections, self._sheet_meta, sheets)
+        found = _assign(self.blueprint.sections, self._sheet_meta, sheets, self._own_sheets())
         if self.meta is None and not any(_header_score(sheet, section, None)[1]
                                          for section, sheet in self._found(found)):
             raise UnusableInput(self._not_a_map(sheets))
@@ -313,6 +356,16 @@ class _WorkbookReader:
                 self.tables.append(table)
         self._unread(sheets, found)
         self._read_overview()
+
+    def _own_sheets(self) -> frozenset[str]:
+        """The titles (casefolded) of mapgen's own sheets: Overview and Timeline in English and
+        in the blueprint's language, and the Overview the metadata records."""
+        from mapgen.xlsx.writer import reserved_sheets
+
+        names = set(reserved_sheets(self.own.texts))
+        if self.meta is not None and isinstance(self.meta.overview.get("sheet"), str):
+            names.add(self.meta.overview["sheet"])
+        return frozenset(n.casefold() for n in names)
 
     def _found(self, found: dict[str, _Sheet]) -> list[tuple[Section, _Sheet]]:
         return [(s, found[s.key]) for s in self.blueprint.sections if s.key in found]
@@ -466,7 +519,7 @@ class _WorkbookReader:
             if column.key not in table.columns and not column.internal:
                 self._issue("missing-column", f"column '{column.title}' is missing; its values "
                             "are left empty", "warning", column=column.key, **where)
-        table.examples = _examples(section, table, recorded)
+        table.examples = _examples(section, table, recorded, self.own.texts)
         self._margins(sheet, table, first)
         self._collect_rows(sheet, table, header_at, first, keys)
         if sheet.truncated:
@@ -501,7 +554,7 @@ class _WorkbookReader:
                 if number < table.header_row and _title_forms(_text(raw.value)) & titles:
                     continue  # the section's title above the table
                 if (not own and i == first and number < table.header_row
-                        and _text(raw.value).startswith(LAYOUT_TEXT_STARTS)):
+                        and _text(raw.value).startswith(self.own.layout)):
                     continue  # the writer's texts above a table whose metadata is gone
                 where = ("above the table's header" if number < table.header_row
                          else "left of the table's header")
@@ -524,7 +577,8 @@ class _WorkbookReader:
                 if i < first or i >= last:
                     text = row[i].value
                     if isinstance(text, str) and (not text.strip() or (
-                            text == EXAMPLE_MARKER and number - header_at <= len(table.examples))):
+                            text in self.own.example_markers
+                            and number - header_at <= len(table.examples))):
                         continue  # blank, or an older mapgen's marker beside an example row
                     self._outside(sheet.title, coordinate, text, table.section.key,
                                   "left of the table" if i < first
@@ -641,6 +695,10 @@ class _WorkbookReader:
                 value = typed[key]
             if _norm(value) == _norm(deal.get(key)):
                 continue
+            recorded = deal.get(key)
+            if isinstance(recorded, bool) and fold_text(str(value)) in self.own.words[recorded]:
+                continue  # a yes/no fact as the writer showed it
+
             label = DEAL_LABELS.get(key, key.replace("_", " ").capitalize())
             self._issue("deal-from-overview", f"{label} on the Overview is {_quote(value)}; the "
                         f"workbook was made with {_quote(deal.get(key))}: the Overview's value is "
@@ -697,7 +755,7 @@ class _WorkbookReader:
         self._conflicts_left(table, notes)
         conflict_cells = {c["cell"] for c in table.recorded.conflicts} if table.recorded else set()
         marked_rows = {r for (r, _), note in notes.items()
-                       if note.comment and note.comment.startswith(EXAMPLE_NOTE_START)}
+                       if note.comment and note.comment.startswith(self.own.example_notes)}
         rows: list[tuple[int, Row]] = []
         table.rows.reverse()  # consumed from the end: each row's cells are freed once parsed
         while table.rows:
@@ -718,7 +776,8 @@ class _WorkbookReader:
             row_notes = {}
             for key, col in columns.items():
                 note = notes.get((number, col))
-                if note is None or _is_own_note(note, f"{_letter(col)}{number}", conflict_cells):
+                if note is None or _is_own_note(note, f"{_letter(col)}{number}", conflict_cells,
+                                                self.own.example_notes, self.own.conflict_notes):
                     continue
                 entry = {k: v for k, v in (("comment", note.comment), ("link", note.link)) if v}
                 if entry:
@@ -841,14 +900,17 @@ def _lenient(column: Column, value: Any) -> tuple[Any, tuple[str, str] | None]:
     return value, None
 
 
-def _is_own_note(note: CellNote, coordinate: str, conflicts: set[str]) -> bool:
-    """mapgen's own notes: the example note, and a merge conflict's note on its cell."""
+def _is_own_note(note: CellNote, coordinate: str, conflicts: set[str],
+                 example_notes: tuple[str, ...] = (EXAMPLE_NOTE_START,),
+                 conflict_notes: tuple[str, ...] = (CONFLICT_NOTE_START,)) -> bool:
+    """mapgen's own notes: the example note (as ``example_notes`` begin), and a merge
+    conflict's note on its cell."""
     text = note.comment or ""
     if note.link:
         return False
-    if text.startswith(EXAMPLE_NOTE_START) and (note.author or "mapgen") == "mapgen":
+    if text.startswith(example_notes) and (note.author or "mapgen") == "mapgen":
         return True
-    return text.startswith(CONFLICT_NOTE_START) and coordinate in conflicts
+    return text.startswith(conflict_notes) and coordinate in conflicts
 
 
 def _quote(value: Any, limit: int = QUOTE_CHARS) -> str:
@@ -926,7 +988,8 @@ def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
     for column in section.columns:  # a translated blueprint's English headers too
         for header in column.accepted_headers():
             out.setdefault(_fold(header), column.key)
-    out.setdefault(_SOURCES_HEADER, SOURCES_KEY)
+    for header in sorted(_sources_headers()):
+        out.setdefault(header, SOURCES_KEY)
     for folded, key in _synonyms(section).items():
         out.setdefault(folded, key)
     out.pop("", None)
@@ -973,8 +1036,10 @@ def _header_score(sheet: _Sheet, section: Section, recorded: SheetMeta | None) -
 
 
 def _assign(sections: list[Section], recorded: Callable[[str], SheetMeta | None],
-            sheets: list[_Sheet]) -> dict[str, _Sheet]:
-    """Section key -> sheet: by recorded or matching title first, then by headers."""
+            sheets: list[_Sheet], reserved: frozenset[str] = frozenset()) -> dict[str, _Sheet]:
+    """Section key -> sheet: by recorded or matching title first, then by headers. A sheet
+    titled as one of mapgen's own (``reserved``, casefolded: the Overview, the Timeline) is
+    taken by its headers only, never by its title alone."""
     found: dict[str, _Sheet] = {}
     used: set[int] = set()
     fallback: dict[str, _Sheet] = {}  # a title matches but no header does
@@ -996,7 +1061,8 @@ def _assign(sections: list[Section], recorded: Callable[[str], SheetMeta | None]
             if _header_score(sheet, section, meta)[1]:
                 take(section.key, sheet)
                 break
-            fallback.setdefault(section.key, sheet)
+            if sheet.title.casefold() not in reserved:
+                fallback.setdefault(section.key, sheet)
     for section in sections:
         if section.key in found:
             continue
@@ -1063,9 +1129,10 @@ def _norm(value: Any) -> str | None:
     return fold_text(str(value)) or None
 
 
-def _examples(section: Section, table: _Table, recorded: SheetMeta | None
+def _examples(section: Section, table: _Table, recorded: SheetMeta | None, texts: Any = None
               ) -> list[dict[str, set[str | None]]]:
-    """Each example as key -> the forms its value may take in a cell, for the columns present."""
+    """Each example as key -> the forms its value may take in a cell, for the columns present
+    (a date in words in English and in the language of ``texts``)."""
     from mapgen import dates
     from mapgen.fields import FieldError
     from mapgen.layout import display_value
@@ -1081,7 +1148,8 @@ def _examples(section: Section, table: _Table, recorded: SheetMeta | None
                 continue
             try:
                 typed = column.field.parse(value, column, allow_relative=True).value
-                forms[key] |= {_norm(typed), _norm(display_value(column, typed))}
+                forms[key] |= {_norm(typed), _norm(display_value(column, typed)),
+                               _norm(display_value(column, typed, texts))}
             except (FieldError, ValueError, MapgenError):
                 continue
             if recorded is None and column.field.is_date and dates.is_relative(typed):

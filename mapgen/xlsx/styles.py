@@ -26,6 +26,9 @@ OVERDUE_FILL, OVERDUE_FONT = "FFC7CE", "9C0006"
 CONFLICT_FILL = "FCE4D6"
 DONE_BAR = "70AD47"     # a done item's bar on the timeline
 TODAY_FILL = "FFF2CC"   # this week's column on the timeline
+# Excel locale codes that print month names (d mmm yyyy) in the workbook's language whatever
+# the reader's own settings; English keeps the application's.
+DATE_LOCALES = {"sv": "41D", "de": "407", "fr": "40C", "es": "C0A", "nl": "413"}
 BODY_SIZE = 10
 
 
@@ -53,7 +56,7 @@ class WorkbookStyles:
     kpi_alert = "MAP Glance Alert"
     kpi_date = "MAP Glance Date"
 
-    def __init__(self, workbook: Workbook, branding: Branding):
+    def __init__(self, workbook: Workbook, branding: Branding, language: str = "en"):
         from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 
         self.font_name = branding.font or "Calibri"
@@ -63,6 +66,7 @@ class WorkbookStyles:
         # Text in the brand colour on white, unless that colour is too light to read.
         self.accent = self.primary if on_primary == WHITE else TEXT
         self._workbook = workbook
+        months = f"[$-{DATE_LOCALES[language]}]" if language in DATE_LOCALES else ""
         side = Side(style="thin", color=GRID)
         box = Border(left=side, right=side, top=side, bottom=side)
         top_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
@@ -95,7 +99,7 @@ class WorkbookStyles:
         add(self.fact_label, font=font(bold=True, color=MUTED),
             alignment=Alignment(horizontal="left", vertical="top"))
         add(self.fact, font=font(), alignment=Alignment(horizontal="left", vertical="top"))
-        add(self.fact_date, font=font(), number_format="d mmm yyyy",
+        add(self.fact_date, font=font(), number_format=f"{months}d mmm yyyy",
             alignment=Alignment(horizontal="left", vertical="top"))
         add(self.link, font=font(color=self.accent, underline="single"), alignment=top_left)
         center = Alignment(horizontal="center", vertical="center")
@@ -104,13 +108,13 @@ class WorkbookStyles:
         add(self.kpi_alert, font=font(size=14, bold=True, color=OVERDUE_FONT), alignment=center,
             number_format="0;-0;0")
         add(self.kpi_date, font=font(size=12, bold=True, color=self.accent), alignment=center,
-            number_format="d mmm yyyy")
+            number_format=f"{months}d mmm yyyy")
         add(self.week, font=font(size=8, bold=True, color=on_primary), fill=primary_fill,
-            number_format="d mmm", alignment=Alignment(horizontal="center", vertical="center",
+            number_format=f"{months}d mmm", alignment=Alignment(horizontal="center", vertical="center",
                                                        text_rotation=90))
         add(self.week_marker, font=font(size=10, bold=True, color=OVERDUE_FONT),
             alignment=Alignment(horizontal="center", vertical="bottom"))
-        add(self.deal_date, font=font(bold=True), border=box, number_format="d mmm yyyy",
+        add(self.deal_date, font=font(bold=True), border=box, number_format=f"{months}d mmm yyyy",
             alignment=Alignment(horizontal="left", vertical="top"), protection=unlocked)
         # One input style and one example style per column type.
         for field in TYPES.values():

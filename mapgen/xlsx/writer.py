@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import Issue, ValidationFailed
 from mapgen.fields import Validation, needs_formula_guard
+from mapgen.i18n import N_
 from mapgen.layout import deal_label, describe_relative, display_value, property_text
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
@@ -48,11 +49,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from mapgen.blueprint import Column
     from mapgen.formats import WriteOptions
+    from mapgen.i18n import Texts
     from mapgen.layout import DocumentView, SectionView
     from mapgen.xlsx.styles import WorkbookStyles
 
-OVERVIEW_SHEET = "Overview"
-TIMELINE_SHEET = "Timeline"
+# mapgen's own texts are English msgids, shown in the blueprint's language (mapgen.i18n).
+OVERVIEW_SHEET = N_("Overview")
+TIMELINE_SHEET = N_("Timeline")
 TIMELINE_WEEKS = (12, 52)  # the fewest and the most weeks the timeline grid shows
 TIMELINE_ROWS = 60         # the most rows of one section on the timeline (more is no picture)
 LISTS_SHEET = "_lists"
@@ -61,13 +64,20 @@ FIRST_COL = 2           # tables start in column B; column A is a narrow margin
 HEADROOM = 500          # rows below a table that the overview's counts still cover
 INLINE_LIST_LIMIT = 255
 MAX_CELL_TEXT = 32_767
-EXAMPLE_MARKER = "Example"
-EXAMPLE_NOTE = ("Example: this row shows what good looks like. Type over it or leave it; an "
-                "untouched example is never read as data.")
-# Sheet names Excel refuses or that this workbook uses itself.
+EXAMPLE_MARKER = N_("Example")
+EXAMPLE_NOTE = N_("Example: this row shows what good looks like. Type over it or leave it; an "
+                  "untouched example is never read as data.")
+# Sheet names Excel refuses or that this workbook uses itself (in English; see reserved_sheets).
 RESERVED_SHEETS = (OVERVIEW_SHEET, TIMELINE_SHEET, META_SHEET, LISTS_SHEET, "History")
 OVERVIEW_WIDTHS = {"A": 2, "B": 26, "C": 14, "D": 14, "E": 14, "F": 14, "G": 14}
 OVERVIEW_LAST_COL = 7
+OVERVIEW_TEXT_WIDTH = sum(OVERVIEW_WIDTHS.values()) - OVERVIEW_WIDTHS["A"]
+
+
+def reserved_sheets(texts: Texts) -> tuple[str, ...]:
+    """The reserved sheet names in English and in the language of ``texts``: a section sheet
+    takes neither (the reader knows the Overview and Timeline by both)."""
+    return (*RESERVED_SHEETS, texts(OVERVIEW_SHEET), texts(TIMELINE_SHEET))
 
 
 # --------------------------------------------------------------------------- geometry
@@ -173,30 +183,32 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
 
     from mapgen.xlsx.styles import WorkbookStyles
 
+    _ = view.texts
     wb = Workbook()
-    styles = WorkbookStyles(wb, view.branding)
+    styles = WorkbookStyles(wb, view.branding, view.blueprint.language)
     overview = wb.active
-    overview.title = OVERVIEW_SHEET
-    names = SheetNames(RESERVED_SHEETS)
+    overview.title = _(OVERVIEW_SHEET)
+    names = SheetNames(reserved_sheets(_))
     lists = ChoiceLists()
     internal = view.audience == "internal"
     live = LiveDates(view, lists)
     tables = []
     for sv in view.sections:
         ws = wb.create_sheet(names.make(sv.title, fallback=sv.key))
-        tables.append(write_section(ws, sv, styles, lists, live, internal=internal, protect=protect))
+        tables.append(write_section(ws, sv, styles, lists, live, internal=internal, protect=protect,
+                                    texts=_))
         tables[-1].texts = outside_texts(ws, tables[-1])
     cells = write_overview(overview, view, tables, styles, live, protect=protect)
     progress = [p for p in (Progress.of(t) for t in tables) if p is not None and p.deadline]
     if progress:
-        write_timeline(wb.create_sheet(TIMELINE_SHEET, 1), view, progress, styles, live)
-    live.define(wb)
+        write_timeline(wb.create_sheet(_(TIMELINE_SHEET), 1), view, progress, styles, live)
+    live.define(wb, overview.title)
     lists.write(wb)
     meta = workbook_meta(view, tables, live)
     meta.overview = {"sheet": overview.title, **(cells or {})}
     write_meta(wb, meta)
     wb.properties.title = property_text(view.title)
-    wb.properties.subject = "Mutual Action Plan"
+    wb.properties.subject = _("Mutual Action Plan")
     wb.properties.creator = property_text(view.author)
     wb.calculation.fullCalcOnLoad = True
     if protect:
@@ -208,12 +220,13 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
 # --------------------------------------------------------------------------- section sheets
 
 
-def table_columns(sv: SectionView, *, internal: bool) -> list[TableColumn]:
+def table_columns(sv: SectionView, *, internal: bool, texts: Texts | None = None) -> list[TableColumn]:
     """The section's columns, with a final Sources column on a merged plan's internal copy."""
+    _ = texts or _english()
     cols = [TableColumn(c.key, c.title, c.display_width, c.type, c, c.help) for c in sv.columns]
     if internal and sv.sources is not None:
-        cols.append(TableColumn(SOURCES_KEY, "Sources", 24, "text",
-                                help="Who contributed this row (from merge); not read back."))
+        cols.append(TableColumn(SOURCES_KEY, _("Sources"), 24, "text",
+                                help=_("Who contributed this row (from merge); not read back.")))
     taken: set[str] = set()
     for col in cols:  # table column names: one line, unique regardless of case
         base = " ".join(xml_text(col.header).split()) or col.key
@@ -227,14 +240,16 @@ def table_columns(sv: SectionView, *, internal: bool) -> list[TableColumn]:
 
 
 def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists: ChoiceLists,
-                  live: LiveDates, *, internal: bool, protect: bool = False) -> SheetTable:
+                  live: LiveDates, *, internal: bool, protect: bool = False,
+                  texts: Texts | None = None) -> SheetTable:
     """Lay out one section sheet and return where its table lies."""
     from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    columns = table_columns(sv, internal=internal)
-    author = styles.company or "Mutual Action Plan"  # comments name who they are from
+    _ = texts or _english()
+    columns = table_columns(sv, internal=internal, texts=_)
+    author = styles.company or _("Mutual Action Plan")  # comments name who they are from
     n_ex, n_rows = len(sv.examples), len(sv.rows)
     n_blank = sv.blank_rows if (n_ex + n_rows + sv.blank_rows) else 1  # a table needs a body row
     first_data = HEADER_ROW + 1 + n_ex
@@ -246,16 +261,17 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     for i, col in enumerate(columns):
         ws.column_dimensions[get_column_letter(FIRST_COL + i)].width = col.width
     width = sum(c.width for c in columns)
-    hint = "Select a cell to see what belongs in it."
+    hint = [_("Select a cell to see what belongs in it.")]
     if n_ex:
-        hint += (" Grey italic rows are examples of what good looks like: type over them or leave "
-                 "them; they are never read as data.")
+        hint.append(_("Grey italic rows are examples of what good looks like: type over them or "
+                      "leave them; they are never read as data."))
     if not protect:
-        hint += " Type below the last row to add one: the table grows."
+        hint.append(_("Type below the last row to add one: the table grows."))
+    hint = " ".join(hint)
     put(ws.cell(1, FIRST_COL), f"{sv.number}. {sv.title}", style=styles.title)
     ws.row_dimensions[1].height = 30
-    for row, label, text, style in ((2, "Purpose", sv.purpose, styles.text),
-                                    (3, "Instructions", sv.instructions, styles.text),
+    for row, label, text, style in ((2, _("Purpose"), sv.purpose, styles.text),
+                                    (3, _("Instructions"), sv.instructions, styles.text),
                                     (4, None, hint, styles.note)):
         if not text:
             continue
@@ -281,7 +297,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     sources = sv.sources if internal and sv.sources is not None else []
     for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
         if example:
-            note = Comment(EXAMPLE_NOTE, author)
+            note = Comment(_(EXAMPLE_NOTE), author)
             note.width, note.height = 260, 70
             ws.cell(r, FIRST_COL).comment = note
         data_index = r - first_data
@@ -294,13 +310,13 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
             elif col.column is not None and isinstance(values.get(col.key), str) and (
                     rule or col.is_date):
-                value = display_value(col.column, values[col.key])  # a rule in words
+                value = display_value(col.column, values[col.key], _)  # a rule in words
             else:
                 value = values.get(col.key)
             if rule:
                 put(cell, live.formula(rule), style=style, formula=True)
             else:
-                put(cell, value, style=style, section=sv.key, column=col.key)
+                put(cell, yes_no(value, _), style=style, section=sv.key, column=col.key)
             if col.is_date and isinstance(value, str):  # a rule in words
                 cell.alignment = styles.wrapped(cell.alignment)
             shown.append(value)
@@ -325,12 +341,12 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     tbl = Table(displayName=table.name, ref=ref)
     tbl.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
     ws.add_table(tbl)
-    add_validations(ws, table, lists)
+    add_validations(ws, table, lists, _)
     add_conditional_formats(ws, table, styles)
 
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.sheet_view.showGridLines = False
-    set_print(ws, landscape=sv.landscape, company=styles.company, title_rows=HEADER_ROW)
+    set_print(ws, landscape=sv.landscape, company=styles.company, title_rows=HEADER_ROW, texts=_)
     return table
 
 
@@ -370,14 +386,15 @@ def outside_texts(ws: Worksheet, table: SheetTable) -> dict[str, str]:
     return out
 
 
-def add_validations(ws: Worksheet, table: SheetTable, lists: ChoiceLists) -> None:
+def add_validations(ws: Worksheet, table: SheetTable, lists: ChoiceLists,
+                    texts: Texts | None = None) -> None:
     """One data validation per column over the table body: type checks and the help text."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     first = HEADER_ROW + 1
     for col in table.columns:
         rule = col.column.field.validation(col.column) if col.column is not None else None
-        dv = excel_validation(rule, lists) if rule else None
+        dv = excel_validation(rule, lists, texts) if rule else None
         if dv is None and not col.help:
             continue
         dv = dv or DataValidation()
@@ -390,8 +407,9 @@ def add_validations(ws: Worksheet, table: SheetTable, lists: ChoiceLists) -> Non
         ws.add_data_validation(dv)
 
 
-def excel_validation(rule: Validation, lists: ChoiceLists) -> Any:
-    """An openpyxl DataValidation for a format-neutral :class:`Validation`, or None."""
+def excel_validation(rule: Validation, lists: ChoiceLists, texts: Texts | None = None) -> Any:
+    """An openpyxl DataValidation for a format-neutral :class:`Validation`, or None (its
+    messages in the language of ``texts``: a rule's error is a catalog message)."""
     from openpyxl.utils.datetime import to_excel
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -411,8 +429,9 @@ def excel_validation(rule: Validation, lists: ChoiceLists) -> Any:
         return None
     dv.showErrorMessage = True
     dv.errorStyle = "stop"
-    dv.errorTitle = "Not valid here"
-    dv.error = shorten(rule.error, 255)
+    _ = texts or _english()
+    dv.errorTitle = shorten(_("Not valid here"), 32)
+    dv.error = shorten(_(rule.error) if rule.error else "", 255)
     return dv
 
 
@@ -451,19 +470,18 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     Returns its input cells for the metadata: ``{"deal": {fact: cell}, "objective": [cell]}``."""
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    from mapgen.dates import format_human
-
+    _ = view.texts
     for letter, width in OVERVIEW_WIDTHS.items():
         ws.column_dimensions[letter].width = width
-    text_width = sum(OVERVIEW_WIDTHS.values()) - OVERVIEW_WIDTHS["A"]
-    sheet = _Cursor(ws, styles)
+    text_width = OVERVIEW_TEXT_WIDTH
+    sheet = _Cursor(ws, styles, _)
 
     sheet.line(view.title, styles.title, height=34)
     if view.participant:
-        sheet.line(f"Prepared for: {view.participant}", styles.heading, height=20)
-    byline = [view.branding.company, f"Generated {format_human(view.generated)}"]
+        sheet.line(_("Prepared for: {name}", name=view.participant), styles.heading, height=20)
+    byline = [view.branding.company, _("Generated {date}", date=_.date(view.generated))]
     if view.audience == "buyer":
-        byline.insert(1, "Buyer edition")
+        byline.insert(1, _("Buyer edition"))
     sheet.line(" · ".join(p for p in byline if p), styles.subtitle, height=18)
     inputs: dict[str, Any] = {"deal": write_deal(sheet, view, live), "objective": []}
 
@@ -475,30 +493,31 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     if progress:
         write_progress(sheet, progress)
 
-    sheet.band("Contents")
+    sheet.band(_("Contents"))
     for t in tables:
         cell = ws.cell(sheet.row, 2)
         put(cell, f"{t.view.number}. {t.sheet}", style=styles.link)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheet(t.sheet)}!A1")
         purpose = xml_text(t.view.purpose)
-        sheet.merged(purpose, styles.text, first_col=3,
-                     height=text_height(purpose, text_width - OVERVIEW_WIDTHS["B"]))
+        height = max(text_height(purpose, text_width - OVERVIEW_WIDTHS["B"]),
+                     text_height(cell.value, OVERVIEW_WIDTHS["B"]))  # a long title wraps too
+        sheet.merged(purpose, styles.text, first_col=3, height=height)
 
-    sheet.band("Working in this workbook")
-    for text in workbook_tips(tables, protect=protect):
+    sheet.band(_("Working in this workbook"))
+    for text in workbook_tips(tables, protect=protect, texts=_):
         sheet.merged(f"• {text}", styles.text, height=text_height(text, text_width))
     write_legend(sheet, tables)
     if view.signoff:
         write_signoff(sheet, view.signoff)
     if view.how_to_use:
-        sheet.band("How to use this plan")
+        sheet.band(_("How to use this plan"))
         for n, step in enumerate(view.how_to_use, start=1):
             text = f"{n}. {' '.join(xml_text(step).split())}"
             sheet.merged(text, styles.text, height=text_height(text, text_width))
 
     ws.sheet_view.showGridLines = False
     ws.sheet_properties.tabColor = styles.primary
-    set_print(ws, landscape=False, company=styles.company, title_rows=None, one_page=True)
+    set_print(ws, landscape=False, company=styles.company, title_rows=None, one_page=True, texts=_)
     return inputs
 
 
@@ -508,11 +527,11 @@ def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> dict[str,
     cell of each fact (by deal key), for the reader."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    ws, styles = sheet.ws, sheet.styles
+    ws, styles, _ = sheet.ws, sheet.styles, sheet.texts
     anchors = set(live.anchors)
     facts = [(key, label, value) for key, label, value in view.deal_items()
              if not (isinstance(value, dt.date) and key in anchors)]
-    dates = [(a, deal_label(a), view.deal.get(a)) for a in live.anchors]
+    dates = [(a, deal_label(a, _), view.deal.get(a)) for a in live.anchors]
     cells: dict[str, str] = {}
     if not facts and not dates:
         return cells
@@ -521,16 +540,16 @@ def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> dict[str,
         for (key, label, value), col in zip(facts[i:i + 2], (2, 5), strict=False):
             put(ws.cell(sheet.row, col), label, style=styles.fact_label)
             style = styles.fact_date if isinstance(value, dt.date) else styles.fact
-            put(ws.cell(sheet.row, col + 1), scalar(value), style=style)
+            put(ws.cell(sheet.row, col + 1), yes_no(scalar(value), _), style=style)
             cells[key] = ws.cell(sheet.row, col + 1).coordinate
         sheet.row += 1
     if not dates:
         return cells
     dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     dv.showErrorMessage = dv.showInputMessage = True
-    dv.errorTitle, dv.error = "Not a date", "Type a date, like 2027-01-15."
-    dv.promptTitle = "Deal date"
-    dv.prompt = "Deadlines written relative to this date follow it when you change it."
+    dv.errorTitle, dv.error = shorten(_("Not a date"), 32), _("Type a date, like 2027-01-15.")
+    dv.promptTitle = shorten(_("Deal date"), 32)
+    dv.prompt = _("Deadlines written relative to this date follow it when you change it.")
     for i in range(0, len(dates), 2):
         for (key, label, value), col in zip(dates[i:i + 2], (2, 5), strict=False):
             put(ws.cell(sheet.row, col), label, style=styles.fact_label)
@@ -547,31 +566,31 @@ def write_deal(sheet: _Cursor, view: DocumentView, live: LiveDates) -> dict[str,
 def write_glance(sheet: _Cursor, progress: list[Progress], live: LiveDates) -> None:
     """The plan at a glance, all live: days to go-live, the next milestone (the earliest
     deadline from today of an open phase), and how many items are overdue and blocked."""
-    ws, styles = sheet.ws, sheet.styles
+    ws, styles, _ = sheet.ws, sheet.styles, sheet.texts
     dated = [p for p in progress if p.deadline]
     milestones = next((p for p in dated if p.table.view.key == "phases"), dated[0] if dated else None)
     if "go_live" not in live.cells and milestones is None and not progress:
         return
-    sheet.band("At a glance")
+    sheet.band(_("At a glance"))
     row = sheet.row
     if "go_live" in live.cells:
         name = live.name("go_live")
-        put(ws.cell(row, 2), "Days to go-live", style=styles.fact_label)
+        put(ws.cell(row, 2), _("Days to go-live"), style=styles.fact_label)
         put(ws.cell(row, 3), f'=IF({name}="","",{name}-TODAY())', style=styles.kpi, formula=True)
     if progress:
         overdue = "+".join(overdue_count(p) for p in dated) or "0"
         blocked = "+".join(f'COUNTIFS({p.table.data_range("status")},"={criteria(c)}")'
                            for p in progress for c in p.track.choices("blocked")) or "0"
-        put(ws.cell(row, 5), "Overdue", style=styles.fact_label)
+        put(ws.cell(row, 5), _("Overdue"), style=styles.fact_label)
         put(ws.cell(row, 6), f"={overdue}", style=styles.kpi_alert, formula=True)
-        put(ws.cell(row + 1, 5), "Blocked", style=styles.fact_label)
+        put(ws.cell(row + 1, 5), _("Blocked"), style=styles.fact_label)
         put(ws.cell(row + 1, 6), f"={blocked}", style=styles.kpi_alert, formula=True)
     if milestones is not None:
         deadline = milestones.table.data_range(milestones.deadline)
         status = milestones.table.data_range("status")
         label = milestones.table.data_range(milestones.label)
         open_ = f',{status},"<>{criteria(milestones.done)}"' if milestones.done else ""
-        put(ws.cell(row + 1, 2), "Next milestone", style=styles.fact_label)
+        put(ws.cell(row + 1, 2), _("Next milestone"), style=styles.fact_label)
         date = ws.cell(row + 1, 3)
         put(date, f'=IF(COUNTIFS({deadline},">="&TODAY(){open_})=0,"",'
                   f'_xlfn.MINIFS({deadline},{deadline},">="&TODAY(){open_}))',
@@ -600,11 +619,12 @@ def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> lis
         return []
     cells = []
     key = "description" if "description" in texts else texts[0]
-    sheet.band("Objective")
+    _ = sheet.texts
+    sheet.band(_("Objective"))
     rows = table.view.rows
     for i in range(max(1, min(len(rows), 3))):
         ref = table.cell(key, table.first_data + i)
-        fallback = f"Write the objective on the '{table.sheet}' sheet." if i == 0 else ""
+        fallback = _("Write the objective on the '{sheet}' sheet.", sheet=table.sheet) if i == 0 else ""
         known = xml_text(rows[i].get(key) or "") if i < len(rows) else fallback
         cells.append(sheet.ws.cell(sheet.row, 2).coordinate)
         sheet.merged(f'=IF({ref}="","{excel_string(fallback)}",{ref})', sheet.styles.text,
@@ -616,9 +636,9 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
     """A status-by-section matrix of live counts, with totals, overdue and % complete."""
     from openpyxl.utils import get_column_letter
 
-    styles, ws = sheet.styles, sheet.ws
-    sheet.band("Progress")
-    put(ws.cell(sheet.row, 2), "Status", style=styles.header)
+    styles, ws, _ = sheet.styles, sheet.ws, sheet.texts
+    sheet.band(_("Progress"))
+    put(ws.cell(sheet.row, 2), _("Status"), style=styles.header)
     for j, p in enumerate(progress):
         put(ws.cell(sheet.row, 3 + j), p.table.sheet, style=styles.header)
         if 3 + j > OVERVIEW_LAST_COL:  # more sections with a status than the layout's columns
@@ -635,9 +655,9 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
             put(ws.cell(sheet.row, 3 + j), formula, style=styles.count, formula=True)
         sheet.row += 1
     total_row = sheet.row
-    put(ws.cell(total_row, 2), "Total", style=styles.label)
-    put(ws.cell(total_row + 1, 2), "Overdue", style=styles.label)
-    put(ws.cell(total_row + 2, 2), "% complete", style=styles.label)
+    put(ws.cell(total_row, 2), _("Total"), style=styles.label)
+    put(ws.cell(total_row + 1, 2), _("Overdue"), style=styles.label)
+    put(ws.cell(total_row + 2, 2), _("% complete"), style=styles.label)
     for j, p in enumerate(progress):
         col = 3 + j
         label, status = p.table.data_range(p.label), p.table.data_range("status")
@@ -653,42 +673,48 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
             percent = f"=IF({letter}{total_row}=0,0,{letter}{done_row}/{letter}{total_row})"
         put(ws.cell(total_row + 2, col), percent, style=styles.percent, formula=True)
     sheet.row = total_row + 3
-    sheet.merged("Counted live from the sheets, examples left out. Overdue: the deadline has passed "
-                 "and the item is not Done.", styles.note, height=14)
+    note = _("Counted live from the sheets, examples left out. Overdue: the deadline has passed "
+             "and the item is not Done.")
+    sheet.merged(note, styles.note, height=fit_height(note, OVERVIEW_TEXT_WIDTH, 14, size=9))
 
 
-def workbook_tips(tables: list[SheetTable], *, protect: bool) -> list[str]:
-    tips = ["Each section has its own sheet. Fill in the white cells of its table; selecting a cell "
-            "shows what belongs in it, and dates, numbers and dropdowns are checked as you type."]
+def workbook_tips(tables: list[SheetTable], *, protect: bool, texts: Texts | None = None) -> list[str]:
+    _ = texts or _english()
+    tips = [_("Each section has its own sheet. Fill in the white cells of its table; selecting a "
+              "cell shows what belongs in it, and dates, numbers and dropdowns are checked as you "
+              "type.")]
     if protect:
-        tips.append("The layout is locked so that it cannot break by accident (no password: "
-                    "Review > Unprotect Sheet lifts it). Only the table cells can be edited.")
+        tips.append(_("The layout is locked so that it cannot break by accident (no password: "
+                      "Review > Unprotect Sheet lifts it). Only the table cells can be edited."))
     else:
-        tips.append("To add a row, type just below a table: it grows and keeps its checks. "
-                    "Filter and sort with the arrows in the header.")
+        tips.append(_("To add a row, type just below a table: it grows and keeps its checks. "
+                      "Filter and sort with the arrows in the header."))
     if any(t.view.examples for t in tables):
-        tips.append("Rows in grey italics are examples of what good looks like (their note says "
-                    "so). Type over them or leave them: they are never read back as data.")
-    tips.append("Dates: type them as 2027-01-15 or in your usual date format.")
+        tips.append(_("Rows in grey italics are examples of what good looks like (their note says "
+                      "so). Type over them or leave them: they are never read back as data."))
+    tips.append(_("Dates: type them as 2027-01-15 or in your usual date format."))
     return tips
 
 
 def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
-    styles, ws = sheet.styles, sheet.ws
-    sheet.band("Legend")
+    styles, ws, _ = sheet.styles, sheet.ws, sheet.texts
+    sheet.band(_("Legend"))
     entry, example = styles.body("text"), styles.body("text", example=True)
     # (swatch text, meaning, swatch style, fill and font laid over that style)
-    entries: list[tuple[str, str, str, Any, Any]] = [("Your entry", "A cell to fill in.", entry, None, None)]
+    entries: list[tuple[str, str, str, Any, Any]] = [
+        (_("Your entry"), _("A cell to fill in."), entry, None, None)]
     if any(t.view.examples for t in tables):
-        entries.append((EXAMPLE_MARKER, "An example: guidance only, never read as data.", example,
-                        None, None))
+        entries.append((_(EXAMPLE_MARKER), _("An example: guidance only, never read as data."),
+                        example, None, None))
     if any("overdue" in t.rules for t in tables):
-        entries.append(("Overdue", "The deadline has passed and the item is not Done.", entry,
+        entries.append((_.pgettext("legend: a late item's cell", "Overdue"),
+                        _("The deadline has passed and the item is not Done."), entry,
                         styles.overdue_fill, styles.overdue_font))
     if any("done" in t.rules for t in tables):
-        entries.append(("Done", "The item is done.", entry, styles.done_fill, styles.done_font))
+        entries.append((_.pgettext("legend: a done item's row", "Done"), _("The item is done."),
+                        entry, styles.done_fill, styles.done_font))
     if any(t.view.notes for t in tables):
-        entries.append(("Conflict", "Contributors disagreed on this value; its comment says how.",
+        entries.append((_("Conflict"), _("Contributors disagreed on this value; its comment says how."),
                         entry, styles.conflict_fill, None))
     for label, meaning, style, fill, font in entries:
         cell = ws.cell(sheet.row, 2)
@@ -697,10 +723,11 @@ def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
             cell.fill = fill
         if font is not None:
             cell.font = font
-        sheet.merged(meaning, styles.text, first_col=3, height=16)
+        sheet.merged(meaning, styles.text, first_col=3,
+                     height=fit_height(meaning, OVERVIEW_TEXT_WIDTH - OVERVIEW_WIDTHS["B"], 16))
 
 
-SIGNOFF_HEADERS = ("Role", "Name", "Title", "Date", "Signature")
+SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
 
 
 def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
@@ -708,16 +735,16 @@ def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
     for the name, title, date and signature."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    ws, styles = sheet.ws, sheet.styles
-    sheet.band("Sign-off")
+    ws, styles, _ = sheet.ws, sheet.styles, sheet.texts
+    sheet.band(_("Sign-off"))
     spans = ((2, 2), (3, 4), (5, 5), (6, 6), (7, OVERVIEW_LAST_COL))
     for (first, last), header in zip(spans, SIGNOFF_HEADERS, strict=True):
-        put(ws.cell(sheet.row, first), header, style=styles.header)
+        put(ws.cell(sheet.row, first), _(header), style=styles.header)
         if last > first:
             merge(ws, start_row=sheet.row, start_column=first, end_row=sheet.row, end_column=last)
     sheet.row += 1
     dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
-    dv.showErrorMessage, dv.error = True, "Type a date, like 2027-01-15."
+    dv.showErrorMessage, dv.error = True, _("Type a date, like 2027-01-15.")
     for role in roles:
         put(ws.cell(sheet.row, 2), role, style=styles.label)
         for first, last in spans[1:]:
@@ -735,8 +762,9 @@ def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
 class _Cursor:
     """Writes the overview top to bottom."""
 
-    def __init__(self, ws: Worksheet, styles: WorkbookStyles):
+    def __init__(self, ws: Worksheet, styles: WorkbookStyles, texts: Texts | None = None):
         self.ws, self.styles, self.row = ws, styles, 1
+        self.texts = texts or _english()
 
     def line(self, text: str, style: str, *, height: float) -> None:
         self.merged(text, style, height=height)
@@ -780,19 +808,25 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
 
     from mapgen.layout import timeline, timeline_weeks
 
+    _ = view.texts
     head, first_row, grid = 4, 5, 8  # header row, first item row, first week column
     known = timeline_weeks(timeline(view), view.generated, limit=TIMELINE_WEEKS[1])
     weeks = max(TIMELINE_WEEKS[0], len(known) + 2)
-    put(ws.cell(1, 2), "Timeline", style=styles.title)
+    put(ws.cell(1, 2), _(TIMELINE_SHEET), style=styles.title)
     ws.row_dimensions[1].height = 30
-    put(ws.cell(2, 2), "Phases run from one milestone to the next; action items show in the week "
-                       "they are due. Red: overdue; green: done; ▼ this week. Linked live to the "
-                       "section sheets.", style=styles.note)
+    note = _("Phases run from one milestone to the next; action items show in the week they are "
+             "due. Red: overdue; green: done; ▼ this week. Linked live to the section sheets.")
+    put(ws.cell(2, 2), note, style=styles.note)
     merge(ws, start_row=2, start_column=2, end_row=2, end_column=grid + 12)
-    for col, (title, width) in enumerate((("Item", 34), ("Section", 22), ("From", 11), ("Due", 11),
-                                          ("Status", 12), ("State", 8)), start=2):
+    headers = ((_("Item"), 34), (_("Section"), 22), (_("From"), 11), (_("Due"), 11),
+               (_("Status"), max(12, 1 + max((len(c) for p in progress for c in p.status.choices or ()),
+                                             default=0))), (_("State"), 8))
+    for col, (title, width) in enumerate(headers, start=2):
         put(ws.cell(head, col), title, style=styles.header)
         ws.column_dimensions[get_column_letter(col)].width = width
+    note_width = sum(w for _t, w in headers[:-1]) + 5.5 * (grid + 12 - grid + 1)  # State is hidden
+    if wrapped_lines(note, (note_width - 1) * 11 / 9 * 0.95) > 1:
+        ws.row_dimensions[2].height = text_height(note, note_width, size=9)
     ws.column_dimensions["A"].width = 2
     ws.column_dimensions[get_column_letter(grid - 1)].hidden = True  # State: for the formats
     row = first_row
@@ -848,7 +882,7 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
         f"AND({g0}${head}<=TODAY(),TODAY()<{g0}${head}+7)", "today"))
     ws.freeze_panes = ws.cell(first_row, grid).coordinate
     ws.sheet_view.showGridLines = False
-    set_print(ws, landscape=True, company=styles.company, title_rows=head)
+    set_print(ws, landscape=True, company=styles.company, title_rows=head, texts=_)
 
 
 # --------------------------------------------------------------------------- live dates
@@ -865,6 +899,7 @@ class LiveDates:
     """
 
     def __init__(self, view: DocumentView, lists: ChoiceLists):
+        self.texts = view.texts
         self.anchors = view.anchors()
         self.holidays = view.blueprint.holiday_dates()
         self.lists = lists
@@ -892,17 +927,18 @@ class LiveDates:
         else:
             days = rel.amount * (7 if rel.unit == "w" else 1)
             expr = name if days == 0 else f"{name}{'+' if days > 0 else '-'}{abs(days)}"
-        formula = f'=IF({name}="","{excel_string(describe_relative(text))}",{expr})'
+        formula = f'=IF({name}="","{excel_string(describe_relative(text, self.texts))}",{expr})'
         self.formulas[formula] = str(rel)
         return formula
 
-    def define(self, wb: Workbook) -> None:
-        """The workbook names of the deal dates (after the Overview placed them)."""
+    def define(self, wb: Workbook, overview: str) -> None:
+        """The workbook names of the deal dates (after the Overview, titled ``overview``, placed
+        them)."""
         from openpyxl.workbook.defined_name import DefinedName
 
         for anchor, coordinate in self.cells.items():
             letters = re.match(r"([A-Z]+)(\d+)", coordinate)
-            ref = f"{quote_sheet(OVERVIEW_SHEET)}!${letters.group(1)}${letters.group(2)}"
+            ref = f"{quote_sheet(overview)}!${letters.group(1)}${letters.group(2)}"
             wb.defined_names[self.name(anchor)] = DefinedName(self.name(anchor), attr_text=ref)
 
     def meta(self) -> dict[str, Any]:
@@ -1008,7 +1044,7 @@ def protect_workbook(wb: Workbook) -> None:
 
 
 def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int | None,
-              one_page: bool = False) -> None:
+              one_page: bool = False, texts: Texts | None = None) -> None:
     """A4 fitted to the page's width (and, when asked, to one page: nothing is stranded)."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -1024,7 +1060,9 @@ def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int |
     if company:
         ws.oddHeader.right.text = company.replace("&", "&&")
     ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Page &P of &N"
+    _ = texts or _english()
+    # &P and &N are the page number and count: every translation keeps both.
+    ws.oddFooter.right.text = _("Page &P of &N")
 
 
 # --------------------------------------------------------------------------- cells and text
@@ -1116,6 +1154,19 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
     cell.value = value
 
 
+def _english() -> Texts:
+    from mapgen.i18n import texts_for
+
+    return texts_for()
+
+
+def yes_no(value: Any, texts: Texts) -> Any:
+    """A yes/no value as a word in the workbook's language; any other value as it is."""
+    if isinstance(value, bool):
+        return texts("Yes") if value else texts("No")
+    return value
+
+
 def labelled(label: str, text: str, styles: WorkbookStyles) -> Any:
     """Rich text "**Label:** text"."""
     from openpyxl.cell.rich_text import CellRichText, TextBlock
@@ -1131,6 +1182,14 @@ def text_height(text: str, width: float, *, size: int = 10, pad: float = 3) -> f
     neither Excel nor LibreOffice fits merged cells by itself)."""
     lines = wrapped_lines(text, max(1.0, (width - 1) * 11 / size * 0.95))
     return lines * size * 1.3 + pad
+
+
+def fit_height(text: str, width: float, minimum: float, *, size: int = 10) -> float:
+    """``minimum`` points for a text that fits one line of ``width`` characters, else the
+    height of its wrapped lines (a translation may be longer than the English)."""
+    if wrapped_lines(text, (width - 1) * 11 / size * 0.95) <= 1:
+        return minimum
+    return max(minimum, text_height(text, width, size=size))
 
 
 def wrapped_lines(text: str, per_line: float) -> int:
