@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mapgen.errors import Issue, MapgenError
 from mapgen.fields import fold_text
+from mapgen.i18n import Texts, texts_for
 from mapgen.inputs import read_input
 from mapgen.plan import NOTES_KEY, BlueprintRef, Plan, Row, row_key
 
@@ -65,16 +66,19 @@ class Conflict:
         pick = reversed(self.values) if self.resolution == "last" else self.values
         return next(source for value, source in pick if value == self.kept)
 
-    def note(self, column: Column | None = None) -> str:
+    def note(self, column: Column | None = None, texts: Texts | None = None) -> str:
         """``Conflict: Ann: 2027-01-15; Bob, Cleo: 2027-01-22 (kept Ann's)`` for a cell comment:
-        each value once (case and spacing folded), after everyone who gave it."""
+        each value once (case and spacing folded), after everyone who gave it; in the language
+        of ``texts`` (a document's), English otherwise (the merge report)."""
         groups: dict[str, tuple[str, list[str]]] = {}
         for value, source in self.values:
             text = _show(column, value)
             groups.setdefault(fold_text(text), (text, []))[1].append(source)
         listed = "; ".join(f"{', '.join(sources)}: {text}" for text, sources in groups.values())
         how = "" if self.resolution == "marked" else f", --prefer {self.resolution}"
-        return f"Conflict: {listed} (kept {self.kept_source}'s{how})"
+        _ = texts or texts_for()
+        return _("Conflict: {values} (kept {source}'s{how})", values=listed,
+                 source=self.kept_source, how=how)
 
     def to_dict(self) -> dict[str, Any]:
         return {"section": self.section, "row": self.row, "index": self.index,
@@ -214,7 +218,8 @@ class MergeResult:
             at = {i: j for j, i in enumerate(positions) if i is not None}
             for c in self.conflicts:
                 if c.section == sv.key and c.index in at and sv.section.column(c.column):
-                    sv.notes[(at[c.index], c.column)] = c.note(sv.section.column(c.column))
+                    sv.notes[(at[c.index], c.column)] = c.note(sv.section.column(c.column),
+                                                               view.texts)
         return view
 
     def _column(self, conflict: Conflict) -> Column | None:
