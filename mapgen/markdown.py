@@ -28,7 +28,7 @@ def render(view: DocumentView) -> str:
     _ = view.texts
     lines = [f"# {inline(view.title)}", ""]
     if view.audience == "buyer":
-        lines += [f"*{inline(_('Buyer edition'))}*", ""]
+        lines += [emphasis(_("Buyer edition")), ""]
     facts = view.deal_facts()
     if facts:
         lines += [f"- **{inline(label)}:** {inline(fact(value, _))}" for label, value in facts]
@@ -45,9 +45,9 @@ def section(sv: SectionView, texts: Texts | None = None) -> list[str]:
         lines += [inline(sv.purpose), ""]
     rows, note = sv.rows, ""
     if not rows and sv.examples:
-        rows, note = sv.examples, f"*{inline(_('Examples: what good looks like.'))}*"
+        rows, note = sv.examples, emphasis(_("Examples: what good looks like."))
     if not rows:
-        return [*lines, f"*{inline(_('Nothing here yet.'))}*", ""]
+        return [*lines, emphasis(_("Nothing here yet.")), ""]
     if note:
         lines += [note, ""]
     lines.append("| " + " | ".join(cell(c.title) for c in sv.columns) + " |")
@@ -62,6 +62,11 @@ def section(sv: SectionView, texts: Texts | None = None) -> list[str]:
 
 def fact(value: Any, texts: Texts | None = None) -> str:
     return (texts or texts_for()).date(value) if isinstance(value, dt.date) else str(value)
+
+
+def emphasis(text: str) -> str:
+    """``*text*``: one line in italics."""
+    return f"*{inline(text)}*"
 
 
 def inline(text: Any) -> str:

@@ -275,7 +275,8 @@ def kit_commands(view: DocumentView, kit: Kit) -> dict[str, tuple[str, ...]]:
     s2 = SESSION_2
     inputs = (f"{DEAL_NAME} " if kit.deal else "") + f"{RETURNED}/*.xlsx"
     return {
-        "where": (f"# cd into the kit folder (the one holding {CHECKLIST_NAME}), then:",),
+        "where": ("# " + view.texts("cd into the kit folder (the one holding {checklist}), then:",
+                                    checklist=CHECKLIST_NAME),),
         "merge": (
             f"mapgen merge {inputs}{bp} --out {s2}/consolidated.xlsx"
             f" --report {s2}/merge-report.json",
