@@ -31,7 +31,9 @@ def render(view: DocumentView) -> str:
         lines += [emphasis(_("Buyer edition")), ""]
     facts = view.deal_facts()
     if facts:
-        lines += [f"- **{inline(label)}:** {inline(fact(value, _))}" for label, value in facts]
+        for label, value in facts:
+            lead = inline(_("{label}:", label=label))  # the language's colon (fr: "Affaire :")
+            lines.append(f"- **{lead}** {inline(fact(value, _))}")
         lines.append("")
     for sv in view.sections:
         lines += section(sv, _)

@@ -308,7 +308,8 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
     one, two = plan_agenda.sessions
     commands = kit_commands(view, kit)
     named = [m for m in kit.members if m.name]
-    deal = ", ".join(f"{label}: {_text(value, _)}" for label, value in view.deal_facts())
+    deal = ", ".join(_("{label}:", label=label) + " " + _text(value, _)
+                     for label, value in view.deal_facts())
     titles = plan_agenda.section_titles
     made = (_("{date}, blueprint '{name}', pre-filled from the deal's plan",
               date=_text(view.generated, _), name=view.blueprint.name) if view.prefilled else
