@@ -257,7 +257,7 @@ def test_the_checker_finds_english(made):
 
 # What a reader sees in each language: contents, footer, cover, sign-off, timeline, calendar.
 EXPECTED = {
-    "sv": ("Innehåll", "Sida 1 av 1", "Framtagen för Kvarn AB", "Godkännande", "Vecka från",
+    "sv": ("Innehåll", "Sida 1 av 1", "Framtagen för Kvarn AB", "Godkännande", "Veckan som börjar",
            "Klar: Orion A", "Ägare: Ana Lind"),
     "de": ("Inhalt", "Seite 1 von 1", "Erstellt für Kvarn AB", "Freigabe", "Woche vom",
            "Erledigt: Orion A", "Verantwortlich: Ana Lind"),
