@@ -299,7 +299,8 @@ def _schedule_table(session: Session, _: Texts) -> Table:
 
 def _sheet_titles(view: DocumentView, keys: Iterable[str]) -> str:
     titles = {s.key: s.title for s in view.sections}
-    return join_and((f"'{titles[k]}'" for k in keys), view.texts)
+    _ = view.texts
+    return join_and((_("'{title}'", title=titles[k]) for k in keys), _)  # the language's quotes
 
 
 def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Part]:
