@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.fields import fold_text
+from mapgen.i18n import Texts
 from mapgen.plan import row_key
 from mapgen.status import tracking
 
@@ -41,10 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 PRODID = "-//mapgen//Mutual Action Plan//EN"
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "mapgen:calendar")
 UID_DOMAIN = "mapgen"
-DONE_PREFIX = "Done: "
 _OWNER_SPLIT = re.compile(r"\s*(?:/|,|;|&|\+|\band\b)\s*", re.I)
-_MEANING_WORDS = {"not_started": "Not started", "in_progress": "In progress", "done": "Done",
-                  "blocked": "Blocked"}
 
 
 def write(view: DocumentView, path: Path, options: WriteOptions) -> None:
@@ -67,6 +65,16 @@ def event_uid(deal: dict[str, Any], section: str, identity: tuple | None, positi
     return f"{uuid.uuid5(UID_NAMESPACE, f'{who}|{section}|{what}')}@{UID_DOMAIN}"
 
 
+def meaning_word(meaning: str, texts: Texts) -> str:
+    """A status meaning as a calendar category, in the language of ``texts``."""
+    _ = texts
+    words = {"not_started": _.pgettext("status meaning", "Not started"),
+             "in_progress": _.pgettext("status meaning", "In progress"),
+             "done": _.pgettext("status meaning", "Done"),
+             "blocked": _.pgettext("status meaning", "Blocked")}
+    return words[meaning]
+
+
 def calendar_events(view: DocumentView, owners: Iterable[str] = ()) -> list[dict[str, Any]]:
     """The events of the view as plain data, in section and row order: ``uid``, ``date``,
     ``summary``, ``description``, ``section``, ``row`` (1-based), ``done``, ``categories``."""
@@ -86,6 +94,7 @@ def _section_events(view: DocumentView, sv: SectionView, wanted: set[str]) -> li
     owner_key = track.owner if track else ("responsible" if sv.section.column("responsible") else None)
     label_key = track.label if track else next(
         (c.key for c in sv.columns if c.type in ("text", "longtext")), deadline)
+    _ = view.texts
     out = []
     for position, row in enumerate(sv.rows, start=1):
         day = _as_date(row.get(deadline))
@@ -96,10 +105,10 @@ def _section_events(view: DocumentView, sv: SectionView, wanted: set[str]) -> li
         meaning = track.meaning(row) if track else None
         done = meaning == "done"
         label = _text(row.get(label_key)) or f"{sv.title} {position}"
-        summary = f"{DONE_PREFIX if done else ''}{label}"
+        summary = _("Done: {label}", label=label) if done else label
         if view.deal.get("buyer"):
             summary = f"{summary} ({view.deal['buyer']})"
-        categories = [sv.title] + ([_MEANING_WORDS[meaning]] if meaning else [])
+        categories = [sv.title] + ([meaning_word(meaning, _)] if meaning else [])
         out.append({
             "uid": event_uid(view.deal, sv.key, row_key(sv.section, row), position),
             "date": day, "summary": summary,
@@ -110,18 +119,19 @@ def _section_events(view: DocumentView, sv: SectionView, wanted: set[str]) -> li
 
 def _description(view: DocumentView, sv: SectionView, row: dict[str, Any], owner_key: str | None,
                  track: Any) -> str:
+    _ = view.texts
     lines = [sv.title]
     if row.get("phase") not in (None, ""):
-        lines.append(f"Phase: {row['phase']}")
+        lines.append(_("Phase: {phase}", phase=row["phase"]))
     if owner_key and row.get(owner_key) not in (None, ""):
-        lines.append(f"Owner: {_text(row[owner_key])}")
+        lines.append(_("Owner: {owner}", owner=_text(row[owner_key])))
     if track and row.get(track.status.key) not in (None, ""):
-        lines.append(f"Status: {_text(row[track.status.key])}")
+        lines.append(_("Status: {status}", status=_text(row[track.status.key])))
     deal = " / ".join(str(view.deal[k]) for k in ("name", "buyer") if view.deal.get(k))
     if deal:
-        lines.append(f"Deal: {deal}")
+        lines.append(_("Deal: {deal}", deal=deal))
     if row.get("if_missed") not in (None, ""):
-        lines.append(f"If missed: {_text(row['if_missed'])}")
+        lines.append(_("If missed: {what}", what=_text(row["if_missed"])))
     return "\n".join(lines)
 
 

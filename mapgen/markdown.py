@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapgen.dates import format_human
+from mapgen.i18n import Texts, texts_for
 from mapgen.layout import display_value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,27 +25,31 @@ def write(view: DocumentView, path: Path, options: WriteOptions) -> None:
 
 def render(view: DocumentView) -> str:
     """The whole plan as one Markdown text."""
+    _ = view.texts
     lines = [f"# {inline(view.title)}", ""]
     if view.audience == "buyer":
-        lines += ["*Buyer edition*", ""]
+        lines += [emphasis(_("Buyer edition")), ""]
     facts = view.deal_facts()
     if facts:
-        lines += [f"- **{inline(label)}:** {inline(fact(value))}" for label, value in facts]
+        for label, value in facts:
+            lead = inline(_("{label}:", label=label))  # the language's colon (fr: "Affaire :")
+            lines.append(f"- **{lead}** {inline(fact(value, _))}")
         lines.append("")
     for sv in view.sections:
-        lines += section(sv)
+        lines += section(sv, _)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def section(sv: SectionView) -> list[str]:
+def section(sv: SectionView, texts: Texts | None = None) -> list[str]:
+    _ = texts or texts_for()
     lines = [f"## {sv.number}. {inline(sv.title)}", ""]
     if sv.purpose:
         lines += [inline(sv.purpose), ""]
     rows, note = sv.rows, ""
     if not rows and sv.examples:
-        rows, note = sv.examples, "*Examples: what good looks like.*"
+        rows, note = sv.examples, emphasis(_("Examples: what good looks like."))
     if not rows:
-        return [*lines, "*Nothing here yet.*", ""]
+        return [*lines, emphasis(_("Nothing here yet.")), ""]
     if note:
         lines += [note, ""]
     lines.append("| " + " | ".join(cell(c.title) for c in sv.columns) + " |")
@@ -53,13 +57,18 @@ def section(sv: SectionView) -> list[str]:
                                 ("---:" if c.field.align == "right" else "---")
                                 for c in sv.columns) + "|")
     for row in rows:
-        lines.append("| " + " | ".join(cell(display_value(c, row.get(c.key)))
+        lines.append("| " + " | ".join(cell(display_value(c, row.get(c.key), _))
                                        for c in sv.columns) + " |")
     return [*lines, ""]
 
 
-def fact(value: Any) -> str:
-    return format_human(value) if isinstance(value, dt.date) else str(value)
+def fact(value: Any, texts: Texts | None = None) -> str:
+    return (texts or texts_for()).date(value) if isinstance(value, dt.date) else str(value)
+
+
+def emphasis(text: str) -> str:
+    """``*text*``: one line in italics."""
+    return f"*{inline(text)}*"
 
 
 def inline(text: Any) -> str:

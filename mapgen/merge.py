@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mapgen.errors import Issue, MapgenError
 from mapgen.fields import fold_text
+from mapgen.i18n import Texts, texts_for
 from mapgen.inputs import read_input
 from mapgen.plan import NOTES_KEY, BlueprintRef, Plan, Row, row_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Column, Section
-    from mapgen.i18n import Texts
     from mapgen.layout import DocumentView
 
 Prefer = Literal["first", "last"]
@@ -70,7 +70,6 @@ class Conflict:
         """``Conflict: Ann: 2027-01-15; Bob, Cleo: 2027-01-22 (kept Ann's)`` for a cell comment
         (in the language of ``texts``): each value once (case and spacing folded), after
         everyone who gave it."""
-        from mapgen.i18n import texts_for
         from mapgen.layout import CONFLICT_NOTE, CONFLICT_NOTE_PREFER
 
         _ = texts or texts_for()

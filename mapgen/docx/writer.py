@@ -15,7 +15,9 @@ This module is imported only when a Word document is written (python-docx loads 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from copy import deepcopy
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,10 +36,11 @@ from lxml.etree import _Element as Element
 from mapgen.apportion import apportion
 from mapgen.blueprint import Column
 from mapgen.colors import text_on
-from mapgen.dates import MONTH_ABBR, format_human
+from mapgen.dates import MONTH_ABBR
 from mapgen.docx import ooxml as ox
 from mapgen.errors import MapgenError
 from mapgen.formats import WriteOptions
+from mapgen.i18n import N_, Texts, texts_for
 from mapgen.layout import (
     DocumentView,
     SectionView,
@@ -76,10 +79,11 @@ BORDER_GREY = "A6A6A6"
 NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
 OVERDUE_BAR, DONE_BAR, TODAY_FILL = "C00000", "70AD47", "FFF2CC"  # the timeline's colours
 TIMELINE_WEEKS = 30  # the most week columns a landscape page holds legibly
-SIGNOFF_HEADERS = ("Role", "Name", "Title", "Date", "Signature")
+SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
 SIGNOFF_ROW_TWIPS = 850  # 1.5 cm: room to sign
-EXAMPLES_CAPTION = "Rows in grey italics are examples. Write your own in the empty rows."
-BLANK_COVER_FIELDS = ("Buyer", "Seller", "Deal", "Go-live")
+SIGNOFF_TEXT = N_("We agree on this plan and will follow it together.")
+EXAMPLES_CAPTION = N_("Rows in grey italics are examples. Write your own in the empty rows.")
+BLANK_COVER_FIELDS = (N_("Buyer"), N_("Seller"), N_("Deal"), N_("Go-live"))
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
 STYLES_USED = ("Normal", "Title", "Heading 1", "Heading 2", "TOC Heading", "Caption",
                "List Number", "Footer", "Table Grid")
@@ -126,11 +130,33 @@ def resolve_logo(view: DocumentView) -> Path | None:
     raise MapgenError(f"logo '{ref}'{named_by} cannot be used: {path}: {reason}")
 
 
-def fact_text(value: Any) -> str:
-    """A deal fact as people read it (dates as 15 Jan 2027)."""
+def fact_text(value: Any, texts: Texts | None = None) -> str:
+    """A deal fact as people read it (dates as 15 Jan 2027, in the language of ``texts``)."""
     if isinstance(value, dt.date):
-        return format_human(value)
+        return (texts or texts_for()).date(value)
     return "" if value is None else str(value)
+
+
+def week_label(week: dt.date, texts: Texts) -> str:
+    """A timeline column's week: ``3 Feb`` in English, the locale's day and short month
+    otherwise (``3. Feb.``, ``3 févr.``), from Babel's locale data."""
+    if texts.language == "en":
+        return f"{week.day} {MONTH_ABBR[week.month - 1]}"
+    from babel.dates import format_skeleton
+
+    return format_skeleton("dMMM", week, locale=texts.language)
+
+
+def longest_date(texts: Texts) -> int:
+    """Characters of the longest printed date of the language (``30 Sep 2027`` in English)."""
+    return _longest_date(texts.language)
+
+
+@cache
+def _longest_date(language: str) -> int:
+    texts = texts_for(language)
+    return max(len(texts.date(dt.date(2027, month, 28)))  # a two-digit day
+               for month in range(1, 13))
 
 
 class _DocxWriter:
@@ -139,6 +165,7 @@ class _DocxWriter:
     def __init__(self, doc: DocxDocument, view: DocumentView, logo: Path | None):
         self.doc = doc
         self.view = view
+        self._ = view.texts
         self.logo = logo
         self.brand = view.branding.primary_color
         self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark): the contents
@@ -220,19 +247,32 @@ class _DocxWriter:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         parts = [self.view.title, self.view.branding.company, self.view.participant]
         label = "  ·  ".join(p for p in parts if p)
-        paragraph._p.extend([ox.text_run(f"{label}  ·  Page " if label else "Page "),
-                             ox.simple_field("PAGE", "1"), ox.text_run(" of "),
-                             ox.simple_field("NUMPAGES", "1")])
+        # "Page {page} of {pages}" around the two fields, in the order the language puts them
+        pattern = self._("Page {page} of {pages}")
+        runs: list[Element] = []
+        text = f"{label}  ·  " if label else ""
+        for piece in re.split(r"(\{page\}|\{pages\})", pattern):
+            if piece in ("{page}", "{pages}"):
+                if text:
+                    runs.append(ox.text_run(text))
+                runs.append(ox.simple_field("PAGE" if piece == "{page}" else "NUMPAGES", "1"))
+                text = ""
+            else:
+                text += piece
+        if text:
+            runs.append(ox.text_run(text))
+        paragraph._p.extend(runs)
 
     def _properties(self) -> None:
         props = self.doc.core_properties
         bp = self.view.blueprint
         now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
         props.title = ox.xml_text(property_text(self.view.title))
-        props.subject = "Mutual Action Plan"
+        props.subject = self._("Mutual Action Plan")
         props.author = props.last_modified_by = ox.xml_text(property_text(self.view.author))
-        props.comments = f"Made from blueprint '{bp.name}' version {bp.version}"
-        props.keywords = "MAP; mutual action plan"
+        props.comments = self._("Made from blueprint '{name}' version {version}", name=bp.name,
+                                version=bp.version)
+        props.keywords = self._("MAP; mutual action plan")
         props.created = props.modified = now
         props.revision = 1
 
@@ -252,7 +292,7 @@ class _DocxWriter:
         note = doc.add_paragraph()
         note.paragraph_format.space_after = Pt(24)
         edition = self._edition()
-        self._run(note, f"Prepared {format_human(view.generated)}"
+        self._run(note, self._("Prepared {date}", date=self._.date(view.generated))
                   + (f"   ·   {edition}" if edition else ""), color=GREY)
         self._facts_table()
         if view.audience == "internal" and any(sv.sources is not None for sv in view.sections):
@@ -271,16 +311,21 @@ class _DocxWriter:
         conflicts = sum(len(sv.notes) for sv in view.sections)
         heading = doc.add_paragraph()
         heading.paragraph_format.space_before = Pt(18)
-        self._run(heading, "Consolidated for the next session", size=12, bold=True, color=self.brand)
+        _ = self._
+        self._run(heading, _("Consolidated for the next session"), size=12, bold=True,
+                  color=self.brand)
         if people:
-            self._run(doc.add_paragraph(), "From the work of: " + ", ".join(people))
+            self._run(doc.add_paragraph(), _("From the work of: {names}", names=", ".join(people)))
         counts = [f"{sv.title}: {len(sv.rows)}" for sv in view.sections if sv.rows]
         if counts:
-            self._run(doc.add_paragraph(), "Rows: " + "; ".join(counts), color=TEXT_GREY)
+            self._run(doc.add_paragraph(), _("Rows: {counts}", counts="; ".join(counts)),
+                      color=TEXT_GREY)
         self._run(doc.add_paragraph(), (
-            f"{conflicts} value{'s' if conflicts != 1 else ''} to settle together: shaded in "
-            "the tables, with every contributor's value beneath." if conflicts else
-            "No conflicting values: the contributions agree."), bold=bool(conflicts))
+            _.ngettext("{n} value to settle together: shaded in the tables, with every "
+                       "contributor's value beneath.",
+                       "{n} values to settle together: shaded in the tables, with every "
+                       "contributor's value beneath.", conflicts) if conflicts else
+            _("No conflicting values: the contributions agree.")), bold=bool(conflicts))
 
     @staticmethod
     def _run(paragraph: Paragraph, text: str, *, size: float | None = None,
@@ -293,19 +338,20 @@ class _DocxWriter:
             run.font.color.rgb = RGBColor.from_string(color)
 
     def _subtitle(self) -> str:
+        _ = self._
         if self.view.audience == "internal" and any(sv.sources is not None
                                                     for sv in self.view.sections):
-            return "Consolidated plan"
+            return _("Consolidated plan")
         if not self.view.prefilled:
-            return "Plan to fill in" if self.view.audience == "buyer" else "Workshop handout"
+            return _("Plan to fill in") if self.view.audience == "buyer" else _("Workshop handout")
         buyer = self.view.deal.get("buyer")
-        return f"Prepared for {buyer}" if buyer else "Plan"
+        return _("Prepared for {buyer}", buyer=buyer) if buyer else _("Plan")
 
     def _edition(self) -> str:
         if self.view.audience == "buyer":
-            return "Buyer edition"
+            return self._("Buyer edition")
         if self.view.prefilled:
-            return "Internal copy with seller-only columns: not for the buyer"
+            return self._("Internal copy with seller-only columns: not for the buyer")
         return ""
 
     def _logo_size(self) -> tuple[int, int]:
@@ -318,14 +364,15 @@ class _DocxWriter:
         """The deal facts that are known and, on a blank handout, lines to fill in by hand;
         then who the copy is for ("Participant") or a "Name" line to write on."""
         view = self.view
-        facts = [(label, fact_text(value)) for label, value in view.deal_facts()]
+        _ = self._
+        facts = [(label, fact_text(value, _)) for label, value in view.deal_facts()]
         if not view.prefilled:
-            known = {label for label, _ in facts}
-            facts += [(label, "") for label in BLANK_COVER_FIELDS if label not in known]
+            known = {label for label, _value in facts}
+            facts += [(_(label), "") for label in BLANK_COVER_FIELDS if _(label) not in known]
         if view.participant:
-            facts.append(("Participant", view.participant))
+            facts.append((_("Participant"), view.participant))
         elif not view.prefilled:
-            facts.append(("Name", ""))
+            facts.append((_("Name"), ""))
         if not facts:
             return
         widths = [Cm(3.5).twips, Cm(10.5).twips]
@@ -342,19 +389,19 @@ class _DocxWriter:
         """The intro, the "how to use" steps, and the contents heading (filled in at the end)."""
         view, doc, page = self.view, self.doc, self.page
         if view.intro or view.how_to_use:
-            self._heading("Introduction", 1)
+            self._heading(self._("Introduction"), 1)
             page.add(HEADING1_TWIPS)
             for text in view.intro:
                 doc.add_paragraph(ox.xml_text(text))
                 page.add(page.text(text))
         if view.how_to_use:
-            self._heading("How to use this plan", 2)
+            self._heading(self._("How to use this plan"), 2)
             page.add(HEADING2_TWIPS)
             for step in view.how_to_use:
                 doc.add_paragraph(ox.xml_text(step), style="List Number")
                 page.add(page.text(step, indent=360, after=0))
         # "TOC Heading" is outside the outline, so the contents do not list themselves.
-        heading = doc.add_paragraph("Contents", style="TOC Heading")
+        heading = doc.add_paragraph(self._("Contents"), style="TOC Heading")
         heading.paragraph_format.keep_with_next = True
         entries = len(self.headings) + len(view.sections)
         page.add(TOC_HEADING_TWIPS)
@@ -418,18 +465,18 @@ class _DocxWriter:
         texts = []
         if sv.section.internal:
             paragraph = self.doc.add_paragraph()
-            self._run(paragraph, "Internal section: left out of the buyer edition.",
+            self._run(paragraph, self._("Internal section: left out of the buyer edition."),
                       italic=True, color=GREY)
             texts.append(paragraph)
         if sv.purpose:
             texts.append(self.doc.add_paragraph(ox.xml_text(sv.purpose)))
         if sv.instructions:
             paragraph = self.doc.add_paragraph()
-            self._run(paragraph, "Instructions: ", bold=True)
+            self._run(paragraph, self._("Instructions:") + " ", bold=True)
             self._run(paragraph, sv.instructions)
             texts.append(paragraph)
         if sv.examples:
-            texts.append(self.doc.add_paragraph(EXAMPLES_CAPTION, style="Caption"))
+            texts.append(self.doc.add_paragraph(self._(EXAMPLES_CAPTION), style="Caption"))
         for paragraph in texts:
             paragraph.paragraph_format.keep_with_next = True
         self.page.add(self._texts_height(sv))
@@ -462,16 +509,15 @@ class _DocxWriter:
         """Sign-off: per role a row to write the name, title, date and signature in."""
         width = self._text_width(self.doc.sections[-1])
         self.page.keep(self._signoff_height())
-        self._heading("Sign-off", 1)
-        paragraph = self.doc.add_paragraph(
-            "We agree on this plan and will follow it together.")
+        self._heading(self._("Sign-off"), 1)
+        paragraph = self.doc.add_paragraph(self._(SIGNOFF_TEXT))
         paragraph.paragraph_format.keep_with_next = True
         widths = apportion(width, [22, 26, 20, 14, 28], [0] * 5, rest="last")
         table = self._table(widths)
         header = ox.row_template(widths, ["left"] * 5, ox.run_props(
             bold=True, size_pt=TABLE_PT, color=text_on(self.brand)), header=True, fill=self.brand,
             v_align="center", keep_next=True)
-        ox.fill_row(header, list(SIGNOFF_HEADERS))
+        ox.fill_row(header, [self._(h) for h in SIGNOFF_HEADERS])
         table.append(header)
         row = ox.row_template(widths, ["left"] * 5, ox.run_props(bold=True, size_pt=TABLE_PT),
                               min_height=SIGNOFF_ROW_TWIPS, v_align="bottom")
@@ -484,7 +530,7 @@ class _DocxWriter:
     def _signoff_height(self) -> int:
         if not self.view.signoff:
             return 0
-        return (HEADING1_TWIPS + self.page.text("We agree") + 350
+        return (HEADING1_TWIPS + self.page.text(self._(SIGNOFF_TEXT)) + 350
                 + (SIGNOFF_ROW_TWIPS + 20) * len(self.view.signoff))
 
     def _timeline(self, items: list[TimelineItem], weeks: list[dt.date]) -> None:
@@ -495,12 +541,12 @@ class _DocxWriter:
         self._page(section, landscape=True)
         self._shrink_break_paragraph()
         self.landscape = True
-        self._heading("Timeline", 1)
+        self._heading(self._("Timeline"), 1)
         today = self.view.generated
-        self.doc.add_paragraph(ox.xml_text(
+        self.doc.add_paragraph(ox.xml_text(self._(
             "Phases run from one milestone to the next; action items show in the week they "
-            f"are due. Red: overdue; green: done; the shaded column is the week of "
-            f"{format_human(today)}."), style="Caption")
+            "are due. Red: overdue; green: done; the shaded column is the week of {date}.",
+            date=self._.date(today))), style="Caption")
         width = self._text_width(section)
         label_w = Cm(7).twips
         week_w = (width - label_w) // len(weeks)
@@ -510,7 +556,7 @@ class _DocxWriter:
         header = ox.row_template(widths, aligns, ox.run_props(bold=True, size_pt=6.5,
                                                               color=text_on(self.brand)),
                                  header=True, fill=self.brand, v_align="center", spacing=10)
-        ox.fill_row(header, ["Week of"] + [f"{w.day} {MONTH_ABBR[w.month - 1]}" for w in weeks])
+        ox.fill_row(header, [self._("Week of")] + [week_label(w, self._) for w in weeks])
         table.append(header)
         this_week = today - dt.timedelta(days=today.weekday())
         row_tpl = ox.row_template(widths, aligns, ox.run_props(size_pt=8), spacing=20)
@@ -530,9 +576,11 @@ class _DocxWriter:
 
     def _texts_height(self, sv: SectionView) -> int:
         page = self.page
-        height = page.text("Internal section") if sv.section.internal else 0
+        _ = self._
+        height = page.text(_("Internal section: left out of the buyer edition.")) \
+            if sv.section.internal else 0
         height += page.text(sv.purpose) if sv.purpose else 0
-        height += page.text("Instructions: " + sv.instructions) if sv.instructions else 0
+        height += page.text(_("Instructions:") + " " + sv.instructions) if sv.instructions else 0
         return height + (CAPTION_TWIPS if sv.examples else 0)
 
     def _opening(self, sv: SectionView, width: int) -> int:
@@ -555,20 +603,21 @@ class _DocxWriter:
         return sv.sources if self.view.audience == "internal" else None
 
     def _titles(self, sv: SectionView) -> list[str]:
-        return [c.title for c in sv.columns] + ([] if self._sources(sv) is None else ["Sources"])
+        return [c.title for c in sv.columns] + ([] if self._sources(sv) is None
+                                                 else [self._("Sources")])
 
     def _widths(self, sv: SectionView, text_width: int) -> list[int]:
         columns, sources = sv.columns, self._sources(sv)
         titles = self._titles(sv)
         weights = [c.display_width for c in columns] + ([] if sources is None else [SOURCES_WIDTH])
-        minimums = [_min_width(c, t) for c, t in zip([*columns, None], titles, strict=False)]
+        minimums = [_min_width(c, t, self._) for c, t in zip([*columns, None], titles, strict=False)]
         return apportion(text_width, weights, minimums, rest="last")
 
     def _header_height(self, sv: SectionView, widths: list[int]) -> int:
         return _row_twips(self._titles(sv), widths, BOLD_CHAR_TWIPS)
 
     def _row_height(self, sv: SectionView, widths: list[int], row: dict, index: int = -1) -> int:
-        texts = [display_value(c, row.get(c.key)) for c in sv.columns]
+        texts = [display_value(c, row.get(c.key), self._) for c in sv.columns]
         sources = self._sources(sv)
         if sources is not None:
             texts.append(sources[index] if 0 <= index < len(sources) else "")
@@ -602,13 +651,13 @@ class _DocxWriter:
         example = ox.row_template(widths, aligns, ox.run_props(italic=True, color=GREY, size_pt=TABLE_PT))
         for row in sv.examples:
             tr = deepcopy(example)
-            ox.fill_row(tr, [display_value(c, row.get(c.key)) for c in columns] + extra)
+            ox.fill_row(tr, [display_value(c, row.get(c.key), self._) for c in columns] + extra)
             add_row(tr, self._row_height(sv, widths, row))
 
         data = ox.row_template(widths, aligns, ox.run_props(size_pt=TABLE_PT))
         for index, row in enumerate(sv.rows):
             tr = deepcopy(data)
-            texts = [display_value(c, row.get(c.key)) for c in columns]
+            texts = [display_value(c, row.get(c.key), self._) for c in columns]
             if sources is not None:
                 texts.append(sources[index] if index < len(sources) else "")
             ox.fill_row(tr, texts)
@@ -740,7 +789,7 @@ def _row_twips(texts: list[str], widths: list[int], char: int) -> int:
     return lines * TABLE_LINE_TWIPS + 2 * 40 + 20
 
 
-def _min_width(column: Column | None, header: str) -> int:
+def _min_width(column: Column | None, header: str, texts: Texts | None = None) -> int:
     """Twips that a column needs so that neither a header word nor a choice or a date breaks
     across lines, cell margins included (widths measured generously: fonts differ)."""
     words = [len(word) for word in header.split()]
@@ -748,5 +797,5 @@ def _min_width(column: Column | None, header: str) -> int:
     if column is not None and column.field.has_choices:
         longest = max(longest, max((len(c) for c in column.choices or ()), default=0) * CHAR_TWIPS)
     if column is not None and column.field.is_date:
-        longest = max(longest, len("30 Sep 2027") * CHAR_TWIPS)
+        longest = max(longest, longest_date(texts or texts_for()) * CHAR_TWIPS)
     return round(longest) + 2 * CELL_MARGIN_TWIPS

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from mapgen.apportion import apportion
+from mapgen.i18n import Texts, texts_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint
@@ -90,60 +91,70 @@ def agenda_for_view(view: DocumentView) -> Agenda:
     (with a break when over 2 hours) by scaling its section blocks, which share a block when
     there are too many to give each 10 minutes.
     """
+    _ = view.texts
     sections = view.sections
     weights = [section_minutes(len(s.columns), s.section.blank_rows) for s in sections]
-    titles = {s.key: f"{s.number}. {s.title}" + (" (seller only)" if s.section.internal else "")
-              for s in sections}
-    fixed1 = sum(i.minutes for i in _session1_frame(False))
+    titles = {s.key: _("{title} (seller only)", title=f"{s.number}. {s.title}")
+              if s.section.internal else f"{s.number}. {s.title}" for s in sections}
+    fixed1 = sum(i.minutes for i in _session1_frame(False, _))
     fixed2 = sum(i.minutes for i in _session2_frame(view, False))
     split = min(range(1, len(sections) + 1),
                 key=lambda k: (abs(fixed1 + sum(weights[:k]) - fixed2 - sum(weights[k:])), -k))
     first, second = sections[:split], sections[split:]
-    one = _fit(1, _session1_goal(first, titles), _session1_frame(bool(first)),
-               weights[:split], first, view.prefilled, titles)
-    two = _fit(2, _session2_goal(second), _session2_frame(view, bool(second)),
-               weights[split:], second, view.prefilled, titles)
+    one = _fit(1, _session1_goal(first, titles, _), _session1_frame(bool(first), _),
+               weights[:split], first, view.prefilled, titles, _)
+    two = _fit(2, _session2_goal(second, _), _session2_frame(view, bool(second)),
+               weights[split:], second, view.prefilled, titles, _)
     return Agenda(sessions=(one, two), section_titles=titles)
 
 
-def _session1_goal(first: list[SectionView], titles: dict[str, str]) -> str:
-    return ("Agree on why we use a MAP with this buyer and draft the first sections together: "
-            + join_and(titles[s.key] for s in first) + ". Everyone leaves knowing their homework.")
+def _session1_goal(first: list[SectionView], titles: dict[str, str], _: Texts) -> str:
+    return _("Agree on why we use a MAP with this buyer and draft the first sections together: "
+             "{sections}. Everyone leaves knowing their homework.",
+             sections=join_and((titles[s.key] for s in first), _))
 
 
-def _session2_goal(second: list[SectionView]) -> str:
-    rest = "complete the remaining sections, " if second else ""
-    return ("Turn the merged homework into one agreed plan: settle the conflicts, " + rest
-            + "give every milestone and action an owner, and plan feedback and training.")
+def _session2_goal(second: list[SectionView], _: Texts) -> str:
+    if second:
+        return _("Turn the merged homework into one agreed plan: settle the conflicts, complete "
+                 "the remaining sections, give every milestone and action an owner, and plan "
+                 "feedback and training.")
+    return _("Turn the merged homework into one agreed plan: settle the conflicts, give every "
+             "milestone and action an owner, and plan feedback and training.")
 
 
-def _session1_frame(has_sections: bool) -> list[AgendaItem]:
+def _session1_frame(has_sections: bool, _: Texts) -> list[AgendaItem]:
     """Session 1's fixed items around a placeholder for its section blocks (kind 'sections')."""
     return [
-        AgendaItem("welcome", "Welcome and goal", 15,
-                   "Everyone knows the goal of the MAP and of the two sessions; roles are clear"),
+        AgendaItem("welcome", _("Welcome and goal"), 15,
+                   _("Everyone knows the goal of the MAP and of the two sessions; roles are clear")),
         *_placeholder(has_sections),
-        AgendaItem("homework", "Homework brief", 15,
-                   "Everyone knows which sheets to fill, by when, and how to return them"),
-        AgendaItem("wrapup", "Wrap-up", 10, "Decisions and open questions noted; session 2 booked"),
+        AgendaItem("homework", _("Homework brief"), 15,
+                   _("Everyone knows which sheets to fill, by when, and how to return them")),
+        AgendaItem("wrapup", _("Wrap-up"), 10,
+                   _("Decisions and open questions noted; session 2 booked")),
     ]
 
 
 def _session2_frame(view: DocumentView, has_sections: bool) -> list[AgendaItem]:
     """Session 2's fixed items: the merged homework first, owners and feedback at the end."""
+    _ = view.texts
     owners = [s.title for s in view.sections
               if any(c.key in ("responsible", "owner") for c in s.columns)]
-    where = f" (the owner columns of {join_and(owners)})" if owners else ""
     return [
-        AgendaItem("welcome", "Welcome back", 10, "The goal of today and the merge report in view"),
-        AgendaItem("review", "Review the merged homework", 30,
-                   "Duplicates removed and every highlighted conflict decided; sources checked"),
+        AgendaItem("welcome", _("Welcome back"), 10,
+                   _("The goal of today and the merge report in view")),
+        AgendaItem("review", _("Review the merged homework"), 30,
+                   _("Duplicates removed and every highlighted conflict decided; sources checked")),
         *_placeholder(has_sections),
-        AgendaItem("owners", "Agree owners and deadlines", 20,
-                   f"Every milestone and action has one owner and a deadline{where}"),
-        AgendaItem("feedback", "Feedback and training", 20,
-                   "How the plan is reviewed and improved, and when the team is trained on it"),
-        AgendaItem("wrapup", "Wrap-up", 10, "Next steps agreed; who shares the plan with the buyer"),
+        AgendaItem("owners", _("Agree owners and deadlines"), 20,
+                   _("Every milestone and action has one owner and a deadline (the owner columns "
+                     "of {sections})", sections=join_and(owners, _)) if owners else
+                   _("Every milestone and action has one owner and a deadline")),
+        AgendaItem("feedback", _("Feedback and training"), 20,
+                   _("How the plan is reviewed and improved, and when the team is trained on it")),
+        AgendaItem("wrapup", _("Wrap-up"), 10,
+                   _("Next steps agreed; who shares the plan with the buyer")),
     ]
 
 
@@ -152,7 +163,8 @@ def _placeholder(has_sections: bool) -> list[AgendaItem]:
 
 
 def _fit(number: int, goal: str, frame: list[AgendaItem], weights: list[int],
-         sections: list[SectionView], prefilled: bool, titles: dict[str, str]) -> Session:
+         sections: list[SectionView], prefilled: bool, titles: dict[str, str],
+         texts: Texts) -> Session:
     """Fill the frame's placeholder with section blocks, fit the session into 2-4 hours."""
     fixed = sum(i.minutes for i in frame)
     # Without a break a session is at most 2 hours; with one, the blocks get 4 hours minus it.
@@ -161,31 +173,33 @@ def _fit(number: int, goal: str, frame: list[AgendaItem], weights: list[int],
         budget = (target - fixed) // UNIT
         groups = _groups(len(sections), budget * UNIT // MIN_BLOCK)
         units = apportion(budget, [sum(weights[a:b]) for a, b in groups], MIN_BLOCK // UNIT)
-        blocks = [_section_block(sections[a:b], u * UNIT, number, prefilled, titles)
+        blocks = [_section_block(sections[a:b], u * UNIT, number, prefilled, titles, texts)
                   for (a, b), u in zip(groups, units, strict=True)]
         items = [b for i in frame for b in (blocks if i.kind == "sections" else [i])]
     else:  # no sections left for this session: the review takes the time
         items = [dataclasses.replace(i, minutes=i.minutes + target - fixed)
                  if i.kind == "review" else i for i in frame]
-    items = _with_break(items)
+    items = _with_break(items, texts)
     starts = [0, *_cumulative(i.minutes for i in items)][:-1]
     return Session(number, goal,
                    tuple(dataclasses.replace(i, start=s) for i, s in zip(items, starts, strict=True)))
 
 
 def _section_block(sections: list[SectionView], minutes: int, session: int, prefilled: bool,
-                   titles: dict[str, str]) -> AgendaItem:
+                   titles: dict[str, str], _: Texts) -> AgendaItem:
     if len(sections) == 1:
         s = sections[0]
         title = titles[s.key]
-        what = s.instructions or s.purpose or f"The {s.title} table filled in"
+        what = s.instructions or s.purpose or _("The {section} table filled in", section=s.title)
     else:
-        title = join_and(titles[s.key] for s in sections)
-        what = "A first version of each of these tables"
+        title = join_and((titles[s.key] for s in sections), _)
+        what = _("A first version of each of these tables")
     if session == 2:
-        what = f"From the merged homework: {what[0].lower()}{what[1:]}"
+        # German capitalises nouns, so its first word keeps its capital after the colon
+        first = what[0] if _.language == "de" else what[0].lower()
+        what = _("From the merged homework: {what}", what=f"{first}{what[1:]}")
     elif prefilled:
-        what = f"The pre-filled rows checked and completed. {what}"
+        what = _("The pre-filled rows checked and completed. {what}", what=what)
     return AgendaItem("sections", title, minutes, what, tuple(s.key for s in sections))
 
 
@@ -201,14 +215,14 @@ def _groups(count: int, max_blocks: int) -> list[tuple[int, int]]:
     return out
 
 
-def _with_break(items: list[AgendaItem]) -> list[AgendaItem]:
+def _with_break(items: list[AgendaItem], _: Texts) -> list[AgendaItem]:
     """A break near the middle when the session runs over 2 hours."""
     total = sum(i.minutes for i in items)
     if total <= SESSION_MIN:
         return items
     ends = list(_cumulative(i.minutes for i in items))[:-1]  # never after the last item
     at = min(range(len(ends)), key=lambda n: abs(ends[n] - total / 2)) + 1
-    pause = AgendaItem("break", "Break", BREAK_MINUTES, "Fresh heads")
+    pause = AgendaItem("break", _("Break"), BREAK_MINUTES, _("Fresh heads"))
     return [*items[:at], pause, *items[at:]]
 
 
@@ -219,10 +233,13 @@ def _cumulative(values: Iterable[int]) -> Iterable[int]:
         yield total
 
 
-def join_and(parts: Iterable[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
+def join_and(parts: Iterable[str], texts: Texts | None = None) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (in the language of ``texts``)."""
     items = list(parts)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+    if len(items) <= 1:
+        return "".join(items)
+    _ = texts or texts_for()
+    return _("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
 def clock(minutes: int) -> str:

@@ -30,6 +30,7 @@ from mapgen.document import (
 )
 from mapgen.errors import Issue, MapgenError
 from mapgen.fileio import Content, check_writable, safe_filename, staged, unique_path
+from mapgen.i18n import Texts, texts_for
 from mapgen.workshop.agenda import (
     BREAK_MINUTES,
     SESSION_MAX,
@@ -240,10 +241,14 @@ def _check_targets(kit: Kit, force: bool) -> None:
 def deal_stub(view: DocumentView, keys: Sequence[str]) -> str:
     """A plan file with only the deal's dates, to fill in and merge with the homework."""
     ref = {"name": view.blueprint.name, "version": view.blueprint.version}
+    _ = view.texts
+    # the comment at the top, as written lines (a translation keeps its own line breaks)
+    comment = _("The deal's dates for blueprint '{name}': its standard rows are dated\n"
+                "from them. Fill them in (YYYY-MM-DD) before running the merge commands of\n"
+                "{checklist}; the merge reads this file with the homework.",
+                name=view.blueprint.name, checklist=CHECKLIST_NAME)
     lines = [
-        f"# The deal's dates for blueprint '{view.blueprint.name}': its standard rows are dated",
-        "# from them. Fill them in (YYYY-MM-DD) before running the merge commands of",
-        f"# {CHECKLIST_NAME}; the merge reads this file with the homework.",
+        *(f"# {line}" for line in comment.splitlines()),
         "format: mapgen-plan",
         "format_version: 1",
         f"blueprint: {json.dumps(ref)}",
@@ -270,7 +275,8 @@ def kit_commands(view: DocumentView, kit: Kit) -> dict[str, tuple[str, ...]]:
     s2 = SESSION_2
     inputs = (f"{DEAL_NAME} " if kit.deal else "") + f"{RETURNED}/*.xlsx"
     return {
-        "where": (f"# cd into the kit folder (the one holding {CHECKLIST_NAME}), then:",),
+        "where": ("# " + view.texts("cd into the kit folder (the one holding {checklist}), then:",
+                                    checklist=CHECKLIST_NAME),),
         "merge": (
             f"mapgen merge {inputs}{bp} --out {s2}/consolidated.xlsx"
             f" --report {s2}/merge-report.json",
@@ -284,119 +290,139 @@ def kit_commands(view: DocumentView, kit: Kit) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _schedule_table(session: Session) -> Table:
+def _schedule_table(session: Session, _: Texts) -> Table:
     rows = tuple((f"{clock(i.start)}–{clock(i.start + i.minutes)}", str(i.minutes), i.title,
                   i.produce) for i in session.items)
-    return Table(("Time", "Min", "Block", "What to produce"), rows, (1.1, 0.5, 2.2, 3.4))
+    return Table((_("Time"), _("Min"), _("Block"), _("What to produce")), rows,
+                 (1.1, 0.5, 2.2, 3.4))
 
 
 def _sheet_titles(view: DocumentView, keys: Iterable[str]) -> str:
     titles = {s.key: s.title for s in view.sections}
-    return join_and(f"'{titles[k]}'" for k in keys)
+    _ = view.texts
+    return join_and((_("'{title}'", title=titles[k]) for k in keys), _)  # the language's quotes
 
 
 def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Part]:
     """The facilitator guide's content."""
+    _ = view.texts
     one, two = plan_agenda.sessions
     commands = kit_commands(view, kit)
     named = [m for m in kit.members if m.name]
-    deal = ", ".join(f"{label}: {_text(value)}" for label, value in view.deal_facts())
+    deal = ", ".join(_("{label}:", label=label) + " " + _text(value, _)
+                     for label, value in view.deal_facts())
+    titles = plan_agenda.section_titles
+    made = (_("{date}, blueprint '{name}', pre-filled from the deal's plan",
+              date=_text(view.generated, _), name=view.blueprint.name) if view.prefilled else
+            _("{date}, blueprint '{name}'", date=_text(view.generated, _),
+              name=view.blueprint.name))
+    if two.sections:
+        sessions = _("Session 1 ({one}) covers {first}. Session 2 ({two}) reviews the merged "
+                     "homework, completes {second} and agrees owners, feedback and training.",
+                     one=duration(one.minutes), two=duration(two.minutes),
+                     first=join_and((titles[k] for k in one.sections), _),
+                     second=join_and((titles[k] for k in two.sections), _))
+    else:
+        sessions = _("Session 1 ({one}) covers {first}. Session 2 ({two}) reviews the merged "
+                     "homework and agrees owners, feedback and training.",
+                     one=duration(one.minutes), two=duration(two.minutes),
+                     first=join_and((titles[k] for k in one.sections), _))
     parts: list[Part] = [
-        Heading("Workshop guide", 0),
+        Heading(_("Workshop guide"), 0),
         Paragraph(view.title + (f" · {view.branding.company}" if view.branding.company else "")),
     ]
     if deal:
-        parts.append(Paragraph(deal, "Deal facts:"))
+        parts.append(Paragraph(deal, _("Deal facts:")))
     parts += [
-        Paragraph(f"{_text(view.generated)}, blueprint '{view.blueprint.name}'"
-                  + (", pre-filled from the deal's plan" if view.prefilled else ""), "Kit made:"),
-        Heading("The goal of the workshops"),
-        Paragraph("A Mutual Action Plan works when the people who sell, enable and deliver build "
-                  "it together. In two focused sessions, with homework in between, the team "
-                  "agrees on the phases, milestones and actions of the plan and on who owns "
-                  "each of them. Afterwards feedback and regular training keep the plan in use."),
-        Paragraph(f"Session 1 ({duration(one.minutes)}) covers "
-                  f"{join_and(plan_agenda.section_titles[k] for k in one.sections)}. Session 2 "
-                  f"({duration(two.minutes)}) reviews the merged homework"
-                  + (f", completes {join_and(plan_agenda.section_titles[k] for k in two.sections)}"
-                     if two.sections else "")
-                  + " and agrees owners, feedback and training."),
+        Paragraph(made, _("Kit made:")),
+        Heading(_("The goal of the workshops")),
+        Paragraph(_("A Mutual Action Plan works when the people who sell, enable and deliver "
+                    "build it together. In two focused sessions, with homework in between, the "
+                    "team agrees on the phases, milestones and actions of the plan and on who "
+                    "owns each of them. Afterwards feedback and regular training keep the plan "
+                    "in use.")),
+        Paragraph(sessions),
     ]
     if view.how_to_use:
-        parts += [Paragraph("The blueprint's own guidance:"), Bullets(tuple(view.how_to_use))]
+        parts += [Paragraph(_("The blueprint's own guidance:")), Bullets(tuple(view.how_to_use))]
     parts += [
-        Heading("Who to invite"),
+        Heading(_("Who to invite")),
         Bullets((
-            "Sales: the account executive who owns the deal, and a sales leader. They know the "
-            "buyer, the deal and its dates.",
-            "Sales enablement: keeps the plan consistent with the team's playbook, tools and "
-            "training.",
-            "Customer success: covers the journey after the purchase, from onboarding to "
-            "go-live and adoption.",
-            "Optional for session 2: the buyer's champion, to check the buyer's side of the "
-            "phases and actions. Share only the buyer's copy with them: seller-only columns and "
-            "sections are left out of it.",
+            _("Sales: the account executive who owns the deal, and a sales leader. They know "
+              "the buyer, the deal and its dates."),
+            _("Sales enablement: keeps the plan consistent with the team's playbook, tools and "
+              "training."),
+            _("Customer success: covers the journey after the purchase, from onboarding to "
+              "go-live and adoption."),
+            _("Optional for session 2: the buyer's champion, to check the buyer's side of the "
+              "phases and actions. Share only the buyer's copy with them: seller-only columns "
+              "and sections are left out of it."),
         )),
     ]
     if named:
-        parts += [Paragraph(f"Invited ({len(named)}): each has a handout with their name on the "
-                            "cover and a homework workbook stamped with their name, so that the "
-                            "merge credits each row to the people who wrote it."),
-                  Table(("Participant", "Handout", "Homework workbook"),
+        parts += [Paragraph(_("Invited ({n}): each has a handout with their name on the cover "
+                              "and a homework workbook stamped with their name, so that the "
+                              "merge credits each row to the people who wrote it.",
+                              n=len(named))),
+                  Table((_("Participant"), _("Handout"), _("Homework workbook")),
                         tuple((m.name or "", kit.rel(m.handout), kit.rel(m.homework))
                               for m in named), (2, 3, 3))]
     parts += [
-        Heading("Agenda"),
-        Paragraph(f"Each session is time-boxed to between {SESSION_MIN // 60} and "
-                  f"{SESSION_MAX // 60} hours, as the framework recommends. The time of a "
-                  "section grows with its columns and rows; when the sections need more, "
-                  "their blocks are shortened to fit, and a session over 2 hours gets a "
-                  f"{BREAK_MINUTES}-minute break. Times count from the start of the session."),
+        Heading(_("Agenda")),
+        Paragraph(_("Each session is time-boxed to between {low} and {high} hours, as the "
+                    "framework recommends. The time of a section grows with its columns and "
+                    "rows; when the sections need more, their blocks are shortened to fit, and "
+                    "a session over 2 hours gets a {pause}-minute break. Times count from the "
+                    "start of the session.", low=SESSION_MIN // 60, high=SESSION_MAX // 60,
+                    pause=BREAK_MINUTES)),
     ]
     for session in plan_agenda.sessions:
-        parts += [Heading(f"Session {session.number} ({duration(session.minutes)})", 2),
-                  Paragraph(session.goal, "Goal:"), _schedule_table(session)]
+        parts += [Heading(_("Session {number} ({length})", number=session.number,
+                            length=duration(session.minutes)), 2),
+                  Paragraph(session.goal, _("Goal:")), _schedule_table(session, _)]
     parts += [
-        Heading("Homework between the sessions"),
-        Paragraph("Each participant works alone on their own homework workbook: research, "
-                  "reflect, and write down what they know."),
+        Heading(_("Homework between the sessions")),
+        Paragraph(_("Each participant works alone on their own homework workbook: research, "
+                    "reflect, and write down what they know.")),
         Steps((
-            f"Complete the sheets worked on in session 1 ({_sheet_titles(view, one.sections)}) "
-            "with what was agreed and what you found out since.",
-            *((f"Draft the sheets for session 2 ({_sheet_titles(view, two.sections)}).",)
-              if two.sections else ()),
-            "Write in the tables only: one row per item, rows added inside the table. Keep the "
-            "sheet names, the column headers and the file name; the examples in italics are "
-            "never read back.",
-            "Send the workbook back to the facilitator as .xlsx (not .xls, .ods or PDF) at "
-            "least two working days before session 2, so that there is time to merge and print.",
+            _("Complete the sheets worked on in session 1 ({sheets}) with what was agreed and "
+              "what you found out since.", sheets=_sheet_titles(view, one.sections)),
+            *((_("Draft the sheets for session 2 ({sheets}).",
+                 sheets=_sheet_titles(view, two.sections)),) if two.sections else ()),
+            _("Write in the tables only: one row per item, rows added inside the table. Keep "
+              "the sheet names, the column headers and the file name; the examples in italics "
+              "are never read back."),
+            _("Send the workbook back to the facilitator as .xlsx (not .xls, .ods or PDF) at "
+              "least two working days before session 2, so that there is time to merge and "
+              "print."),
         )),
-        Heading("Collect and merge the homework with mapgen"),
+        Heading(_("Collect and merge the homework with mapgen")),
         Steps((
-            f"Save every returned workbook into the kit's '{RETURNED}' folder.",
-            *([_deal_dates_note(kit)] if kit.deal else []),
-            "Run the commands below from the kit folder. The first merge writes the "
-            "consolidated workbook and a report of every conflict and its sources; the "
-            "second writes the handout for session 2.",
-            "Read the report before session 2: conflicting values are kept and highlighted, "
-            "each row shows who contributed it.",
+            _("Save every returned workbook into the kit's '{folder}' folder.", folder=RETURNED),
+            *([_deal_dates_note(kit, _)] if kit.deal else []),
+            _("Run the commands below from the kit folder. The first merge writes the "
+              "consolidated workbook and a report of every conflict and its sources; the "
+              "second writes the handout for session 2."),
+            _("Read the report before session 2: conflicting values are kept and highlighted, "
+              "each row shows who contributed it."),
         )),
         Commands((*commands["where"], *commands["merge"])),
-        Paragraph("A workbook that cannot be read stops the merge with one line naming the file; "
-                  "a value that does not fit its column is reported with its sheet and cell. "
-                  "Ask its owner to fix it, or leave the file out and merge the rest."),
-        Heading("After session 2: feedback and training"),
+        Paragraph(_("A workbook that cannot be read stops the merge with one line naming the "
+                    "file; a value that does not fit its column is reported with its sheet and "
+                    "cell. Ask its owner to fix it, or leave the file out and merge the rest.")),
+        Heading(_("After session 2: feedback and training")),
         Bullets((
-            "Update the consolidated workbook with the decisions of session 2, then save the "
-            "agreed plan as data and make the final documents (the second copy is for the buyer):",
+            _("Update the consolidated workbook with the decisions of session 2, then save the "
+              "agreed plan as data and make the final documents (the second copy is for the "
+              "buyer):"),
         )),
         Commands((*commands["where"], *commands["after"])),
         Bullets((
-            "Share the plan with the buyer and agree how and when it is reviewed.",
-            "Collect feedback from the team and the buyer after the first weeks, and refine the "
-            "plan (and the company blueprint) with it.",
-            "Train the team regularly on running the plan: new joiners first, then everyone "
-            "when the blueprint changes.",
+            _("Share the plan with the buyer and agree how and when it is reviewed."),
+            _("Collect feedback from the team and the buyer after the first weeks, and refine "
+              "the plan (and the company blueprint) with it."),
+            _("Train the team regularly on running the plan: new joiners first, then everyone "
+              "when the blueprint changes."),
         )),
     ]
     return parts
@@ -404,75 +430,82 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
 
 def checklist_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Part]:
     """The facilitator's checklist: each step, with the exact commands for this kit."""
+    _ = view.texts
     one, two = plan_agenda.sessions
     commands = kit_commands(view, kit)
     named = [m for m in kit.members if m.name]
     member = kit.members[0]
+    titles = plan_agenda.section_titles
     parts: list[Part] = [
-        Heading(f"Workshop checklist: {view.title}", 0),
-        Paragraph(f"Kit made {_text(view.generated)} from blueprint '{view.blueprint.name}'."
-                  f" The full agenda and the homework brief are in {GUIDE_NAME}."),
-        Heading("Before session 1"),
+        Heading(_("Workshop checklist: {title}", title=view.title), 0),
+        Paragraph(_("Kit made {date} from blueprint '{name}'. The full agenda and the homework "
+                    "brief are in {guide}.", date=_text(view.generated, _),
+                    name=view.blueprint.name, guide=GUIDE_NAME)),
+        Heading(_("Before session 1")),
         Checklist((
-            "Invite a mixed team: sales, sales enablement, customer success "
-            "(see 'Who to invite' in the guide).",
-            f"Book session 1 ({duration(one.minutes)}) and session 2 ({duration(two.minutes)}),"
-            " with a few working days between them for the homework.",
-            f"Print or send the handouts in {HANDOUTS}/.",
-            f"Send each participant their homework workbook from {HOMEWORK}/.",
-            *([_deal_dates_note(kit)] if kit.deal else []),
+            _("Invite a mixed team: sales, sales enablement, customer success (see 'Who to "
+              "invite' in the guide)."),
+            _("Book session 1 ({one}) and session 2 ({two}), with a few working days between "
+              "them for the homework.", one=duration(one.minutes), two=duration(two.minutes)),
+            _("Print or send the handouts in {folder}/.", folder=HANDOUTS),
+            _("Send each participant their homework workbook from {folder}/.", folder=HOMEWORK),
+            *([_deal_dates_note(kit, _)] if kit.deal else []),
         )),
     ]
     if named:
-        parts.append(Table(("Participant", "Handout", "Homework"),
+        parts.append(Table((_("Participant"), _("Handout"), _("Homework")),
                            tuple((m.name or "", kit.rel(m.handout), kit.rel(m.homework))
                                  for m in named)))
     else:
-        parts.append(Paragraph(f"This kit has no participant names: copy {kit.rel(member.homework)}"
-                               " once per person and name each copy after its owner (the merge "
-                               "then credits rows by file name), or make the kit again with "
-                               "--participants to stamp each workbook with its owner's name."))
+        parts.append(Paragraph(_("This kit has no participant names: copy {file} once per "
+                                 "person and name each copy after its owner (the merge then "
+                                 "credits rows by file name), or make the kit again with "
+                                 "--participants to stamp each workbook with its owner's name.",
+                                 file=kit.rel(member.homework))))
     parts += [
-        Heading(f"Session 1 ({duration(one.minutes)})"),
+        Heading(_("Session {number} ({length})", number=1, length=duration(one.minutes))),
         Checklist((
-            f"Work through {join_and(plan_agenda.section_titles[k] for k in one.sections)}.",
-            "Brief the homework: which sheets, by when, how to return them.",
+            _("Work through {sections}.", sections=join_and((titles[k] for k in one.sections), _)),
+            _("Brief the homework: which sheets, by when, how to return them."),
         )),
-        Heading("Between the sessions"),
+        Heading(_("Between the sessions")),
         Checklist((
-            f"Collect the filled-in workbooks into {RETURNED}/ (as .xlsx, keeping their names).",
-            f"Merge them, from this folder; the results go to {SESSION_2}/:",
+            _("Collect the filled-in workbooks into {folder}/ (as .xlsx, keeping their names).",
+              folder=RETURNED),
+            _("Merge them, from this folder; the results go to {folder}/:", folder=SESSION_2),
         )),
         Commands((*commands["where"], *commands["merge"])),
         Checklist((
-            f"Read {SESSION_2}/merge-report.json: conflicts and who wrote what.",
-            f"Print {SESSION_2}/consolidated.docx for session 2.",
+            _("Read {folder}/merge-report.json: conflicts and who wrote what.", folder=SESSION_2),
+            _("Print {folder}/consolidated.docx for session 2.", folder=SESSION_2),
         )),
-        Heading(f"Session 2 ({duration(two.minutes)})"),
+        Heading(_("Session {number} ({length})", number=2, length=duration(two.minutes))),
         Checklist(tuple(
-            [f"Review the merged homework in {SESSION_2}/consolidated.xlsx; settle the conflicts."]
-            + ([f"Complete {join_and(plan_agenda.section_titles[k] for k in two.sections)}."]
+            [_("Review the merged homework in {folder}/consolidated.xlsx; settle the conflicts.",
+               folder=SESSION_2)]
+            + ([_("Complete {sections}.", sections=join_and((titles[k] for k in two.sections), _))]
                if two.sections else [])
-            + ["Agree an owner and a deadline for every milestone and action.",
-               "Agree how feedback is collected and when the team is trained."])),
-        Heading("After session 2"),
-        Checklist((f"Record the decisions in {SESSION_2}/consolidated.xlsx, then:",)),
+            + [_("Agree an owner and a deadline for every milestone and action."),
+               _("Agree how feedback is collected and when the team is trained.")])),
+        Heading(_("After session 2")),
+        Checklist((_("Record the decisions in {folder}/consolidated.xlsx, then:",
+                     folder=SESSION_2),)),
         Commands((*commands["where"], *commands["after"])),
         Checklist((
-            "Share the buyer's copy from final/ with the buyer.",
-            "Collect feedback after the first weeks; refine the plan and the blueprint.",
-            "Schedule regular training on running the plan.",
+            _("Share the buyer's copy from final/ with the buyer."),
+            _("Collect feedback after the first weeks; refine the plan and the blueprint."),
+            _("Schedule regular training on running the plan."),
         )),
     ]
     return parts
 
 
-def _text(value: object) -> str:
-    from mapgen.dates import format_human
-
-    return format_human(value) if isinstance(value, dt.date) else str(value)
+def _text(value: object, texts: Texts | None = None) -> str:
+    return (texts or texts_for()).date(value) if isinstance(value, dt.date) else str(value)
 
 
-def _deal_dates_note(kit: Kit) -> str:
-    return (f"Fill in the deal's {join_and(kit.deal_dates)} dates in {DEAL_NAME}: the blueprint's "
-            "standard rows are dated from them, and the merge reads them from there.")
+def _deal_dates_note(kit: Kit, texts: Texts | None = None) -> str:
+    _ = texts or texts_for()
+    return _("Fill in the deal's {dates} dates in {file}: the blueprint's standard rows are "
+             "dated from them, and the merge reads them from there.",
+             dates=join_and(kit.deal_dates, _), file=DEAL_NAME)
