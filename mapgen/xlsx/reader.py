@@ -111,7 +111,8 @@ def _own_texts(language: str) -> _OwnTexts:
     def start(text: str) -> str:  # "Beispiel:", "Exemple :"
         return text[:text.index(":") + 1] if ":" in text else text
 
-    layout = (f"{_('Purpose')}:", f"{_('Instructions')}:", _("Select a cell to see what belongs in it."))
+    layout = (*(_("{label}:", label=word) for word in (_("Purpose"), _("Instructions"))),
+              _("Select a cell to see what belongs in it."))
     return _OwnTexts(_, tuple(dict.fromkeys((EXAMPLE_NOTE_START, start(_(EXAMPLE_NOTE))))),
                      tuple(dict.fromkeys((EXAMPLE_MARKER, _(MARKER)))),
                      tuple(dict.fromkeys(LAYOUT_TEXT_STARTS + layout)),

@@ -270,8 +270,9 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     hint = " ".join(hint)
     put(ws.cell(1, FIRST_COL), f"{sv.number}. {sv.title}", style=styles.title)
     ws.row_dimensions[1].height = 30
-    for row, label, text, style in ((2, _("Purpose"), sv.purpose, styles.text),
-                                    (3, _("Instructions"), sv.instructions, styles.text),
+    purpose, instructions = (_("{label}:", label=word) for word in (_("Purpose"), _("Instructions")))
+    for row, label, text, style in ((2, purpose, sv.purpose, styles.text),
+                                    (3, instructions, sv.instructions, styles.text),
                                     (4, None, hint, styles.note)):
         if not text:
             continue
@@ -284,7 +285,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             put(cell, text, style=style)
         merge(ws, start_row=row, start_column=FIRST_COL, end_row=row, end_column=table.last_col)
         ws.row_dimensions[row].height = text_height(
-            f"{label}: {text}" if label else text, width, size=10 if label else 9)
+            f"{label} {text}" if label else text, width, size=10 if label else 9)
     ws.row_dimensions[HEADER_ROW - 1].height = 8
 
     # Header and body.
@@ -1168,13 +1169,13 @@ def yes_no(value: Any, texts: Texts) -> Any:
 
 
 def labelled(label: str, text: str, styles: WorkbookStyles) -> Any:
-    """Rich text "**Label:** text"."""
+    """Rich text "**Label:** text" (``label`` with its colon, as the language writes it)."""
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
     bold = InlineFont(rFont=styles.font_name, sz=10, b=True, color=styles.accent)
     plain = InlineFont(rFont=styles.font_name, sz=10)
-    return CellRichText(TextBlock(bold, f"{label}: "), TextBlock(plain, text))
+    return CellRichText(TextBlock(bold, f"{label} "), TextBlock(plain, text))
 
 
 def text_height(text: str, width: float, *, size: int = 10, pad: float = 3) -> float:
