@@ -386,9 +386,9 @@ def test_blank_handout_is_quick_and_a_thousand_action_items_take_seconds(tmp_pat
     timings: dict[str, float] = {}
     make(tmp_path, "saas", None, stem="warm")  # imports python-docx
     for name, plan in (("blank", None), ("large", saas_plan(1000))):
-        start = time.perf_counter()
+        start = time.process_time()
         path = make(tmp_path, "saas", plan, stem=name)
-        timings[name] = time.perf_counter() - start
+        timings[name] = time.process_time() - start
     assert timings["blank"] < 1.0, timings
     assert timings["large"] < 10.0, timings  # about 0.3 s on a laptop; quadratic code takes minutes
     actions = section_tables(Document(str(path)))[2]._tbl

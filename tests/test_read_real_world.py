@@ -241,19 +241,19 @@ def test_unexpected_library_errors_become_plain_words(monkeypatch):
 
 def test_header_matching_looks_at_the_first_few_hundred_characters():
     long = "Description " + "x" * 1_000_000
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(100):
         folded = reader._fold(long)
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert folded == reader._fold(long[: reader.HEADER_CHARS])
     assert len(reader._text(long)) <= reader.HEADER_CHARS + 3
 
 
 def test_megabyte_strings_in_header_rows_read_quickly():
     read_workbook(REAL / "megabyte_headers.xlsx")  # warm up imports
-    start = time.perf_counter()
+    start = time.process_time()
     read_workbook(REAL / "megabyte_headers.xlsx")
-    assert time.perf_counter() - start < 2.0  # about 0.1 s on the development machine
+    assert time.process_time() - start < 2.0  # about 0.1 s on the development machine
 
 
 def test_amplification_is_refused_quickly_and_in_little_memory():

@@ -176,10 +176,10 @@ def test_templates_are_compiled_once():
 def test_rendering_is_cheap():
     text = "Mutual Action Plan: {{ deal.buyer }} and {{ deal.seller }} ({{ deal.go_live }})"
     render_text(text, CTX)
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(2000):
         render_text(text, CTX)
-    assert time.perf_counter() - started < 2.0  # ~20 µs each in practice
+    assert time.process_time() - started < 2.0  # ~20 µs each in practice
 
 
 # --------------------------------------------------------------------------- unknown variables
@@ -402,9 +402,9 @@ def test_recursive_loops_count_as_work():
 def test_slow_templates_are_stopped(monkeypatch):
     monkeypatch.setattr(render, "MAX_SECONDS", 0.05)
     text = "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}"
-    started = time.perf_counter()
+    started = time.process_time()
     assert err(text).startswith(("template takes too long to render", "template does too much work"))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_template_text_is_capped():

