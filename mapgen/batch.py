@@ -10,6 +10,12 @@ file name template is a plain ``str.format`` pattern over deal keys.
 Deals of one shape (see :mod:`mapgen.prepared`) are filled into a template of their xlsx and
 docx made once, which gives the same files as writing each deal on its own; a deal that cannot
 use one is written on its own, and the result counts which way each deal went.
+
+With ``owners`` (``generate --deals --format ics --owner NAME``), each deal's calendar holds
+only those people's events (as :mod:`mapgen.ics` keeps them for one plan), and a deal that has
+none gets no calendar: an empty one is of no use to anybody. Such a deal keeps its file name
+(so shards still agree about names) and its other formats; the batch lists it in
+``no_events``.
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ class BatchResult:
     generated: int = 0  # deals whose documents were all written
     templated: int = 0  # of those, deals filled into a prepared template
     fallbacks: dict[str, int] = field(default_factory=dict)  # why others were written one by one
+    no_events: list[str] = field(default_factory=list)  # deals (``where``) given no calendar
 
     @property
     def ok(self) -> bool:
@@ -254,6 +261,7 @@ class _Job:
     stem: str  # the file name of every format (``stem.xlsx``, ``stem.docx``)
     key: str | None = None  # the shape of a deal that can use a prepared template
     why: str | None = None  # why it cannot
+    formats: list[Format] | None = None  # when not all of the batch's (no calendar to write)
 
 
 def shard_of(row: DealRow, count: int) -> int:
@@ -267,7 +275,8 @@ def shard_of(row: DealRow, count: int) -> int:
 def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Format],
               audience: Audience, out_dir: Path, force: bool, name_template: str,
               suffix: str = "", shard: tuple[int, int] | None = None,
-              prepared: Prepared | None = None) -> tuple[list[_Job], list[str]]:
+              prepared: Prepared | None = None, owners: Iterable[str] = (),
+              no_events: list[str] | None = None) -> tuple[list[_Job], list[str]]:
     """The file name each good deal will be written to, and the deals that cannot be done.
 
     File names are given to every deal of the file in order (so each shard names its deals
@@ -276,8 +285,14 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
     before any writing. Raises TemplateError when the blueprint fails for every deal.
     ``suffix`` ends every name. With ``prepared``, each job says whether its deal can use a
     prepared template (a shape that only one deal has is written on its own).
+    With ``owners``, a deal whose calendar would hold no event of theirs is written without
+    its ``ics`` (and not at all when that is its only format), and its ``where`` is added to
+    ``no_events``.
     """
+    from mapgen.ics import calendar_events
     from mapgen.layout import build_view
+
+    owners = list(owners)
 
     jobs: list[_Job] = []
     failed: list[str] = []
@@ -300,7 +315,7 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
         while any(f"{stem}{fmt_suffix(fmt)}".casefold() in taken for fmt in formats):
             n += 1
             stem = f"{base}-{n}"
-        targets = [unique_path(out_dir, stem, fmt_suffix(fmt), taken) for fmt in formats]
+        targets = {fmt: unique_path(out_dir, stem, fmt_suffix(fmt), taken) for fmt in formats}
         if not mine:
             continue
         try:
@@ -313,14 +328,21 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
             template_errors.append(exc)
             failed.append(f"{row.where}: {exc}")
             continue
+        own = None  # this deal's formats, when not all of the batch's
+        if owners and "ics" in targets and not calendar_events(view, owners):
+            own = [fmt for fmt in formats if fmt != "ics"]
+            if no_events is not None:
+                no_events.append(row.where)
+            if not own:
+                continue
         try:
-            for target in targets:
-                check_writable(target, force)
+            for fmt in own or formats:
+                check_writable(targets[fmt], force)
         except MapgenError as exc:
             failed.append(f"{row.where}: {exc}")
             continue
         key, why = prepared.check(row.plan, view) if prepared else (None, None)
-        jobs.append(_Job(row.where, row.plan, stem, key, why))
+        jobs.append(_Job(row.where, row.plan, stem, key, why, own))
     if template_errors and not jobs:
         raise template_errors[0]
     shapes: dict[str, int] = {}
@@ -356,27 +378,30 @@ def _init_worker(blueprint_path: str, options: dict[str, Any]) -> None:
 
 def _prepared(blueprint: Blueprint, options: dict[str, Any]) -> Prepared:
     return Prepared(blueprint, formats=options["formats"], audience=options["audience"],
-                    protect=options["protect"])
+                    protect=options["protect"], owners=options["owners"])
 
 
 def _run_job(job: _Job, options: dict[str, Any], blueprint: Blueprint | None = None,
              prepared: Prepared | None = None) -> Outcome:
     """Write one deal's documents (all its formats land, or none); errors of this deal only
     (e.g. a file in use) are returned, the batch goes on."""
+    from mapgen.formats import WriteOptions, expand
+
     prepared = prepared or _WORKER_PREPARED
     why = job.why
+    formats = expand(job.formats or options["formats"])
     try:
         if job.key is not None and prepared is not None:
-            from mapgen.formats import expand
-
             out = Path(options["out_dir"])
-            targets = [(fmt, out / f"{job.stem}{fmt_suffix(fmt)}")
-                       for fmt in expand(options["formats"])]
+            targets = [(fmt, out / f"{job.stem}{fmt_suffix(fmt)}") for fmt in formats]
             try:
                 return prepared.write(job.plan, job.key, targets, options["force"]), None, True, None
             except Unusable as exc:
                 why = str(exc)
-        paths = generate(blueprint or _WORKER_BLUEPRINT, plan=job.plan, stem=job.stem, **options)
+        write = WriteOptions(protect=options["protect"], extra={"owners": list(options["owners"])})
+        paths = generate(blueprint or _WORKER_BLUEPRINT, plan=job.plan, stem=job.stem,
+                         formats=formats, audience=options["audience"],
+                         out_dir=options["out_dir"], force=options["force"], options=write)
         return paths, None, False, why
     except (MapgenError, OSError) as exc:
         return None, (str(exc) if isinstance(exc, MapgenError) else f"cannot write: {exc}"), False, why
@@ -394,8 +419,9 @@ class Batch:
     jobs: list[_Job]
     failed: list[str]
     warnings: list[str]
-    options: dict[str, Any]  # for generate(): formats, audience, out_dir, force, protect
+    options: dict[str, Any]  # for generate(): formats, audience, out_dir, force, protect, owners
     prepared: Prepared | None = None
+    no_events: list[str] = field(default_factory=list)  # deals given no calendar (``owners``)
 
     def run(self, workers: int | None = None,
             on_done: Callable[[str, list[Path] | None, str | None], None] | None = None,
@@ -426,7 +452,7 @@ class Batch:
             prepared = self.prepared or _prepared(self.blueprint, self.options)
             for index, job in enumerate(self.jobs):
                 done(index, _run_job(job, self.options, self.blueprint, prepared))
-        result = BatchResult(failed=list(self.failed))
+        result = BatchResult(failed=list(self.failed), no_events=list(self.no_events))
         for index, job in enumerate(self.jobs):
             _collect(result, job, outcomes[index])
         return result
@@ -436,31 +462,49 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
                   formats: Iterable[Format] = ("xlsx", "docx"), audience: Audience = "internal",
                   out_dir: str | os.PathLike = "output", force: bool = False,
                   name_template: str | None = None, protect: bool = False,
-                  shard: tuple[int, int] | None = None, template_batch: bool = True) -> Batch:
+                  shard: tuple[int, int] | None = None, template_batch: bool = True,
+                  owners: Iterable[str] = ()) -> Batch:
     """Read and check every deal and plan its files; raises MapgenError for an unusable file.
 
     Buyer copies end in ``-buyer`` (as with a single plan) unless ``name_template`` is given.
     ``shard=(k, n)`` keeps the k-th of n disjoint parts of the deals (see :func:`shard_of`):
     n processes or machines given 1/n .. n/n together write exactly the whole batch.
     ``template_batch=False`` writes every deal on its own (no prepared templates).
+    ``owners`` (names, any case) keep each deal's calendar to their events; it needs the
+    ``ics`` format, and a deal without any of their events gets no calendar (``no_events``).
     """
+    from mapgen.formats import expand
+
     if shard is not None and not 1 <= shard[0] <= shard[1]:
         raise MapgenError(f"shard {shard[0]}/{shard[1]}: K must be between 1 and N")
+    formats = expand(formats)
+    owners = check_owners(owners, formats)
     template = name_template or DEFAULT_NAME
     _check_template(template)
     warnings: list[str] = []
     rows = load_deals(deals_path, blueprint, warn=warnings.append)
     warnings += [f"{row.where}: {w}" for row in rows if row.plan for w in row.warnings]
-    formats = list(dict.fromkeys(formats))
     suffix = "-buyer" if audience == "buyer" and not name_template else ""
     options = {"formats": formats, "audience": audience, "out_dir": Path(out_dir),
-               "force": force, "protect": protect}
+               "force": force, "protect": protect, "owners": owners}
     prepared = _prepared(blueprint, options) if template_batch else None
+    no_events: list[str] = []
     work, failed = plan_jobs(rows, blueprint, formats=formats, audience=audience,
                              out_dir=Path(out_dir), force=force, name_template=template,
                              suffix=suffix, shard=shard,
-                             prepared=prepared if prepared and prepared.useful else None)
-    return Batch(blueprint, work, failed, warnings, options, prepared)
+                             prepared=prepared if prepared and prepared.useful else None,
+                             owners=owners, no_events=no_events)
+    return Batch(blueprint, work, failed, warnings, options, prepared, no_events)
+
+
+def check_owners(owners: Iterable[str], formats: Iterable[Format]) -> list[str]:
+    """The owner names, checked: each a name, and only for a batch that writes calendars."""
+    names = [str(o) for o in owners]
+    if any(not n.strip() for n in names):
+        raise MapgenError("an owner must be a person's name, not empty")
+    if names and "ics" not in formats:
+        raise MapgenError("owners pick the calendar's items: they need the ics format")
+    return names
 
 
 def run_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *, jobs: int | None = None,

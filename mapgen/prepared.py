@@ -295,11 +295,12 @@ class Prepared:
     """
 
     def __init__(self, blueprint: Blueprint, *, formats: list[str], audience: Audience,
-                 protect: bool = False, keep: int = 16):
+                 protect: bool = False, keep: int = 16, owners: list[str] | tuple[str, ...] = ()):
         self.blueprint = blueprint
         self.formats = registry.expand(formats)
         self.audience = audience
-        self.options = WriteOptions(protect=protect)
+        # owners: for the calendar, which is not templated but written as usual (see write)
+        self.options = WriteOptions(protect=protect, extra={"owners": list(owners)})
         self.keep = keep
         self._views: OrderedDict[str, DocumentView | Unusable] = OrderedDict()
         self._packages: OrderedDict[str, dict[str, Package] | Unusable] = OrderedDict()

@@ -45,6 +45,9 @@ def run(func: F) -> F:
     def wrapper(*args, **kwargs):
         try:
             code = func(*args, **kwargs)
+        except click.UsageError as exc:  # options that do not go together: one line, as below
+            warn(f"Error: {exc.format_message()}")
+            sys.exit(EXIT_UNUSABLE)
         except ValidationFailed as exc:
             echo_issues(exc.issues)
             sys.exit(EXIT_INVALID)

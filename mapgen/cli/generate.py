@@ -33,7 +33,9 @@ from mapgen.cli.progress import progress_bar
                    "N machines share one export (1/4, 2/4, 3/4, 4/4 together write it all).")
 @click.option("--owner", "owners", multiple=True, metavar="NAME",
               help="With --format ics: only the items this person is responsible for "
-                   "(repeatable, any case).")
+                   "(repeatable, any case). With --deals, each deal's calendar holds that "
+                   "person's items, and a deal without any gets no calendar (the summary "
+                   "counts them).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @run
 def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_template,
@@ -49,21 +51,22 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
       mapgen generate --deals crm-export.csv --blueprint saas --out deals/
       mapgen generate --deals crm-export.csv --shard 2/8 --out deals/   # machine 2 of 8
       mapgen generate --plan deal.yaml --format ics --owner "Ann Lee"   # her calendar
+      mapgen generate --deals crm-export.csv --format ics --owner CSM   # per deal, CSM's items
     """
     from mapgen.generator import generate as write_documents
 
     names = formats.expand([fmt])
     if owners and "ics" not in names:
         raise click.UsageError("--owner picks the calendar's items: use it with --format ics")
+    if any(not name.strip() for name in owners):
+        raise click.UsageError("--owner needs a person's name (it was empty)")
     if plan_path and deals_path:
         raise click.UsageError("use either --plan or --deals, not both")
     if shard and not deals_path:
         raise click.UsageError("--shard splits a --deals batch; give --deals too")
-    if owners and deals_path:
-        raise click.UsageError("--owner makes one person's calendar of one plan; give --plan")
     if deals_path:
         return _batch(deals_path, blueprint_ref, names, audience, out_dir, force,
-                      name_template, jobs, protect, shard)
+                      name_template, jobs, protect, shard, list(owners))
     plan, bp = load_plan_option(plan_path, blueprint_ref)
     options = formats.WriteOptions(protect=protect, extra={"owners": list(owners)})
     for path in write_documents(bp, plan=plan, formats=names, audience=audience,
@@ -84,14 +87,15 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 
 def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_template, jobs,
-           protect, shard) -> int:
+           protect, shard, owners) -> int:
     """``--deals``: check everything, then write with a progress bar; 1 when any deal failed."""
     from mapgen.batch import prepare_batch
     from mapgen.inputs import blueprint_for
 
     batch = prepare_batch(deals_path, blueprint_for(blueprint_ref), formats=names,
                           audience=audience, out_dir=out_dir, force=force,
-                          name_template=name_template, protect=protect, shard=shard)
+                          name_template=name_template, protect=protect, shard=shard,
+                          owners=owners)
     with progress_bar(len(batch.jobs), f"Generating {len(batch.jobs)} deals") as step:
         result = batch.run(jobs, step)
     for path in result.written:
@@ -102,4 +106,14 @@ def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_temp
         warn(f"error: {line}")
     templated = f" ({result.templated} from a prepared template)" if result.templated else ""
     warn(f"{plural(result.generated, 'deal')} generated{templated}, {len(result.failed)} failed")
+    if result.no_events:
+        n = len(result.no_events)
+        warn(f"{plural(n, 'deal')} {'has' if n == 1 else 'have'} no events for "
+             f"{_either(owners)}: no calendar written for {'it' if n == 1 else 'them'}")
     return 0 if result.ok else 1
+
+
+def _either(names: list[str]) -> str:
+    """``Ann``, ``Ann or Bob``, ``Ann, Bob or Cleo``."""
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
