@@ -149,7 +149,8 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
     """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none).
 
     ``cells``, when given, is filled with where each plan row came from: section key -> per
-    row, column key -> (sheet title, cell coordinate) (``shift`` edits those cells).
+    row, column key -> (sheet title, cell coordinate) for every column of the table, empty
+    cells included (``shift`` edits those cells; ``status`` names them).
     """
     from mapgen.xlsx.book import open_book
 
@@ -218,6 +219,7 @@ class _Table:
     positions: dict[int, str | None] = field(default_factory=dict)  # 0-based column -> key
     recorded: SheetMeta | None = None
     extras: dict[str, str] = field(default_factory=dict)  # unknown columns: key -> header
+    letters: dict[str, str] | None = None  # column key -> letter (see _row_cells)
 
 
 class _Sheet:
@@ -663,6 +665,7 @@ class _WorkbookReader:
             if table.section.key == "objective":
                 numbered = self._overview_objective(table, numbered)
             sections[table.section.key] = [row for _, row in numbered]
+            self.cells[table.section.key] = [self._row_cells(table, n) for n, _ in numbered]
             used = {k for _, row in numbered for k in row}
             extras = {k: h for k, h in table.extras.items() if k in used}
             if extras:
@@ -786,10 +789,18 @@ class _WorkbookReader:
             if row_notes:
                 kept[NOTES_KEY] = row_notes
             rows.append((number, kept))
-            self.cells.setdefault(table.section.key, []).append(
-                {k: (table.sheet, c.coordinate) for k, c in cells.items()})
             self.issues += issues
         return rows
+
+    def _row_cells(self, table: _Table, number: int) -> dict[str, tuple[str, str]]:
+        """Column key -> (sheet, coordinate) of every column of the table in row ``number``
+        (empty cells too: the header's column letter), in the sheet's column order."""
+        letters = table.letters
+        if letters is None:  # once per table, after every column (headerless ones too) is known
+            letters = table.letters = {k: _letter(i + 1) for i, k in sorted(table.positions.items())
+                                       if k is not None}
+        sheet, row = table.sheet, str(number)
+        return {k: (sheet, letter + row) for k, letter in letters.items()}
 
     def _example(self, table: _Table, number: int, cells: dict[str, _Cell], row: Row,
                  marked_rows: set[int]) -> bool:
