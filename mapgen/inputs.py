@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,16 +21,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapgen.plan import Plan
 
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
+# section key -> per plan row, column key -> (sheet title, cell coordinate)
+Cells = dict[str, list[dict[str, tuple[str, str]]]]
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
 
 
 @dataclass
 class Input:
-    """One input read: the plan, the file it came from, and the blueprint name it records."""
+    """One input read: the plan, the file it came from, the blueprint name it records and,
+    for a workbook, where each plan row's cells are (every column's, empty ones too)."""
 
     path: Path
     plan: Plan
     recorded: str | None  # blueprint name written in the file (None: it records none)
+    cells: Cells = field(default_factory=dict)  # empty for a plan file
 
     @property
     def is_workbook(self) -> bool:
@@ -65,7 +69,8 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
 
     A workbook is read exactly as ``mapgen read`` reads it, with ``blueprint`` (default: the one
     it records); its stamped participant and audience become the plan's extra keys
-    ``participant`` and ``audience``. A plan file is typed by ``blueprint`` or the one it records.
+    ``participant`` and ``audience``, and ``cells`` says where each row was read from. A plan
+    file is typed by ``blueprint`` or the one it records.
     Raises UnusableInput (or MapgenError) for a file that cannot be used at all.
     """
     path = Path(path)
@@ -80,11 +85,12 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
                             "completed workbooks (.xlsx) or plan files (.json, .yaml)")
     from mapgen.xlsx.reader import read_workbook_meta
 
-    plan, meta = read_workbook_meta(path, blueprint=blueprint, day_first=day_first)
+    cells: Cells = {}
+    plan, meta = read_workbook_meta(path, blueprint=blueprint, day_first=day_first, cells=cells)
     if meta is None:
-        return Input(path, plan, None)
+        return Input(path, plan, None, cells)
     plan.participant, plan.audience = meta.participant, meta.audience
-    return Input(path, plan, meta.blueprint.get("name") or None)
+    return Input(path, plan, meta.blueprint.get("name") or None, cells)
 
 
 def blueprint_for(ref: str | Blueprint | None, recorded: str | None = None) -> Blueprint:

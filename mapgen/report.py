@@ -44,8 +44,8 @@ COUNT_KEYS = ("total", *MEANINGS, "percent_complete", "at_risk", "stalled", "due
 ATTENTION = ("stalled", "at_risk", "blocked", "due_soon", "unowned", "undated")
 FORMATS = ("text", "markdown", "json")
 
-# (section key, 0-based row index) -> (sheet title, sheet row number, column key -> letter)
-Places = Mapping[tuple[str, int], tuple[str, int, Mapping[str, str]]]
+# section key -> per plan row, column key -> (sheet title, cell): the reader's record
+Cells = Mapping[str, list[Mapping[str, tuple[str, str]]]]
 Style = Callable[[str, str], str]
 
 
@@ -71,15 +71,16 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
 
 
 def status_report(plan: Plan, blueprint: Blueprint, as_of: str | dt.date | None = None, *,
-                  source: str | None = None, places: Places | None = None) -> dict[str, Any]:
+                  source: str | None = None, cells: Cells | None = None) -> dict[str, Any]:
     """The plan's status on ``as_of`` (default today) as JSON-ready data (see the module doc).
 
-    ``places`` (from :func:`workbook_places`) adds the sheet and cell of each item and finding
-    of a plan read from a workbook; ``source`` names the file in the report.
+    ``cells`` (a workbook's, as :func:`mapgen.inputs.read_input` returns them) adds the sheet
+    and cell of each item and finding of a plan read from a workbook; ``source`` names the
+    file in the report.
     """
     day = parse_as_of(as_of)
     rules = health_rules(blueprint)
-    review = _Review(plan, blueprint, day, places or {})
+    review = _Review(plan, blueprint, day, cells or {})
     go_live = as_date(plan.deal.get("go_live"))
     return {
         "as_of": day.isoformat(),
@@ -100,8 +101,8 @@ def status_report(plan: Plan, blueprint: Blueprint, as_of: str | dt.date | None 
 class _Review:
     """One pass over a plan: the tracked sections, their items and the findings."""
 
-    def __init__(self, plan: Plan, blueprint: Blueprint, as_of: dt.date, places: Places):
-        self.plan, self.blueprint, self.as_of, self.places = plan, blueprint, as_of, places
+    def __init__(self, plan: Plan, blueprint: Blueprint, as_of: dt.date, cells: Cells):
+        self.plan, self.blueprint, self.as_of, self.cells = plan, blueprint, as_of, cells
         self.rules = health_rules(blueprint)
         self.holidays = blueprint.holiday_dates()
         self.sections: dict[str, Section] = {s.key: s for s in blueprint.sections}
@@ -144,12 +145,13 @@ class _Review:
         return row_label(self.sections.get(key), row, n, self.tracked.get(key))
 
     def where(self, key: str, n: int, column: str | None) -> dict[str, str]:
-        place = self.places.get((key, n))
-        if place is None:
+        """The sheet and cell of row ``n``'s ``column`` (else of its first column)."""
+        rows = self.cells.get(key) or ()
+        cells = rows[n] if n < len(rows) else None
+        if not cells:
             return {}
-        sheet, number, letters = place
-        letter = letters.get(column or "") or next(iter(letters.values()), None)
-        return {"sheet": sheet, "cell": f"{letter}{number}"} if letter else {"sheet": sheet}
+        sheet, cell = cells.get(column or "") or next(iter(cells.values()))
+        return {"sheet": sheet, "cell": cell}
 
     def next_milestone(self) -> dict[str, Any] | None:
         """The open phase with the earliest deadline (late ones included: days < 0)."""
@@ -326,105 +328,7 @@ def plan_status(path: str | os.PathLike, blueprint: str | Blueprint | None = Non
 
     day = parse_as_of(as_of)  # a bad date is refused before anything is read
     found, bp = load_input(path, blueprint, what="report the status of")
-    places = workbook_places(found.path, found.plan, bp) if found.is_workbook else None
-    return status_report(found.plan, bp, day, source=str(path), places=places), found.plan
-
-
-def workbook_places(path: str | os.PathLike, plan: Plan, blueprint: Blueprint) -> dict:
-    """Where each row of a plan read from ``path`` lies in the workbook, from its metadata.
-
-    The reader skips blank rows and untouched examples, so plan rows are matched, in order, to
-    the sheet rows below each recorded table header whose values agree. Returns
-    ``{(section, row index): (sheet, row number, {column key: letter})}``; a workbook without
-    metadata, or a row that cannot be matched, has no place (the report then names the row
-    only).
-    """
-    from mapgen.xlsx.book import open_workbook
-    from mapgen.xlsx.meta import read_meta
-    from mapgen.xlsx.safety import workbook_errors
-
-    places: dict[tuple[str, int], tuple[str, int, dict[str, str]]] = {}
-    try:
-        wb = open_workbook(path, read_only=True, data_only=True)
-    except MapgenError:
-        return places
-    try:
-        with workbook_errors(path):
-            meta = read_meta(wb)
-            for sheet in meta.sheets if meta else []:
-                rows = plan.rows(sheet.section)
-                if not rows or sheet.sheet not in wb.sheetnames:
-                    continue
-                section = blueprint.section(sheet.section)
-                dates = {c.key for c in section.columns if c.field.is_date} if section else set()
-                for n, (number, letters) in _match_rows(wb[sheet.sheet], sheet, rows,
-                                                        dates).items():
-                    places[(sheet.section, n)] = (sheet.sheet, number, letters)
-    except (MapgenError, ValueError, KeyError, IndexError):
-        return {}
-    finally:
-        wb.close()
-    return places
-
-
-def _fold_header(text: str) -> str:
-    """A header compared loosely: case, spacing and punctuation ignored."""
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
-def _match_rows(ws: Any, sheet: Any, rows: list[Row], dates: set[str],
-                ) -> dict[int, tuple[int, dict[str, str]]]:
-    """Plan row index -> (sheet row number, column letters), matching plan rows in order to the
-    sheet rows whose values agree. A date cell may be empty on the sheet where the plan has a
-    date: a live formula that no spreadsheet has calculated yet, which the reader computes."""
-    from openpyxl.utils import get_column_letter
-
-    ws.reset_dimensions()
-    by_header = {_fold_header(h): k for k, h in zip(sheet.columns, sheet.headers, strict=False)}
-    columns: dict[int, str] = {}
-    out: dict[int, tuple[int, dict[str, str]]] = {}
-    pending = iter(enumerate(rows))
-    current = next(pending, None)
-    for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-        if number < sheet.header_row:
-            continue
-        if number == sheet.header_row:
-            for i, value in enumerate(cells):
-                key = by_header.get(_fold_header(str(value))) if value is not None else None
-                if key is not None and key not in columns.values():
-                    columns[i] = key
-            if not columns:  # headers renamed in the workbook: the recorded order
-                columns = {sheet.first_col - 1 + i: k for i, k in enumerate(sheet.columns)}
-            letters = {k: get_column_letter(i + 1) for i, k in columns.items()}
-            continue
-        if current is None:
-            break
-        values = {k: _norm(cells[i]) for i, k in columns.items()
-                  if i < len(cells) and _norm(cells[i]) is not None}
-        if not values:
-            continue
-        n, row = current
-        wanted = {k: _norm(v) for k, v in row.items() if k in letters and _norm(v) is not None}
-        agree = all(values.get(k) == v or (k in dates and k not in values)
-                    for k, v in wanted.items())
-        if wanted and agree and set(values) <= set(wanted):
-            out[n] = (number, letters)
-            current = next(pending, None)
-    return out
-
-
-def _norm(value: Any) -> str | None:
-    from mapgen.fields import fold_text
-
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time() else value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return fold_text(str(value)) or None
+    return status_report(found.plan, bp, day, source=str(path), cells=found.cells), found.plan
 
 
 # --------------------------------------------------------------------------- rendering
@@ -622,4 +526,4 @@ def _markdown(report: Mapping[str, Any]) -> str:
 
 
 __all__ = ["HEALTH_FLAGS", "attention", "headline", "parse_as_of", "plan_status",
-           "render_status", "status_report", "workbook_places"]
+           "render_status", "status_report"]

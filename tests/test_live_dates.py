@@ -108,3 +108,56 @@ def test_spreadsheet_computes_the_same_dates_as_mapgen(tmp_path):
         got = [values[sheet.sheet].cell(first + i, col).value for i in range(len(rules))]
         assert [g.date() if isinstance(g, dt.datetime) else g for g in got] == [
             dates.resolve(r, deal, bp.holiday_dates()) for r in rules]
+
+
+def _read_cli(runner, path: Path, out: Path) -> dict:
+    import json
+
+    from mapgen.cli import main
+
+    result = runner.invoke(main, ["read", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text())
+
+
+def _overview_warnings(plan: dict) -> list[tuple]:
+    return [(i["severity"], i["sheet"], i["cell"], i["column"], i["message"])
+            for i in plan["issues"] if i["code"] == "deal-from-overview"]
+
+
+def test_a_deal_date_changed_on_the_overview_is_read_with_a_warning_and_moves_its_dates(
+        runner, tmp_path):
+    """The Overview's go-live cell, which live formulas count from, is an input cell like the
+    other deal facts: changed, a warning names it and the dates that follow it move."""
+    [xlsx] = make(tmp_path, plan=True)
+    bp = load_blueprint("saas")
+    deal = load_plan(FIXTURES / "deal.yaml", bp).deal
+    untouched = _read_cli(runner, xlsx, tmp_path / "untouched.json")
+    assert _overview_warnings(untouched) == []
+    wb = load_workbook(xlsx)
+    anchor = read_meta(wb).live_dates["anchors"]["go_live"]
+    wb["Overview"][anchor].value = dt.date(2027, 5, 3)
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    plan = _read_cli(runner, edited, tmp_path / "edited.json")
+    assert _overview_warnings(plan) == [
+        ("warning", "Overview", anchor, "go_live",
+         f"Go-live on the Overview is '2027-05-03'; the workbook was made with "
+         f"'{deal['go_live'].isoformat()}': the Overview's value is read")]
+    assert plan["deal"]["go_live"] == "2027-05-03"
+    assert plan["deal"]["close"] == deal["close"].isoformat()  # not moved
+    moved = {**deal, "go_live": dt.date(2027, 5, 3)}
+    for key, rules in (("phases", SAAS_PHASES), ("action_items", SAAS_ACTIONS)):
+        assert [r["deadline"] for r in plan["sections"][key][:len(rules)]] == [
+            dates.resolve(r, moved, bp.holiday_dates()).isoformat() for r in rules]
+
+
+def test_a_deal_date_cleared_on_the_overview_leaves_the_deal_with_a_warning(runner, tmp_path):
+    [xlsx] = make(tmp_path, plan=True)
+    wb = load_workbook(xlsx)
+    anchor = read_meta(wb).live_dates["anchors"]["close"]
+    wb["Overview"][anchor].value = None
+    wb.save(xlsx)
+    plan = _read_cli(runner, xlsx, tmp_path / "cleared.json")
+    assert [w[:4] for w in _overview_warnings(plan)] == [("warning", "Overview", anchor, "close")]
+    assert "close" not in plan["deal"] and "go_live" in plan["deal"]

@@ -423,6 +423,91 @@ def test_cells_follow_rows_moved_by_blank_rows(plan_report, workbook, tmp_path):
     assert legal["cell"] == f"D{at + 2}"
 
 
+def _table(ws, header: str) -> tuple[int, dict[str, str]]:
+    """The header row of the table holding ``header``, and its headers' column letters."""
+    row = next(r for r in ws.iter_rows() if any(c.value == header for c in r))
+    return row[0].row, {c.value: c.column_letter for c in row if isinstance(c.value, str)}
+
+
+def _row_of(ws, text: str) -> int:
+    return next(c.row for row in ws.iter_rows() for c in row if c.value == text)
+
+
+def _gap(wb):  # far below the rows before it (a rows-below-gap warning)
+    ws = wb["Action Items"]
+    ws.insert_rows(_row_of(ws, "Budget approval"), 70)
+
+
+def _swap(wb):  # Responsible and Description change places, headers and values
+    ws = wb["Action Items"]
+    at, letters = _table(ws, "Responsible Person")
+    a, b = letters["Description"], letters["Responsible Person"]
+    for n in range(at, ws.max_row + 1):
+        ws[f"{a}{n}"].value, ws[f"{b}{n}"].value = ws[f"{b}{n}"].value, ws[f"{a}{n}"].value
+
+
+def _alias(wb):  # a header renamed to a name the column goes by
+    ws = wb["Action Items"]
+    at, letters = _table(ws, "Responsible Person")
+    ws[f"{letters['Responsible Person']}{at}"] = "Owner"
+
+
+def _no_metadata(wb):
+    for name in [n for n in wb.sheetnames if n.startswith("_")]:
+        wb.remove(wb[name])
+
+
+@pytest.mark.parametrize("edit", [_gap, _swap, _alias, _no_metadata])
+def test_cells_name_the_edited_workbooks_cells(plan_report, workbook, tmp_path, edit):
+    """Wherever the rows and columns went, each item and finding names its own cell, and the
+    unowned/undated findings name the empty cell of the missing value."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(workbook)
+    edit(wb)
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    report, _ = mapgen.plan_status(edited, as_of=AS_OF)
+    if edit is not _no_metadata:  # without metadata the deal (and what follows from it) is gone
+        assert comparable(report) == comparable(plan_report)
+    assert_cells_point_at_the_rows(report, edited)
+    ws = load_workbook(edited)["Action Items"]
+    _, letters = _table(ws, "Owner" if edit is _alias else "Responsible Person")
+    owner = letters["Owner" if edit is _alias else "Responsible Person"]
+    found = {(f["code"], f["row"]): f["cell"] for f in report["findings"]
+             if f["section"] == "action_items"}
+    assert found[("unowned", 7)] == f"{owner}{_row_of(ws, 'Admin training')}"
+    assert found[("undated", 6)] == f"{letters['Deadline']}{_row_of(ws, 'ROI model')}"
+    budget = next(i for i in report["items"] if i["label"] == "Budget approval")
+    assert budget["cell"] == f"{letters['Description']}{_row_of(ws, 'Budget approval')}"
+
+
+def test_cells_skip_the_examples(tmp_path):
+    """Rows typed below the examples of a blank workbook: the untouched examples are not
+    rows, and every cell named is the typed row's."""
+    from openpyxl import load_workbook
+
+    bp = mapgen.load_blueprint("map")
+    plan = mapgen.load_plan(REVIEW, bp)
+    (blank,) = mapgen.generate(bp, formats=["xlsx"], out_dir=tmp_path)
+    wb = load_workbook(blank)
+    for title, section, below in (("Action Items", "action_items", 3),
+                                  ("Key Phases and Milestones", "phases", 2)):
+        ws = wb[title]
+        titles = {c.key: c.title for c in bp.section(section).columns}
+        at, letters = _table(ws, "Responsible Person")
+        for n, row in enumerate(plan.rows(section)):
+            for key, value in row.items():
+                ws[f"{letters[titles[key]]}{at + below + n}"] = value
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    report, read = mapgen.plan_status(filled, as_of=AS_OF)
+    assert read.sections["action_items"] == plan.sections["action_items"]
+    assert_cells_point_at_the_rows(report, filled)
+    first = next(i for i in report["items"] if i["section"] == "action_items")
+    assert (first["label"], first["cell"]) == ("Kick-off call", "D9")  # the example is row 7
+
+
 def test_a_translated_status_list_counts_by_meaning(tmp_path):
     bp_path = tmp_path / "sv.yaml"
     bp_path.write_text("name: sv\nextends: map\nsections:\n  - key: action_items\n    columns:\n"

@@ -25,7 +25,9 @@ the reader is tolerant by design and strict only about values:
   example note and merge's conflict notes are mapgen's own (a conflict note still in place is a
   warning: the conflict was not resolved).
 - **Overview**: the deal facts and objective boxes that the metadata records are input cells:
-  a value typed there wins over the metadata, with a warning.
+  a value typed there wins over the metadata, with a warning. The deal dates that live
+  formulas count from are read the same way (a cleared one leaves the deal), before the rows,
+  so that formulas without a saved result follow them.
 - **Values** are parsed by their column type (:mod:`mapgen.fields`): real dates, date texts
   (ambiguous ones are read ``day_first`` and reported), whole numbers, choices in any case.
   A value that does not parse is an error naming the cell, and its raw value is kept.
@@ -149,7 +151,8 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
     """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none).
 
     ``cells``, when given, is filled with where each plan row came from: section key -> per
-    row, column key -> (sheet title, cell coordinate) (``shift`` edits those cells).
+    row, column key -> (sheet title, cell coordinate) for every column of the table, empty
+    cells included (``shift`` edits those cells; ``status`` names them).
     """
     from mapgen.xlsx.book import open_book
 
@@ -218,6 +221,7 @@ class _Table:
     positions: dict[int, str | None] = field(default_factory=dict)  # 0-based column -> key
     recorded: SheetMeta | None = None
     extras: dict[str, str] = field(default_factory=dict)  # unknown columns: key -> header
+    letters: dict[str, str] | None = None  # column key -> letter (see _row_cells)
 
 
 class _Sheet:
@@ -296,11 +300,11 @@ class _WorkbookReader:
         self.output = 0  # the plan's written size so far, estimated (see _check_output)
         # sheet title -> (row, column) -> cell whose formula needs its cached result
         self.formulas: dict[str, dict[tuple[int, int], _Cell]] = {}
-        self.deal_dates: dict[str, Any] = {}  # deal dates as typed on the Overview
         self.deal: dict[str, Any] = {}
         self.cells: dict[str, list[dict[str, tuple[str, str]]]] = {}  # see read_workbook_meta
         self.cell_notes: Notes = {}  # comments and links, read after pass one
         self.overview_cells: dict[str, _Cell | None] = {}  # "deal:buyer", "objective:0" -> cell
+        self.overview_sheet: str | None = None  # the sheet those cells were read from
         self.sheets: list[_Sheet] = []
 
     # -- setup
@@ -335,7 +339,6 @@ class _WorkbookReader:
     # -- pass one
 
     def read(self) -> None:
-        self._read_deal_dates()
         budget = _Budget()
         sheets = [_Sheet(ws, budget) for ws in self.wb.worksheets
                   if ws.title != META_SHEET and ws.sheet_state != "veryHidden"]
@@ -391,24 +394,6 @@ class _WorkbookReader:
         """Warnings from opening the workbook (damaged shared text, truncated sheets)."""
         for note in notes:
             self._issue("damaged-workbook", note, "warning")
-
-    def _read_deal_dates(self) -> None:
-        """The deal's date cells on the Overview (they may have been changed since)."""
-        anchors = self.meta.live_dates.get("anchors", {}) if self.meta else {}
-        ws = next((w for w in self.wb.worksheets if w.sheet_state == "visible"), None)
-        if not anchors or ws is None:
-            return
-        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-        for key, coordinate in anchors.items():
-            try:
-                letters, number = coordinate_from_string(coordinate)
-                col = column_index_from_string(letters)
-            except ValueError:
-                continue
-            row = next(ws.iter_rows(min_row=number, max_row=number, max_col=col,
-                                    values_only=True), ())
-            self.deal_dates[key] = row[col - 1] if len(row) >= col else None
 
     def _live_date(self, cell: _Cell) -> tuple[bool, Any]:
         """(True, value) for a formula that keeps a relative date live and has no saved date:
@@ -624,20 +609,35 @@ class _WorkbookReader:
         return {t.sheet for t in self.tables}
 
     def _read_overview(self) -> None:
-        """The Overview's recorded input cells (deal facts, objective boxes), as they are now."""
+        """The Overview's recorded input cells (deal facts and the deal dates that live
+        formulas count from, objective boxes), as they are now. A formula's saved result is
+        read in pass two."""
         overview = self.meta.overview if self.meta is not None else {}
+        anchors = self._anchors()
         sheet = next((s for s in self.sheets if s.title == overview.get("sheet")), None)
+        if sheet is None and anchors and self.sheets:  # renamed: the first sheet, as Excel's names
+            read = {t.sheet for t in self.tables}
+            sheet = self.sheets[0] if self.sheets[0].title not in read else None
         if sheet is None:
             return
-        wanted = {**{f"deal:{k}": c for k, c in overview.get("deal", {}).items()},
+        self.overview_sheet = sheet.title
+        wanted = {**{f"deal:{k}": c for k, c in anchors.items()},
+                  **{f"deal:{k}": c for k, c in overview.get("deal", {}).items()},
                   **{f"objective:{n}": c for n, c in enumerate(overview.get("objective", []))}}
         positions = {k: p for k, c in wanted.items() if (p := _position(c)) is not None}
         rows = sheet.top(max((r for r, _ in positions.values()), default=0))
         for name, (r, c) in positions.items():
             raw = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
             value = getattr(raw, "value", None)
-            self.overview_cells[name] = (None if raw is None or value is None
-                                         else _cell(raw, wanted[name]))
+            cell = None if raw is None or value is None else _cell(raw, wanted[name])
+            self.overview_cells[name] = cell
+            if cell is not None and cell.kind == "formula" and name.startswith("deal:"):
+                self.formulas.setdefault(sheet.title, {})[(r, c)] = cell
+
+    def _anchors(self) -> dict[str, str]:
+        """The deal dates that live formulas count from: deal key -> its cell on the Overview."""
+        anchors = self.meta.live_dates.get("anchors", {}) if self.meta is not None else {}
+        return {k: c for k, c in anchors.items() if isinstance(k, str) and isinstance(c, str)}
 
     # -- after pass one (and the cached values of formulas, if any)
 
@@ -647,15 +647,10 @@ class _WorkbookReader:
         deal: dict[str, Any] = {}
         if self.meta is not None:
             facts = {k: v for k, v in self.meta.deal.items() if v not in (None, "")}
-            for key, value in self.deal_dates.items():  # the Overview's dates win
-                if value in (None, ""):
-                    facts.pop(key, None)
-                else:
-                    facts[key] = value
             deal, deal_issues = parse_deal(facts, file=self.label)
             self.issues[:0] = deal_issues
             deal = self._overview_deal(deal)
-        self.deal = deal
+        self.deal = deal  # before the rows: live formulas without a saved result count from it
         sections: dict[str, list[Row]] = {}
         columns: dict[str, dict[str, str]] = {}
         for table in self.tables:
@@ -663,6 +658,7 @@ class _WorkbookReader:
             if table.section.key == "objective":
                 numbered = self._overview_objective(table, numbered)
             sections[table.section.key] = [row for _, row in numbered]
+            self.cells[table.section.key] = [self._row_cells(table, n) for n, _ in numbered]
             used = {k for _, row in numbered for k in row}
             extras = {k: h for k, h in table.extras.items() if k in used}
             if extras:
@@ -676,21 +672,36 @@ class _WorkbookReader:
         return plan
 
     def _overview_deal(self, deal: dict[str, Any]) -> dict[str, Any]:
-        """Deal facts typed on the Overview win over the metadata (a warning says which)."""
+        """Deal facts typed on the Overview win over the metadata (a warning says which). A deal
+        date that live formulas count from (an anchor) is read the same way; cleared, it
+        leaves the deal (those formulas then show their rule in words)."""
         from mapgen.layout import DEAL_LABELS
         from mapgen.plan import DEAL_DATE_KEYS, parse_deal
 
         out = dict(deal)
+        anchors = self._anchors()
         for name, cell in self.overview_cells.items():
-            if not name.startswith("deal:") or cell is None or cell.kind != "value":
+            if not name.startswith("deal:"):
                 continue
             key = name.removeprefix("deal:")
+            label = DEAL_LABELS.get(key, key.replace("_", " ").capitalize())
+            where = {"sheet": self.overview_sheet, "section": "deal", "column": key}
+            if cell is None:
+                if key in anchors and deal.get(key) not in (None, ""):
+                    at = self.meta.overview.get("deal", {}).get(key) or anchors[key]
+                    self._issue("deal-from-overview", f"{label} on the Overview is empty; the "
+                                f"workbook was made with {_quote(deal[key])}: the date is left "
+                                "out", "warning", cell=at, **where)
+                    out.pop(key, None)
+                continue
+            if cell.kind == "error" or cell.value is None:
+                continue  # an error, or a formula without a saved result: the recorded value
             value = _plain(cell.value)
             if key in DEAL_DATE_KEYS:
                 typed, problems = parse_deal({key: value}, file=self.label)
                 if problems:
                     for issue in problems:
-                        issue.sheet, issue.cell = self.meta.overview.get("sheet"), cell.coordinate
+                        issue.sheet, issue.cell = self.overview_sheet, cell.coordinate
                     self.issues += problems
                     continue
                 value = typed[key]
@@ -699,12 +710,9 @@ class _WorkbookReader:
             recorded = deal.get(key)
             if isinstance(recorded, bool) and fold_text(str(value)) in self.own.words[recorded]:
                 continue  # a yes/no fact as the writer showed it
-
-            label = DEAL_LABELS.get(key, key.replace("_", " ").capitalize())
             self._issue("deal-from-overview", f"{label} on the Overview is {_quote(value)}; the "
                         f"workbook was made with {_quote(deal.get(key))}: the Overview's value is "
-                        "read", "warning", sheet=self.meta.overview.get("sheet"),
-                        cell=cell.coordinate, section="deal", column=key)
+                        "read", "warning", cell=cell.coordinate, **where)
             out[key] = value
         return out
 
@@ -786,10 +794,18 @@ class _WorkbookReader:
             if row_notes:
                 kept[NOTES_KEY] = row_notes
             rows.append((number, kept))
-            self.cells.setdefault(table.section.key, []).append(
-                {k: (table.sheet, c.coordinate) for k, c in cells.items()})
             self.issues += issues
         return rows
+
+    def _row_cells(self, table: _Table, number: int) -> dict[str, tuple[str, str]]:
+        """Column key -> (sheet, coordinate) of every column of the table in row ``number``
+        (empty cells too: the header's column letter), in the sheet's column order."""
+        letters = table.letters
+        if letters is None:  # once per table, after every column (headerless ones too) is known
+            letters = table.letters = {k: _letter(i + 1) for i, k in sorted(table.positions.items())
+                                       if k is not None}
+        sheet, row = table.sheet, str(number)
+        return {k: (sheet, letter + row) for k, letter in letters.items()}
 
     def _example(self, table: _Table, number: int, cells: dict[str, _Cell], row: Row,
                  marked_rows: set[int]) -> bool:
