@@ -7,7 +7,9 @@ Input styles are unlocked: with sheet protection on, only they can be edited.
 
 from __future__ import annotations
 
+from copy import copy
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from mapgen.colors import DARK_TEXT, WHITE, text_on
 from mapgen.fields import TYPES
@@ -30,6 +32,22 @@ TODAY_FILL = "FFF2CC"   # this week's column on the timeline
 # the reader's own settings; English keeps the application's.
 DATE_LOCALES = {"sv": "41D", "de": "407", "fr": "40C", "es": "C0A", "nl": "413"}
 BODY_SIZE = 10
+
+# workbook -> {style name: its registered NamedStyle}, for apply_style
+_NAMED: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
+
+
+def apply_style(cell: Any, name: str) -> None:
+    """``cell.style = name`` with the same result, made fast: openpyxl's descriptor lists every
+    named style's name twice per assignment; here the style is found by name once a workbook."""
+    wb = cell.parent.parent
+    known = _NAMED.setdefault(wb, {})
+    style = known.get(name)
+    if style is None:
+        cell.style = name  # registers a built-in style on first use, raises for an unknown one
+        style = known[name] = wb._named_styles[name]
+        return
+    cell._style = copy(style.as_tuple())  # what the descriptor assigns
 
 
 class WorkbookStyles:

@@ -40,6 +40,7 @@ from mapgen.i18n import N_
 from mapgen.layout import deal_label, describe_relative, display_value, property_text
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
+from mapgen.xlsx.styles import apply_style
 from mapgen.xmltext import xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -279,7 +280,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         text = " ".join(xml_text(text).split())
         cell = ws.cell(row, FIRST_COL)
         if label:
-            cell.style = style
+            apply_style(cell, style)
             cell.value = labelled(label, text, styles)
         else:
             put(cell, text, style=style)
@@ -750,7 +751,7 @@ def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
         put(ws.cell(sheet.row, 2), role, style=styles.label)
         for first, last in spans[1:]:
             for col in range(first, last + 1):
-                ws.cell(sheet.row, col).style = styles.body("date" if first == 6 else "text")
+                apply_style(ws.cell(sheet.row, col), styles.body("date" if first == 6 else "text"))
             if last > first:
                 merge(ws, start_row=sheet.row, start_column=first, end_row=sheet.row,
                                end_column=last)
@@ -778,7 +779,7 @@ class _Cursor:
         self.gap(14)
         put(self.ws.cell(self.row, 2), title, style=self.styles.band)
         for col in range(3, OVERVIEW_LAST_COL + 1):
-            self.ws.cell(self.row, col).style = self.styles.band
+            apply_style(self.ws.cell(self.row, col), self.styles.band)
         self.ws.row_dimensions[self.row].height = 20
         self.row += 1
         self.gap(4)
@@ -1128,7 +1129,7 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
         section: str | None = None, column: str | None = None) -> None:
     """Style a cell and write a value: strings always as text unless ``formula`` is set."""
     if style is not None:
-        cell.style = style
+        apply_style(cell, style)
     if value is None:
         return
     if formula and isinstance(value, str) and value.startswith("="):
