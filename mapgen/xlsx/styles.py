@@ -33,19 +33,28 @@ TODAY_FILL = "FFF2CC"   # this week's column on the timeline
 DATE_LOCALES = {"sv": "41D", "de": "407", "fr": "40C", "es": "C0A", "nl": "413"}
 BODY_SIZE = 10
 
-# workbook -> {style name: its registered NamedStyle}, for apply_style
-_NAMED: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
+# workbook -> what its styles' look-ups found, by key: ("named", name), ("border", ...), ...
+_CACHES: WeakKeyDictionary[Any, dict[tuple, Any]] = WeakKeyDictionary()
+
+
+def workbook_cache(wb: Any) -> dict[tuple, Any]:
+    """A dict that lives as long as ``wb``, for style look-ups that only depend on its style
+    lists (openpyxl only ever appends to them, so an index found once stays right)."""
+    cache = _CACHES.get(wb)
+    if cache is None:
+        cache = _CACHES[wb] = {}
+    return cache
 
 
 def apply_style(cell: Any, name: str) -> None:
     """``cell.style = name`` with the same result, made fast: openpyxl's descriptor lists every
     named style's name twice per assignment; here the style is found by name once a workbook."""
     wb = cell.parent.parent
-    known = _NAMED.setdefault(wb, {})
-    style = known.get(name)
+    cache = workbook_cache(wb)
+    style = cache.get(("named", name))
     if style is None:
         cell.style = name  # registers a built-in style on first use, raises for an unknown one
-        style = known[name] = wb._named_styles[name]
+        cache["named", name] = wb._named_styles[name]
         return
     cell._style = copy(style.as_tuple())  # what the descriptor assigns
 

@@ -1073,45 +1073,51 @@ def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int |
 def merge(ws: Worksheet, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
     """``ws.merge_cells`` with the same result, made fast: openpyxl re-registers the top-left
     cell's protection and each edge border once per covered cell; here each distinct style is
-    registered once and the covered cells share its index."""
+    registered once a workbook and the covered cells share its index."""
     import copy
 
     from openpyxl.cell.cell import MergedCell
     from openpyxl.styles.borders import Border
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter as column_letter
     from openpyxl.worksheet.merge import MergedCellRange
 
-    mcr = MergedCellRange(ws, f"{get_column_letter(start_column)}{start_row}:"
-                              f"{get_column_letter(end_column)}{end_row}")
+    from mapgen.xlsx.styles import workbook_cache
+
+    mcr = MergedCellRange(ws, f"{column_letter(start_column)}{start_row}:"
+                              f"{column_letter(end_column)}{end_row}")
     ws.merged_cells.add(mcr)
     cells = ws._cells
     for row, col in list(mcr.cells)[1:]:
         cells[row, col] = MergedCell(ws, row, col)
     start = mcr.start_cell
-    derived: dict[tuple[int, str], int] = {}  # (border id, side) -> border id with that side
+    cache = workbook_cache(ws.parent)
     for name in ("top", "left", "right", "bottom"):
         side = getattr(start.border, name)
         if side and side.style is None:
             continue
+        start_border = start._style.borderId if start._style else 0
         for coord in getattr(mcr, name):
             cell = cells.get(coord)
             if cell is None:
                 cell = cells[coord] = MergedCell(ws, *coord)
-            key = (cell._style.borderId if cell._style else 0, name)
-            if key not in derived:
+            # (start's border, side, this cell's border) -> this cell's border with that side
+            key = ("border", start_border, name, cell._style.borderId if cell._style else 0)
+            derived = cache.get(key)
+            if derived is None:
                 cell.border += Border(**{name: side})
-                derived[key] = cell._style.borderId
+                cache[key] = cell._style.borderId
             else:
-                _style_of(cell).borderId = derived[key]
+                _style_of(cell).borderId = derived
     if start.protection is not None:
-        first = None
+        key = ("protection", start._style.protectionId if start._style else 0)
+        first = cache.get(key)
         for coord in mcr.cells:
             cell = cells.get(coord)
             if cell is None:
                 cell = cells[coord] = MergedCell(ws, *coord)
             if first is None:
                 cell.protection = copy.copy(start.protection)
-                first = cell._style.protectionId
+                first = cache[key] = cell._style.protectionId
             else:
                 _style_of(cell).protectionId = first
 
