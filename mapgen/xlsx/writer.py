@@ -297,6 +297,10 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     body = [(row, True) for row in sv.examples] + [(row, False) for row in sv.rows]
     body += [({}, False)] * n_blank
     sources = sv.sources if internal and sv.sources is not None else []
+    # What each column's cells share, worked out once: (input style, example style, is a date).
+    per_column = [(col, styles.body(col.type_name), styles.body(col.type_name, example=True),
+                   col.is_date) for col in columns]
+    date_keys = {c.key for c in columns if c.is_date}
     for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
         if example:
             note = Comment(_(EXAMPLE_NOTE), author)
@@ -304,14 +308,14 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             ws.cell(r, FIRST_COL).comment = note
         data_index = r - first_data
         shown: list[Any] = []
-        for i, col in enumerate(columns):
+        for i, (col, input_style, example_style, is_date) in enumerate(per_column):
             cell = ws.cell(r, FIRST_COL + i)
-            style = styles.body(col.type_name, example=example)
+            style = example_style if example else input_style
             rule = None if example else sv.relative.get((data_index, col.key))
             if col.key == SOURCES_KEY:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
             elif col.column is not None and isinstance(values.get(col.key), str) and (
-                    rule or col.is_date):
+                    rule or is_date):
                 value = display_value(col.column, values[col.key], _)  # a rule in words
             else:
                 value = values.get(col.key)
@@ -319,12 +323,13 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
                 put(cell, live.formula(rule), style=style, formula=True)
             else:
                 put(cell, yes_no(value, _), style=style, section=sv.key, column=col.key)
-            if col.is_date and isinstance(value, str):  # a rule in words
+            if is_date and isinstance(value, str):  # a rule in words
                 cell.alignment = styles.wrapped(cell.alignment)
             shown.append(value)
-        height = row_height(columns, shown, wrap={c.key for c in columns
-                                                  if (data_index, c.key) in sv.relative}
-                            | {c.key for c in columns if c.is_date})
+        wrap = date_keys
+        if sv.relative:
+            wrap = date_keys | {c.key for c in columns if (data_index, c.key) in sv.relative}
+        height = row_height(columns, shown, wrap=wrap)
         if height is not None:
             ws.row_dimensions[r].height = height
     for (index, key), note in sv.notes.items():
