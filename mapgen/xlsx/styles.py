@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from copy import copy
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from mapgen.colors import DARK_TEXT, WHITE, text_on
 from mapgen.fields import TYPES
@@ -33,16 +32,12 @@ TODAY_FILL = "FFF2CC"   # this week's column on the timeline
 DATE_LOCALES = {"sv": "41D", "de": "407", "fr": "40C", "es": "C0A", "nl": "413"}
 BODY_SIZE = 10
 
-# workbook -> what its styles' look-ups found, by key: ("named", name), ("border", ...), ...
-_CACHES: WeakKeyDictionary[Any, dict[tuple, Any]] = WeakKeyDictionary()
-
-
 def workbook_cache(wb: Any) -> dict[tuple, Any]:
-    """A dict that lives as long as ``wb``, for style look-ups that only depend on its style
-    lists (openpyxl only ever appends to them, so an index found once stays right)."""
-    cache = _CACHES.get(wb)
+    """A dict kept on ``wb``, for style look-ups that only depend on its style lists (openpyxl
+    only ever appends to them, so an index found once stays right)."""
+    cache = wb.__dict__.get("_mapgen_style_cache")
     if cache is None:
-        cache = _CACHES[wb] = {}
+        cache = wb._mapgen_style_cache = {}
     return cache
 
 

@@ -348,6 +348,11 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     tbl = Table(displayName=table.name, ref=ref)
     tbl.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
     ws.add_table(tbl)
+    # The column names openpyxl's writer would read from the header cells, taken here without
+    # it making a list of every cell of the table's range to read the first row.
+    tbl._initialise_columns()
+    for i, table_column in enumerate(tbl.tableColumns):
+        table_column.name = str(ws.cell(HEADER_ROW, FIRST_COL + i).value)
     add_validations(ws, table, lists, _)
     add_conditional_formats(ws, table, styles)
 
