@@ -173,13 +173,26 @@ class _DocxWriter:
         self.page = _Page(Cm(PAGE_CM[1] - 2 * MARGIN_CM).twips, Cm(PAGE_CM[0] - 2 * MARGIN_CM).twips)
         self.landscape = False
         self._style_ids: dict[tuple[str, Any], str | None] = {}
+        self._style_objects: dict[str, Any] = {}
+        self._defaults: dict[Any, Any] = {}
+
+    def _style(self, name: str) -> Any:
+        """``doc.styles[name]``, found once a document (python-docx searches by XPath)."""
+        if name not in self._style_objects:
+            self._style_objects[name] = self.doc.styles[name]
+        return self._style_objects[name]
 
     def _style_id(self, name: str, kind: Any = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
-        """The id of style ``name`` (None for the default style), looked up once a document:
-        python-docx scans every style, for the name and for the default, on each assignment."""
+        """The id of style ``name`` (None for the default style), worked out once a document as
+        python-docx's ``get_style_id`` does, which scans every style for the default each call."""
         key = (name, kind)
         if key not in self._style_ids:
-            self._style_ids[key] = self.doc.part.get_style_id(name, kind)
+            style = self._style(name)
+            if style.type != kind:
+                raise ValueError(f"assigned style is type {style.type}, need type {kind}")
+            if kind not in self._defaults:
+                self._defaults[kind] = self.doc.styles.default(kind)
+            self._style_ids[key] = None if style == self._defaults[kind] else style.style_id
         return self._style_ids[key]
 
     def _styled(self, text: str, style: str) -> Paragraph:
@@ -212,33 +225,33 @@ class _DocxWriter:
 
     def _styles(self) -> None:
         """The brand font on every style used; the brand colour on the title and headings."""
-        styles = self.doc.styles
+        styles = self._style  # each style found once
         brand = RGBColor.from_string(self.brand)
-        normal = styles["Normal"]
+        normal = styles("Normal")
         normal.font.size = Pt(10)
         normal.paragraph_format.space_after = Pt(6)
         normal.paragraph_format.line_spacing = 1.1
         for name, size, before, after in (("Title", 30, 0, 10), ("Heading 1", 16, 14, 6),
                                           ("Heading 2", 12, 12, 4)):
-            style = styles[name]
+            style = styles(name)
             style.font.size = Pt(size)
             style.font.color.rgb = brand
             style.paragraph_format.space_before = Pt(before)
             style.paragraph_format.space_after = Pt(after)
-        ox.set_style_bottom_border(styles["Title"], self.brand)
-        styles["TOC Heading"].paragraph_format.space_before = Pt(20)
-        caption = styles["Caption"]
+        ox.set_style_bottom_border(styles("Title"), self.brand)
+        styles("TOC Heading").paragraph_format.space_before = Pt(20)
+        caption = styles("Caption")
         caption.font.bold = False
         caption.font.italic = True
         caption.font.size = Pt(8.5)
         caption.font.color.rgb = RGBColor.from_string(TEXT_GREY)
         caption.paragraph_format.space_after = Pt(3)
-        footer = styles["Footer"]
+        footer = styles("Footer")
         footer.font.size = Pt(8)
         footer.font.color.rgb = RGBColor.from_string(TEXT_GREY)
         for name in STYLES_USED:
             if name != "Table Grid":
-                ox.set_style_font(styles[name], self.view.branding.font or "Calibri")
+                ox.set_style_font(styles(name), self.view.branding.font or "Calibri")
 
     def _page(self, section: Section, *, landscape: bool) -> None:
         short, long = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
