@@ -54,8 +54,7 @@ def test_xlsx_fast_paths_write_what_openpyxl_writes(tmp_path, monkeypatch, name,
 
 @pytest.mark.parametrize(("name", "fixture", "kw"), CASES)
 def test_docx_fast_paths_write_what_python_docx_writes(tmp_path, monkeypatch, name, fixture, kw):
-    from mapgen.docx import ooxml
-    from mapgen.docx import writer
+    from mapgen.docx import ooxml, writer
 
     bp = mapgen.load_blueprint(name)
     plan = mapgen.load_plan(FIXTURES / fixture, bp) if fixture else None
