@@ -152,12 +152,13 @@ def property_text(text: str, limit: int = 255) -> str:
 def display_value(column: Column, value: Any, texts: Texts | None = None) -> str:
     """A value as people read it in print (dates in the language of ``texts``); unresolved
     relative dates in words."""
-    from mapgen import dates
-
     texts = texts or texts_for()
     if column.field.is_date:
-        if isinstance(value, str) and dates.is_relative(value):
-            return describe_relative(value, texts)
+        if isinstance(value, str):
+            from mapgen import dates  # here: a table's every cell comes through this function
+
+            if dates.is_relative(value):
+                return describe_relative(value, texts)
         if isinstance(value, dt.date):
             return texts.date(value)
     return column.field.display(value)

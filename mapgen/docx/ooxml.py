@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from copy import deepcopy
+from functools import cache
 
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from lxml.etree import _Element as Element
 
 from mapgen.xmltext import xml_text  # also ox.xml_text for the writers
@@ -26,8 +28,28 @@ _AFTER_UPDATE_FIELDS = (
 
 
 def el(tag: str, **attrs: str) -> Element:
-    """A ``w:`` element with ``w:`` attributes: ``el("w:shd", val="clear", fill="FFFFFF")``."""
+    """A ``w:`` element with ``w:`` attributes: ``el("w:shd", val="clear", fill="FFFFFF")``.
+
+    What ``OxmlElement(tag, attrs)`` makes, with the tag's and attributes' names parsed once."""
+    name, nsmap = _tag(tag)
+    return oxml_parser.makeelement(name, attrib={_attr(k): str(v) for k, v in attrs.items()},
+                                   nsmap=nsmap)
+
+
+def plain_el(tag: str, **attrs: str) -> Element:
+    """:func:`el` through python-docx's ``OxmlElement`` (the tests compare the two)."""
     return OxmlElement(tag, {qn(f"w:{k}"): str(v) for k, v in attrs.items()})
+
+
+@cache
+def _tag(tag: str) -> tuple[str, dict[str, str]]:
+    nsptag = NamespacePrefixedTag(tag)
+    return nsptag.clark_name, nsptag.nsmap
+
+
+@cache
+def _attr(key: str) -> str:
+    return qn(f"w:{key}")
 
 
 def sub(parent: Element, tag: str, **attrs: str) -> Element:
@@ -216,6 +238,10 @@ def table_borders(color: str, size_eighths: int = 4) -> Element:
     return borders
 
 
+_TEMPLATES: dict[tuple, Element] = {}  # row_template's rows by their arguments
+_TEMPLATES_MAX = 256
+
+
 def row_template(widths: list[int], aligns: list[str], rpr: Element | list[Element | None] | None,
                  *, header: bool = False, min_height: int | None = None, fill: str | None = None,
                  v_align: str | None = None, spacing: int = 40, keep_next: bool = False) -> Element:
@@ -223,9 +249,27 @@ def row_template(widths: list[int], aligns: list[str], rpr: Element | list[Eleme
 
     ``rpr`` formats every cell's run, or each cell's when a list. ``header`` makes the row repeat
     at the top of every page; no row splits across pages. ``min_height`` (twips) gives rows room
-    to write in by hand.
+    to write in by hand. Each distinct row is built once a process and copied after that.
     """
+    from lxml.etree import tostring
+
     rprs = rpr if isinstance(rpr, list) else [rpr] * len(widths)
+    key = (tuple(widths), tuple(aligns), tuple(None if r is None else tostring(r) for r in rprs),
+           header, min_height, fill, v_align, spacing, keep_next)
+    tr = _TEMPLATES.get(key)
+    if tr is None:
+        if len(_TEMPLATES) >= _TEMPLATES_MAX:
+            _TEMPLATES.clear()
+        tr = _TEMPLATES[key] = build_row_template(
+            widths, aligns, rprs, header=header, min_height=min_height, fill=fill,
+            v_align=v_align, spacing=spacing, keep_next=keep_next)
+    return deepcopy(tr)
+
+
+def build_row_template(widths: list[int], aligns: list[str], rprs: list[Element | None], *,
+                       header: bool, min_height: int | None, fill: str | None,
+                       v_align: str | None, spacing: int, keep_next: bool) -> Element:
+    """:func:`row_template` built afresh (``rprs``: one per cell)."""
     tr = el("w:tr")
     trpr = sub(tr, "w:trPr")
     sub(trpr, "w:cantSplit")
@@ -249,13 +293,16 @@ def row_template(widths: list[int], aligns: list[str], rpr: Element | list[Eleme
     return tr
 
 
+_TC, _P, _R = qn("w:tc"), qn("w:p"), qn("w:r")
+
+
 def row_cells(tr: Element) -> list[Element]:
     """The ``w:tc`` children of a row (no python-docx cell objects: linear time)."""
-    return tr.findall(qn("w:tc"))
+    return tr.findall(_TC)
 
 
 def fill_row(tr: Element, texts: Iterable[str]) -> None:
     """Write one text into the first run of each cell of a copied row template."""
-    for tc, text in zip(row_cells(tr), texts, strict=True):
+    for tc, text in zip(tr.findall(_TC), texts, strict=True):
         if text:
-            set_run_text(tc.find(qn("w:p")).find(qn("w:r")), text)
+            set_run_text(tc.find(_P).find(_R), text)

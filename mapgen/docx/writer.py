@@ -24,6 +24,7 @@ from typing import Any, Literal
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
@@ -171,6 +172,34 @@ class _DocxWriter:
         self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark): the contents
         self.page = _Page(Cm(PAGE_CM[1] - 2 * MARGIN_CM).twips, Cm(PAGE_CM[0] - 2 * MARGIN_CM).twips)
         self.landscape = False
+        self._style_ids: dict[tuple[str, Any], str | None] = {}
+        self._style_objects: dict[str, Any] = {}
+        self._defaults: dict[Any, Any] = {}
+
+    def _style(self, name: str) -> Any:
+        """``doc.styles[name]``, found once a document (python-docx searches by XPath)."""
+        if name not in self._style_objects:
+            self._style_objects[name] = self.doc.styles[name]
+        return self._style_objects[name]
+
+    def _style_id(self, name: str, kind: Any = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        """The id of style ``name`` (None for the default style), worked out once a document as
+        python-docx's ``get_style_id`` does, which scans every style for the default each call."""
+        key = (name, kind)
+        if key not in self._style_ids:
+            style = self._style(name)
+            if style.type != kind:
+                raise ValueError(f"assigned style is type {style.type}, need type {kind}")
+            if kind not in self._defaults:
+                self._defaults[kind] = self.doc.styles.default(kind)
+            self._style_ids[key] = None if style == self._defaults[kind] else style.style_id
+        return self._style_ids[key]
+
+    def _styled(self, text: str, style: str) -> Paragraph:
+        """``doc.add_paragraph(text, style=style)``, the style's id from :meth:`_style_id`."""
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.style = self._style_id(style)
+        return paragraph
 
     def write(self) -> None:
         self._styles()
@@ -196,33 +225,33 @@ class _DocxWriter:
 
     def _styles(self) -> None:
         """The brand font on every style used; the brand colour on the title and headings."""
-        styles = self.doc.styles
+        styles = self._style  # each style found once
         brand = RGBColor.from_string(self.brand)
-        normal = styles["Normal"]
+        normal = styles("Normal")
         normal.font.size = Pt(10)
         normal.paragraph_format.space_after = Pt(6)
         normal.paragraph_format.line_spacing = 1.1
         for name, size, before, after in (("Title", 30, 0, 10), ("Heading 1", 16, 14, 6),
                                           ("Heading 2", 12, 12, 4)):
-            style = styles[name]
+            style = styles(name)
             style.font.size = Pt(size)
             style.font.color.rgb = brand
             style.paragraph_format.space_before = Pt(before)
             style.paragraph_format.space_after = Pt(after)
-        ox.set_style_bottom_border(styles["Title"], self.brand)
-        styles["TOC Heading"].paragraph_format.space_before = Pt(20)
-        caption = styles["Caption"]
+        ox.set_style_bottom_border(styles("Title"), self.brand)
+        styles("TOC Heading").paragraph_format.space_before = Pt(20)
+        caption = styles("Caption")
         caption.font.bold = False
         caption.font.italic = True
         caption.font.size = Pt(8.5)
         caption.font.color.rgb = RGBColor.from_string(TEXT_GREY)
         caption.paragraph_format.space_after = Pt(3)
-        footer = styles["Footer"]
+        footer = styles("Footer")
         footer.font.size = Pt(8)
         footer.font.color.rgb = RGBColor.from_string(TEXT_GREY)
         for name in STYLES_USED:
             if name != "Table Grid":
-                ox.set_style_font(styles[name], self.view.branding.font or "Calibri")
+                ox.set_style_font(styles(name), self.view.branding.font or "Calibri")
 
     def _page(self, section: Section, *, landscape: bool) -> None:
         short, long = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
@@ -287,7 +316,7 @@ class _DocxWriter:
         if view.branding.company:
             self._run(doc.add_paragraph(), view.branding.company.upper(), size=13, color=self.brand,
                       bold=True)
-        doc.add_paragraph(ox.xml_text(view.title), style="Title")
+        self._styled(ox.xml_text(view.title), "Title")
         self._run(doc.add_paragraph(), self._subtitle(), size=15, color=TEXT_GREY)
         note = doc.add_paragraph()
         note.paragraph_format.space_after = Pt(24)
@@ -398,10 +427,10 @@ class _DocxWriter:
             self._heading(self._("How to use this plan"), 2)
             page.add(HEADING2_TWIPS)
             for step in view.how_to_use:
-                doc.add_paragraph(ox.xml_text(step), style="List Number")
+                self._styled(ox.xml_text(step), "List Number")
                 page.add(page.text(step, indent=360, after=0))
         # "TOC Heading" is outside the outline, so the contents do not list themselves.
-        heading = doc.add_paragraph(self._("Contents"), style="TOC Heading")
+        heading = self._styled(self._("Contents"), "TOC Heading")
         heading.paragraph_format.keep_with_next = True
         entries = len(self.headings) + len(view.sections)
         page.add(TOC_HEADING_TWIPS)
@@ -411,7 +440,7 @@ class _DocxWriter:
 
     def _heading(self, text: str, level: int) -> None:
         """A heading with a bookmark that the contents link to."""
-        paragraph = self.doc.add_paragraph(ox.xml_text(text), style=f"Heading {level}")
+        paragraph = self._styled(ox.xml_text(text), f"Heading {level}")
         number = len(self.headings) + 1
         bookmark = f"_Toc_mapgen_{number}"
         ox.add_bookmark(paragraph._p, bookmark, number)
@@ -476,7 +505,7 @@ class _DocxWriter:
             self._run(paragraph, sv.instructions)
             texts.append(paragraph)
         if sv.examples:
-            texts.append(self.doc.add_paragraph(self._(EXAMPLES_CAPTION), style="Caption"))
+            texts.append(self._styled(self._(EXAMPLES_CAPTION), "Caption"))
         for paragraph in texts:
             paragraph.paragraph_format.keep_with_next = True
         self.page.add(self._texts_height(sv))
@@ -543,10 +572,10 @@ class _DocxWriter:
         self.landscape = True
         self._heading(self._("Timeline"), 1)
         today = self.view.generated
-        self.doc.add_paragraph(ox.xml_text(self._(
+        self._styled(ox.xml_text(self._(
             "Phases run from one milestone to the next; action items show in the week they "
             "are due. Red: overdue; green: done; the shaded column is the week of {date}.",
-            date=self._.date(today))), style="Caption")
+            date=self._.date(today))), "Caption")
         width = self._text_width(section)
         label_w = Cm(7).twips
         week_w = (width - label_w) // len(weeks)
@@ -702,9 +731,9 @@ class _DocxWriter:
         """An empty fixed-layout ``Table Grid`` table of these column widths (twips), with thin
         grey lines all round (``grid``) or between rows only (``rows``); returns its ``w:tbl``."""
         table = self.doc.add_table(rows=0, cols=len(widths))
-        table.style = self.doc.styles["Table Grid"]
-        table.autofit = False
         tbl = table._tbl
+        tbl.tblStyle_val = self._style_id("Table Grid", WD_STYLE_TYPE.TABLE)  # as table.style does
+        table.autofit = False
         tbl_w = tbl.tblPr.find(qn("w:tblW"))
         tbl_w.set(qn("w:w"), str(sum(widths)))
         tbl_w.set(qn("w:type"), "dxa")

@@ -40,6 +40,7 @@ from mapgen.i18n import N_
 from mapgen.layout import deal_label, describe_relative, display_value, property_text
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
+from mapgen.xlsx.styles import apply_style
 from mapgen.xmltext import xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -279,7 +280,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         text = " ".join(xml_text(text).split())
         cell = ws.cell(row, FIRST_COL)
         if label:
-            cell.style = style
+            apply_style(cell, style)
             cell.value = labelled(label, text, styles)
         else:
             put(cell, text, style=style)
@@ -296,6 +297,10 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     body = [(row, True) for row in sv.examples] + [(row, False) for row in sv.rows]
     body += [({}, False)] * n_blank
     sources = sv.sources if internal and sv.sources is not None else []
+    # What each column's cells share, worked out once: (input style, example style, is a date).
+    per_column = [(col, styles.body(col.type_name), styles.body(col.type_name, example=True),
+                   col.is_date) for col in columns]
+    date_keys = {c.key for c in columns if c.is_date}
     for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
         if example:
             note = Comment(_(EXAMPLE_NOTE), author)
@@ -303,14 +308,14 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             ws.cell(r, FIRST_COL).comment = note
         data_index = r - first_data
         shown: list[Any] = []
-        for i, col in enumerate(columns):
+        for i, (col, input_style, example_style, is_date) in enumerate(per_column):
             cell = ws.cell(r, FIRST_COL + i)
-            style = styles.body(col.type_name, example=example)
+            style = example_style if example else input_style
             rule = None if example else sv.relative.get((data_index, col.key))
             if col.key == SOURCES_KEY:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
             elif col.column is not None and isinstance(values.get(col.key), str) and (
-                    rule or col.is_date):
+                    rule or is_date):
                 value = display_value(col.column, values[col.key], _)  # a rule in words
             else:
                 value = values.get(col.key)
@@ -318,12 +323,13 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
                 put(cell, live.formula(rule), style=style, formula=True)
             else:
                 put(cell, yes_no(value, _), style=style, section=sv.key, column=col.key)
-            if col.is_date and isinstance(value, str):  # a rule in words
+            if is_date and isinstance(value, str):  # a rule in words
                 cell.alignment = styles.wrapped(cell.alignment)
             shown.append(value)
-        height = row_height(columns, shown, wrap={c.key for c in columns
-                                                  if (data_index, c.key) in sv.relative}
-                            | {c.key for c in columns if c.is_date})
+        wrap = date_keys
+        if sv.relative:
+            wrap = date_keys | {c.key for c in columns if (data_index, c.key) in sv.relative}
+        height = row_height(columns, shown, wrap=wrap)
         if height is not None:
             ws.row_dimensions[r].height = height
     for (index, key), note in sv.notes.items():
@@ -342,6 +348,11 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     tbl = Table(displayName=table.name, ref=ref)
     tbl.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
     ws.add_table(tbl)
+    # The column names openpyxl's writer would read from the header cells, taken here without
+    # it making a list of every cell of the table's range to read the first row.
+    tbl._initialise_columns()
+    for i, table_column in enumerate(tbl.tableColumns):
+        table_column.name = str(ws.cell(HEADER_ROW, FIRST_COL + i).value)
     add_validations(ws, table, lists, _)
     add_conditional_formats(ws, table, styles)
 
@@ -750,7 +761,7 @@ def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
         put(ws.cell(sheet.row, 2), role, style=styles.label)
         for first, last in spans[1:]:
             for col in range(first, last + 1):
-                ws.cell(sheet.row, col).style = styles.body("date" if first == 6 else "text")
+                apply_style(ws.cell(sheet.row, col), styles.body("date" if first == 6 else "text"))
             if last > first:
                 merge(ws, start_row=sheet.row, start_column=first, end_row=sheet.row,
                                end_column=last)
@@ -778,7 +789,7 @@ class _Cursor:
         self.gap(14)
         put(self.ws.cell(self.row, 2), title, style=self.styles.band)
         for col in range(3, OVERVIEW_LAST_COL + 1):
-            self.ws.cell(self.row, col).style = self.styles.band
+            apply_style(self.ws.cell(self.row, col), self.styles.band)
         self.ws.row_dimensions[self.row].height = 20
         self.row += 1
         self.gap(4)
@@ -1072,45 +1083,51 @@ def set_print(ws: Worksheet, *, landscape: bool, company: str, title_rows: int |
 def merge(ws: Worksheet, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
     """``ws.merge_cells`` with the same result, made fast: openpyxl re-registers the top-left
     cell's protection and each edge border once per covered cell; here each distinct style is
-    registered once and the covered cells share its index."""
+    registered once a workbook and the covered cells share its index."""
     import copy
 
     from openpyxl.cell.cell import MergedCell
     from openpyxl.styles.borders import Border
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter as column_letter
     from openpyxl.worksheet.merge import MergedCellRange
 
-    mcr = MergedCellRange(ws, f"{get_column_letter(start_column)}{start_row}:"
-                              f"{get_column_letter(end_column)}{end_row}")
+    from mapgen.xlsx.styles import workbook_cache
+
+    mcr = MergedCellRange(ws, f"{column_letter(start_column)}{start_row}:"
+                              f"{column_letter(end_column)}{end_row}")
     ws.merged_cells.add(mcr)
     cells = ws._cells
     for row, col in list(mcr.cells)[1:]:
         cells[row, col] = MergedCell(ws, row, col)
     start = mcr.start_cell
-    derived: dict[tuple[int, str], int] = {}  # (border id, side) -> border id with that side
+    cache = workbook_cache(ws.parent)
     for name in ("top", "left", "right", "bottom"):
         side = getattr(start.border, name)
         if side and side.style is None:
             continue
+        start_border = start._style.borderId if start._style else 0
         for coord in getattr(mcr, name):
             cell = cells.get(coord)
             if cell is None:
                 cell = cells[coord] = MergedCell(ws, *coord)
-            key = (cell._style.borderId if cell._style else 0, name)
-            if key not in derived:
+            # (start's border, side, this cell's border) -> this cell's border with that side
+            key = ("border", start_border, name, cell._style.borderId if cell._style else 0)
+            derived = cache.get(key)
+            if derived is None:
                 cell.border += Border(**{name: side})
-                derived[key] = cell._style.borderId
+                cache[key] = cell._style.borderId
             else:
-                _style_of(cell).borderId = derived[key]
+                _style_of(cell).borderId = derived
     if start.protection is not None:
-        first = None
+        key = ("protection", start._style.protectionId if start._style else 0)
+        first = cache.get(key)
         for coord in mcr.cells:
             cell = cells.get(coord)
             if cell is None:
                 cell = cells[coord] = MergedCell(ws, *coord)
             if first is None:
                 cell.protection = copy.copy(start.protection)
-                first = cell._style.protectionId
+                first = cache[key] = cell._style.protectionId
             else:
                 _style_of(cell).protectionId = first
 
@@ -1128,7 +1145,7 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
         section: str | None = None, column: str | None = None) -> None:
     """Style a cell and write a value: strings always as text unless ``formula`` is set."""
     if style is not None:
-        cell.style = style
+        apply_style(cell, style)
     if value is None:
         return
     if formula and isinstance(value, str) and value.startswith("="):
