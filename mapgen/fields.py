@@ -151,7 +151,8 @@ class IntegerType(FieldType):
                 return Parsed(int(raw))
             raise FieldError("invalid-integer", f"expected a whole number, got {raw:g}")
         text = clean_text(raw)
-        match = re.fullmatch(r"([+-]?\d{1,15})(?:[.,]0+)?", text.replace(" ", ""))
+        # ASCII digits only: int() would read other scripts' digits ('꧒' as 2) without a word.
+        match = re.fullmatch(r"([+-]?\d{1,15})(?:[.,]0+)?", text.replace(" ", ""), re.ASCII)
         if not match:
             raise FieldError("invalid-integer", f"expected a whole number, got '{_short(text)}'")
         return Parsed(int(match.group(1)))
@@ -258,7 +259,7 @@ class PercentType(FieldType):
             value = float(raw)
         else:
             text = clean_text(raw).replace(" ", "").replace(",", ".")
-            match = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)(%?)", text)
+            match = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)(%?)", text, re.ASCII)
             if not match:
                 raise FieldError("invalid-percent",
                                  f"expected a percentage like 75% or 0.75, got '{_short(text)}'")

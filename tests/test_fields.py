@@ -39,11 +39,18 @@ def test_integer_parses(raw, expected):
     assert parse("integer", raw).value == expected
 
 
-@pytest.mark.parametrize("raw", ["three", 2.5, "2.5", True, "1e3"])
-def test_integer_rejects(raw):
+@pytest.mark.parametrize("raw", ["three", 2.5, "2.5", True, "1e3", "\ua9d2", "\u0663", "\uff17"])
+def test_integer_rejects(raw):  # other scripts' digits too: int() would read them silently
     with pytest.raises(FieldError) as err:
         parse("integer", raw)
     assert err.value.code == "invalid-integer"
+
+
+@pytest.mark.parametrize("raw", ["\u0665\u0660%", "\uff15\uff10"])
+def test_percent_rejects_other_scripts_digits(raw):
+    with pytest.raises(FieldError) as err:
+        parse("percent", raw)
+    assert err.value.code == "invalid-percent"
 
 
 def test_date_parses_real_dates_and_strings():
