@@ -19,10 +19,9 @@ from mapgen.errors import MapgenError, UnusableInput
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint
     from mapgen.plan import Plan
+    from mapgen.xlsx.reader import Cells
 
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
-# section key -> per plan row, column key -> (sheet title, cell coordinate)
-Cells = dict[str, list[dict[str, tuple[str, str]]]]
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
 
 

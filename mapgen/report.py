@@ -34,6 +34,7 @@ from mapgen.status import (
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Section
     from mapgen.plan import Plan, Row
+    from mapgen.xlsx.reader import Cells
 
 PHASES, ACTIONS, STAKEHOLDERS, COMMUNICATION = ("phases", "action_items", "stakeholders",
                                                 "communication")
@@ -44,8 +45,6 @@ COUNT_KEYS = ("total", *MEANINGS, "percent_complete", "at_risk", "stalled", "due
 ATTENTION = ("stalled", "at_risk", "blocked", "due_soon", "unowned", "undated")
 FORMATS = ("text", "markdown", "json")
 
-# section key -> per plan row, column key -> (sheet title, cell): the reader's record
-Cells = Mapping[str, list[Mapping[str, tuple[str, str]]]]
 Style = Callable[[str, str], str]
 
 

@@ -35,11 +35,11 @@ from mapgen.relative import PLAN_KEY, Relative, recorded, relatives, set_recorde
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.blueprint import Blueprint, Section
     from mapgen.plan import Plan
+    from mapgen.xlsx.reader import Cells
 
 DEAL = "deal"
 PHASE_KEY = "phase"
 DEAL_ANCHORS = ("start", "close", "go_live")
-ANCHOR_LABELS = {"start": "Start", "close": "Close", "go_live": "Go-live"}
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,8 @@ def shift_plan(plan: Plan, blueprint: Blueprint, *, deal: Mapping[str, Any] | No
 
 
 def _shift_deal(plan: Plan, blueprint: Blueprint, wanted: Mapping[str, Any]) -> list[Move]:
+    from mapgen.layout import DEAL_LABELS
+
     holidays = blueprint.holiday_dates()
     old_deal = dict(plan.deal)
     new_deal = dict(old_deal)
@@ -227,7 +229,7 @@ def _shift_deal(plan: Plan, blueprint: Blueprint, wanted: Mapping[str, Any]) -> 
         old = _date_of(old_deal.get(key), {}, [])
         new_deal[key] = day
         if old != day:
-            moves.append(Move(DEAL, None, key, ANCHOR_LABELS.get(key, key), old, day))
+            moves.append(Move(DEAL, None, key, DEAL_LABELS.get(key, key), old, day))
     changed = {m.column for m in moves}
     for rel in relatives(plan, blueprint):
         if rel.expr.anchor not in changed:
@@ -442,7 +444,7 @@ def _shift_workbook(src: Path, dst: Path, ref: str | Blueprint | None, force: bo
     from mapgen.xlsx.reader import read_workbook_meta
 
     given = blueprint_for(ref) if ref is not None else None
-    cells: dict[str, list[dict[str, tuple[str, str]]]] = {}
+    cells: Cells = {}
     plan, meta = read_workbook_meta(src, blueprint=given, cells=cells)
     bp = given or blueprint_for(None, (meta.blueprint.get("name") or None) if meta else None)
     if meta is None and how.get("deal"):
@@ -459,7 +461,7 @@ def _shift_workbook(src: Path, dst: Path, ref: str | Blueprint | None, force: bo
 
 
 def _edit_workbook(src: Path, tmp: Path, result: ShiftResult,
-                   cells: dict[str, list[dict[str, tuple[str, str]]]], meta: Any,
+                   cells: Cells, meta: Any,
                    blueprint: Blueprint) -> None:
     """Copy the workbook, changing only the moved date cells, the deal's date on the Overview
     and the metadata's deal and relative dates."""

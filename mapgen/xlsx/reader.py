@@ -84,6 +84,8 @@ EXAMPLE_NOTE_START = "Example:"  # the writer's note on an example row's first c
 EXAMPLE_MARKER = "Example"  # what older versions wrote left of an example row
 CONFLICT_NOTE_START = "Conflict:"  # merge's note on a conflicting cell
 QUOTE_CHARS = 60  # characters of a value quoted in an issue
+# Where a plan's rows were read: section key -> per row, column key -> (sheet title, coordinate)
+Cells = dict[str, list[dict[str, tuple[str, str]]]]
 # How the writer's texts above a table begin (mapgen.xlsx.writer.write_section): recognised
 # when a workbook's metadata, which records them exactly, is gone.
 LAYOUT_TEXT_STARTS = ("Purpose:", "Instructions:", "Select a cell to see what belongs in it.")
@@ -146,7 +148,7 @@ def read_workbook(path: str | os.PathLike, *, blueprint: Blueprint | None = None
 
 
 def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                       day_first: bool = True, cells: dict[str, list[dict[str, tuple[str, str]]]]
+                       day_first: bool = True, cells: Cells
                        | None = None) -> tuple[Plan, WorkbookMeta | None]:
     """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none).
 
@@ -301,7 +303,7 @@ class _WorkbookReader:
         # sheet title -> (row, column) -> cell whose formula needs its cached result
         self.formulas: dict[str, dict[tuple[int, int], _Cell]] = {}
         self.deal: dict[str, Any] = {}
-        self.cells: dict[str, list[dict[str, tuple[str, str]]]] = {}  # see read_workbook_meta
+        self.cells: Cells = {}  # see read_workbook_meta
         self.cell_notes: Notes = {}  # comments and links, read after pass one
         self.overview_cells: dict[str, _Cell | None] = {}  # "deal:buyer", "objective:0" -> cell
         self.overview_sheet: str | None = None  # the sheet those cells were read from
@@ -675,7 +677,7 @@ class _WorkbookReader:
         """Deal facts typed on the Overview win over the metadata (a warning says which). A deal
         date that live formulas count from (an anchor) is read the same way; cleared, it
         leaves the deal (those formulas then show their rule in words)."""
-        from mapgen.layout import DEAL_LABELS
+        from mapgen.layout import deal_label
         from mapgen.plan import DEAL_DATE_KEYS, parse_deal
 
         out = dict(deal)
@@ -684,7 +686,7 @@ class _WorkbookReader:
             if not name.startswith("deal:"):
                 continue
             key = name.removeprefix("deal:")
-            label = DEAL_LABELS.get(key, key.replace("_", " ").capitalize())
+            label = deal_label(key)
             where = {"sheet": self.overview_sheet, "section": "deal", "column": key}
             if cell is None:
                 if key in anchors and deal.get(key) not in (None, ""):
