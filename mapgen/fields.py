@@ -87,6 +87,7 @@ class FieldType:
     is_text: ClassVar[bool] = False      # free text (short or long)
     is_date: ClassVar[bool] = False      # a date, or a date relative to the deal
     has_choices: ClassVar[bool] = False  # one of the column's choices
+    is_percent: ClassVar[bool] = False   # a fraction shown as a percentage
     default_width: ClassVar[float] = 18
     excel_format: ClassVar[str] = "@"  # Excel number format for input cells
     wrap: ClassVar[bool] = True
@@ -247,6 +248,7 @@ class ChoiceType(FieldType):
 class PercentType(FieldType):
     name = "percent"
     description = "a percentage from 0% to 100%, stored as a fraction (0.75 is 75%)"
+    is_percent = True
     default_width = 10
     excel_format = "0%"
     wrap = False

@@ -58,7 +58,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import Issue, MapgenError
-from mapgen.fields import fold_text
+from mapgen.fields import FieldError, fold_text
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, read_meta
 from mapgen.xlsx.notes import CellNote, Notes, read_cell_notes
 from mapgen.xlsx.safety import (
@@ -556,12 +556,15 @@ class _WorkbookReader:
         blank = 0
         last = first + MAX_COLUMNS
         warned_gap = False
+        letters: list[str] = []  # column letters by 0-based index, made as wide rows come
         for number, row in sheet.rows_after(header_at):
             cells: dict[str, _Cell] = {}
+            while len(letters) < len(row):
+                letters.append(get_column_letter(len(letters) + 1))
             for i in range(len(row)):
                 if row[i].value is None:
                     continue
-                coordinate = f"{get_column_letter(i + 1)}{number}"
+                coordinate = f"{letters[i]}{number}"
                 if i < first or i >= last:
                     text = row[i].value
                     if isinstance(text, str) and (not text.strip() or (
@@ -767,6 +770,7 @@ class _WorkbookReader:
         conflict_cells = {c["cell"] for c in table.recorded.conflicts} if table.recorded else set()
         marked_rows = {r for (r, _), note in notes.items()
                        if note.comment and note.comment.startswith(self.own.example_notes)}
+        noted_rows = {r for r, _ in notes}
         rows: list[tuple[int, Row]] = []
         table.rows.reverse()  # consumed from the end: each row's cells are freed once parsed
         while table.rows:
@@ -785,7 +789,7 @@ class _WorkbookReader:
                 continue  # untouched (a rule in words is no date: its error goes with it)
             kept = {k: row[k] for k in order if k in row}
             row_notes = {}
-            for key, col in columns.items():
+            for key, col in columns.items() if number in noted_rows else ():
                 note = notes.get((number, col))
                 if note is None or _is_own_note(note, f"{_letter(col)}{number}", conflict_cells,
                                                 self.own.example_notes, self.own.conflict_notes):
@@ -851,14 +855,35 @@ class _WorkbookReader:
     def _value(self, table: _Table, key: str, cell: _Cell, day_first: bool
                ) -> tuple[Any, Issue | None]:
         """A cell's value for the plan, and the issue it raises if any (its raw value is kept)."""
-        from mapgen.fields import FieldError
+        column = table.columns[key]
+        if cell.kind == "value":  # the common case first, without the closure below
+            if column is None:
+                return _plain(cell.value), None
+            field = column.field
+            raw, lenient = _lenient(column, field, cell.value)
+            try:
+                parsed = field.parse(raw, column, day_first=day_first, allow_relative=True)
+            except FieldError as exc:
+                return _plain(cell.value), self._cell_issue(table, key, cell, exc.code, exc.message)
+            if lenient is None and parsed.warning is None:
+                return parsed.value, None
+            code, message = lenient or parsed.warning
+            return parsed.value, self._cell_issue(table, key, cell, code, message, "warning")
+        return self._unusual_value(table, key, cell, column, day_first)
+
+    def _cell_issue(self, table: _Table, key: str, cell: _Cell, code: str, message: str,
+                    severity: str = "error") -> Issue:
+        return Issue(code=code, severity=severity, file=self.label, sheet=table.sheet,
+                     cell=cell.coordinate, section=table.section.key, column=key,
+                     message=f"{table.headers[key]}: {message}")
+
+    def _unusual_value(self, table: _Table, key: str, cell: _Cell, column: Column | None,
+                       day_first: bool) -> tuple[Any, Issue | None]:
+        """:meth:`_value` for a formula or an error cell."""
 
         def issue(code: str, message: str, severity: str = "error") -> Issue:
-            return Issue(code=code, severity=severity, file=self.label, sheet=table.sheet,
-                         cell=cell.coordinate, section=table.section.key, column=key,
-                         message=f"{table.headers[key]}: {message}")
+            return self._cell_issue(table, key, cell, code, message, severity)
 
-        column = table.columns[key]
         if cell.kind == "formula":
             live, value = self._live_date(cell)
             if live:
@@ -876,7 +901,7 @@ class _WorkbookReader:
             return cell.value, issue("cell-error", f"the cell shows the error {cell.value}")
         if column is None:
             return _plain(cell.value), None
-        raw, lenient = _lenient(column, cell.value)
+        raw, lenient = _lenient(column, column.field, cell.value)
         try:
             parsed = column.field.parse(raw, column, day_first=day_first, allow_relative=True)
         except FieldError as exc:
@@ -886,12 +911,13 @@ class _WorkbookReader:
         return parsed.value, issue(*parsed.warning, "warning") if parsed.warning else None
 
 
-def _lenient(column: Column, value: Any) -> tuple[Any, tuple[str, str] | None]:
+def _lenient(column: Column, field: Any, value: Any) -> tuple[Any, tuple[str, str] | None]:
     """What a person meant where the type alone would refuse it: an Excel date serial in a date
-    cell (a date formatted as a number), a percentage typed as 50 or "50" in a percent cell."""
-    if isinstance(value, bool):
+    cell (a date formatted as a number), a percentage typed as 50 or "50" in a percent cell.
+    ``field`` is the column's type (``column.field``, looked up once by the caller)."""
+    if isinstance(value, bool) or (isinstance(value, str) and not field.is_percent):
         return value, None
-    if column.field.is_date and isinstance(value, int | float) and 1 <= value < 2_958_466:
+    if field.is_date and isinstance(value, int | float) and 1 <= value < 2_958_466:
         from openpyxl.utils.datetime import from_excel
 
         try:
@@ -903,7 +929,7 @@ def _lenient(column: Column, value: Any) -> tuple[Any, tuple[str, str] | None]:
         shown = int(value) if float(value).is_integer() else value
         return date, ("date-serial", f"the number {shown} was read as the date "
                                      f"{date.isoformat()} (format the cell as a date)")
-    if column.field.name == "percent":
+    if field.is_percent:
         number = value
         if isinstance(value, str):
             text = value.strip().replace(",", ".").replace(" ", "")
@@ -1153,7 +1179,6 @@ def _examples(section: Section, table: _Table, recorded: SheetMeta | None, texts
     """Each example as key -> the forms its value may take in a cell, for the columns present
     (a date in words in English and in the language of ``texts``)."""
     from mapgen import dates
-    from mapgen.fields import FieldError
     from mapgen.layout import display_value
 
     rows = recorded.examples if recorded is not None else section.examples
