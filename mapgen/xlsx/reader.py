@@ -126,11 +126,12 @@ def _own_texts(language: str) -> _OwnTexts:
 
 
 @cache
-def _sources_headers() -> frozenset[str]:
-    """The merge's Sources column header, folded, in every catalog language."""
-    from mapgen.i18n import CATALOG_LANGUAGES, texts_for
+def _sources_headers(language: str) -> frozenset[str]:
+    """The merge's Sources column header, folded, in English and in ``language`` (the
+    blueprint's: a merge writes it in the workbook's language, and the metadata records it)."""
+    from mapgen.i18n import texts_for
 
-    return frozenset({_SOURCES_HEADER} | {_fold(texts_for(lang)("Sources")) for lang in CATALOG_LANGUAGES})
+    return frozenset({_SOURCES_HEADER, _fold(texts_for(language)("Sources"))})
 
 
 # --------------------------------------------------------------------------- public API
@@ -298,6 +299,7 @@ class _WorkbookReader:
         self._check_meta()
         self.blueprint = self._blueprint(blueprint)
         self.own = _own_texts(self.blueprint.language)
+        self.headers = _Headers(self.blueprint.language)
         self.tables: list[_Table] = []
         self.output = 0  # the plan's written size so far, estimated (see _check_output)
         # sheet title -> (row, column) -> cell whose formula needs its cached result
@@ -344,8 +346,9 @@ class _WorkbookReader:
         budget = _Budget()
         sheets = [_Sheet(ws, budget) for ws in self.wb.worksheets
                   if ws.title != META_SHEET and ws.sheet_state != "veryHidden"]
-        found = _assign(self.blueprint.sections, self._sheet_meta, sheets, self._own_sheets())
-        if self.meta is None and not any(_header_score(sheet, section, None)[1]
+        found = _assign(self.blueprint.sections, self._sheet_meta, sheets, self.headers,
+                        self._own_sheets())
+        if self.meta is None and not any(self.headers.score(sheet, section, None)[1]
                                          for section, sheet in self._found(found)):
             raise UnusableInput(self._not_a_map(sheets))
         self.sheets = sheets
@@ -382,7 +385,7 @@ class _WorkbookReader:
             return f"{self.label}: is not a MAP workbook: it has no worksheets"
         scored = []
         for n, section in enumerate(self.blueprint.sections):
-            best = max((_header_score(sheet, section, None)[1] for sheet in sheets), default=0)
+            best = max((self.headers.score(sheet, section, None)[1] for sheet in sheets), default=0)
             scored.append((-best, n, section))
         scored.sort(key=lambda t: t[:2])
         closest = [section for _, _, section in scored[:3]]
@@ -441,7 +444,7 @@ class _WorkbookReader:
             if id(sheet) in used:
                 continue
             for section in self.blueprint.sections:
-                if _header_score(sheet, section, self._sheet_meta(section.key))[1] >= _need(section):
+                if self.headers.score(sheet, section, self._sheet_meta(section.key))[1] >= _need(section):
                     where = found.get(section.key)
                     why = f"that section was read from sheet '{where.title}'" if where else ""
                     self._issue("unread-sheet", f"sheet '{sheet.title}' looks like section "
@@ -455,7 +458,7 @@ class _WorkbookReader:
 
         recorded = self._sheet_meta(section.key)
         where = {"sheet": sheet.title, "section": section.key}
-        header_at, score = _header_score(sheet, section, recorded)
+        header_at, score = self.headers.score(sheet, section, recorded)
         if score == 0:
             self._issue("missing-header", f"sheet '{sheet.title}' has no header row with the "
                         f"columns of section '{section.label}' (like "
@@ -463,7 +466,7 @@ class _WorkbookReader:
             return None
         header = [_text(c.value) for c in sheet.head[header_at - 1]]
         first = next(i for i, text in enumerate(header) if text)
-        aliases = _aliases(section, recorded)
+        aliases = self.headers.aliases(section, recorded)
         extras = _recorded_extras(section, recorded)
         synonyms = _synonyms(section)
         recorded_headers = {_fold(h) for h in recorded.headers} if recorded is not None else set()
@@ -1018,9 +1021,10 @@ def _text(value: Any) -> str:
     return " ".join(text.split())
 
 
-def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
+def _aliases(section: Section, recorded: SheetMeta | None, language: str) -> dict[str, str]:
     """Folded header text -> column key: recorded headers first, then blueprint headers, keys,
-    then the other names a column goes by (its ``aliases``: Owner for Responsible Person)."""
+    then the other names a column goes by (its ``aliases``: Owner for Responsible Person), and
+    the merge's Sources header in English and in ``language``."""
     out: dict[str, str] = {}
     if recorded is not None:
         for key, header in zip(recorded.columns, recorded.headers, strict=False):
@@ -1033,7 +1037,7 @@ def _aliases(section: Section, recorded: SheetMeta | None) -> dict[str, str]:
     for column in section.columns:  # a translated blueprint's English headers too
         for header in column.accepted_headers():
             out.setdefault(_fold(header), column.key)
-    for header in sorted(_sources_headers()):
+    for header in sorted(_sources_headers(language)):
         out.setdefault(header, SOURCES_KEY)
     for folded, key in _synonyms(section).items():
         out.setdefault(folded, key)
@@ -1059,29 +1063,45 @@ def _need(section: Section) -> int:
     return len(visible) // 2 + 1
 
 
-def _header_score(sheet: _Sheet, section: Section, recorded: SheetMeta | None) -> tuple[int, int]:
-    """``(row number, number of the section's columns)`` of the best header row on the sheet."""
-    aliases = _aliases(section, recorded)
-    if recorded is not None and recorded.header_row > 0:
-        # Where the metadata says the header is, with every recorded column: no search needed.
-        top = sheet.folded_top(recorded.header_row)
-        if len(top) == recorded.header_row:
-            found = {aliases.get(text) for text in top[-1]} - {None, SOURCES_KEY}
-            wanted = {aliases.get(_fold(h)) for h in recorded.headers} - {None, SOURCES_KEY}
-            if wanted and wanted <= found:
-                return recorded.header_row, len(found)
-    depth = max(HEADER_SCAN_ROWS, (recorded.header_row + 10) if recorded else 0)
-    best = (0, 0)
-    for number, texts in enumerate(sheet.folded_top(depth), start=1):
-        keys = {aliases.get(text) for text in texts}
-        score = len(keys - {None, SOURCES_KEY})
-        if score > best[1]:
-            best = (number, score)
-    return best
+class _Headers:
+    """Header matching for one read: each section's header texts (:func:`_aliases`) made once,
+    in the blueprint's language."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self._aliases: dict[tuple[str, int], dict[str, str]] = {}
+
+    def aliases(self, section: Section, recorded: SheetMeta | None) -> dict[str, str]:
+        # ``recorded`` lives in the reader's metadata as long as this object: its id is stable
+        key = (section.key, id(recorded))
+        if key not in self._aliases:
+            self._aliases[key] = _aliases(section, recorded, self.language)
+        return self._aliases[key]
+
+    def score(self, sheet: _Sheet, section: Section, recorded: SheetMeta | None) -> tuple[int, int]:
+        """``(row number, number of the section's columns)`` of the best header row on the sheet."""
+        aliases = self.aliases(section, recorded)
+        if recorded is not None and recorded.header_row > 0:
+            # Where the metadata says the header is, with every recorded column: no search needed.
+            top = sheet.folded_top(recorded.header_row)
+            if len(top) == recorded.header_row:
+                found = {aliases.get(text) for text in top[-1]} - {None, SOURCES_KEY}
+                wanted = {aliases.get(_fold(h)) for h in recorded.headers} - {None, SOURCES_KEY}
+                if wanted and wanted <= found:
+                    return recorded.header_row, len(found)
+        depth = max(HEADER_SCAN_ROWS, (recorded.header_row + 10) if recorded else 0)
+        best = (0, 0)
+        for number, texts in enumerate(sheet.folded_top(depth), start=1):
+            keys = {aliases.get(text) for text in texts}
+            score = len(keys - {None, SOURCES_KEY})
+            if score > best[1]:
+                best = (number, score)
+        return best
 
 
 def _assign(sections: list[Section], recorded: Callable[[str], SheetMeta | None],
-            sheets: list[_Sheet], reserved: frozenset[str] = frozenset()) -> dict[str, _Sheet]:
+            sheets: list[_Sheet], headers: _Headers,
+            reserved: frozenset[str] = frozenset()) -> dict[str, _Sheet]:
     """Section key -> sheet: by recorded or matching title first, then by headers. A sheet
     titled as one of mapgen's own (``reserved``, casefolded: the Overview, the Timeline) is
     taken by its headers only, never by its title alone."""
@@ -1103,7 +1123,7 @@ def _assign(sections: list[Section], recorded: Callable[[str], SheetMeta | None]
         for sheet in candidates:
             if id(sheet) in used:
                 continue
-            if _header_score(sheet, section, meta)[1]:
+            if headers.score(sheet, section, meta)[1]:
                 take(section.key, sheet)
                 break
             if sheet.title.casefold() not in reserved:
@@ -1112,7 +1132,7 @@ def _assign(sections: list[Section], recorded: Callable[[str], SheetMeta | None]
         if section.key in found:
             continue
         meta = recorded(section.key)
-        scored = [(_header_score(s, section, meta)[1], -n, s) for n, s in enumerate(sheets)
+        scored = [(headers.score(s, section, meta)[1], -n, s) for n, s in enumerate(sheets)
                   if id(s) not in used]
         best = max(scored, key=lambda t: t[:2], default=None)
         if best and best[0] >= _need(section):
