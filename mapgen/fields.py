@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar, Protocol
 
 from mapgen.dealkeys import DEAL_DATE_KEYS
@@ -66,6 +67,8 @@ def _is_blank(raw: object) -> bool:
 
 def clean_text(raw: object) -> str:
     """Text as people meant it: stray spaces at the ends gone, line breaks normalised."""
+    if type(raw) is str:  # the common case
+        return (raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw).strip()
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, dt.datetime):
@@ -96,7 +99,7 @@ class FieldType:
     def parse(self, raw: object, column: ColumnLike | None = None, *, day_first: bool = True,
               allow_relative: bool = False) -> Parsed:
         """Parse what a person or a file holds; ``Parsed(None)`` for blank; FieldError if unusable."""
-        if _is_blank(raw):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):  # blank (_is_blank)
             return Parsed(None)
         return self._parse(raw, column, day_first=day_first, allow_relative=allow_relative)
 
@@ -226,13 +229,12 @@ class ChoiceType(FieldType):
 
     def _parse(self, raw, column, *, day_first, allow_relative):
         text = clean_text(raw)
-        choices = list(column.choices or []) if column is not None else []
+        choices = tuple(column.choices or ()) if column is not None else ()
         if not choices:
             return Parsed(text)
-        wanted = fold_text(text)
-        for choice in choices:
-            if fold_text(choice) == wanted:
-                return Parsed(choice)
+        choice = _folded_choices(choices).get(fold_text(text))
+        if choice is not None:
+            return Parsed(choice)
         spelled = getattr(column, "choice_for", None)  # e.g. English choices of a translation
         choice = spelled(text) if spelled is not None else None
         if choice is not None:
@@ -286,6 +288,15 @@ TYPES: dict[str, FieldType] = {t.name: t for t in
 def field_type(name: str) -> FieldType:
     """The type object for a type name (names are checked when a blueprint loads)."""
     return TYPES[name]
+
+
+@lru_cache(maxsize=256)
+def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
+    """Folded choice -> the first choice that folds to it (a column's choices, folded once)."""
+    out: dict[str, str] = {}
+    for choice in choices:
+        out.setdefault(fold_text(choice), choice)
+    return out
 
 
 def fold_text(text: str) -> str:

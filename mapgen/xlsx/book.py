@@ -104,8 +104,7 @@ class BookSheet:
             if row is _END:
                 return
             n = 0
-            for cell in row:
-                value = cell if values_only else getattr(cell, "value", None)
+            for value in row if values_only else [c.value for c in row]:
                 if isinstance(value, str):
                     n += len(value)
             if n:

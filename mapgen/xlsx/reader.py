@@ -172,7 +172,7 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
         book.finish()
         reader.notes(book.notes)
         reader.cell_notes = read_cell_notes(path, reader.noted_sheets())
-        plan = reader.plan(day_first=day_first)
+        plan = reader.plan(day_first=day_first, cells=cells is not None)
         _check_output(plan, label)
     if cells is not None:
         cells.update(reader.cells)
@@ -564,12 +564,12 @@ class _WorkbookReader:
             cells: dict[str, _Cell] = {}
             while len(letters) < len(row):
                 letters.append(get_column_letter(len(letters) + 1))
-            for i in range(len(row)):
-                if row[i].value is None:
+            for i, raw in enumerate(row):
+                if raw.value is None:
                     continue
                 coordinate = f"{letters[i]}{number}"
                 if i < first or i >= last:
-                    text = row[i].value
+                    text = raw.value
                     if isinstance(text, str) and (not text.strip() or (
                             text in self.own.example_markers
                             and number - header_at <= len(table.examples))):
@@ -578,7 +578,7 @@ class _WorkbookReader:
                                   "left of the table" if i < first
                                   else f"more than {MAX_COLUMNS} columns right of the table")
                     continue
-                cell = _cell(row[i], coordinate)
+                cell = _cell(raw, coordinate)
                 if cell is None:
                     continue
                 if i not in keys:  # a value in a column without a header
@@ -649,7 +649,8 @@ class _WorkbookReader:
 
     # -- after pass one (and the cached values of formulas, if any)
 
-    def plan(self, *, day_first: bool) -> Plan:
+    def plan(self, *, day_first: bool, cells: bool = True) -> Plan:
+        """The plan read; ``cells``: also record where each row came from (``self.cells``)."""
         from mapgen.plan import BlueprintRef, Plan, parse_deal
 
         deal: dict[str, Any] = {}
@@ -666,7 +667,8 @@ class _WorkbookReader:
             if table.section.key == "objective":
                 numbered = self._overview_objective(table, numbered)
             sections[table.section.key] = [row for _, row in numbered]
-            self.cells[table.section.key] = [self._row_cells(table, n) for n, _ in numbered]
+            if cells:
+                self.cells[table.section.key] = [self._row_cells(table, n) for n, _ in numbered]
             used = {k for _, row in numbered for k in row}
             extras = {k: h for k, h in table.extras.items() if k in used}
             if extras:
@@ -863,7 +865,8 @@ class _WorkbookReader:
             if column is None:
                 return _plain(cell.value), None
             field = column.field
-            raw, lenient = _lenient(column, field, cell.value)
+            raw, lenient = (_lenient(column, field, cell.value) if field.is_date or field.is_percent
+                            else (cell.value, None))
             try:
                 parsed = field.parse(raw, column, day_first=day_first, allow_relative=True)
             except FieldError as exc:
