@@ -34,6 +34,7 @@ class Input:
     plan: Plan
     recorded: str | None  # blueprint name written in the file (None: it records none)
     cells: Cells = field(default_factory=dict)  # empty for a plan file
+    blueprint: Blueprint | None = None  # a workbook's: the blueprint it was read with
 
     @property
     def is_workbook(self) -> bool:
@@ -82,14 +83,15 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
     if suffix not in WORKBOOK_SUFFIXES:
         raise UnusableInput(f"{path}: cannot {what} a '{suffix or path.name}' file; give "
                             "completed workbooks (.xlsx) or plan files (.json, .yaml)")
-    from mapgen.xlsx.reader import read_workbook_meta
+    from mapgen.xlsx.reader import read_workbook_with
 
     cells: Cells = {}
-    plan, meta = read_workbook_meta(path, blueprint=blueprint, day_first=day_first, cells=cells)
+    plan, meta, used = read_workbook_with(path, blueprint=blueprint, day_first=day_first,
+                                          cells=cells)
     if meta is None:
-        return Input(path, plan, None, cells)
+        return Input(path, plan, None, cells, used)
     plan.participant, plan.audience = meta.participant, meta.audience
-    return Input(path, plan, meta.blueprint.get("name") or None, cells)
+    return Input(path, plan, meta.blueprint.get("name") or None, cells, used)
 
 
 def blueprint_for(ref: str | Blueprint | None, recorded: str | None = None) -> Blueprint:
@@ -108,4 +110,4 @@ def load_input(path: str | os.PathLike, blueprint: str | Blueprint | None = None
     input was typed with)."""
     given = blueprint_for(blueprint) if blueprint is not None else None
     found = read_input(path, given, day_first=day_first, what=what)
-    return found, given or blueprint_for(None, found.recorded)
+    return found, given or found.blueprint or blueprint_for(None, found.recorded)

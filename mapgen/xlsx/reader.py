@@ -157,6 +157,15 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
     row, column key -> (sheet title, cell coordinate) for every column of the table, empty
     cells included (``shift`` edits those cells; ``status`` names them).
     """
+    plan, meta, _ = read_workbook_with(path, blueprint=blueprint, day_first=day_first, cells=cells)
+    return plan, meta
+
+
+def read_workbook_with(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
+                       day_first: bool = True, cells: Cells | None = None
+                       ) -> tuple[Plan, WorkbookMeta | None, Blueprint]:
+    """:func:`read_workbook_meta`, and the blueprint it was read with (``blueprint``, else the
+    one the workbook records, else ``map``), so that a caller need not load it again."""
     from mapgen.xlsx.book import open_book
 
     label = os.fspath(path)
@@ -176,7 +185,7 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
         _check_output(plan, label)
     if cells is not None:
         cells.update(reader.cells)
-    return plan, reader.meta
+    return plan, reader.meta, reader.blueprint
 
 
 def _check_output(plan: Plan, label: str) -> None:
