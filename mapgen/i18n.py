@@ -40,6 +40,12 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for the catalog without translating it (``texts.ngettext(*pair, n)``
+    where it is used)."""
+    return singular, plural
+
+
 def catalog_path(language: str) -> Path:
     """Where the catalog of ``language`` lives."""
     return LOCALES / f"{language}.po"

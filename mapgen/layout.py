@@ -15,7 +15,7 @@ from typing import Any
 
 from mapgen.blueprint import Audience, Blueprint, Column, Section
 from mapgen.errors import Issue, ValidationFailed
-from mapgen.i18n import N_, Texts, texts_for
+from mapgen.i18n import N_, N_plural, Texts, texts_for
 from mapgen.plan import STANDARD_DEAL_KEYS, Plan, Row, row_key
 
 PREFILLED_SPARE_ROWS = 3
@@ -172,23 +172,23 @@ def describe_relative(text: str, texts: Texts | None = None) -> str:
     rel = dates.parse_relative(text)
     word = _ANCHOR_WORDS.get(rel.anchor)
     anchor = _(word) if word else rel.anchor.replace("_", " ")
-    n = abs(rel.amount)
     if rel.amount == 0:
         at = {"start": N_("at start"), "close": N_("at close"), "go_live": N_("at go-live")}
         return _(at[rel.anchor]) if rel.anchor in at else _("at {anchor}", anchor=anchor)
-    if rel.amount > 0:
-        if rel.unit == "d":
-            return _.ngettext("{n} day after {anchor}", "{n} days after {anchor}", n, anchor=anchor)
-        if rel.unit == "bd":
-            return _.ngettext("{n} business day after {anchor}", "{n} business days after {anchor}", n,
-                              anchor=anchor)
-        return _.ngettext("{n} week after {anchor}", "{n} weeks after {anchor}", n, anchor=anchor)
-    if rel.unit == "d":
-        return _.ngettext("{n} day before {anchor}", "{n} days before {anchor}", n, anchor=anchor)
-    if rel.unit == "bd":
-        return _.ngettext("{n} business day before {anchor}", "{n} business days before {anchor}", n,
-                          anchor=anchor)
-    return _.ngettext("{n} week before {anchor}", "{n} weeks before {anchor}", n, anchor=anchor)
+    unit = rel.unit if rel.unit in ("d", "bd") else "w"
+    singular, plural = _RELATIVE_WORDS[(rel.amount > 0, unit)]
+    return _.ngettext(singular, plural, abs(rel.amount), anchor=anchor)
+
+
+# (after the anchor?, unit) -> the words of a relative date, singular and plural
+_RELATIVE_WORDS = {
+    (True, "d"): N_plural("{n} day after {anchor}", "{n} days after {anchor}"),
+    (True, "bd"): N_plural("{n} business day after {anchor}", "{n} business days after {anchor}"),
+    (True, "w"): N_plural("{n} week after {anchor}", "{n} weeks after {anchor}"),
+    (False, "d"): N_plural("{n} day before {anchor}", "{n} days before {anchor}"),
+    (False, "bd"): N_plural("{n} business day before {anchor}", "{n} business days before {anchor}"),
+    (False, "w"): N_plural("{n} week before {anchor}", "{n} weeks before {anchor}"),
+}
 
 
 def build_view(blueprint: Blueprint, plan: Plan | None = None, *,

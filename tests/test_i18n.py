@@ -26,8 +26,8 @@ from mapgen.i18n import (
 )
 from mapgen.layout import describe_relative, display_value
 
-# The same keywords as `make catalogs` (Makefile): gettext's defaults plus `texts` and `N_`.
-KEYWORDS = {"_": None, "texts": None, "N_": None, "gettext": None, "ngettext": (1, 2),
+# The same keywords as `make catalogs` (Makefile): gettext's defaults plus `texts`, `N_` and `N_plural`.
+KEYWORDS = {"_": None, "texts": None, "N_": None, "N_plural": (1, 2), "gettext": None, "ngettext": (1, 2),
             "pgettext": ((1, "c"), 2)}
 
 
