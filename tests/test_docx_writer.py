@@ -477,3 +477,46 @@ def test_introduction_flows_as_paragraphs(docs):
     assert texts_ and "\n" not in texts_[0].text
     assert texts_[0]._p.find(f".//{qn('w:br')}") is None
     assert bp.intro.count("\n\n") + 1 == len(build_view(bp).intro)
+
+
+def test_comments_and_links_a_plan_keeps_print_under_their_values(tmp_path):
+    """A cell's comment and link (``_notes``, as read from a workbook) go on to the handout:
+    the comment small under the value, the link clickable; a merge note takes the comment's
+    place, as in the workbook. The round trip starts from a workbook's cells."""
+    plan = saas_plan(2)
+    row = plan.sections["action_items"][0]
+    row["_notes"] = {"deadline": {"comment": "Waiting for IT"},
+                     "description": {"comment": "See the spec", "link": "https://example.com/spec"}}
+    [xlsx] = generate(load_blueprint("saas"), plan=plan, formats=["xlsx"], out_dir=tmp_path, stem="wb")
+    back = mapgen_read(xlsx)
+    [kept] = [r for r in back.sections["action_items"] if r.get("description") == row["description"]]
+    assert kept["_notes"] == row["_notes"]
+    path = make(tmp_path, "saas", back)
+    doc = Document(str(path))
+    table = section_tables(doc)[2]
+    header = texts(table.rows[0])
+    column = header.index("Description")
+    first = next(r for r in table.rows[1:] if r.cells[column].paragraphs[0].text == row["description"])
+    deadline = first.cells[header.index("Deadline")]
+    assert [p.text for p in deadline.paragraphs][1:] == ["Waiting for IT"]
+    assert deadline.paragraphs[1].runs[0].italic
+    description = first.cells[header.index("Description")]
+    assert [p.text for p in description.paragraphs][1:] == ["See the spec", "https://example.com/spec"]
+    [link] = description._tc.iter(qn("w:hyperlink"))
+    assert doc.part.rels[link.get(qn("r:id"))].target_ref == "https://example.com/spec"
+    # a merge note in the same cell is shown instead of the comment (the link stays)
+    view = build_view(load_blueprint("saas"), back)
+    actions = next(sv for sv in view.sections if sv.key == "action_items")
+    index = next(i for i, r in enumerate(actions.rows) if r.get("_notes"))
+    actions.notes = {(index, "description"): "Bob wrote: Action item one"}
+    write_docx(view, tmp_path / "merged.docx")
+    table = section_tables(Document(str(tmp_path / "merged.docx")))[2]
+    cell = table.rows[1 + len(actions.examples) + index].cells[header.index("Description")]
+    assert [p.text for p in cell.paragraphs][1:] == ["Bob wrote: Action item one",
+                                                     "https://example.com/spec"]
+
+
+def mapgen_read(path: Path) -> Plan:
+    from mapgen.xlsx.reader import read_workbook
+
+    return read_workbook(path)

@@ -51,6 +51,7 @@ from mapgen.layout import (
     timeline,
     timeline_weeks,
 )
+from mapgen.plan import NOTES_KEY
 
 PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
 MARGIN_CM = 2.0
@@ -78,6 +79,7 @@ GREY = "7F7F7F"  # examples and small print
 TEXT_GREY = "595959"  # labels, subtitles, captions, footer
 BORDER_GREY = "A6A6A6"
 NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
+LINK_BLUE = "0563C1"  # a link a plan keeps for a cell, as office suites show links
 OVERDUE_BAR, DONE_BAR, TODAY_FILL = "C00000", "70AD47", "FFF2CC"  # the timeline's colours
 TIMELINE_WEEKS = 30  # the most week columns a landscape page holds legibly
 SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
@@ -654,6 +656,10 @@ class _DocxWriter:
             texts = [t + "\n" + sv.notes.get((index, c.key), "") for t, c in zip(texts, sv.columns,
                                                                                  strict=False)
                      ] + texts[len(sv.columns):]
+        kept = _kept_notes(sv, row, index)
+        if kept:
+            texts = [t + "".join(f"\n{line}" for line in kept.get(c.key, ()))
+                     for t, c in zip(texts, sv.columns, strict=False)] + texts[len(sv.columns):]
         return _row_twips(texts, widths, TABLE_CHAR_TWIPS)
 
     def _section_table(self, sv: SectionView, text_width: int, rest: list[SectionView]) -> None:
@@ -692,6 +698,8 @@ class _DocxWriter:
             ox.fill_row(tr, texts)
             if sv.notes:
                 self._notes(tr, sv, index)
+            if NOTES_KEY in row:
+                self._kept_notes(tr, sv, row, index)
             add_row(tr, self._row_height(sv, widths, row, index))
 
         blank = ox.row_template(widths, aligns, None, min_height=WRITE_IN_TWIPS)
@@ -726,6 +734,31 @@ class _DocxWriter:
             p = ox.sub(tc, "w:p")
             p.append(ox.para_props(before=0, after=40))
             p.append(ox.text_run(note, ox.run_props(italic=True, color=TEXT_GREY, size_pt=NOTE_PT)))
+
+    def _kept_notes(self, tr: Element, sv: SectionView, row: dict, index: int) -> None:
+        """A cell's comment and link that the plan keeps (``_notes``, as a workbook's cells
+        carry them): printed small under the value, the link clickable where it is a web or
+        mail address."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        kept = _kept_notes(sv, row, index)
+        for tc, column in zip(ox.row_cells(tr), sv.columns, strict=False):
+            for n, line in enumerate(kept.get(column.key, ())):
+                p = ox.sub(tc, "w:p")
+                p.append(ox.para_props(before=0, after=40))
+                link = n == len(kept[column.key]) - 1 and _note(row, column.key).get("link")
+                if not link:
+                    p.append(ox.text_run(line, ox.run_props(italic=True, color=TEXT_GREY,
+                                                            size_pt=NOTE_PT)))
+                    continue
+                run = ox.text_run(line, ox.run_props(color=LINK_BLUE, size_pt=NOTE_PT))
+                if _WEB_LINK.match(line):
+                    rid = self.doc.part.relate_to(line, RT.HYPERLINK, is_external=True)
+                    hyperlink = ox.el("w:hyperlink", history="1")
+                    hyperlink.set(qn("r:id"), rid)
+                    hyperlink.append(run)
+                    run = hyperlink
+                p.append(run)
 
     def _table(self, widths: list[int], *, lines: Literal["grid", "rows"] = "grid") -> Element:
         """An empty fixed-layout ``Table Grid`` table of these column widths (twips), with thin
@@ -809,6 +842,32 @@ def _lines(text: str, per_line: int) -> int:
                 count, used = count + 1, used - per_line
         total += count
     return total
+
+
+
+_WEB_LINK = re.compile(r"(https?://|mailto:)\S+$", re.IGNORECASE)
+
+
+def _note(row: dict, key: str) -> dict:
+    notes = row.get(NOTES_KEY)
+    note = notes.get(key) if isinstance(notes, dict) else None
+    return note if isinstance(note, dict) else {}
+
+
+def _kept_notes(sv: SectionView, row: dict, index: int) -> dict[str, list[str]]:
+    """Column key -> the lines a data row's kept notes print under the value: its comment
+    (unless a merge note stands there, as a workbook shows that one) and then its link."""
+    out: dict[str, list[str]] = {}
+    if NOTES_KEY not in row:
+        return out
+    for column in sv.columns:
+        note = _note(row, column.key)
+        conflict = (index, column.key) in sv.notes
+        lines = [str(note[k]).strip() for k in ("comment", "link")
+                 if str(note.get(k) or "").strip() and not (k == "comment" and conflict)]
+        if lines:
+            out[column.key] = lines
+    return out
 
 
 def _row_twips(texts: list[str], widths: list[int], char: int) -> int:
