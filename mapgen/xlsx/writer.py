@@ -40,6 +40,7 @@ from mapgen.i18n import N_
 from mapgen.layout import deal_label, describe_relative, display_value, property_text
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
+from mapgen.xlsx.sheetxml import save_workbook
 from mapgen.xlsx.styles import apply_style
 from mapgen.xmltext import xml_text
 
@@ -215,7 +216,7 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
     if protect:
         protect_workbook(wb)
     wb.active = 0
-    wb.save(path)
+    save_workbook(wb, path)
 
 
 # --------------------------------------------------------------------------- section sheets

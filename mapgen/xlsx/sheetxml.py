@@ -1,0 +1,314 @@
+"""A worksheet's cells written as text, byte for byte what openpyxl's own writer writes.
+
+openpyxl writes each cell through lxml's incremental writer, element by element
+(``openpyxl.cell._writer.lxml_write_cell``): for a workbook of a thousand rows that is most of
+the time of ``wb.save``. :func:`save_workbook` saves a workbook as ``wb.save`` does, except that
+the ``<sheetData>`` of each worksheet is formatted here as text and written straight into the
+stream lxml writes to (flushed first), for the cells whose bytes are known:
+
+- ``<row>``: ``r`` then the row dimension's attributes, as openpyxl lists them;
+- ``<c>``: ``r``, ``s`` (the style id from ``wb._cell_styles``, found in the same order, which
+  fixes the order of ``cellXfs``) and ``t`` (``inlineStr`` for text, none for a formula, the
+  data type otherwise, ``n`` for a date), in that order; an empty cell as ``<c ...></c>``;
+- text as ``<is><t>`` (``xml:space="preserve"`` when it has leading or trailing white space),
+  a formula as ``<f>...</f><v></v>``, numbers as ``%.16g`` (none for NaN and infinity), a
+  boolean as 1 or 0, a date as its Excel serial;
+- lxml's escaping: ``&``, ``<``, ``>`` and carriage return as references, every character
+  beyond ASCII as a decimal character reference (the stream has no encoding declared),
+  quotes as they are.
+
+Every other cell (rich text, a hyperlink, an error value, an array or data-table formula, a
+text that XML cannot hold, a date with a time zone, other value types) is written by openpyxl's
+own ``write_cell`` into the same stream, so its bytes are openpyxl's by construction. Comments
+and hyperlinks are collected as openpyxl's ``write_row`` collects them.
+
+Nothing in openpyxl is patched: the writer classes here are subclasses used only by
+:func:`save_workbook`. Once a process, before the first use, a probe sheet of awkward cells is
+written both ways; if any byte differs (another openpyxl or lxml), every sheet is written by
+openpyxl's own writer. tests/test_writer_fast_paths.py compares the two writers cell by cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from typing import Any
+
+__all__ = ["save_workbook", "sheet_writer_class"]
+
+# What lxml refuses in a text (openpyxl's ILLEGAL_CHARACTERS_RE refuses the first ranges itself).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_DATES = (dt.date, dt.datetime, dt.time, dt.timedelta)
+
+
+def _text(value: str) -> str:
+    """Text content as lxml escapes it (characters beyond ASCII are referenced at the end)."""
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    return value
+
+
+def _attr(value: str) -> str:
+    """An attribute value as lxml escapes it."""
+    return (_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+
+
+def _number(value: int | float) -> str:
+    """openpyxl's ``safe_string`` of an int or float."""
+    if type(value) is float and not math.isfinite(value):
+        return ""
+    return "%.16g" % value  # noqa: UP031 (openpyxl's own spelling)
+
+
+@functools.cache
+def _writer_classes() -> tuple[type, type]:
+    """(SheetWriter, BookWriter): made on first use, as openpyxl is imported only then."""
+    from openpyxl.comments.comment_sheet import CommentRecord
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import to_excel
+    from openpyxl.worksheet import _writer as sheet_writer
+    from openpyxl.writer.excel import ExcelWriter
+
+    class SheetWriter(sheet_writer.WorksheetWriter):
+        """openpyxl's WorksheetWriter, its ``<sheetData>`` formatted as text (see the module).
+
+        It writes into a file it opens itself, so that text can go into lxml's stream."""
+
+        def __init__(self, ws: Any):
+            self.path = sheet_writer.create_temporary_file()
+            self._file = open(self.path, "wb")  # noqa: SIM115 (closed in close())
+            super().__init__(ws, out=self._file)
+
+        def write_rows(self) -> None:
+            xf = self.xf.send(True)
+            with xf.element("sheetData"):
+                xf.flush()
+                self._write_cells(xf)
+            self.xf.send(None)
+
+        def _write_cells(self, xf: Any) -> None:
+            ws = self.ws
+            wb = ws.parent
+            add_style = wb._cell_styles.add
+            style_ids: dict[bytes, int] = {}
+            epoch = wb.epoch
+            iso_dates = wb.iso_dates
+            dims = ws.row_dimensions
+            comments = ws._comments
+            letters: dict[int, str] = {}
+            out: list[str] = []
+            put = out.append
+
+            def flush() -> None:
+                if out:
+                    self._file.write("".join(out).encode("ascii", "xmlcharrefreplace"))
+                    out.clear()
+
+            for row_idx, row in self.rows():
+                attrs = {"r": f"{row_idx}"}
+                attrs.update(dims.get(row_idx, {}))
+                put("<row" + "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items()) + ">")
+                for cell in row:
+                    if cell._comment is not None:
+                        comments.append(CommentRecord.from_cell(cell))
+                    value = cell._value
+                    style = cell._style
+                    styled = style is not None and any(style)
+                    if value is None and not styled and not cell._comment:
+                        continue
+                    body = None if cell.hyperlink is not None else _cell_body(
+                        cell.data_type, value, epoch, iso_dates, to_excel)
+                    if body is None:  # openpyxl's own writer, into the same stream
+                        flush()
+                        sheet_writer.write_cell(xf, ws, cell, styled)
+                        xf.flush()
+                        continue
+                    column = cell.column
+                    letter = letters.get(column)
+                    if letter is None:
+                        letter = letters[column] = get_column_letter(column)
+                    if styled:
+                        key = style.tobytes()
+                        sid = style_ids.get(key)
+                        if sid is None:
+                            sid = style_ids[key] = add_style(style)
+                        put(f'<c r="{letter}{cell.row}" s="{sid}"{body}')
+                    else:
+                        put(f'<c r="{letter}{cell.row}"{body}')
+                put("</row>")
+            flush()
+
+        def close(self) -> None:
+            super().close()
+            if not self._file.closed:
+                self._file.close()
+
+        def cleanup(self) -> None:
+            import os
+
+            self.close()
+            os.remove(self.path)
+            sheet_writer.ALL_TEMP_FILES.remove(self.path)
+
+    class BookWriter(ExcelWriter):
+        """openpyxl's ExcelWriter, its worksheets written by :class:`SheetWriter`."""
+
+        def write_worksheet(self, ws: Any) -> None:
+            if self.workbook.write_only:
+                return super().write_worksheet(ws)
+            # ExcelWriter.write_worksheet with the writer class swapped.
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = SheetWriter(ws)
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.write(writer.path, ws.path[1:])
+            self.manifest.append(ws)
+            writer.cleanup()
+
+    return SheetWriter, BookWriter
+
+
+def _cell_body(data_type: str, value: Any, epoch: Any, iso_dates: bool, to_excel: Any) -> str | None:
+    """What follows ``<c r="..." s="..."`` for a cell: its ``t`` and content, or None when
+    openpyxl's own writer is to write the cell."""
+    if data_type == "s":
+        if value is None or value == "":
+            return ' t="inlineStr"></c>'
+        if type(value) is not str or _NOT_XML.search(value):
+            return None
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f' t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+    if data_type == "n":
+        if value is None or value == "":
+            return ' t="n"></c>'
+        if type(value) is int or type(value) is float:
+            return f' t="n"><v>{_number(value)}</v></c>'
+        return None
+    if data_type == "f":
+        if value is None or value == "":
+            return "></c>"
+        if type(value) is not str or _NOT_XML.search(value):
+            return None
+        return f"><f>{_text(value[1:])}</f><v></v></c>"
+    if data_type == "b":
+        if value is None or value == "":
+            return ' t="b"></c>'
+        if type(value) is bool:
+            return f' t="b"><v>{1 if value else 0}</v></c>'
+        return None
+    if data_type == "d":
+        if iso_dates or type(value) not in _DATES or getattr(value, "tzinfo", None) is not None:
+            return None
+        serial = to_excel(value, epoch)
+        if type(serial) is not int and type(serial) is not float:
+            return None
+        return f' t="n"><v>{_number(serial)}</v></c>'
+    return None
+
+
+@functools.cache
+def _classes() -> tuple[type, type] | None:
+    """The writer classes, or None when they do not write what openpyxl writes here."""
+    import openpyxl
+
+    if not openpyxl.LXML:
+        return None
+    classes = _writer_classes()
+    try:
+        same = _probe_matches(classes[0])
+    except Exception:  # pragma: no cover (another openpyxl or lxml)
+        same = False
+    return classes if same else None
+
+
+def _probe_sheet() -> Any:
+    """A sheet of awkward cells: what the writer formats itself, and what it leaves to openpyxl."""
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    values = ["plain", " lead", "trail\n", "a&b<c>d\"e'f", "tab\tcr\rlf\n",
+              "Ma\u00dfnahme \u00e9\u4e2d\U0001f600", "\u00a0nbsp", "\u2028",
+              "=SUM(A1:A2)&\"<\"", "=", 0, -1, 10**20, 2**53 + 1, 1.5, 0.1, 1e-7,
+              float("nan"), float("inf"), True, False, dt.date(2027, 1, 4), dt.datetime(1900, 2, 1, 12),
+              dt.time(6, 30), dt.timedelta(days=1.5), "", None,
+              CellRichText(TextBlock(InlineFont(b=True), "bold "), "plain")]
+    for i, value in enumerate(values, start=1):
+        cell = ws.cell(i, 1 + i % 3)
+        cell.value = value
+        if i % 2:
+            cell.font = Font(bold=bool(i % 4))
+    ws.cell(2, 5).hyperlink = "https://example.com/?a=1&b=2"
+    ws.cell(3, 6).comment = Comment("note", "me")
+    ws.cell(4, 7).value = "#N/A"
+    ws.cell(5, 8).font = Font(italic=True)  # styled, no value
+    ws.row_dimensions[6].height = 20
+    ws.row_dimensions[40].height = 30  # a row with a height and no cells
+    side = Side(style="thin")
+    ws.cell(30, 2).border = Border(left=side, right=side, top=side, bottom=side)
+    ws.merge_cells("B30:D31")  # merged cells with borders
+    return ws
+
+
+def _probe_matches(sheet_writer: type) -> bool:
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    outputs = []
+    for cls in (WorksheetWriter, sheet_writer):
+        ws = _probe_sheet()
+        writer = cls(ws) if cls is sheet_writer else cls(ws, out=_bytes_out())
+        try:
+            writer.write()
+            outputs.append((writer.read() if cls is WorksheetWriter else _read(writer),
+                            len(ws._comments), len(ws._hyperlinks), list(ws.parent._cell_styles)))
+        finally:
+            if cls is sheet_writer:
+                writer.cleanup()
+    return outputs[0] == outputs[1]
+
+
+def _bytes_out() -> Any:
+    import io
+
+    return io.BytesIO()
+
+
+def _read(writer: Any) -> bytes:
+    writer.close()
+    with open(writer.path, "rb") as fh:
+        return fh.read()
+
+
+def sheet_writer_class() -> type | None:
+    """:class:`SheetWriter`, or None when openpyxl's own writer is to be used."""
+    classes = _classes()
+    return classes[0] if classes else None
+
+
+def save_workbook(wb: Any, path: Any) -> None:
+    """``wb.save(path)``, the worksheets' cells formatted by :class:`SheetWriter` (same bytes)."""
+    classes = _classes()
+    if classes is None or wb.read_only or wb.write_only:
+        wb.save(path)
+        return
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    # openpyxl.writer.excel.save_workbook with the writer class swapped.
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+    classes[1](wb, archive).save()
