@@ -40,20 +40,16 @@ __all__ = ["save_workbook", "sheet_writer_class"]
 
 # What lxml refuses in a text (openpyxl's ILLEGAL_CHARACTERS_RE refuses the first ranges itself).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\r]")
 _DATES = (dt.date, dt.datetime, dt.time, dt.timedelta)
+_UNKNOWN = object()
 
 
 def _text(value: str) -> str:
     """Text content as lxml escapes it (characters beyond ASCII are referenced at the end)."""
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    if "\r" in value:
-        value = value.replace("\r", "&#13;")
-    return value
+    if _SPECIAL.search(value) is None:
+        return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def _attr(value: str) -> str:
@@ -105,6 +101,9 @@ def _writer_classes() -> tuple[type, type]:
             dims = ws.row_dimensions
             comments = ws._comments
             letters: dict[int, str] = {}
+            # (data type, value) -> what follows the cell's r and s, for texts and empty cells
+            # (a table repeats them), dates by type too (a date equals no datetime, but 1 == 1.0)
+            bodies: dict[tuple, str | None] = {}
             out: list[str] = []
             put = out.append
 
@@ -114,21 +113,30 @@ def _writer_classes() -> tuple[type, type]:
                     out.clear()
 
             for row_idx, row in self.rows():
-                attrs = {"r": f"{row_idx}"}
-                attrs.update(dims.get(row_idx, {}))
-                put("<row" + "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items()) + ">")
+                dim = dims.get(row_idx)
+                if dim is None:
+                    put(f'<row r="{row_idx}">')
+                else:
+                    put(f'<row r="{row_idx}"' + "".join(f' {k}="{_attr(v)}"' for k, v in dim) + ">")
                 for cell in row:
-                    if cell._comment is not None:
+                    comment = cell._comment
+                    if comment is not None:
                         comments.append(CommentRecord.from_cell(cell))
                     value = cell._value
                     style = cell._style
                     styled = style is not None and any(style)
-                    if value is None and not styled and not cell._comment:
+                    if value is None and not styled and not comment:
                         continue
-                    body = None if cell.hyperlink is not None else _cell_body(
-                        cell.data_type, value, epoch, iso_dates, to_excel)
-                    if body is None:  # openpyxl's own writer, into the same stream
-                        flush()
+                    kind = type(value)
+                    if kind is str or value is None or kind in _DATES:
+                        key = (cell.data_type, kind, value)
+                        body = bodies.get(key, _UNKNOWN)
+                        if body is _UNKNOWN:
+                            body = bodies[key] = _cell_body(key[0], value, epoch, iso_dates, to_excel)
+                    else:
+                        body = _cell_body(cell.data_type, value, epoch, iso_dates, to_excel)
+                    if body is None or cell.hyperlink is not None:
+                        flush()  # openpyxl's own writer, into the same stream
                         sheet_writer.write_cell(xf, ws, cell, styled)
                         xf.flush()
                         continue
@@ -137,10 +145,9 @@ def _writer_classes() -> tuple[type, type]:
                     if letter is None:
                         letter = letters[column] = get_column_letter(column)
                     if styled:
-                        key = style.tobytes()
-                        sid = style_ids.get(key)
+                        sid = style_ids.get(style.tobytes())
                         if sid is None:
-                            sid = style_ids[key] = add_style(style)
+                            sid = style_ids[style.tobytes()] = add_style(style)
                         put(f'<c r="{letter}{cell.row}" s="{sid}"{body}')
                     else:
                         put(f'<c r="{letter}{cell.row}"{body}')

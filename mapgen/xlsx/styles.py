@@ -7,7 +7,6 @@ Input styles are unlocked: with sheet protection on, only they can be edited.
 
 from __future__ import annotations
 
-from copy import copy
 from typing import TYPE_CHECKING, Any
 
 from mapgen.colors import DARK_TEXT, WHITE, text_on
@@ -43,15 +42,16 @@ def workbook_cache(wb: Any) -> dict[tuple, Any]:
 
 def apply_style(cell: Any, name: str) -> None:
     """``cell.style = name`` with the same result, made fast: openpyxl's descriptor lists every
-    named style's name twice per assignment; here the style is found by name once a workbook."""
+    named style's name twice per assignment; here the style is found by name once a workbook
+    (its style array, which openpyxl keeps up to date in place, is what the descriptor copies)."""
     wb = cell.parent.parent
     cache = workbook_cache(wb)
-    style = cache.get(("named", name))
-    if style is None:
+    array = cache.get(("named", name))
+    if array is None:
         cell.style = name  # registers a built-in style on first use, raises for an unknown one
-        cache["named", name] = wb._named_styles[name]
+        cache["named", name] = wb._named_styles[name].as_tuple()
         return
-    cell._style = copy(style.as_tuple())  # what the descriptor assigns
+    cell._style = array.__copy__()  # what the descriptor assigns: copy(array)
 
 
 class WorkbookStyles:

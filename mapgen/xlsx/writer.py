@@ -310,7 +310,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         data_index = r - first_data
         shown: list[Any] = []
         for i, (col, input_style, example_style, is_date) in enumerate(per_column):
-            cell = ws.cell(r, FIRST_COL + i)
+            cell = cell_at(ws, r, FIRST_COL + i)
             style = example_style if example else input_style
             rule = None if example else sv.relative.get((data_index, col.key))
             if col.key == SOURCES_KEY:
@@ -1142,6 +1142,29 @@ def _style_of(cell: Any) -> Any:
     return cell._style
 
 
+def cell_at(ws: Worksheet, row: int, column: int) -> Cell:
+    """``ws.cell(row, column)`` with the same result, made fast (no keyword handling, the
+    cell made and added in one step)."""
+    cell = ws._cells.get((row, column))
+    if cell is None:
+        if not (0 < row < 1048577 and column > 0):
+            return ws.cell(row, column)  # openpyxl's error
+        from openpyxl.cell.cell import Cell
+
+        cell = ws._cells[row, column] = Cell(ws, row=row, column=column)
+        if row > ws._current_row:
+            ws._current_row = row
+    return cell
+
+
+def bind(cell: Cell, value: Any) -> None:
+    """``cell.value = value`` for a plain int, a finite float, or a text that fits a cell and
+    that XML can hold (:func:`put` has made sure): what openpyxl's type inference and checks
+    would store, without them. ``put`` then marks a text as text."""
+    cell._value = value
+    cell.data_type = "s" if type(value) is str else "n"
+
+
 def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = False,
         section: str | None = None, column: str | None = None) -> None:
     """Style a cell and write a value: strings always as text unless ``formula`` is set."""
@@ -1151,6 +1174,10 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
         return
     if formula and isinstance(value, str) and value.startswith("="):
         cell.value = value
+        return
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):
+        bind(cell, value)
         return
     if isinstance(value, bool):
         value = "Yes" if value else "No"
@@ -1165,7 +1192,7 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
                 code="text-too-long", section=section, column=column,
                 message=f"{where}a text of {len(value):,} characters does not fit in an Excel cell "
                         f"(at most {MAX_CELL_TEXT:,})")])
-        cell.value = value
+        bind(cell, value)  # xml_text dropped what openpyxl's check refuses
         cell.data_type = "s"  # never a formula or an error value
         if needs_formula_guard(value):
             cell.quotePrefix = True
