@@ -32,8 +32,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import math
 import re
+import shutil
+import stat
+import time
+import zipfile
 from typing import Any
 
 __all__ = ["save_workbook", "sheet_writer_class"]
@@ -77,12 +82,11 @@ def _writer_classes() -> tuple[type, type]:
     class SheetWriter(sheet_writer.WorksheetWriter):
         """openpyxl's WorksheetWriter, its ``<sheetData>`` formatted as text (see the module).
 
-        It writes into a file it opens itself, so that text can go into lxml's stream."""
+        It writes into memory, not a temporary file (written, read back and removed)."""
 
         def __init__(self, ws: Any):
-            self.path = sheet_writer.create_temporary_file()
-            self._file = open(self.path, "wb")  # noqa: SIM115 (closed in close())
-            super().__init__(ws, out=self._file)
+            super().__init__(ws, out=io.BytesIO())
+            self._file = self.out
 
         def write_rows(self) -> None:
             xf = self.xf.send(True)
@@ -154,17 +158,8 @@ def _writer_classes() -> tuple[type, type]:
                 put("</row>")
             flush()
 
-        def close(self) -> None:
-            super().close()
-            if not self._file.closed:
-                self._file.close()
-
         def cleanup(self) -> None:
-            import os
-
             self.close()
-            os.remove(self.path)
-            sheet_writer.ALL_TEMP_FILES.remove(self.path)
 
     class BookWriter(ExcelWriter):
         """openpyxl's ExcelWriter, its worksheets written by :class:`SheetWriter`."""
@@ -179,11 +174,24 @@ def _writer_classes() -> tuple[type, type]:
             writer = SheetWriter(ws)
             writer.write()
             ws._rels = writer._rels
-            self._archive.write(writer.path, ws.path[1:])
+            _add_member(self._archive, ws.path[1:], writer.out.getvalue())
             self.manifest.append(ws)
             writer.cleanup()
 
     return SheetWriter, BookWriter
+
+
+def _add_member(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """``archive.write(path, name)`` of a temporary file holding ``data``, as openpyxl adds a
+    sheet, without the file: the same member (its metadata as ``ZipInfo.from_file`` makes it
+    for a file that ``mkstemp`` made, the data compressed in the same chunks)."""
+    info = zipfile.ZipInfo(name, time.localtime(time.time())[:6])
+    info.external_attr = (stat.S_IFREG | 0o600) << 16
+    info.file_size = len(data)
+    info.compress_type = archive.compression
+    info._compresslevel = archive.compresslevel
+    with archive.open(info, "w") as dest:
+        shutil.copyfileobj(io.BytesIO(data), dest, 1024 * 8)
 
 
 def _cell_body(data_type: str, value: Any, epoch: Any, iso_dates: bool, to_excel: Any) -> str | None:
@@ -278,27 +286,11 @@ def _probe_matches(sheet_writer: type) -> bool:
     outputs = []
     for cls in (WorksheetWriter, sheet_writer):
         ws = _probe_sheet()
-        writer = cls(ws) if cls is sheet_writer else cls(ws, out=_bytes_out())
-        try:
-            writer.write()
-            outputs.append((writer.read() if cls is WorksheetWriter else _read(writer),
-                            len(ws._comments), len(ws._hyperlinks), list(ws.parent._cell_styles)))
-        finally:
-            if cls is sheet_writer:
-                writer.cleanup()
+        writer = cls(ws, out=io.BytesIO()) if cls is WorksheetWriter else cls(ws)
+        writer.write()
+        outputs.append((writer.read(), len(ws._comments), len(ws._hyperlinks),
+                        list(ws.parent._cell_styles)))
     return outputs[0] == outputs[1]
-
-
-def _bytes_out() -> Any:
-    import io
-
-    return io.BytesIO()
-
-
-def _read(writer: Any) -> bytes:
-    writer.close()
-    with open(writer.path, "rb") as fh:
-        return fh.read()
 
 
 def sheet_writer_class() -> type | None:
@@ -313,9 +305,7 @@ def save_workbook(wb: Any, path: Any) -> None:
     if classes is None or wb.read_only or wb.write_only:
         wb.save(path)
         return
-    from zipfile import ZIP_DEFLATED, ZipFile
-
     # openpyxl.writer.excel.save_workbook with the writer class swapped.
-    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    archive = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
     classes[1](wb, archive).save()

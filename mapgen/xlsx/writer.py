@@ -302,6 +302,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     per_column = [(col, styles.body(col.type_name), styles.body(col.type_name, example=True),
                    col.is_date) for col in columns]
     date_keys = {c.key for c in columns if c.is_date}
+    relative = sv.relative
     for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
         if example:
             note = Comment(_(EXAMPLE_NOTE), author)
@@ -312,18 +313,18 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         for i, (col, input_style, example_style, is_date) in enumerate(per_column):
             cell = cell_at(ws, r, FIRST_COL + i)
             style = example_style if example else input_style
-            rule = None if example else sv.relative.get((data_index, col.key))
-            if col.key == SOURCES_KEY:
+            key = col.key
+            rule = relative.get((data_index, key)) if relative and not example else None
+            value = values.get(key)
+            if key == SOURCES_KEY:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
-            elif col.column is not None and isinstance(values.get(col.key), str) and (
-                    rule or is_date):
-                value = display_value(col.column, values[col.key], _)  # a rule in words
-            else:
-                value = values.get(col.key)
+            elif col.column is not None and (rule or is_date) and isinstance(value, str):
+                value = display_value(col.column, value, _)  # a rule in words
             if rule:
                 put(cell, live.formula(rule), style=style, formula=True)
             else:
-                put(cell, yes_no(value, _), style=style, section=sv.key, column=col.key)
+                put(cell, yes_no(value, _) if type(value) is bool else value, style=style,
+                    section=sv.key, column=key)
             if is_date and isinstance(value, str):  # a rule in words
                 cell.alignment = styles.wrapped(cell.alignment)
             shown.append(value)
@@ -1142,27 +1143,56 @@ def _style_of(cell: Any) -> Any:
     return cell._style
 
 
+_CELL_CLASS: Any = None  # openpyxl's Cell, imported on first use
+
+
 def cell_at(ws: Worksheet, row: int, column: int) -> Cell:
     """``ws.cell(row, column)`` with the same result, made fast (no keyword handling, the
     cell made and added in one step)."""
+    global _CELL_CLASS
     cell = ws._cells.get((row, column))
     if cell is None:
         if not (0 < row < 1048577 and column > 0):
             return ws.cell(row, column)  # openpyxl's error
-        from openpyxl.cell.cell import Cell
-
-        cell = ws._cells[row, column] = Cell(ws, row=row, column=column)
+        if _CELL_CLASS is None:
+            from openpyxl.cell.cell import Cell as _CELL_CLASS
+        cell = ws._cells[row, column] = _CELL_CLASS(ws, row, column)
         if row > ws._current_row:
             ws._current_row = row
     return cell
 
 
 def bind(cell: Cell, value: Any) -> None:
-    """``cell.value = value`` for a plain int, a finite float, or a text that fits a cell and
-    that XML can hold (:func:`put` has made sure): what openpyxl's type inference and checks
-    would store, without them. ``put`` then marks a text as text."""
-    cell._value = value
-    cell.data_type = "s" if type(value) is str else "n"
+    """``cell.value = value`` with the same result, made fast for what :func:`put` writes: a
+    plain int or float, a text that fits a cell and that XML can hold (put has made sure; it
+    then marks it as text), a date or datetime in a cell whose number format shows dates.
+    openpyxl's type inference and checks would store just that."""
+    kind = type(value)
+    if kind is str:
+        cell._value = value
+        cell.data_type = "s"
+    elif kind is int or kind is float:
+        cell._value = value
+        cell.data_type = "n"
+    elif (kind is dt.date or kind is dt.datetime) and _shows_dates(cell):
+        cell._value = value
+        cell.data_type = "d"
+    else:
+        cell.value = value  # a date where the format shows none: openpyxl sets one
+
+
+def _shows_dates(cell: Cell) -> bool:
+    """Whether the cell's number format shows dates (found once a workbook per format)."""
+    from mapgen.xlsx.styles import workbook_cache
+
+    cache = workbook_cache(cell.parent.parent)
+    key = ("shows dates", cell._style.numFmtId if cell._style else 0)
+    shows = cache.get(key)
+    if shows is None:
+        from openpyxl.styles import is_date_format
+
+        shows = cache[key] = is_date_format(cell.number_format)
+    return shows
 
 
 def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = False,
@@ -1172,14 +1202,19 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
         apply_style(cell, style)
     if value is None:
         return
-    if formula and isinstance(value, str) and value.startswith("="):
-        cell.value = value
-        return
     kind = type(value)
-    if kind is int or (kind is float and math.isfinite(value)):
+    if kind is str:
+        if formula and value.startswith("="):
+            cell.value = value
+            return
+    elif (kind is int or kind is dt.date or kind is dt.datetime
+          or (kind is float and math.isfinite(value))):
         bind(cell, value)
         return
-    if isinstance(value, bool):
+    elif formula and isinstance(value, str) and value.startswith("="):
+        cell.value = value
+        return
+    elif isinstance(value, bool):
         value = "Yes" if value else "No"
     elif not isinstance(value, int | float | dt.date | str) or (
             isinstance(value, float) and not math.isfinite(value)):
@@ -1241,6 +1276,8 @@ def fit_height(text: str, width: float, minimum: float, *, size: int = 10) -> fl
 def wrapped_lines(text: str, per_line: float) -> int:
     """Lines that ``text`` takes when wrapped at word boundaries in ``per_line`` characters."""
     per_line = max(1, int(per_line))
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # its words and the spaces between them fit (the loop below counts 1)
     lines = 0
     for paragraph in (text or "").split("\n"):
         used, count = 0, 1
@@ -1269,16 +1306,21 @@ def row_height(columns: list[TableColumn], values: list[Any], *, size: int = 10,
     for col, value in zip(columns, values, strict=True):
         if not isinstance(value, str) or not value:
             continue
-        wraps = col.key in wrap or (col.column.field.wrap if col.column is not None else True)
-        if not wraps:
-            continue
         # A column of width w holds about w characters of the 11 pt default font; fewer when
         # the text is proportional and mixed: keep a margin so that no line is cut off.
         per_line = (col.width - 1) * 11 / size * 0.95
+        if len(value) <= per_line and not _BREAKS.search(value):
+            continue  # one line, wrapped or not (xml_text only drops characters or makes breaks)
+        wraps = col.key in wrap or (col.column.field.wrap if col.column is not None else True)
+        if not wraps:
+            continue
         lines = max(lines, wrapped_lines(xml_text(value), per_line))
     if lines == 1:
         return None
     return round(lines * size * 1.32 + 4, 1)
+
+
+_BREAKS = re.compile("[\n\r\x0b]")  # what xml_text turns into line breaks
 
 
 def quote_sheet(name: str) -> str:
