@@ -62,6 +62,11 @@ def _attr(value: str) -> str:
     return (_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
 
 
+def _row_attrs(dim: Any) -> str:
+    """A row dimension's attributes as openpyxl lists them (``dict(dim)``), escaped."""
+    return "".join(f' {k}="{_attr(v)}"' for k, v in dim)
+
+
 def _number(value: int | float) -> str:
     """openpyxl's ``safe_string`` of an int or float."""
     if type(value) is float and not math.isfinite(value):
@@ -77,6 +82,7 @@ def _writer_classes() -> tuple[type, type]:
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.datetime import to_excel
     from openpyxl.worksheet import _writer as sheet_writer
+    from openpyxl.worksheet.dimensions import RowDimension
     from openpyxl.writer.excel import ExcelWriter
 
     class SheetWriter(sheet_writer.WorksheetWriter):
@@ -116,12 +122,22 @@ def _writer_classes() -> tuple[type, type]:
                     self._file.write("".join(out).encode("ascii", "xmlcharrefreplace"))
                     out.clear()
 
+            # A plain row dimension's attributes by the values they come from (a table's rows
+            # share a few heights); any other dimension lists its own.
+            row_attrs: dict[tuple, str] = {}
             for row_idx, row in self.rows():
                 dim = dims.get(row_idx)
                 if dim is None:
                     put(f'<row r="{row_idx}">')
+                elif type(dim) is RowDimension and dim._style is None:
+                    key = (dim.hidden, dim.outlineLevel, dim.collapsed, dim.ht, dim.thickBot,
+                           dim.thickTop)
+                    attrs = row_attrs.get(key)
+                    if attrs is None:
+                        attrs = row_attrs[key] = _row_attrs(dim)
+                    put(f'<row r="{row_idx}"{attrs}>')
                 else:
-                    put(f'<row r="{row_idx}"' + "".join(f' {k}="{_attr(v)}"' for k, v in dim) + ">")
+                    put(f'<row r="{row_idx}"{_row_attrs(dim)}>')
                 for cell in row:
                     comment = cell._comment
                     if comment is not None:

@@ -391,10 +391,10 @@ def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:
 def outside_texts(ws: Worksheet, table: SheetTable) -> dict[str, str]:
     """Every text the writer put on a section sheet outside the table (title, purpose,
     instructions, hints), by cell: the reader tells them from text a person typed."""
-    top, bottom = HEADER_ROW, table.last_row
+    top, bottom, last_col = HEADER_ROW, table.last_row, table.last_col
     out = {}
     for (row, col), cell in ws._cells.items():
-        if cell.value is None or (top <= row <= bottom and FIRST_COL <= col <= table.last_col):
+        if (top <= row <= bottom and FIRST_COL <= col <= last_col) or cell.value is None:
             continue
         out[cell.coordinate] = " ".join(str(cell.value).split())
     return out
