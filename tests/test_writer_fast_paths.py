@@ -55,7 +55,13 @@ def test_xlsx_fast_paths_write_what_openpyxl_writes(tmp_path, monkeypatch, name,
     monkeypatch.setattr(writer, "apply_style", plain_style)
     monkeypatch.setattr(writer, "merge", plain_merge)
     monkeypatch.setattr(writer, "save_workbook", lambda wb, path: wb.save(path))
-    monkeypatch.setattr(writer, "cell_at", lambda ws, row, column: ws.cell(row, column))
+    def plain_cell(ws, row, column, style=None):
+        cell = ws.cell(row, column)
+        if style is not None:
+            cell.style = style
+        return cell
+
+    monkeypatch.setattr(writer, "cell_at", plain_cell)
     monkeypatch.setattr(writer, "bind", lambda cell, value: setattr(cell, "value", value))
     plain = mapgen.generate(bp, plan=plan, formats=["xlsx"], out_dir=tmp_path / "plain", **kw)[0]
     same_files(fast, plain)

@@ -41,7 +41,7 @@ from mapgen.layout import deal_label, describe_relative, display_value, property
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
 from mapgen.xlsx.sheetxml import save_workbook
-from mapgen.xlsx.styles import apply_style
+from mapgen.xlsx.styles import apply_style, workbook_cache
 from mapgen.xmltext import xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -311,8 +311,8 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         data_index = r - first_data
         shown: list[Any] = []
         for i, (col, input_style, example_style, is_date) in enumerate(per_column):
-            cell = cell_at(ws, r, FIRST_COL + i)
             style = example_style if example else input_style
+            cell = cell_at(ws, r, FIRST_COL + i, style)
             key = col.key
             rule = relative.get((data_index, key)) if relative and not example else None
             value = values.get(key)
@@ -320,11 +320,11 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
             elif col.column is not None and (rule or is_date) and isinstance(value, str):
                 value = display_value(col.column, value, _)  # a rule in words
-            if rule:
-                put(cell, live.formula(rule), style=style, formula=True)
+            if rule:  # the cell has its style
+                put(cell, live.formula(rule), formula=True)
             else:
-                put(cell, yes_no(value, _) if type(value) is bool else value, style=style,
-                    section=sv.key, column=key)
+                put(cell, yes_no(value, _) if type(value) is bool else value, section=sv.key,
+                    column=key)
             if is_date and isinstance(value, str):  # a rule in words
                 cell.alignment = styles.wrapped(cell.alignment)
             shown.append(value)
@@ -1146,9 +1146,10 @@ def _style_of(cell: Any) -> Any:
 _CELL_CLASS: Any = None  # openpyxl's Cell, imported on first use
 
 
-def cell_at(ws: Worksheet, row: int, column: int) -> Cell:
-    """``ws.cell(row, column)`` with the same result, made fast (no keyword handling, the
-    cell made and added in one step)."""
+def cell_at(ws: Worksheet, row: int, column: int, style: str | None = None) -> Cell:
+    """``ws.cell(row, column)``, then ``apply_style(cell, style)`` if given, with the same
+    result, made fast: no keyword handling, a new cell made and added in one step, with the
+    style's array once the workbook has one (what apply_style would copy)."""
     global _CELL_CLASS
     cell = ws._cells.get((row, column))
     if cell is None:
@@ -1156,9 +1157,14 @@ def cell_at(ws: Worksheet, row: int, column: int) -> Cell:
             return ws.cell(row, column)  # openpyxl's error
         if _CELL_CLASS is None:
             from openpyxl.cell.cell import Cell as _CELL_CLASS
-        cell = ws._cells[row, column] = _CELL_CLASS(ws, row, column)
+        array = workbook_cache(ws.parent).get(("named", style)) if style is not None else None
+        cell = ws._cells[row, column] = _CELL_CLASS(ws, row, column, style_array=array)
         if row > ws._current_row:
             ws._current_row = row
+        if array is not None:
+            return cell
+    if style is not None:
+        apply_style(cell, style)
     return cell
 
 
@@ -1183,8 +1189,6 @@ def bind(cell: Cell, value: Any) -> None:
 
 def _shows_dates(cell: Cell) -> bool:
     """Whether the cell's number format shows dates (found once a workbook per format)."""
-    from mapgen.xlsx.styles import workbook_cache
-
     cache = workbook_cache(cell.parent.parent)
     key = ("shows dates", cell._style.numFmtId if cell._style else 0)
     shows = cache.get(key)
