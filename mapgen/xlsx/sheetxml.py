@@ -111,9 +111,11 @@ def _writer_classes() -> tuple[type, type]:
             dims = ws.row_dimensions
             comments = ws._comments
             letters: dict[int, str] = {}
-            # (data type, value) -> what follows the cell's r and s, for texts and empty cells
-            # (a table repeats them), dates by type too (a date equals no datetime, but 1 == 1.0)
-            bodies: dict[tuple, str | None] = {}
+            # data type -> value -> what follows the cell's r and s, for texts, dates and empty
+            # cells (a table repeats them; no text or date equals a value of another type, and
+            # a date equals no datetime, unlike 1 and 1.0 or True). No key tuple per cell: the
+            # allocations would bring the garbage collector round more often.
+            bodies: dict[str, dict[Any, str | None]] = {}
             out: list[str] = []
             put = out.append
 
@@ -149,10 +151,14 @@ def _writer_classes() -> tuple[type, type]:
                         continue
                     kind = type(value)
                     if kind is str or value is None or kind in _DATES:
-                        key = (cell.data_type, kind, value)
-                        body = bodies.get(key, _UNKNOWN)
+                        data_type = cell.data_type
+                        known = bodies.get(data_type)
+                        if known is None:
+                            known = bodies[data_type] = {}
+                        body = known.get(value, _UNKNOWN)
                         if body is _UNKNOWN:
-                            body = bodies[key] = _cell_body(key[0], value, epoch, iso_dates, to_excel)
+                            body = known[value] = _cell_body(data_type, value, epoch, iso_dates,
+                                                             to_excel)
                     else:
                         body = _cell_body(cell.data_type, value, epoch, iso_dates, to_excel)
                     if body is None or cell.hyperlink is not None:

@@ -7,6 +7,7 @@ Input styles are unlocked: with sheet protection on, only they can be edited.
 
 from __future__ import annotations
 
+from array import array as _array
 from typing import TYPE_CHECKING, Any
 
 from mapgen.colors import DARK_TEXT, WHITE, text_on
@@ -30,6 +31,7 @@ TODAY_FILL = "FFF2CC"   # this week's column on the timeline
 # the reader's own settings; English keeps the application's.
 DATE_LOCALES = {"sv": "41D", "de": "407", "fr": "40C", "es": "C0A", "nl": "413"}
 BODY_SIZE = 10
+_new_array = _array.__new__
 
 def workbook_cache(wb: Any) -> dict[tuple, Any]:
     """A dict kept on ``wb``, for style look-ups that only depend on its style lists (openpyxl
@@ -51,7 +53,13 @@ def apply_style(cell: Any, name: str) -> None:
         cell.style = name  # registers a built-in style on first use, raises for an unknown one
         cache["named", name] = wb._named_styles[name].as_tuple()
         return
-    cell._style = array.__copy__()  # what the descriptor assigns: copy(array)
+    cell._style = copy_array(array)  # what the descriptor assigns: copy(array)
+
+
+def copy_array(array: Any) -> Any:
+    """``copy(array)`` of a style array: what StyleArray.__copy__ does (``StyleArray(array)``,
+    which is ``array.array.__new__(StyleArray, "i", array)``), without its two Python calls."""
+    return _new_array(type(array), "i", array)
 
 
 class WorkbookStyles:

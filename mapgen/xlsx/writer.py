@@ -41,7 +41,7 @@ from mapgen.layout import deal_label, describe_relative, display_value, property
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
 from mapgen.xlsx.sheetxml import save_workbook
-from mapgen.xlsx.styles import apply_style, workbook_cache
+from mapgen.xlsx.styles import apply_style, copy_array, workbook_cache
 from mapgen.xmltext import xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -303,6 +303,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
                    col.is_date) for col in columns]
     date_keys = {c.key for c in columns if c.is_date}
     relative = sv.relative
+    heights = RowHeights(columns)
     for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
         if example:
             note = Comment(_(EXAMPLE_NOTE), author)
@@ -331,7 +332,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         wrap = date_keys
         if sv.relative:
             wrap = date_keys | {c.key for c in columns if (data_index, c.key) in sv.relative}
-        height = row_height(columns, shown, wrap=wrap)
+        height = heights(shown, wrap=wrap)
         if height is not None:
             ws.row_dimensions[r].height = height
     for (index, key), note in sv.notes.items():
@@ -1151,17 +1152,19 @@ def cell_at(ws: Worksheet, row: int, column: int, style: str | None = None) -> C
     result, made fast: no keyword handling, a new cell made and added in one step, with the
     style's array once the workbook has one (what apply_style would copy)."""
     global _CELL_CLASS
-    cell = ws._cells.get((row, column))
+    key = (row, column)
+    cell = ws._cells.get(key)
     if cell is None:
         if not (0 < row < 1048577 and column > 0):
             return ws.cell(row, column)  # openpyxl's error
         if _CELL_CLASS is None:
             from openpyxl.cell.cell import Cell as _CELL_CLASS
-        array = workbook_cache(ws.parent).get(("named", style)) if style is not None else None
-        cell = ws._cells[row, column] = _CELL_CLASS(ws, row, column, style_array=array)
+        cell = ws._cells[key] = _CELL_CLASS(ws, row, column)
         if row > ws._current_row:
             ws._current_row = row
+        array = workbook_cache(ws.parent).get(("named", style)) if style is not None else None
         if array is not None:
+            cell._style = copy_array(array)
             return cell
     if style is not None:
         apply_style(cell, style)
@@ -1306,25 +1309,34 @@ def row_height(columns: list[TableColumn], values: list[Any], *, size: int = 10,
     """Points of height a table row needs so that its wrapped texts show whole, or None when
     one line is enough (the default height fits). ``wrap``: keys of cells wrapped although
     their type is not (a relative date shown in words)."""
-    lines = 1
-    for col, value in zip(columns, values, strict=True):
-        if not isinstance(value, str) or not value:
-            continue
+    return RowHeights(columns, size=size)(values, wrap=wrap)
+
+
+class RowHeights:
+    """:func:`row_height` for the rows of one table: each column's line length and whether its
+    type wraps worked out once."""
+
+    def __init__(self, columns: list[TableColumn], *, size: int = 10):
+        self.size = size
         # A column of width w holds about w characters of the 11 pt default font; fewer when
         # the text is proportional and mixed: keep a margin so that no line is cut off.
-        per_line = (col.width - 1) * 11 / size * 0.95
-        if len(value) <= per_line and not _BREAKS.search(value):
-            continue  # one line, wrapped or not (xml_text only drops characters or makes breaks)
-        wraps = col.key in wrap or (col.column.field.wrap if col.column is not None else True)
-        if not wraps:
-            continue
-        lines = max(lines, wrapped_lines(xml_text(value), per_line))
-    if lines == 1:
-        return None
-    return round(lines * size * 1.32 + 4, 1)
+        self.columns = [(col.key, (col.width - 1) * 11 / size * 0.95,
+                         col.column.field.wrap if col.column is not None else True)
+                        for col in columns]
 
-
-_BREAKS = re.compile("[\n\r\x0b]")  # what xml_text turns into line breaks
+    def __call__(self, values: list[Any], *, wrap: Collection[str] = ()) -> float | None:
+        lines = 1
+        for (key, per_line, wraps), value in zip(self.columns, values, strict=True):
+            if not isinstance(value, str) or not value:
+                continue
+            if len(value) <= per_line and "\n" not in value and "\r" not in value and "\x0b" not in value:
+                continue  # one line, wrapped or not (xml_text only drops characters or makes breaks)
+            if not (wraps or key in wrap):
+                continue
+            lines = max(lines, wrapped_lines(xml_text(value), per_line))
+        if lines == 1:
+            return None
+        return round(lines * self.size * 1.32 + 4, 1)
 
 
 def quote_sheet(name: str) -> str:
