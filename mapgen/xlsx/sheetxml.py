@@ -79,6 +79,7 @@ def _writer_classes() -> tuple[type, type]:
     """(SheetWriter, BookWriter): made on first use, as openpyxl is imported only then."""
     from openpyxl.comments.comment_sheet import CommentRecord
     from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.datetime import to_excel
     from openpyxl.worksheet import _writer as sheet_writer
@@ -116,6 +117,7 @@ def _writer_classes() -> tuple[type, type]:
             # a date equals no datetime, unlike 1 and 1.0 or True). No key tuple per cell: the
             # allocations would bring the garbage collector round more often.
             bodies: dict[str, dict[Any, str | None]] = {}
+            plain = StyleArray().tobytes()  # an unstyled cell's style array
             out: list[str] = []
             put = out.append
 
@@ -146,7 +148,9 @@ def _writer_classes() -> tuple[type, type]:
                         comments.append(CommentRecord.from_cell(cell))
                     value = cell._value
                     style = cell._style
-                    styled = style is not None and any(style)
+                    # any(style), and the key its style id is found by
+                    style_key = style.tobytes() if style is not None else plain
+                    styled = style_key != plain if len(style_key) == len(plain) else any(style)
                     if value is None and not styled and not comment:
                         continue
                     kind = type(value)
@@ -171,9 +175,9 @@ def _writer_classes() -> tuple[type, type]:
                     if letter is None:
                         letter = letters[column] = get_column_letter(column)
                     if styled:
-                        sid = style_ids.get(style.tobytes())
+                        sid = style_ids.get(style_key)
                         if sid is None:
-                            sid = style_ids[style.tobytes()] = add_style(style)
+                            sid = style_ids[style_key] = add_style(style)
                         put(f'<c r="{letter}{cell.row}" s="{sid}"{body}')
                     else:
                         put(f'<c r="{letter}{cell.row}"{body}')

@@ -298,9 +298,12 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     body = [(row, True) for row in sv.examples] + [(row, False) for row in sv.rows]
     body += [({}, False)] * n_blank
     sources = sv.sources if internal and sv.sources is not None else []
-    # What each column's cells share, worked out once: (input style, example style, is a date).
-    per_column = [(col, styles.body(col.type_name), styles.body(col.type_name, example=True),
-                   col.is_date) for col in columns]
+    # What each column's cells share, worked out once: (sheet column, key, blueprint column,
+    # input style, example style, is a date).
+    per_column = [(FIRST_COL + i, col.key, col.column, styles.body(col.type_name),
+                   styles.body(col.type_name, example=True), col.is_date)
+                  for i, col in enumerate(columns)]
+    section_key = sv.key
     date_keys = {c.key for c in columns if c.is_date}
     relative = sv.relative
     heights = RowHeights(columns)
@@ -311,20 +314,18 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             ws.cell(r, FIRST_COL).comment = note
         data_index = r - first_data
         shown: list[Any] = []
-        for i, (col, input_style, example_style, is_date) in enumerate(per_column):
-            style = example_style if example else input_style
-            cell = cell_at(ws, r, FIRST_COL + i, style)
-            key = col.key
+        for column_index, key, column, input_style, example_style, is_date in per_column:
+            cell = cell_at(ws, r, column_index, example_style if example else input_style)
             rule = relative.get((data_index, key)) if relative and not example else None
             value = values.get(key)
             if key == SOURCES_KEY:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
-            elif col.column is not None and (rule or is_date) and isinstance(value, str):
-                value = display_value(col.column, value, _)  # a rule in words
+            elif column is not None and (rule or is_date) and isinstance(value, str):
+                value = display_value(column, value, _)  # a rule in words
             if rule:  # the cell has its style
                 put(cell, live.formula(rule), formula=True)
             else:
-                put(cell, yes_no(value, _) if type(value) is bool else value, section=sv.key,
+                put(cell, yes_no(value, _) if type(value) is bool else value, section=section_key,
                     column=key)
             if is_date and isinstance(value, str):  # a rule in words
                 cell.alignment = styles.wrapped(cell.alignment)
