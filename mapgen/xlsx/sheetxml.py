@@ -20,7 +20,9 @@ stream lxml writes to (flushed first), for the cells whose bytes are known:
 Every other cell (rich text, a hyperlink, an error value, an array or data-table formula, a
 text that XML cannot hold, a date with a time zone, other value types) is written by openpyxl's
 own ``write_cell`` into the same stream, so its bytes are openpyxl's by construction. Comments
-and hyperlinks are collected as openpyxl's ``write_row`` collects them.
+and hyperlinks are collected as openpyxl's ``write_row`` collects them. The rest of each sheet
+is openpyxl's own writing; the sheet is kept in memory instead of a temporary file and added
+to the zip as openpyxl adds its file (same member metadata, compressed in the same chunks).
 
 Nothing in openpyxl is patched: the writer classes here are subclasses used only by
 :func:`save_workbook`. Once a process, before the first use, a probe sheet of awkward cells is
