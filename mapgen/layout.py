@@ -329,12 +329,14 @@ def _relative_dates(section: Section, rows: list[Row]) -> dict[tuple[int, str], 
 
 def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: list[dt.date],
                    issues: list[Issue], *, strict: bool) -> Row:
-    from mapgen import dates
-
     out = dict(row)
     for column in section.columns:
         value = out.get(column.key)
-        if not column.field.is_date or not isinstance(value, str) or not dates.is_relative(value):
+        if not isinstance(value, str) or not column.field.is_date:
+            continue
+        from mapgen import dates  # only for a text in a date column
+
+        if not dates.is_relative(value):
             continue
         rel = dates.parse_relative(value)
         try:
@@ -375,12 +377,13 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
             continue
         span = sv.key == "phases"
         previous = _as_date(view.deal.get("start"))
+        label_column = sv.section.column(track.label)
         for i, row in enumerate(sv.rows):
             due = track.due(row)
             if due is None and (i, track.deadline) not in sv.relative:
                 continue
             label = row.get(track.label)
-            text = (display_value(sv.section.column(track.label), label, view.texts) if label
+            text = (display_value(label_column, label, view.texts) if label
                     else view.texts("Row {number}", number=i + 1))
             start = previous if span and previous and due and previous <= due else due
             items.append(TimelineItem(sv, i, text, start, due, track.meaning(row), span))

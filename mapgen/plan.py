@@ -59,13 +59,13 @@ class Plan(BaseModel):
         the documented ones (``columns``) first, then any other key the rows hold, in order."""
         key = key or (section.key if section is not None else "")
         out = dict(self.columns.get(key, {}))
+        known = {c.key for c in section.columns} if section is not None else set()
         for row in self.rows(key):
             for k in row:
-                if (k not in out and not k.startswith("_")
-                        and (section is None or section.column(k) is None)):
+                if k not in out and k not in known and not k.startswith("_"):
                     out[k] = extra_header(k)
-        if section is not None:
-            out = {k: v for k, v in out.items() if section.column(k) is None}
+        if known:
+            out = {k: v for k, v in out.items() if k not in known}
         return out
 
     @property

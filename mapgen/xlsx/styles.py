@@ -7,7 +7,7 @@ Input styles are unlocked: with sheet protection on, only they can be edited.
 
 from __future__ import annotations
 
-from copy import copy
+from array import array as _array
 from typing import TYPE_CHECKING, Any
 
 from mapgen.colors import DARK_TEXT, WHITE, text_on
@@ -31,6 +31,7 @@ TODAY_FILL = "FFF2CC"   # this week's column on the timeline
 # the reader's own settings; English keeps the application's.
 DATE_LOCALES = {"sv": "41D", "de": "407", "fr": "40C", "es": "C0A", "nl": "413"}
 BODY_SIZE = 10
+_new_array = _array.__new__
 
 def workbook_cache(wb: Any) -> dict[tuple, Any]:
     """A dict kept on ``wb``, for style look-ups that only depend on its style lists (openpyxl
@@ -43,15 +44,22 @@ def workbook_cache(wb: Any) -> dict[tuple, Any]:
 
 def apply_style(cell: Any, name: str) -> None:
     """``cell.style = name`` with the same result, made fast: openpyxl's descriptor lists every
-    named style's name twice per assignment; here the style is found by name once a workbook."""
+    named style's name twice per assignment; here the style is found by name once a workbook
+    (its style array, which openpyxl keeps up to date in place, is what the descriptor copies)."""
     wb = cell.parent.parent
     cache = workbook_cache(wb)
-    style = cache.get(("named", name))
-    if style is None:
+    array = cache.get(("named", name))
+    if array is None:
         cell.style = name  # registers a built-in style on first use, raises for an unknown one
-        cache["named", name] = wb._named_styles[name]
+        cache["named", name] = wb._named_styles[name].as_tuple()
         return
-    cell._style = copy(style.as_tuple())  # what the descriptor assigns
+    cell._style = copy_array(array)  # what the descriptor assigns: copy(array)
+
+
+def copy_array(array: Any) -> Any:
+    """``copy(array)`` of a style array: what StyleArray.__copy__ does (``StyleArray(array)``,
+    which is ``array.array.__new__(StyleArray, "i", array)``), without its two Python calls."""
+    return _new_array(type(array), "i", array)
 
 
 class WorkbookStyles:

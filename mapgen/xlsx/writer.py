@@ -40,7 +40,8 @@ from mapgen.i18n import N_
 from mapgen.layout import deal_label, describe_relative, display_value, property_text
 from mapgen.status import Tracking, tracking
 from mapgen.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
-from mapgen.xlsx.styles import apply_style
+from mapgen.xlsx.sheetxml import save_workbook
+from mapgen.xlsx.styles import apply_style, copy_array, workbook_cache
 from mapgen.xmltext import xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -215,7 +216,7 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
     if protect:
         protect_workbook(wb)
     wb.active = 0
-    wb.save(path)
+    save_workbook(wb, path)
 
 
 # --------------------------------------------------------------------------- section sheets
@@ -297,10 +298,15 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     body = [(row, True) for row in sv.examples] + [(row, False) for row in sv.rows]
     body += [({}, False)] * n_blank
     sources = sv.sources if internal and sv.sources is not None else []
-    # What each column's cells share, worked out once: (input style, example style, is a date).
-    per_column = [(col, styles.body(col.type_name), styles.body(col.type_name, example=True),
-                   col.is_date) for col in columns]
+    # What each column's cells share, worked out once: (sheet column, key, blueprint column,
+    # input style, example style, is a date).
+    per_column = [(FIRST_COL + i, col.key, col.column, styles.body(col.type_name),
+                   styles.body(col.type_name, example=True), col.is_date)
+                  for i, col in enumerate(columns)]
+    section_key = sv.key
     date_keys = {c.key for c in columns if c.is_date}
+    relative = sv.relative
+    heights = RowHeights(columns)
     for r, (values, example) in enumerate(body, start=HEADER_ROW + 1):
         if example:
             note = Comment(_(EXAMPLE_NOTE), author)
@@ -308,28 +314,26 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             ws.cell(r, FIRST_COL).comment = note
         data_index = r - first_data
         shown: list[Any] = []
-        for i, (col, input_style, example_style, is_date) in enumerate(per_column):
-            cell = ws.cell(r, FIRST_COL + i)
-            style = example_style if example else input_style
-            rule = None if example else sv.relative.get((data_index, col.key))
-            if col.key == SOURCES_KEY:
+        for column_index, key, column, input_style, example_style, is_date in per_column:
+            cell = cell_at(ws, r, column_index, example_style if example else input_style)
+            rule = relative.get((data_index, key)) if relative and not example else None
+            value = values.get(key)
+            if key == SOURCES_KEY:
                 value = sources[data_index] if 0 <= data_index < len(sources) else None
-            elif col.column is not None and isinstance(values.get(col.key), str) and (
-                    rule or is_date):
-                value = display_value(col.column, values[col.key], _)  # a rule in words
+            elif column is not None and (rule or is_date) and isinstance(value, str):
+                value = display_value(column, value, _)  # a rule in words
+            if rule:  # the cell has its style
+                put(cell, live.formula(rule), formula=True)
             else:
-                value = values.get(col.key)
-            if rule:
-                put(cell, live.formula(rule), style=style, formula=True)
-            else:
-                put(cell, yes_no(value, _), style=style, section=sv.key, column=col.key)
+                put(cell, yes_no(value, _) if type(value) is bool else value, section=section_key,
+                    column=key)
             if is_date and isinstance(value, str):  # a rule in words
                 cell.alignment = styles.wrapped(cell.alignment)
             shown.append(value)
         wrap = date_keys
         if sv.relative:
             wrap = date_keys | {c.key for c in columns if (data_index, c.key) in sv.relative}
-        height = row_height(columns, shown, wrap=wrap)
+        height = heights(shown, wrap=wrap)
         if height is not None:
             ws.row_dimensions[r].height = height
     for (index, key), note in sv.notes.items():
@@ -389,10 +393,10 @@ def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:
 def outside_texts(ws: Worksheet, table: SheetTable) -> dict[str, str]:
     """Every text the writer put on a section sheet outside the table (title, purpose,
     instructions, hints), by cell: the reader tells them from text a person typed."""
-    top, bottom = HEADER_ROW, table.last_row
+    top, bottom, last_col = HEADER_ROW, table.last_row, table.last_col
     out = {}
     for (row, col), cell in ws._cells.items():
-        if cell.value is None or (top <= row <= bottom and FIRST_COL <= col <= table.last_col):
+        if (top <= row <= bottom and FIRST_COL <= col <= last_col) or cell.value is None:
             continue
         out[cell.coordinate] = " ".join(str(cell.value).split())
     return out
@@ -1141,6 +1145,64 @@ def _style_of(cell: Any) -> Any:
     return cell._style
 
 
+_CELL_CLASS: Any = None  # openpyxl's Cell, imported on first use
+
+
+def cell_at(ws: Worksheet, row: int, column: int, style: str | None = None) -> Cell:
+    """``ws.cell(row, column)``, then ``apply_style(cell, style)`` if given, with the same
+    result, made fast: no keyword handling, a new cell made and added in one step, with the
+    style's array once the workbook has one (what apply_style would copy)."""
+    global _CELL_CLASS
+    key = (row, column)
+    cell = ws._cells.get(key)
+    if cell is None:
+        if not (0 < row < 1048577 and column > 0):
+            return ws.cell(row, column)  # openpyxl's error
+        if _CELL_CLASS is None:
+            from openpyxl.cell.cell import Cell as _CELL_CLASS
+        cell = ws._cells[key] = _CELL_CLASS(ws, row, column)
+        if row > ws._current_row:
+            ws._current_row = row
+        array = workbook_cache(ws.parent).get(("named", style)) if style is not None else None
+        if array is not None:
+            cell._style = copy_array(array)
+            return cell
+    if style is not None:
+        apply_style(cell, style)
+    return cell
+
+
+def bind(cell: Cell, value: Any) -> None:
+    """``cell.value = value`` with the same result, made fast for what :func:`put` writes: a
+    plain int or float, a text that fits a cell and that XML can hold (put has made sure; it
+    then marks it as text), a date or datetime in a cell whose number format shows dates.
+    openpyxl's type inference and checks would store just that."""
+    kind = type(value)
+    if kind is str:
+        cell._value = value
+        cell.data_type = "s"
+    elif kind is int or kind is float:
+        cell._value = value
+        cell.data_type = "n"
+    elif (kind is dt.date or kind is dt.datetime) and _shows_dates(cell):
+        cell._value = value
+        cell.data_type = "d"
+    else:
+        cell.value = value  # a date where the format shows none: openpyxl sets one
+
+
+def _shows_dates(cell: Cell) -> bool:
+    """Whether the cell's number format shows dates (found once a workbook per format)."""
+    cache = workbook_cache(cell.parent.parent)
+    key = ("shows dates", cell._style.numFmtId if cell._style else 0)
+    shows = cache.get(key)
+    if shows is None:
+        from openpyxl.styles import is_date_format
+
+        shows = cache[key] = is_date_format(cell.number_format)
+    return shows
+
+
 def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = False,
         section: str | None = None, column: str | None = None) -> None:
     """Style a cell and write a value: strings always as text unless ``formula`` is set."""
@@ -1148,10 +1210,19 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
         apply_style(cell, style)
     if value is None:
         return
-    if formula and isinstance(value, str) and value.startswith("="):
+    kind = type(value)
+    if kind is str:
+        if formula and value.startswith("="):
+            cell.value = value
+            return
+    elif (kind is int or kind is dt.date or kind is dt.datetime
+          or (kind is float and math.isfinite(value))):
+        bind(cell, value)
+        return
+    elif formula and isinstance(value, str) and value.startswith("="):
         cell.value = value
         return
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         value = "Yes" if value else "No"
     elif not isinstance(value, int | float | dt.date | str) or (
             isinstance(value, float) and not math.isfinite(value)):
@@ -1164,7 +1235,7 @@ def put(cell: Cell, value: Any, *, style: str | None = None, formula: bool = Fal
                 code="text-too-long", section=section, column=column,
                 message=f"{where}a text of {len(value):,} characters does not fit in an Excel cell "
                         f"(at most {MAX_CELL_TEXT:,})")])
-        cell.value = value
+        bind(cell, value)  # xml_text dropped what openpyxl's check refuses
         cell.data_type = "s"  # never a formula or an error value
         if needs_formula_guard(value):
             cell.quotePrefix = True
@@ -1213,6 +1284,8 @@ def fit_height(text: str, width: float, minimum: float, *, size: int = 10) -> fl
 def wrapped_lines(text: str, per_line: float) -> int:
     """Lines that ``text`` takes when wrapped at word boundaries in ``per_line`` characters."""
     per_line = max(1, int(per_line))
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # its words and the spaces between them fit (the loop below counts 1)
     lines = 0
     for paragraph in (text or "").split("\n"):
         used, count = 0, 1
@@ -1237,20 +1310,34 @@ def row_height(columns: list[TableColumn], values: list[Any], *, size: int = 10,
     """Points of height a table row needs so that its wrapped texts show whole, or None when
     one line is enough (the default height fits). ``wrap``: keys of cells wrapped although
     their type is not (a relative date shown in words)."""
-    lines = 1
-    for col, value in zip(columns, values, strict=True):
-        if not isinstance(value, str) or not value:
-            continue
-        wraps = col.key in wrap or (col.column.field.wrap if col.column is not None else True)
-        if not wraps:
-            continue
+    return RowHeights(columns, size=size)(values, wrap=wrap)
+
+
+class RowHeights:
+    """:func:`row_height` for the rows of one table: each column's line length and whether its
+    type wraps worked out once."""
+
+    def __init__(self, columns: list[TableColumn], *, size: int = 10):
+        self.size = size
         # A column of width w holds about w characters of the 11 pt default font; fewer when
         # the text is proportional and mixed: keep a margin so that no line is cut off.
-        per_line = (col.width - 1) * 11 / size * 0.95
-        lines = max(lines, wrapped_lines(xml_text(value), per_line))
-    if lines == 1:
-        return None
-    return round(lines * size * 1.32 + 4, 1)
+        self.columns = [(col.key, (col.width - 1) * 11 / size * 0.95,
+                         col.column.field.wrap if col.column is not None else True)
+                        for col in columns]
+
+    def __call__(self, values: list[Any], *, wrap: Collection[str] = ()) -> float | None:
+        lines = 1
+        for (key, per_line, wraps), value in zip(self.columns, values, strict=True):
+            if not isinstance(value, str) or not value:
+                continue
+            if len(value) <= per_line and "\n" not in value and "\r" not in value and "\x0b" not in value:
+                continue  # one line, wrapped or not (xml_text only drops characters or makes breaks)
+            if not (wraps or key in wrap):
+                continue
+            lines = max(lines, wrapped_lines(xml_text(value), per_line))
+        if lines == 1:
+            return None
+        return round(lines * self.size * 1.32 + 4, 1)
 
 
 def quote_sheet(name: str) -> str:
