@@ -144,8 +144,11 @@ def flow(text: str) -> str:
 
 
 def property_text(text: str, limit: int = 255) -> str:
-    """Text for a document property (title, author): Word and Excel allow 255 characters."""
-    text = " ".join(str(text).split())
+    """Text for a document property (title, author): on one line, characters XML cannot hold
+    dropped, and at most the 255 characters Word and Excel allow."""
+    from mapgen.xmltext import xml_text
+
+    text = " ".join(xml_text(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -44,3 +44,25 @@ def test_unwritable_target_is_one_line_exit_2(runner, in_tmp):
     assert result.exit_code == 2
     assert "cannot write there" in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_control_characters_in_deal_facts_are_dropped_not_fatal(runner, in_tmp):
+    """A CRM field with an escape or a bell in it (a name pasted from a terminal): every format
+    is written, the properties and texts without the character XML cannot hold."""
+    import zipfile
+
+    (in_tmp / "deal.yaml").write_text(
+        'deal:\n  name: "Road\\x1bmap"\n  buyer: "Con\\x07toso"\n  seller: Nimbus\n'
+        "  start: 2026-12-01\n  close: 2027-02-01\n  go_live: 2027-03-01\n", encoding="utf-8")
+    written = []
+    for fmt in ("xlsx", "docx", "md", "ics"):
+        result = runner.invoke(main, ["generate", "--blueprint", "saas", "--plan", "deal.yaml",
+                                      "--format", fmt, "--out", "out"])
+        assert result.exit_code == 0, result.output
+        written += [in_tmp / p for p in result.stdout.splitlines()]
+    assert len(written) == 4 and all(p.stat().st_size for p in written)
+    for path in written:
+        if path.suffix in (".xlsx", ".docx"):
+            with zipfile.ZipFile(path) as zf:
+                core = zf.read("docProps/core.xml").decode()
+            assert "Contoso" in core and "\x07" not in core and "\x1b" not in core
