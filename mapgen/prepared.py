@@ -123,15 +123,66 @@ class Tokens:
 
 
 def tokenize(plan: Plan, base: int = BASE) -> tuple[Plan, Tokens, str]:
-    """The plan with its texts tokenized, the tokens, and the shape's key."""
+    """The plan with its texts tokenized, the tokens, and the key of its texts' shape (which
+    leaves the dates out: each format adds what its files take from them, see
+    :meth:`Prepared.check`)."""
     tokens = Tokens(base)
     tokenized = plan.model_copy(update={"deal": tokens.walk(plan.deal),
                                         "sections": tokens.walk(plan.sections)})
-    return tokenized, tokens, repr(tokenized.model_dump())
+    return tokenized, tokens, repr(_date_blind(tokenized.model_dump()))
 
 
-def same_view(template: Any, deal: Any, tokens: Tokens) -> bool:
-    """Whether ``deal`` (a view or any part of it) is ``template`` with the tokens filled in."""
+def _is_day(value: Any) -> bool:
+    """A date that can be a slot: a ``datetime.date`` (not a datetime, not a subclass)."""
+    return type(value) is dt.date
+
+
+def _date_blind(value: Any) -> Any:
+    if _is_day(value):
+        return _DAY
+    if isinstance(value, dict):
+        return {k: _date_blind(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_date_blind(v) for v in value]
+    return value
+
+
+class _Day:
+    def __repr__(self) -> str:
+        return "<a date>"
+
+
+_DAY = _Day()
+
+
+def view_dates(view: Any, out: list[dt.date] | None = None) -> list[dt.date]:
+    """The dates of a view (or any part of it) that can be slots, in the order
+    :func:`same_view` meets them; not the day of writing (``generated``)."""
+    out = [] if out is None else out
+    if _is_day(view):
+        out.append(view)
+    elif isinstance(view, dict):
+        for v in view.values():
+            view_dates(v, out)
+    elif isinstance(view, list | tuple):
+        for v in view:
+            view_dates(v, out)
+    elif dataclasses.is_dataclass(view) and not isinstance(view, type):
+        for f in dataclasses.fields(view):
+            if f.name != "generated":
+                view_dates(getattr(view, f.name), out)
+    return out
+
+
+def same_view(template: Any, deal: Any, tokens: Tokens, dates: dict | None = None) -> bool:
+    """Whether ``deal`` (a view or any part of it) is ``template`` with the tokens filled in.
+
+    With ``dates`` (a dict, filled in here), a date of the template may stand for another
+    date of the deal, the same one wherever it occurs: ``dates`` maps each template date to
+    the deal's. Without it, dates must be equal. The day of writing (``generated``) is always
+    compared as it is."""
+    if dates is not None and _is_day(template):
+        return _is_day(deal) and dates.setdefault(template, deal) == deal
     if template is deal:
         return True
     if isinstance(template, str):
@@ -141,12 +192,13 @@ def same_view(template: Any, deal: Any, tokens: Tokens) -> bool:
         return False
     if isinstance(template, dict):
         return template.keys() == deal.keys() and all(
-            same_view(template[k], deal[k], tokens) for k in template)
+            same_view(template[k], deal[k], tokens, dates) for k in template)
     if isinstance(template, list | tuple):
         return len(template) == len(deal) and all(
-            same_view(a, b, tokens) for a, b in zip(template, deal, strict=True))
+            same_view(a, b, tokens, dates) for a, b in zip(template, deal, strict=True))
     if dataclasses.is_dataclass(template):
-        return all(same_view(getattr(template, f.name), getattr(deal, f.name), tokens)
+        return all(same_view(getattr(template, f.name), getattr(deal, f.name), tokens,
+                             None if f.name == "generated" else dates)
                    for f in dataclasses.fields(template))
     return template == deal  # dates, numbers, blueprint parts (which hold no deal data)
 
@@ -157,7 +209,8 @@ def same_view(template: Any, deal: Any, tokens: Tokens) -> bool:
 @dataclasses.dataclass
 class _Member:
     name: str
-    pieces: list[Any] | None = None  # text, (slot, length, text)...: a part with tokens
+    pieces: list[Any] | None = None  # text, slot, length, text...: a part with slots (a date
+    #                                  slot stands as (form, template date) in a slot's place)
     refs: bool = False                # its non-ASCII text is written as &#N; (openpyxl)
     stamped: bool = False             # document properties with creation times
     crc: int = 0                      # a constant part: its CRC, size and compressed bytes
@@ -165,56 +218,118 @@ class _Member:
     data: bytes = b""
 
 
+def _serial(day: dt.date) -> str:
+    """A date as openpyxl writes a date cell's value (its serial number, ``46357``)."""
+    from openpyxl.compat import safe_string
+    from openpyxl.utils.datetime import to_excel
+
+    return safe_string(to_excel(day))
+
+
+# How a format writes a date of the view, by form: the workbook as a cell's serial number and
+# as ISO text in its metadata (the deal facts). The handout prints dates in words, in lengths
+# that vary and that its page layout counts, so its dates stay part of its shape.
+DATE_FORMS: dict[str, dict[str, Callable[[dt.date], str]]] = {
+    "xlsx": {"serial": _serial, "iso": dt.date.isoformat},
+    "docx": {},
+}
+
+
 class Package:
     """One format's parts for one shape: constant parts compressed, the others in pieces.
 
-    ``template`` was written for the deal's tokens, ``probe`` for the same deal in the probe
-    alphabet: every part must be the same in both but for the tokens, or the shape is
-    unusable (a writer that treats a value other than as text)."""
+    ``template`` was written for the deal's tokens (and ``view``, the template's view), ``probe``
+    for the same deal in the probe alphabet and, with date ``forms``, with other dates
+    (``probe_dates``: each date of ``view`` -> the probe's): every part must be the same in both
+    but for the tokens and the dates' forms, or the shape is unusable (a writer that treats a
+    value other than as text, or a date other than by writing it)."""
 
-    def __init__(self, template: Path, probe: Path, probe_tokens: Tokens):
+    def __init__(self, template: Path, probe: Path, probe_tokens: Tokens, view: DocumentView,
+                 forms: dict[str, Callable[[dt.date], str]] | None = None,
+                 probe_dates: dict[dt.date, dt.date] | None = None):
+        self.view = view
+        self.forms = forms or {}
         self.members: list[_Member] = []
+        self._dates = self._date_pattern(view_dates(view)) if self.forms else None
+        probe_dates = probe_dates or {}
         with zipfile.ZipFile(template) as zt, zipfile.ZipFile(probe) as zp:
             if zt.namelist() != zp.namelist():
                 raise Unusable("the parts depend on the values")
             for info in zt.infolist():
                 data = zt.read(info)
-                member = self._member(info.filename, data)
-                if _unstamped(self._fill(member, probe_tokens, "?") if member.pieces is not None
-                              else data) != _unstamped(zp.read(info.filename)):
+                member = self._member(info.filename, data, zp.read(info.filename), probe_dates)
+                if _unstamped(self._fill(member, probe_tokens, probe_dates, "?")
+                              if member.pieces is not None else data
+                              ) != _unstamped(zp.read(info.filename)):
                     raise Unusable(f"{info.filename} depends on the values beyond their text")
                 self.members.append(member)
 
-    @staticmethod
-    def _member(name: str, data: bytes) -> _Member:
-        text = None
-        if name.endswith(_TEXT_PARTS):
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = None
+    def _date_pattern(self, days: list[dt.date]) -> tuple[re.Pattern, dict[str, Any]] | None:
+        """A pattern of every form of the template's dates, and form text -> (form, date)."""
+        found: dict[str, tuple[str, dt.date]] = {}
+        for day in days:
+            for kind, form in self.forms.items():
+                text = form(day)
+                if found.setdefault(text, (kind, day)) != (kind, day):
+                    raise Unusable("two dates written alike")
+        if not found:
+            return None
+        alternatives = "|".join(re.escape(t) for t in sorted(found, key=len, reverse=True))
+        return re.compile(rf"(?<![\w.\-])(?:{alternatives})(?![\w.\-])"), found
+
+    def _member(self, name: str, data: bytes, probe: bytes,
+                probe_dates: dict[dt.date, dt.date]) -> _Member:
+        text = _text(name, data)
         stamped = text is not None and name == "docProps/core.xml"
-        if text is None or not (stamped or _ANY_SLOT.search(text) or any(
+        dated = text is not None and self._dates is not None and self._dates[0].search(text)
+        if text is None or not (stamped or dated or _ANY_SLOT.search(text) or any(
                 _is_slot(int(m.group(1))) for m in _SLOT_REF.finditer(text))):
             return _Member(name, crc=zlib.crc32(data), size=len(data), data=_deflate(data))
         refs = any(_is_slot(int(m.group(1))) for m in _SLOT_REF.finditer(text))
         if refs:
             if _ANY_SLOT.search(text):
                 raise Unusable(f"tokens written two ways in {name}")
-            text = _SLOT_REF.sub(lambda m: chr(int(m.group(1))) if _is_slot(int(m.group(1)))
-                                 else m.group(), text)
-        if _ANY_SLOT.search(text) and _NO_TOKENS.fullmatch(name):
+            text = _from_refs(text)
+        slots = [(m.start(), m.end(), m.group(1), len(m.group())) for m in _RUN.finditer(text)]
+        if dated:
+            slots = sorted(slots + self._date_slots(text, _text(name, probe), refs, probe_dates),
+                           key=lambda s: s[0])
+        if slots and _NO_TOKENS.fullmatch(name):
             raise Unusable(f"a deal value in {name}")
         pieces: list[Any] = []
         last = 0
-        for m in _RUN.finditer(text):
-            pieces += [text[last:m.start()], m.group(1), len(m.group())]
-            last = m.end()
+        for begin, end, slot, length in slots:
+            pieces += [text[last:begin], slot, length]
+            last = end
         pieces.append(text[last:])
         return _Member(name, pieces=pieces, refs=refs, stamped=stamped)
 
-    def write(self, path: Path, tokens: Tokens) -> None:
-        """The package for the deal of ``tokens`` at ``path``."""
+    def _date_slots(self, text: str, probe: str | None, refs: bool,
+                    probe_dates: dict[dt.date, dt.date]) -> list[tuple[int, int, Any, int]]:
+        """The template dates' forms in ``text`` that are the probe's dates' in ``probe`` (the
+        others are constant text that looks like one, such as an example date)."""
+        pattern, found = self._dates
+        if probe is None:
+            raise Unusable("a date in a part that is not text in the probe")
+        if refs:
+            probe = _from_refs(probe)
+        slots = []
+        shift = 0  # where the probe's text runs ahead: its forms of earlier dates are longer
+        for m in pattern.finditer(text):
+            kind, day = found[m.group()]
+            at = m.start() + shift
+            if probe.startswith(m.group(), at):
+                continue  # constant
+            moved = self.forms[kind](probe_dates[day]) if day in probe_dates else None
+            if moved is None or not probe.startswith(moved, at):
+                raise Unusable("a date written other than as a date")
+            shift += len(moved) - len(m.group())
+            slots.append((m.start(), m.end(), (kind, day), 0))
+        return slots
+
+    def write(self, path: Path, tokens: Tokens, dates: dict[dt.date, dt.date]) -> None:
+        """The package for the deal of ``tokens`` (and of ``dates``: each template date -> the
+        deal's) at ``path``."""
         now = time.localtime()
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         entries = []
@@ -222,16 +337,23 @@ class Package:
             if m.pieces is None:
                 entries.append((m.name, m.crc, m.size, m.data))
             else:
-                data = self._fill(m, tokens, stamp)
+                data = self._fill(m, tokens, dates, stamp)
                 entries.append((m.name, zlib.crc32(data), len(data), _deflate(data)))
         _write_zip(path, entries, now)
 
-    @staticmethod
-    def _fill(member: _Member, tokens: Tokens, stamp: str) -> bytes:
+    def _fill(self, member: _Member, tokens: Tokens, dates: dict[dt.date, dt.date],
+              stamp: str) -> bytes:
         pieces, segments = member.pieces, tokens.segments
         out: list[str] = []
         for i in range(0, len(pieces) - 1, 3):
-            k, length = ord(pieces[i + 1]) - BASE, pieces[i + 2]
+            slot = pieces[i + 1]
+            if isinstance(slot, tuple):
+                kind, day = slot
+                if day not in dates:
+                    raise Unusable("a date without its deal's")
+                out += [pieces[i], self.forms[kind](dates[day])]
+                continue
+            k, length = ord(slot) - BASE, pieces[i + 2]
             if not 0 <= k < len(segments):
                 raise Unusable("an unknown token")
             times, rest = divmod(length, len(segments[k]))
@@ -246,6 +368,21 @@ class Package:
         if member.stamped:
             text = _STAMP.sub(lambda g: f"{g.group(1)}{stamp}{g.group(2)}", text)
         return text.encode("utf-8")
+
+
+def _text(name: str, data: bytes) -> str | None:
+    if name.endswith(_TEXT_PARTS):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def _from_refs(text: str) -> str:
+    """openpyxl's &#N; of the slot characters as the characters."""
+    return _SLOT_REF.sub(lambda m: chr(int(m.group(1))) if _is_slot(int(m.group(1)))
+                         else m.group(), text)
 
 
 def _is_slot(code: int) -> bool:
@@ -287,11 +424,27 @@ def _write_zip(path: Path, entries: list[tuple[str, int, int, bytes]],
 # --------------------------------------------------------------------------- templates
 
 
+Shape = tuple[tuple[str, str], ...]  # (format, its shape's key) for each templated format
+
+
+def format_key(fmt: str, texts_key: str, view: DocumentView) -> str:
+    """The key of a format's shape: the texts' shape and what the format's files take from the
+    dates beyond writing them (``DATE_FORMS``). The workbook writes each date as a number and
+    makes one thing of them, the timeline's week columns (the week cells are formulas); the
+    handout prints them in words and lays its pages out by those words' lengths and draws its
+    timeline from them: its dates are part of its shape as they are."""
+    if fmt == "xlsx":
+        from mapgen.xlsx.writer import timeline_columns
+
+        return f"{texts_key}\0weeks {timeline_columns(view)}"
+    return f"{texts_key}\0dates {view_dates(view)!r}"
+
+
 class Prepared:
     """Templates of one batch (blueprint, formats, audience, protect), by deal shape.
 
     :meth:`check` (where the deals are checked) says whether a deal can use its shape's
-    template; :meth:`write` (where the files are written) writes a checked deal's files.
+    templates; :meth:`write` (where the files are written) writes a checked deal's files.
     """
 
     def __init__(self, blueprint: Blueprint, *, formats: list[str], audience: Audience,
@@ -303,41 +456,50 @@ class Prepared:
         self.options = WriteOptions(protect=protect, extra={"owners": list(owners)})
         self.keep = keep
         self._views: OrderedDict[str, DocumentView | Unusable] = OrderedDict()
-        self._packages: OrderedDict[str, dict[str, Package] | Unusable] = OrderedDict()
+        self._packages: OrderedDict[tuple[str, str], Package | Unusable] = OrderedDict()
 
     @property
     def useful(self) -> bool:
         return any(fmt in TEMPLATED for fmt in self.formats)
 
-    def check(self, plan: Plan, view: DocumentView) -> tuple[str | None, str | None]:
-        """(the shape's key, None) when ``plan``, whose view is ``view``, can use a template;
-        (None, why not) otherwise."""
+    def check(self, plan: Plan, view: DocumentView) -> tuple[Shape | None, str | None]:
+        """(the shape, None) when ``plan``, whose view is ``view``, can use templates: for each
+        templated format, (format, key); (None, why not) otherwise."""
         try:
             tokenized, tokens, key = tokenize(plan)
             template = self._cached(self._views, key, lambda: self._view(tokenized))
         except Unusable as exc:
             return None, str(exc)
-        if not same_view(template, view, tokens):
+        if not same_view(template, view, tokens, {}):
             return None, "the blueprint uses a deal value other than by printing it"
-        return key, None
+        return tuple((fmt, format_key(fmt, key, view)) for fmt in self.formats
+                     if fmt in TEMPLATED), None
 
-    def write(self, plan: Plan, key: str, targets: list[tuple[str, Path]], force: bool
+    def write(self, plan: Plan, shape: Shape, targets: list[tuple[str, Path]], force: bool
               ) -> list[Path]:
-        """Write the files of a deal that :meth:`check` passed: all formats land, or none.
-        Raises Unusable when the shape's template cannot be made (write it one by one)."""
-        tokenized, tokens, own = tokenize(plan)
-        if own != key:
-            raise Unusable("the deal changed since it was checked")
-        packages = self._cached(self._packages, key, lambda: self._build(plan, tokenized))
-        view = None
+        """Write the files of a deal that :meth:`check` passed: the formats of ``shape`` from
+        their templates, the others as usual; all formats land, or none. Raises Unusable when
+        a template cannot be made or does not fit the deal (write it one by one)."""
+        tokenized, tokens, key = tokenize(plan)
+        view = build_view(self.blueprint, plan, audience=self.audience)
+        keys = dict(shape)
+        fills = {}
+        for fmt, fmt_key in keys.items():
+            if fmt_key != format_key(fmt, key, view):
+                raise Unusable("the deal changed since it was checked")
+            package = self._cached(self._packages, (fmt, fmt_key),
+                                   lambda fmt=fmt: self._build(fmt, plan, tokenized))
+            dates: dict[dt.date, dt.date] = {}
+            if not same_view(package.view, view, tokens, dates):
+                raise Unusable("the deal's view is not the template's")
+            fills[fmt] = package, dates
         with staged(force) as staging:
             out = []
             for fmt, path in targets:
-                if fmt in packages:
-                    out.append(staging.write(path, lambda tmp, p=packages[fmt]: p.write(
-                        tmp, tokens)))
+                if fmt in fills:
+                    out.append(staging.write(path, lambda tmp, p=fills[fmt]: p[0].write(
+                        tmp, tokens, p[1])))
                 else:  # a format without a template (md, json, ...): written as usual
-                    view = view or build_view(self.blueprint, plan, audience=self.audience)
                     out.append(staging.write(path, registry.writer_for(
                         fmt, view=view, plan=plan, options=self.options)))
             return out
@@ -348,25 +510,46 @@ class Prepared:
         except MapgenError:  # e.g. a text that needs a real value: the deal's own view decides
             raise Unusable("the blueprint fails for the tokenized deal") from None
 
-    def _build(self, plan: Plan, tokenized: Plan) -> dict[str, Package]:
-        probed, probe_tokens, _ = tokenize(plan, PROBE)
-        probe_tokens.segments = [chr(PROBE + k) * len(s)
-                                 for k, s in enumerate(probe_tokens.segments)]
-        views = self._view(tokenized), self._view(probed)
-        packages = {}
+    def _build(self, fmt: str, plan: Plan, tokenized: Plan) -> Package:
+        """The format's package for the shape of ``plan``: written for the tokenized deal, and
+        checked against a probe, the deal in the probe alphabet and, when the format's dates
+        are slots, with other dates that give the same key."""
+        view = self._view(tokenized)
+        forms = DATE_FORMS.get(fmt, {})
+        probe_view, probe_tokens, probe_dates = self._probe(fmt, plan, view, bool(forms))
         with tempfile.TemporaryDirectory(prefix="mapgen-template-") as folder:
-            for fmt in self.formats:
-                if fmt not in TEMPLATED:
-                    continue
-                paths = [Path(folder) / f"{name}{registry.get(fmt).suffix}"
-                         for name in ("template", "probe")]
-                for view, path in zip(views, paths, strict=True):
-                    try:
-                        registry.writer_for(fmt, view=view, options=self.options)(path)
-                    except MapgenError:
-                        raise Unusable(f"the {fmt} template cannot be written") from None
-                packages[fmt] = Package(paths[0], paths[1], probe_tokens)
-        return packages
+            paths = [Path(folder) / f"{name}{registry.get(fmt).suffix}"
+                     for name in ("template", "probe")]
+            for v, path in zip((view, probe_view), paths, strict=True):
+                try:
+                    registry.writer_for(fmt, view=v, options=self.options)(path)
+                except MapgenError:
+                    raise Unusable(f"the {fmt} template cannot be written") from None
+            return Package(paths[0], paths[1], probe_tokens, view, forms, probe_dates)
+
+    def _probe(self, fmt: str, plan: Plan, view: DocumentView, dated: bool
+               ) -> tuple[DocumentView, Tokens, dict[dt.date, dt.date]]:
+        """The probe's view, its tokens (as the template's slots take them) and its dates
+        (each template date -> the probe's): the deal's dates moved by whole weeks (weekdays
+        kept) as far as the shape stays the same, when ``dated``; else the deal's own."""
+        key = format_key(fmt, tokenize(plan)[2], view)
+        for weeks in ((1, -1, 2, -2, 52, -52, 3, -3) if dated else (0,)):
+            moved = _moved(plan, dt.timedelta(weeks=weeks))
+            probed, probe_tokens, _ = tokenize(moved, PROBE)
+            filled = Tokens(BASE)  # the template's slots filled with the probe's characters
+            filled.segments = [chr(PROBE + k) * len(s) for k, s in enumerate(probe_tokens.segments)]
+            try:
+                probe_view = self._view(probed)
+            except Unusable:
+                continue
+            dates: dict[dt.date, dt.date] = {}
+            if not same_view(view, probe_view, filled, dates):
+                continue
+            if weeks and (format_key(fmt, tokenize(moved)[2], probe_view) != key
+                          or any(a == b for a, b in dates.items())):
+                continue
+            return probe_view, filled, dates
+        raise Unusable("no probe of the same shape with other dates")
 
     def _cached(self, cache: OrderedDict, key: str, make: Callable[[], Any]) -> Any:
         if key in cache:
@@ -382,3 +565,20 @@ class Prepared:
         if isinstance(value, Unusable):
             raise value
         return value
+
+
+def _moved(plan: Plan, by: dt.timedelta) -> Plan:
+    """The plan with every date (of the deal and the rows) moved ``by``."""
+    if not by:
+        return plan
+
+    def move(value: Any) -> Any:
+        if _is_day(value):
+            return value + by
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        return value
+
+    return plan.model_copy(update={"deal": move(plan.deal), "sections": move(plan.sections)})

@@ -96,8 +96,9 @@ def test_parallel_templated_batch_matches_too(tmp_path):
         f"Sarah (CFO); Tom (IT)\n" for i in range(12)), encoding="utf-8")
     batch = prepare_batch(deals, BLUEPRINTS["saas"], out_dir=tmp_path / "batch")
     result = batch.run(2)
-    assert result.ok and result.templated == 10  # Deal 10 and Deal 11: a shape each
-    assert result.fallbacks == {"the only deal of its shape": 2}
+    # Deal 10 and Deal 11 (go-live a day apart): a handout shape each, one workbook shape
+    assert result.ok and result.templated == 10 and result.partly == 2
+    assert result.fallbacks == {"docx: the only deal of its shape": 2}
     assert [p.name for p in result.written] == [
         f"Buyer {i % 3} - Deal {i}.{fmt}" for i in range(12) for fmt in ("xlsx", "docx")]
     one_by_one(batch, tmp_path / "single")
