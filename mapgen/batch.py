@@ -451,7 +451,13 @@ class Batch:
             # Deals of one shape together, so that a worker makes each template once.
             order = sorted(range(len(self.jobs)), key=lambda i: (self.jobs[i].key or (), i))
             size = max(1, min(32, len(order) // (workers * 4)))
-            chunks = [order[i:i + size] for i in range(0, len(order), size)]
+            chunks: list[list[int]] = []
+            for i in order:  # a chunk ends with a shape (up to 4 sizes): one worker makes it
+                if not chunks or len(chunks[-1]) >= 4 * size or (
+                        len(chunks[-1]) >= size and (self.jobs[i].key is None
+                                                     or self.jobs[i].key != self.jobs[chunks[-1][-1]].key)):
+                    chunks.append([])
+                chunks[-1].append(i)
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(str(source), self.options)) as pool:
                 futures = [(chunk, pool.submit(_run_chunk, [self.jobs[i] for i in chunk],

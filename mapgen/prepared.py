@@ -548,15 +548,15 @@ def _write_zip(path: Path, entries: list[tuple[str, int, int, bytes]],
 Shape = tuple[tuple[str, str], ...]  # (format, its shape's key) for each templated format
 
 
-def format_key(fmt: str, texts_key: str, view: DocumentView) -> str:
+def format_key(fmt: str, texts_key: str, view: DocumentView,
+               days: list[dt.date] | None = None) -> str:
     """The key of a format's shape: the texts' shape, which of the view's dates are the same
     date, and the number of timeline weeks, the one thing that each format makes of the dates
     beyond writing them (DATE_FORMS) and, in the handout, beyond the timeline cells'
     backgrounds (slots too) and the lines of the texts that print them (measured per deal).
-    The workbook's week cells are formulas over the dates."""
-    days = view_dates(view)
-    first: dict[dt.date, int] = {}
-    same = [first.setdefault(day, n) for n, day in enumerate(days)]
+    The workbook's week cells are formulas over the dates. ``days``: the view's dates, when
+    known."""
+    same = _same(view_dates(view) if days is None else days)
     if fmt == "xlsx":
         from mapgen.xlsx.writer import timeline_columns
 
@@ -566,6 +566,12 @@ def format_key(fmt: str, texts_key: str, view: DocumentView) -> str:
 
         weeks = len(handout_timeline(view)[1])
     return f"{texts_key}\0weeks {weeks}\0same {same}"
+
+
+def _same(days: list[dt.date]) -> list[int]:
+    """Which of ``days`` are one date: for each, where that date first is."""
+    first: dict[dt.date, int] = {}
+    return [first.setdefault(day, n) for n, day in enumerate(days)]
 
 
 class Prepared:
@@ -593,14 +599,17 @@ class Prepared:
     def check(self, plan: Plan, view: DocumentView) -> tuple[Shape | None, str | None]:
         """(the shape, None) when ``plan``, whose view is ``view``, can use templates: for each
         templated format, (format, key); (None, why not) otherwise."""
+        days = view_dates(view)
         try:
             tokenized, tokens, key = tokenize(plan)
-            template = self._cached(self._views, key, lambda: self._view(tokenized))
+            # a template of the same texts whose dates are one where this deal's are
+            template = self._cached(self._views, f"{key}\0same {_same(days)}",
+                                    lambda: self._view(tokenized))
         except Unusable as exc:
             return None, str(exc)
         if not same_view(template, view, tokens, {}):
             return None, "the blueprint uses a deal value other than by printing it"
-        return tuple((fmt, format_key(fmt, key, view)) for fmt in self.formats
+        return tuple((fmt, format_key(fmt, key, view, days)) for fmt in self.formats
                      if fmt in TEMPLATED), None
 
     def write(self, plan: Plan, shape: Shape, targets: list[tuple[str, Path]], force: bool
@@ -611,14 +620,24 @@ class Prepared:
         tokenized, tokens, key = tokenize(plan)
         view = build_view(self.blueprint, plan, audience=self.audience)
         fills = {}
+        days = view_dates(view)
+        seen: dict[int, dict[dt.date, dt.date]] = {}  # template view -> its dates' map
+        made: list[DocumentView] = []  # the view of the templates made here (one for all)
+
+        def build(fmt: str) -> Package:
+            made[:] = made or [self._view(tokenized)]
+            return self._build(fmt, plan, made[0])
+
         for fmt, fmt_key in shape:
-            if fmt_key != format_key(fmt, key, view):
+            if fmt_key != format_key(fmt, key, view, days):
                 raise Unusable("the deal changed since it was checked")
             package = self._cached(self._packages, (fmt, fmt_key),
-                                   lambda fmt=fmt: self._build(fmt, plan, tokenized))
-            dates: dict[dt.date, dt.date] = {}
-            if not same_view(package.view, view, tokens, dates):
-                raise Unusable("the deal's view is not the template's")
+                                   lambda fmt=fmt: build(fmt))
+            dates = seen.get(id(package.view))
+            if dates is None:
+                dates = seen[id(package.view)] = {}
+                if not same_view(package.view, view, tokens, dates):
+                    raise Unusable("the deal's view is not the template's")
             fill = _fill_for(fmt, view, tokens, dates, package.own)
             package.fits(fill)
             fills[fmt] = package, fill
@@ -638,11 +657,10 @@ class Prepared:
         except MapgenError:  # e.g. a text that needs a real value: the deal's own view decides
             raise Unusable("the blueprint fails for the tokenized deal") from None
 
-    def _build(self, fmt: str, plan: Plan, tokenized: Plan) -> Package:
-        """The format's package for the shape of ``plan``: written for the tokenized deal, and
-        checked against a probe, the deal in the probe alphabet with other dates that give
-        the same key."""
-        view = self._view(tokenized)
+    def _build(self, fmt: str, plan: Plan, view: DocumentView) -> Package:
+        """The format's package for the shape of ``plan``: written for ``view``, the tokenized
+        deal's, and checked against a probe, the deal in the probe alphabet with other dates
+        that give the same key."""
         own = _fill_for(fmt, view, Tokens(), {d: d for d in view_dates(view)}, None)
         probe_view, probe = self._probe(fmt, plan, view, own)
         measures: list[list[tuple[str, int, int]]] = []
