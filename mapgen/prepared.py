@@ -27,7 +27,8 @@ template's view with the slots substituted, value for value and date for date, o
 wherever its template date was (a blueprint text that treats a value other than by printing
 it, such as ``upper``, a comparison or a date printed into a text, fails this), and when the
 template's parts hold every token only as plain text (not in a sheet name, a table header, a
-shared string or a character reference). Each template is checked against a *probe*: the same
+shared string or a character reference), and when no row keeps a link (the handout makes a web
+or mail address a hyperlink, by its text). Each template is checked against a *probe*: the same
 deal in a second private-use alphabet, its dates moved by whole weeks (weekdays kept) as far as
 its shape stays the same; every part must be the template with the probe's slots filled in. A
 template date's form that the probe shows unchanged is constant text (an example date), not a
@@ -57,7 +58,7 @@ from mapgen.errors import MapgenError
 from mapgen.fileio import staged
 from mapgen.formats import WriteOptions
 from mapgen.layout import DocumentView, build_view
-from mapgen.plan import Plan
+from mapgen.plan import NOTES_KEY, Plan
 
 TEMPLATED = ("xlsx", "docx")  # the zip formats a template can fill in
 # Slot k is chr(BASE + k), in the Private Use Area (below U+F000, where symbol fonts' bullets
@@ -143,6 +144,11 @@ def tokenize(plan: Plan, base: int = BASE) -> tuple[Plan, Tokens, str]:
     """The plan with its texts tokenized, the tokens, and the key of its texts' shape (which
     leaves the dates out: each format adds what its files take from them, see
     :meth:`Prepared.check`)."""
+    if any(isinstance(note, dict) and note.get("link")
+           for rows in plan.sections.values() for row in rows
+           if isinstance(row.get(NOTES_KEY), dict) for note in row[NOTES_KEY].values()):
+        # the handout makes a link a hyperlink by its text (a web or mail address or not)
+        raise Unusable("a row keeps a link")
     tokens = Tokens(base)
     tokenized = plan.model_copy(update={"deal": tokens.walk(plan.deal),
                                         "sections": tokens.walk(plan.sections)})

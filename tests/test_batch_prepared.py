@@ -184,6 +184,23 @@ def test_a_deal_whose_dates_take_other_lines_is_refused(tmp_path):
     assert not (tmp_path / "b.docx").exists()
 
 
+def test_deals_whose_rows_keep_links_are_written_one_by_one(tmp_path):
+    """The handout makes a kept link a hyperlink when it is a web or mail address, which a
+    token cannot show: such deals go one by one (a template printed the link as plain text)."""
+    deals = tmp_path / "deals.json"
+    deals.write_text(json.dumps({"deals": [
+        {"deal": {"name": f"Deal {n}", "buyer": f"Buyer {n}"},
+         "sections": {"action_items": [{"description": "Call", "deadline": "2027-01-15",
+                                        "_notes": {"description": {
+                                            "comment": "See", "link": f"https://ex{n}.com/a"}}}]}}
+        for n in range(2)]}), encoding="utf-8")
+    batch = prepare_batch(deals, BLUEPRINTS["map"], out_dir=tmp_path / "batch")
+    result = batch.run(1)
+    assert result.ok and result.templated == 0 and result.fallbacks == {"a row keeps a link": 2}
+    one_by_one(batch, tmp_path / "single")
+    assert_same_files(result.written, tmp_path / "single")
+
+
 def test_a_blueprint_that_transforms_a_value_falls_back(tmp_path):
     source = tmp_path / "upper.yaml"
     source.write_text('name: upper\nextends: map\nversion: "1"\n'
