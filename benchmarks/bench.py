@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import random
 import shutil
 import statistics
 import subprocess
@@ -156,6 +157,18 @@ def read_in_child(path: Path) -> tuple[float, int, str]:
     return float(out[0]), int(out[1]) * 1024, out[2]
 
 
+def varied_dates(n: int) -> list[tuple[dt.date, dt.date, dt.date]]:
+    """(start, close, go-live) of ``n`` deals: starts over a year, close 30 to 120 days later,
+    go-live 14 to 90 days after close (a fixed seed: every run the same deals)."""
+    rnd = random.Random(18)
+    out = []
+    for _ in range(n):
+        start = dt.date(2027, 1, 1) + dt.timedelta(days=rnd.randrange(365))
+        close = start + dt.timedelta(days=rnd.randrange(30, 120))
+        out.append((start, close, close + dt.timedelta(days=rnd.randrange(14, 90))))
+    return out
+
+
 def batch_cpu(fn: Callable[[], object]) -> tuple[float, float, int]:
     """(CPU seconds of this process and its finished children, wall seconds, deals templated)."""
     import os
@@ -248,13 +261,19 @@ def main() -> None:
             measure(f"batch: {n_deals} deals, xlsx + docx, {jobs} process(es)",
                     lambda jobs=jobs: run_batch(deals, saas, out_dir=tmp / f"deals{jobs}",
                                                 force=True, jobs=jobs), 1)
-        for templates in (False, True):  # per-deal CPU, this process and its workers
-            label = "prepared templates" if templates else "one by one"
-            cpu, wall, used = batch_cpu(lambda t=templates: run_batch(
-                deals, saas, out_dir=tmp / "cpu", force=True, jobs=2, template_batch=t))
-            results.append((f"batch CPU per deal, {label} ({used}/{n_deals} templated; "
-                            f"{n_deals} deals {wall:.1f} s on 2 processes, 10,000 about "
-                            f"{wall / n_deals * 10_000 / 60:.1f} min)", cpu / n_deals, None))
+        n_varied = 40 if args.quick else 200
+        varied = tmp / "varied.csv"  # as a real export: each deal its own dates
+        varied.write_text("name,buyer,seller,start,close,go_live,stakeholders\n" + "".join(
+            f"Deal {i},Buyer {i},Nimbus,{start},{close},{go_live},Sarah (CFO); Tom (IT)\n"
+            for i, (start, close, go_live) in enumerate(varied_dates(n_varied))), encoding="utf-8")
+        for csv_file, n, what in ((deals, n_deals, ""), (varied, n_varied, ", dates per deal")):
+            for templates in (False, True):  # per-deal CPU, this process and its workers
+                label = "prepared templates" if templates else "one by one"
+                cpu, wall, used = batch_cpu(lambda t=templates, f=csv_file: run_batch(
+                    f, saas, out_dir=tmp / "cpu", force=True, jobs=2, template_batch=t))
+                results.append((f"batch CPU per deal{what}, {label} ({used}/{n} templated; "
+                                f"{n} deals {wall:.1f} s on 2 processes, 10,000 about "
+                                f"{wall / n * 10_000 / 60:.1f} min)", cpu / n, None))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     width = max(len(name) for name, *_ in results)

@@ -7,9 +7,10 @@ file, while a bad deal is reported by its line and skipped. The documents are th
 worker processes when there are many deals. Deal data is never rendered as a template: the
 file name template is a plain ``str.format`` pattern over deal keys.
 
-Deals of one shape (see :mod:`mapgen.prepared`) are filled into a template of their xlsx and
-docx made once, which gives the same files as writing each deal on its own; a deal that cannot
-use one is written on its own, and the result counts which way each deal went.
+Deals of one shape (see :mod:`mapgen.prepared`; each format has its own) are filled into a
+template of their xlsx and docx made once, which gives the same files as writing each deal on
+its own; a format of a deal that cannot use one is written on its own, and the result counts
+which way each deal went.
 
 With ``owners`` (``generate --deals --format ics --owner NAME``), each deal's calendar holds
 only those people's events (as :mod:`mapgen.ics` keeps them for one plan), and a deal that has
@@ -38,7 +39,7 @@ from mapgen.errors import MapgenError, TemplateError, ValidationFailed
 from mapgen.fileio import check_writable, read_bytes, safe_filename, unique_path
 from mapgen.generator import Format, generate
 from mapgen.plan import Plan, plan_from_data
-from mapgen.prepared import Prepared, Unusable
+from mapgen.prepared import Prepared, Shape, Unusable
 
 MAX_DEALS_BYTES = 20 * 1024 * 1024
 MAX_DEALS = 10_000
@@ -69,8 +70,10 @@ class BatchResult:
     written: list[Path] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     generated: int = 0  # deals whose documents were all written
-    templated: int = 0  # of those, deals filled into a prepared template
-    fallbacks: dict[str, int] = field(default_factory=dict)  # why others were written one by one
+    templated: int = 0  # of those, deals filled into prepared templates (all their formats)
+    partly: int = 0  # deals of which some formats came from a template, the others one by one
+    fallbacks: dict[str, int] = field(default_factory=dict)  # why others (or some of the
+    #                                                         partly's formats) went one by one
     no_events: list[str] = field(default_factory=list)  # deals (``where``) given no calendar
 
     @property
@@ -259,7 +262,7 @@ class _Job:
     where: str
     plan: Plan
     stem: str  # the file name of every format (``stem.xlsx``, ``stem.docx``)
-    key: str | None = None  # the shape of a deal that can use a prepared template
+    key: Shape | None = None  # the formats (and their shapes) that can use a prepared template
     why: str | None = None  # why it cannot
     formats: list[Format] | None = None  # when not all of the batch's (no calendar to write)
 
@@ -345,13 +348,19 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
         jobs.append(_Job(row.where, row.plan, stem, key, why, own))
     if template_errors and not jobs:
         raise template_errors[0]
-    shapes: dict[str, int] = {}
+    shapes: dict[tuple[str, str], int] = {}
     for job in jobs:
-        if job.key is not None:
-            shapes[job.key] = shapes.get(job.key, 0) + 1
+        for pair in job.key or ():
+            shapes[pair] = shapes.get(pair, 0) + 1
     for job in jobs:
-        if job.key is not None and shapes[job.key] == 1:  # a template would cost as much
+        if job.key is None:
+            continue
+        shared = tuple(pair for pair in job.key if shapes[pair] > 1)  # else a template
+        if not shared:                                                # would cost as much
             job.key, job.why = None, "the only deal of its shape"
+        elif shared != job.key:
+            alone = ", ".join(fmt for fmt, _key in job.key if (fmt, _key) not in shared)
+            job.key, job.why = shared, f"{alone}: the only deal of its shape"
     return jobs, failed
 
 
@@ -364,7 +373,7 @@ def fmt_suffix(fmt: Format) -> str:
 _WORKER_BLUEPRINT: Blueprint | None = None
 _WORKER_PREPARED: Prepared | None = None
 
-# One deal written: (paths or None, error or None, used a template, why not).
+# One deal written: (paths or None, error or None, formats from a template, why not).
 Outcome = tuple[list[Path] | None, str | None, bool, str | None]
 
 
@@ -395,16 +404,18 @@ def _run_job(job: _Job, options: dict[str, Any], blueprint: Blueprint | None = N
             out = Path(options["out_dir"])
             targets = [(fmt, out / f"{job.stem}{fmt_suffix(fmt)}") for fmt in formats]
             try:
-                return prepared.write(job.plan, job.key, targets, options["force"]), None, True, None
+                used = tuple(fmt for fmt, _key in job.key)
+                return (prepared.write(job.plan, job.key, targets, options["force"]), None, used,
+                        job.why)
             except Unusable as exc:
                 why = str(exc)
         write = WriteOptions(protect=options["protect"], extra={"owners": list(options["owners"])})
         paths = generate(blueprint or _WORKER_BLUEPRINT, plan=job.plan, stem=job.stem,
                          formats=formats, audience=options["audience"],
                          out_dir=options["out_dir"], force=options["force"], options=write)
-        return paths, None, False, why
+        return paths, None, (), why
     except (MapgenError, OSError) as exc:
-        return None, (str(exc) if isinstance(exc, MapgenError) else f"cannot write: {exc}"), False, why
+        return None, (str(exc) if isinstance(exc, MapgenError) else f"cannot write: {exc}"), (), why
 
 
 def _run_chunk(chunk: list[_Job], options: dict[str, Any]) -> list[Outcome]:
@@ -438,9 +449,15 @@ class Batch:
 
         if workers > 1 and len(self.jobs) >= PARALLEL_FROM and source is not None:
             # Deals of one shape together, so that a worker makes each template once.
-            order = sorted(range(len(self.jobs)), key=lambda i: (self.jobs[i].key or "", i))
+            order = sorted(range(len(self.jobs)), key=lambda i: (self.jobs[i].key or (), i))
             size = max(1, min(32, len(order) // (workers * 4)))
-            chunks = [order[i:i + size] for i in range(0, len(order), size)]
+            chunks: list[list[int]] = []
+            for i in order:  # a chunk ends with a shape (up to 4 sizes): one worker makes it
+                if not chunks or len(chunks[-1]) >= 4 * size or (
+                        len(chunks[-1]) >= size and (self.jobs[i].key is None
+                                                     or self.jobs[i].key != self.jobs[chunks[-1][-1]].key)):
+                    chunks.append([])
+                chunks[-1].append(i)
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(str(source), self.options)) as pool:
                 futures = [(chunk, pool.submit(_run_chunk, [self.jobs[i] for i in chunk],
@@ -525,8 +542,10 @@ def _collect(result: BatchResult, job: _Job, outcome: Outcome) -> None:
         return
     result.written += paths
     result.generated += 1
-    if templated:
+    if templated and not why:
         result.templated += 1
-    else:
-        reason = why or "no template for these formats"
-        result.fallbacks[reason] = result.fallbacks.get(reason, 0) + 1
+        return
+    if templated:
+        result.partly += 1
+    reason = why or "no template for these formats"
+    result.fallbacks[reason] = result.fallbacks.get(reason, 0) + 1

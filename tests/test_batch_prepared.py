@@ -1,7 +1,9 @@
 """Prepared templates: a batch filled into templates writes the same files as one-by-one
 generation of each deal, member by member."""
 
+import datetime as dt
 import json
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -96,10 +98,105 @@ def test_parallel_templated_batch_matches_too(tmp_path):
         f"Sarah (CFO); Tom (IT)\n" for i in range(12)), encoding="utf-8")
     batch = prepare_batch(deals, BLUEPRINTS["saas"], out_dir=tmp_path / "batch")
     result = batch.run(2)
-    assert result.ok and result.templated == 10  # Deal 10 and Deal 11: a shape each
-    assert result.fallbacks == {"the only deal of its shape": 2}
+    # Deal 10 and Deal 11 share a shape although their go-live dates are a day apart
+    assert result.ok and result.templated == 12 and result.fallbacks == {}
     assert [p.name for p in result.written] == [
         f"Buyer {i % 3} - Deal {i}.{fmt}" for i in range(12) for fmt in ("xlsx", "docx")]
+    one_by_one(batch, tmp_path / "single")
+    assert_same_files(result.written, tmp_path / "single")
+
+
+def varied_deals(n: int, seed: int = 18) -> list[dict]:
+    """Deals as a real export has them: each its own start, close and go-live (some before
+    today, some around it: overdue bars and this week's column), days of one and two digits."""
+    rnd = random.Random(seed)
+    today = dt.date.today()
+    deals = []
+    for i in range(n):
+        start = today + dt.timedelta(days=rnd.randrange(-120, 300))
+        close = start + dt.timedelta(days=rnd.choice([42, 49, 56, rnd.randrange(30, 120)]))
+        go_live = close + dt.timedelta(days=rnd.choice([21, 28, rnd.randrange(14, 90)]))
+        deals.append({"name": f"Deal {i % 10}", "buyer": f"Buyer {i % 7}", "seller": "Nimbus",
+                      "start": start.isoformat(), "close": close.isoformat(),
+                      "go_live": go_live.isoformat(), "stakeholders": "Sarah (CFO); Tom (IT)"})
+    deals.append({**deals[0], "start": today.isoformat()})  # a deal date on the day of writing
+    deals.append({**deals[1], "close": (dt.date.fromisoformat(deals[1]["go_live"])
+                                        - dt.timedelta(weeks=6)).isoformat()})  # two dates one
+    return deals
+
+
+@pytest.mark.parametrize("blueprint", ["saas", "map"])
+@pytest.mark.parametrize("audience", ["internal", "buyer"])
+def test_deals_with_their_own_dates_share_templates_and_match(tmp_path, blueprint, audience):
+    """A real export: every deal its own dates. Most share a template all the same (dates are
+    slots), and every file is the one generated on its own."""
+    deals = tmp_path / "deals.json"
+    deals.write_text(json.dumps(varied_deals(40)), encoding="utf-8")
+    batch = prepare_batch(deals, BLUEPRINTS[blueprint], out_dir=tmp_path / "batch",
+                          audience=audience, protect=audience == "buyer")
+    result = batch.run(1)
+    assert result.ok and result.generated == 42
+    assert result.templated >= 21, result.fallbacks
+    one_by_one(batch, tmp_path / "single")
+    assert_same_files(result.written, tmp_path / "single")
+
+
+def test_a_template_fills_in_other_dates_than_its_own(tmp_path):
+    """The template of a shape made for one deal, filled in for another with other dates:
+    the workbook's serial numbers and metadata, the handout's printed dates, the timeline's
+    week labels and bars are the other deal's."""
+    bp = BLUEPRINTS["saas"]
+    first = {"name": "Deal 1", "buyer": "Buyer 1", "start": dt.date(2027, 3, 1),
+             "close": dt.date(2027, 5, 14), "go_live": dt.date(2027, 6, 15)}
+    second = {"name": "Deal 2", "buyer": "Buyer 2", "start": dt.date(2027, 9, 8),
+              "close": dt.date(2027, 11, 25), "go_live": dt.date(2027, 12, 22)}
+    prepared = Prepared(bp, formats=["xlsx", "docx"], audience="internal")
+    plans = [Plan(deal=d) for d in (first, second)]
+    shapes = [prepared.check(p, build_view(bp, p))[0] for p in plans]
+    assert shapes[0] == shapes[1] is not None
+    out = tmp_path / "t"
+    for n, plan in enumerate(plans):
+        written = prepared.write(plan, shapes[n], [(f, out / f"deal{n}.{f}") for f in ("xlsx", "docx")],
+                                 force=True)
+    generate(bp, plan=plans[1], stem="deal1", out_dir=tmp_path / "single", force=True)
+    assert_same_files(written, tmp_path / "single")
+    package = prepared._packages[next(iter(prepared._packages))]
+    assert package.view.deal["start"] == first["start"]  # made for the first deal
+
+
+def test_a_deal_whose_dates_take_other_lines_is_refused(tmp_path):
+    """The handout's layout counts its texts' lines: a deal whose printed dates would take
+    other lines than the template's is refused the template (here: the measure altered)."""
+    bp = BLUEPRINTS["saas"]
+    plans = [Plan(deal={"name": f"Deal {n}", "buyer": "Buyer", "start": dt.date(2027, 3, n),
+                        "close": dt.date(2027, 5, 10 + n), "go_live": dt.date(2027, 6, 15 + n)})
+             for n in (1, 2)]
+    prepared = Prepared(bp, formats=["docx"], audience="internal")
+    shape = prepared.check(plans[0], build_view(bp, plans[0]))[0]
+    assert shape == prepared.check(plans[1], build_view(bp, plans[1]))[0]
+    prepared.write(plans[0], shape, [("docx", tmp_path / "a.docx")], force=True)
+    (package,) = prepared._packages.values()
+    assert package.measures  # the deadline cells print dates: measured
+    pieces, per_line, lines = package.measures[0]
+    package.measures[0] = (pieces, per_line, lines + 1)
+    with pytest.raises(Unusable, match="layout"):
+        prepared.write(plans[1], shape, [("docx", tmp_path / "b.docx")], force=True)
+    assert not (tmp_path / "b.docx").exists()
+
+
+def test_deals_whose_rows_keep_links_are_written_one_by_one(tmp_path):
+    """The handout makes a kept link a hyperlink when it is a web or mail address, which a
+    token cannot show: such deals go one by one (a template printed the link as plain text)."""
+    deals = tmp_path / "deals.json"
+    deals.write_text(json.dumps({"deals": [
+        {"deal": {"name": f"Deal {n}", "buyer": f"Buyer {n}"},
+         "sections": {"action_items": [{"description": "Call", "deadline": "2027-01-15",
+                                        "_notes": {"description": {
+                                            "comment": "See", "link": f"https://ex{n}.com/a"}}}]}}
+        for n in range(2)]}), encoding="utf-8")
+    batch = prepare_batch(deals, BLUEPRINTS["map"], out_dir=tmp_path / "batch")
+    result = batch.run(1)
+    assert result.ok and result.templated == 0 and result.fallbacks == {"a row keeps a link": 2}
     one_by_one(batch, tmp_path / "single")
     assert_same_files(result.written, tmp_path / "single")
 
@@ -184,3 +281,63 @@ def _twin(value: str) -> str:
     """Another value of the same shape: each letter or digit moved to another."""
     return "".join(chr(ord(c) + 1) if c.isascii() and c.isalnum() and c not in "9zZ" else c
                    for c in value)
+
+
+# Texts without control characters: a buyer of "\x1b" fails the workbook's document properties
+# one by one as well (a ValueError from lxml), which is not this property's subject.
+plain_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+                     max_size=40).map(str.strip).filter(bool)
+day = st.dates(min_value=dt.date.today() - dt.timedelta(days=200),
+               max_value=dt.date.today() + dt.timedelta(days=400))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(name=plain_text, buyer=plain_text, start=day,
+       later=st.tuples(st.integers(1, 150), st.integers(1, 120)),
+       known=st.sampled_from(["sc", "sg", "cg", "scg", "scg", "scg", "g"]),
+       moves=st.lists(st.integers(-20, 20), min_size=3, max_size=3),
+       people=st.lists(st.tuples(plain_text, plain_text), max_size=2),
+       blueprint=st.sampled_from(["saas", "map"]), audience=st.sampled_from(["internal", "buyer"]))
+def test_any_deal_through_a_template_made_for_other_dates_is_the_deal_generated_on_its_own(
+        tmp_path_factory, name, buyer, start, later, known, moves, people, blueprint, audience):
+    """A deal's files from a template made for a deal of the same shape with other dates (each
+    moved by its own number of days) equal its files generated on its own, format by format;
+    or the format is refused the template."""
+    bp = BLUEPRINTS[blueprint]
+    close = start + dt.timedelta(days=later[0])
+    dates = {"start": start if "s" in known else None, "close": close if "c" in known else None,
+             "go_live": close + dt.timedelta(days=later[1]) if "g" in known else None}
+    deal = {"name": name, "buyer": buyer, **{k: v for k, v in dates.items() if v is not None}}
+    other = {**deal, **{k: v + dt.timedelta(days=m) for (k, v), m in zip(dates.items(), moves,
+                                                                         strict=True) if v}}
+    rows = [{"name": n, "role": r} for n, r in people]
+    sections = {"stakeholders": rows} if rows else {}
+    plan, twin = Plan(deal=deal, sections=sections), Plan(deal=other, sections=sections)
+    prepared = Prepared(bp, formats=["xlsx", "docx"], audience=audience)
+    try:
+        view, twin_view = (build_view(bp, p, audience=audience) for p in (plan, twin))
+    except MapgenError:
+        event("no view")
+        return
+    shape, why = prepared.check(plan, view)
+    twin_shape, _ = prepared.check(twin, twin_view)
+    if shape is None or twin_shape is None:
+        event(f"template: {why}")
+        return
+    shared = tuple(pair for pair in shape if pair in twin_shape)
+    event(f"formats shared: {[fmt for fmt, _key in shared]}")
+    if not shared:
+        return
+    out = tmp_path_factory.mktemp("deal")
+    targets = [(fmt, out / f"twin.{fmt}") for fmt, _key in shared]
+    try:
+        prepared.write(twin, shared, targets, force=True)  # the templates are made for the twin
+        written = prepared.write(plan, shared, [(f, out / f"deal.{f}") for f, _k in shared],
+                                 force=True)
+    except Unusable as exc:
+        event(f"refused: {exc}")
+        return
+    generate(bp, plan=plan, stem="deal", formats=[f for f, _k in shared], out_dir=out / "single",
+             force=True, audience=audience)
+    assert_same_files(written, out / "single")

@@ -105,6 +105,8 @@ def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_temp
     for line in result.failed:
         warn(f"error: {line}")
     templated = f" ({result.templated} from a prepared template)" if result.templated else ""
+    if result.partly:
+        templated = (f" ({result.templated} from a prepared template, {result.partly} in part)")
     warn(f"{plural(result.generated, 'deal')} generated{templated}, {len(result.failed)} failed")
     if result.no_events:
         n = len(result.no_events)

@@ -140,6 +140,30 @@ def fact_text(value: Any, texts: Texts | None = None) -> str:
     return "" if value is None else str(value)
 
 
+def handout_timeline(view: DocumentView) -> tuple[list[TimelineItem], list[dt.date]]:
+    """The timeline page's items and the Mondays of its week columns (none: no such page)."""
+    items = timeline(view)
+    return items, timeline_weeks(items, view.generated, limit=TIMELINE_WEEKS)
+
+
+def timeline_fills(items: list[TimelineItem], weeks: list[dt.date], today: dt.date,
+                   brand: str) -> list[list[str | None]]:
+    """Each item's week cells' background: its bar (overdue red, done green, else ``brand``)
+    in the weeks it spans, this week's colour in today's week, else none."""
+    this_week = today - dt.timedelta(days=today.weekday())
+    out = []
+    for item in items:
+        late = item.end is not None and item.end < today and item.meaning != "done"
+        colour = OVERDUE_BAR if late else DONE_BAR if item.meaning == "done" else brand
+        row: list[str | None] = []
+        for week in weeks:
+            on = (item.start is not None and item.end is not None
+                  and week <= item.end and week + dt.timedelta(days=7) > item.start)
+            row.append(colour if on else TODAY_FILL if week == this_week else None)
+        out.append(row)
+    return out
+
+
 def week_label(week: dt.date, texts: Texts) -> str:
     """A timeline column's week: ``3 Feb`` in English, the locale's day and short month
     otherwise (``3. Feb.``, ``3 févr.``), from Babel's locale data."""
@@ -212,8 +236,7 @@ class _DocxWriter:
         self._cover()
         contents = self._introduction()
         sections = self.view.sections
-        items = timeline(self.view)
-        weeks = timeline_weeks(items, self.view.generated, limit=TIMELINE_WEEKS)
+        items, weeks = handout_timeline(self.view)
         for n, section_view in enumerate(sections):
             self._section(section_view, sections[n + 1:])
         if self.view.signoff:
@@ -589,20 +612,13 @@ class _DocxWriter:
                                  header=True, fill=self.brand, v_align="center", spacing=10)
         ox.fill_row(header, [self._("Week of")] + [week_label(w, self._) for w in weeks])
         table.append(header)
-        this_week = today - dt.timedelta(days=today.weekday())
         row_tpl = ox.row_template(widths, aligns, ox.run_props(size_pt=8), spacing=20)
-        for item in items:
+        for item, fills in zip(items, timeline_fills(items, weeks, today, self.brand), strict=True):
             tr = deepcopy(row_tpl)
             ox.fill_row(tr, [item.label] + [""] * len(weeks))
-            late = item.end is not None and item.end < today and item.meaning != "done"
-            colour = OVERDUE_BAR if late else DONE_BAR if item.meaning == "done" else self.brand
-            for tc, week in zip(ox.row_cells(tr)[1:], weeks, strict=True):
-                on = (item.start is not None and item.end is not None
-                      and week <= item.end and week + dt.timedelta(days=7) > item.start)
-                if on:
-                    ox.shade_cell(tc, colour)
-                elif week == this_week:
-                    ox.shade_cell(tc, TODAY_FILL)
+            for tc, fill in zip(ox.row_cells(tr)[1:], fills, strict=True):
+                if fill:
+                    ox.shade_cell(tc, fill)
             table.append(tr)
 
     def _texts_height(self, sv: SectionView) -> int:
@@ -827,8 +843,21 @@ class _Page:
         return _lines(text, per_line) * line + after
 
 
+# While mapgen.prepared makes a template: every measure of a text's lines, as (text, per_line,
+# lines), the one way a handout's layout depends on how long its texts are.
+MEASURES: list[tuple[str, int, int]] | None = None
+
+
 def _lines(text: str, per_line: int) -> int:
     """Lines that ``text`` wraps to at word boundaries, ``per_line`` characters a line."""
+    if MEASURES is not None:
+        lines = _count_lines(text, per_line)
+        MEASURES.append((text, per_line, lines))
+        return lines
+    return _count_lines(text, per_line)
+
+
+def _count_lines(text: str, per_line: int) -> int:
     total = 0
     for paragraph in (text or "").split("\n"):
         count, used = 1, 0

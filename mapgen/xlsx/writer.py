@@ -822,12 +822,9 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
     in the overdue colour, done in green, and this week's column marked."""
     from openpyxl.utils import get_column_letter
 
-    from mapgen.layout import timeline, timeline_weeks
-
     _ = view.texts
     head, first_row, grid = 4, 5, 8  # header row, first item row, first week column
-    known = timeline_weeks(timeline(view), view.generated, limit=TIMELINE_WEEKS[1])
-    weeks = max(TIMELINE_WEEKS[0], len(known) + 2)
+    weeks = timeline_columns(view)
     put(ws.cell(1, 2), _(TIMELINE_SHEET), style=styles.title)
     ws.row_dimensions[1].height = 30
     note = _("Phases run from one milestone to the next; action items show in the week they are "
@@ -899,6 +896,16 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
     ws.freeze_panes = ws.cell(first_row, grid).coordinate
     ws.sheet_view.showGridLines = False
     set_print(ws, landscape=True, company=styles.company, title_rows=head, texts=_)
+
+
+def timeline_columns(view: DocumentView) -> int:
+    """The week columns of the timeline grid: the weeks of the view's dated rows and two
+    more, at least TIMELINE_WEEKS[0]. The one thing of the workbook that the deal's dates
+    decide beyond their own cells (the grid's weeks are formulas over the dates)."""
+    from mapgen.layout import timeline, timeline_weeks
+
+    known = timeline_weeks(timeline(view), view.generated, limit=TIMELINE_WEEKS[1])
+    return max(TIMELINE_WEEKS[0], len(known) + 2)
 
 
 # --------------------------------------------------------------------------- live dates
