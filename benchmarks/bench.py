@@ -220,7 +220,7 @@ def main() -> None:
                 bare=lambda: bare_read(big))
         results.append(("status of 1,000 action items from a workbook (CPU)",
                         median_cpu(lambda: status_json(big), runs), None))
-        large_n = 2_000 if args.quick else 23_000  # 23,000 action items: a 2 MB workbook
+        large_n = 2_000 if args.quick else 23_000  # 23,000 action items: a workbook of about 1 MB
         generate(bp, plan=big_plan(large_n), formats=["xlsx"], out_dir=tmp, force=True, stem="large")
         large = tmp / "large.xlsx"
         size = f"{large.stat().st_size / 2**20:.1f} MB"
