@@ -266,3 +266,25 @@ def test_status_of_a_translated_workbook_counts_as_the_english_one(lang, books):
     assert ours["days_to_go_live"] == english["days_to_go_live"]
     assert [i["health"] for i in ours["items"]] == [i["health"] for i in english["items"]]
     assert [f["code"] for f in ours["findings"]] == [f["code"] for f in english["findings"]]
+
+
+@pytest.mark.parametrize("lang", [*LANGUAGES, "en"])
+def test_contents_links_fit_column_b_on_one_line(lang, books, tmp_path):
+    """LibreOffice does not wrap a cell with a link: column B is as wide as the longest
+    Contents link needs ("8. Feedback und Weiterentwicklung"), and keeps its width otherwise."""
+    from mapgen.xlsx.writer import LINK_CHARS_PER_WIDTH, OVERVIEW_WIDTHS
+
+    if lang == "en":
+        from mapgen.generator import generate
+
+        [path] = generate(load_blueprint("map"), formats=["xlsx"], out_dir=tmp_path)
+    else:
+        path = books[lang]["blank"]
+    ws = load_workbook(path).worksheets[0]
+    links = [c.value for row in ws.iter_rows() for c in row if c.hyperlink is not None and c.column == 2]
+    assert len(links) == 8
+    width = ws.column_dimensions["B"].width
+    assert all(len(link) / LINK_CHARS_PER_WIDTH <= width for link in links)
+    needs_more = any(len(link) / LINK_CHARS_PER_WIDTH > OVERVIEW_WIDTHS["B"] for link in links)
+    assert (width > OVERVIEW_WIDTHS["B"]) == needs_more
+    assert needs_more == (lang == "de")

@@ -74,6 +74,9 @@ RESERVED_SHEETS = (OVERVIEW_SHEET, TIMELINE_SHEET, META_SHEET, LISTS_SHEET, "His
 OVERVIEW_WIDTHS = {"A": 2, "B": 26, "C": 14, "D": 14, "E": 14, "F": 14, "G": 14}
 OVERVIEW_LAST_COL = 7
 OVERVIEW_TEXT_WIDTH = sum(OVERVIEW_WIDTHS.values()) - OVERVIEW_WIDTHS["A"]
+# Characters of a Contents link that fit a unit of column width on one line (measured on
+# LibreOffice's PDF: 30 fit column B's 26); LibreOffice does not wrap a cell with a link.
+LINK_CHARS_PER_WIDTH = 1.17
 
 
 def reserved_sheets(texts: Texts) -> tuple[str, ...]:
@@ -487,10 +490,11 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     _ = view.texts
-    for letter, width in OVERVIEW_WIDTHS.items():
+    labels = [f"{t.view.number}. {t.sheet}" for t in tables]
+    sheet = _Cursor(ws, styles, _, label_width=label_width(labels))
+    for letter, width in {**OVERVIEW_WIDTHS, "B": sheet.label_width}.items():
         ws.column_dimensions[letter].width = width
-    text_width = OVERVIEW_TEXT_WIDTH
-    sheet = _Cursor(ws, styles, _)
+    text_width = sheet.text_width
 
     sheet.line(view.title, styles.title, height=34)
     if view.participant:
@@ -510,13 +514,13 @@ def write_overview(ws: Worksheet, view: DocumentView, tables: list[SheetTable],
         write_progress(sheet, progress)
 
     sheet.band(_("Contents"))
-    for t in tables:
+    for t, label in zip(tables, labels, strict=True):
         cell = ws.cell(sheet.row, 2)
-        put(cell, f"{t.view.number}. {t.sheet}", style=styles.link)
+        put(cell, label, style=styles.link)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheet(t.sheet)}!A1")
         purpose = xml_text(t.view.purpose)
-        height = max(text_height(purpose, text_width - OVERVIEW_WIDTHS["B"]),
-                     text_height(cell.value, OVERVIEW_WIDTHS["B"]))  # a long title wraps too
+        height = max(text_height(purpose, text_width - sheet.label_width),
+                     text_height(cell.value, sheet.label_width))  # a long title wraps in Excel
         sheet.merged(purpose, styles.text, first_col=3, height=height)
 
     sheet.band(_("Working in this workbook"))
@@ -691,7 +695,7 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
     sheet.row = total_row + 3
     note = _("Counted live from the sheets, examples left out. Overdue: the deadline has passed "
              "and the item is not Done.")
-    sheet.merged(note, styles.note, height=fit_height(note, OVERVIEW_TEXT_WIDTH, 14, size=9))
+    sheet.merged(note, styles.note, height=fit_height(note, sheet.text_width, 14, size=9))
 
 
 def workbook_tips(tables: list[SheetTable], *, protect: bool, texts: Texts | None = None) -> list[str]:
@@ -740,7 +744,7 @@ def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
         if font is not None:
             cell.font = font
         sheet.merged(meaning, styles.text, first_col=3,
-                     height=fit_height(meaning, OVERVIEW_TEXT_WIDTH - OVERVIEW_WIDTHS["B"], 16))
+                     height=fit_height(meaning, sheet.text_width - sheet.label_width, 16))
 
 
 SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
@@ -775,12 +779,22 @@ def write_signoff(sheet: _Cursor, roles: list[str]) -> None:
     ws.add_data_validation(dv)
 
 
+def label_width(labels: list[str]) -> float:
+    """The Overview's column B: its usual width, or wider where a Contents link would not fit
+    on one line (with a character to spare)."""
+    needed = max((len(label) for label in labels), default=0) / LINK_CHARS_PER_WIDTH
+    return OVERVIEW_WIDTHS["B"] if needed <= OVERVIEW_WIDTHS["B"] else math.ceil(needed) + 1
+
+
 class _Cursor:
     """Writes the overview top to bottom."""
 
-    def __init__(self, ws: Worksheet, styles: WorkbookStyles, texts: Texts | None = None):
+    def __init__(self, ws: Worksheet, styles: WorkbookStyles, texts: Texts | None = None, *,
+                 label_width: float = OVERVIEW_WIDTHS["B"]):
         self.ws, self.styles, self.row = ws, styles, 1
         self.texts = texts or _english()
+        self.label_width = label_width  # column B: labels, Contents links
+        self.text_width = OVERVIEW_TEXT_WIDTH - OVERVIEW_WIDTHS["B"] + label_width  # B to G
 
     def line(self, text: str, style: str, *, height: float) -> None:
         self.merged(text, style, height=height)
