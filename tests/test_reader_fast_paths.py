@@ -135,3 +135,33 @@ def test_rows_come_as_openpyxl_gives_them(tmp_path_factory, rows, window, values
     else:
         assert [[(c.value, c.data_type) for c in r] for r in got] == \
             [[(c.value, c.data_type) for c in r] for r in want]
+
+
+@pytest.mark.parametrize("pad", [0, (1 << 20) - 60, (1 << 20) - 5, 3 << 20])
+def test_links_after_many_rows_are_found_without_holding_the_sheet(tmp_path, pad):
+    """The sheet part is read in 1 MB chunks up to its hyperlinks: links are found wherever
+    the chunk boundary falls (inside the word "hyperlink" too), with a namespace prefix."""
+    from mapgen.xlsx.notes import read_cell_notes
+
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    filler = "<x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>" + "a" * pad + \
+        "</x:t></x:is></x:c></x:row>"
+    sheet = (f'<x:worksheet xmlns:x="{NS}" xmlns:r="{rel}"><x:sheetData>{filler}</x:sheetData>'
+             '<x:hyperlinks><x:hyperlink ref="B7" r:id="rId1"/>'
+             '<x:hyperlink ref="C2" location="\'Plan\'!A1"/></x:hyperlinks></x:worksheet>')
+    path = tmp_path / "links.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{NS}" xmlns:r="{rel}"><sheets>'
+                    '<sheet name="Plan" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        zf.writestr("xl/_rels/workbook.xml.rels",
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                    "</Relationships>")
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+        zf.writestr("xl/worksheets/_rels/sheet1.xml.rels",
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    f'<Relationship Id="rId1" Type="{rel}/hyperlink" Target="https://example.com/x" '
+                    'TargetMode="External"/></Relationships>')
+    notes = read_cell_notes(path)["Plan"]
+    assert notes[(7, 2)].link == "https://example.com/x"
+    assert notes[(2, 3)].link == "#'Plan'!A1"

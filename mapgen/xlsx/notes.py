@@ -141,8 +141,8 @@ def _sheet_notes(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], CellNo
     for _, kind, target, _ in rels:
         if kind.endswith(_REL_COMMENTS):
             _comments(zf, _resolve(part, target), notes)
-    data = _read(zf, part)
-    if data and b"hyperlink" in data:
+    data = _from_hyperlinks(zf, part)
+    if data:
         for block in _HYPERLINKS.findall(data):
             for attrs in _HYPERLINK.findall(block):
                 values = {k.decode().rsplit(":", 1)[-1]: html.unescape((a or b).decode("utf-8",
@@ -155,6 +155,31 @@ def _sheet_notes(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], CellNo
                     if target:
                         notes.setdefault(position, CellNote()).link = target[:MAX_NOTE_CHARS]
     return notes
+
+
+def _from_hyperlinks(zf: zipfile.ZipFile, part: str) -> bytes | None:
+    """A sheet part from the first mention of ``hyperlink`` on (the ``<hyperlinks>`` element
+    follows the cells), read in chunks: a sheet of many rows is not held whole for it."""
+    try:
+        info = zf.getinfo(part)
+    except KeyError:
+        return None
+    if info.file_size > MAX_UNCOMPRESSED_BYTES:
+        return None
+    kept, tail, left = bytearray(), b"", MAX_UNCOMPRESSED_BYTES
+    with zf.open(info) as fh:
+        while left > 0 and (chunk := fh.read(min(left, 1 << 20))):
+            left -= len(chunk)
+            if kept:
+                kept += chunk
+                continue
+            window = tail + chunk
+            at = window.find(b"hyperlink")
+            if at >= 0:
+                kept += window[max(0, at - 16):]  # from the tag's "<" and prefix on
+            else:
+                tail = window[-16:]
+    return bytes(kept) or None
 
 
 def _cells(ref: str) -> list[tuple[int, int]]:
