@@ -67,15 +67,15 @@ def _is_blank(raw: object) -> bool:
 
 def clean_text(raw: object) -> str:
     """Text as people meant it: stray spaces at the ends gone, line breaks normalised."""
-    if type(raw) is str:  # the common case
-        return (raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw).strip()
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, dt.datetime):
-        raw = raw.date() if raw.time() == dt.time() else raw
-    if isinstance(raw, dt.date | dt.datetime):
-        raw = raw.isoformat()
-    return str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not isinstance(raw, str):  # text, the common case, goes straight to the last line
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if isinstance(raw, dt.datetime):
+            raw = raw.date() if raw.time() == dt.time() else raw
+        if isinstance(raw, dt.date | dt.datetime):
+            raw = raw.isoformat()
+        raw = str(raw)
+    return raw.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class FieldType:
@@ -99,7 +99,7 @@ class FieldType:
     def parse(self, raw: object, column: ColumnLike | None = None, *, day_first: bool = True,
               allow_relative: bool = False) -> Parsed:
         """Parse what a person or a file holds; ``Parsed(None)`` for blank; FieldError if unusable."""
-        if raw is None or (isinstance(raw, str) and not raw.strip()):  # blank (_is_blank)
+        if _is_blank(raw):
             return Parsed(None)
         return self._parse(raw, column, day_first=day_first, allow_relative=allow_relative)
 

@@ -57,12 +57,18 @@ def read_cell_notes(path: str | os.PathLike, titles: set[str] | None = None) -> 
     return out
 
 
-def _read(zf: zipfile.ZipFile, name: str) -> bytes | None:
+def _member(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    """A part to read: None when it is missing or declares more than the bound."""
     try:
         info = zf.getinfo(name)
     except KeyError:
         return None
-    if info.file_size > MAX_UNCOMPRESSED_BYTES:
+    return None if info.file_size > MAX_UNCOMPRESSED_BYTES else info
+
+
+def _read(zf: zipfile.ZipFile, name: str) -> bytes | None:
+    info = _member(zf, name)
+    if info is None:
         return None
     with zf.open(info) as fh:
         return fh.read(MAX_UNCOMPRESSED_BYTES + 1)[:MAX_UNCOMPRESSED_BYTES]
@@ -160,11 +166,8 @@ def _sheet_notes(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], CellNo
 def _from_hyperlinks(zf: zipfile.ZipFile, part: str) -> bytes | None:
     """A sheet part from the first mention of ``hyperlink`` on (the ``<hyperlinks>`` element
     follows the cells), read in chunks: a sheet of many rows is not held whole for it."""
-    try:
-        info = zf.getinfo(part)
-    except KeyError:
-        return None
-    if info.file_size > MAX_UNCOMPRESSED_BYTES:
+    info = _member(zf, part)
+    if info is None:
         return None
     kept, tail, left = bytearray(), b"", MAX_UNCOMPRESSED_BYTES
     with zf.open(info) as fh:

@@ -869,22 +869,23 @@ class _WorkbookReader:
     def _value(self, table: _Table, key: str, cell: _Cell, day_first: bool
                ) -> tuple[Any, Issue | None]:
         """A cell's value for the plan, and the issue it raises if any (its raw value is kept)."""
+        if cell.kind != "value":
+            special = self._formula_or_error(table, key, cell)
+            if special is not None:
+                return special
         column = table.columns[key]
-        if cell.kind == "value":  # the common case first, without the closure below
-            if column is None:
-                return _plain(cell.value), None
-            field = column.field
-            raw, lenient = (_lenient(column, field, cell.value) if field.is_date or field.is_percent
-                            else (cell.value, None))
-            try:
-                parsed = field.parse(raw, column, day_first=day_first, allow_relative=True)
-            except FieldError as exc:
-                return _plain(cell.value), self._cell_issue(table, key, cell, exc.code, exc.message)
-            if lenient is None and parsed.warning is None:
-                return parsed.value, None
-            code, message = lenient or parsed.warning
-            return parsed.value, self._cell_issue(table, key, cell, code, message, "warning")
-        return self._unusual_value(table, key, cell, column, day_first)
+        if column is None:
+            return _plain(cell.value), None
+        field = column.field
+        raw, lenient = _lenient(field, cell.value)
+        try:
+            parsed = field.parse(raw, column, day_first=day_first, allow_relative=True)
+        except FieldError as exc:
+            return _plain(cell.value), self._cell_issue(table, key, cell, exc.code, exc.message)
+        if lenient is None and parsed.warning is None:
+            return parsed.value, None
+        code, message = lenient or parsed.warning
+        return parsed.value, self._cell_issue(table, key, cell, code, message, "warning")
 
     def _cell_issue(self, table: _Table, key: str, cell: _Cell, code: str, message: str,
                     severity: str = "error") -> Issue:
@@ -892,12 +893,13 @@ class _WorkbookReader:
                      cell=cell.coordinate, section=table.section.key, column=key,
                      message=f"{table.headers[key]}: {message}")
 
-    def _unusual_value(self, table: _Table, key: str, cell: _Cell, column: Column | None,
-                       day_first: bool) -> tuple[Any, Issue | None]:
-        """:meth:`_value` for a formula or an error cell."""
+    def _formula_or_error(self, table: _Table, key: str, cell: _Cell
+                          ) -> tuple[Any, Issue | None] | None:
+        """:meth:`_value` of a formula that keeps a date live or has no saved result, or of an
+        error cell; None for a formula's saved result (read like a typed value)."""
 
-        def issue(code: str, message: str, severity: str = "error") -> Issue:
-            return self._cell_issue(table, key, cell, code, message, severity)
+        def issue(code: str, message: str) -> Issue:
+            return self._cell_issue(table, key, cell, code, message)
 
         if cell.kind == "formula":
             live, value = self._live_date(cell)
@@ -914,23 +916,14 @@ class _WorkbookReader:
                                    f"={text}: if you meant the text {_quote(text)}, type an "
                                    f"apostrophe first ('{text}) so that it stays text")
             return cell.value, issue("cell-error", f"the cell shows the error {cell.value}")
-        if column is None:
-            return _plain(cell.value), None
-        raw, lenient = _lenient(column, column.field, cell.value)
-        try:
-            parsed = column.field.parse(raw, column, day_first=day_first, allow_relative=True)
-        except FieldError as exc:
-            return _plain(cell.value), issue(exc.code, exc.message)
-        if lenient is not None:
-            return parsed.value, issue(lenient[0], lenient[1], "warning")
-        return parsed.value, issue(*parsed.warning, "warning") if parsed.warning else None
+        return None
 
 
-def _lenient(column: Column, field: Any, value: Any) -> tuple[Any, tuple[str, str] | None]:
+def _lenient(field: Any, value: Any) -> tuple[Any, tuple[str, str] | None]:
     """What a person meant where the type alone would refuse it: an Excel date serial in a date
     cell (a date formatted as a number), a percentage typed as 50 or "50" in a percent cell.
-    ``field`` is the column's type (``column.field``, looked up once by the caller)."""
-    if isinstance(value, bool) or (isinstance(value, str) and not field.is_percent):
+    ``field`` is the column's type (:class:`mapgen.fields.FieldType`)."""
+    if isinstance(value, bool) or not (field.is_date or field.is_percent):
         return value, None
     if field.is_date and isinstance(value, int | float) and 1 <= value < 2_958_466:
         from openpyxl.utils.datetime import from_excel
