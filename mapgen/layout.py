@@ -17,6 +17,7 @@ from mapgen.blueprint import Audience, Blueprint, Column, Section
 from mapgen.errors import Issue, ValidationFailed
 from mapgen.i18n import N_, N_plural, Texts, texts_for
 from mapgen.plan import STANDARD_DEAL_KEYS, Plan, Row, row_key
+from mapgen.xmltext import xml_text
 
 PREFILLED_SPARE_ROWS = 3
 LANDSCAPE_WIDTH = 105  # sum of column widths (characters) above which a section prints landscape
@@ -146,8 +147,6 @@ def flow(text: str) -> str:
 def property_text(text: str, limit: int = 255) -> str:
     """Text for a document property (title, author): on one line, characters XML cannot hold
     dropped, and at most the 255 characters Word and Excel allow."""
-    from mapgen.xmltext import xml_text
-
     text = " ".join(xml_text(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

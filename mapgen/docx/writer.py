@@ -672,9 +672,9 @@ class _DocxWriter:
             texts = [t + "\n" + sv.notes.get((index, c.key), "") for t, c in zip(texts, sv.columns,
                                                                                  strict=False)
                      ] + texts[len(sv.columns):]
-        kept = _kept_notes(sv, row, index)
+        kept = _kept_lines(sv, row, index)
         if kept:
-            texts = [t + "".join(f"\n{line}" for line in kept.get(c.key, ()))
+            texts = [t + "".join(f"\n{line}" for line, _link in kept.get(c.key, ()))
                      for t, c in zip(texts, sv.columns, strict=False)] + texts[len(sv.columns):]
         return _row_twips(texts, widths, TABLE_CHAR_TWIPS)
 
@@ -715,7 +715,7 @@ class _DocxWriter:
             if sv.notes:
                 self._notes(tr, sv, index)
             if NOTES_KEY in row:
-                self._kept_notes(tr, sv, row, index)
+                self._write_kept_notes(tr, sv, row, index)
             add_row(tr, self._row_height(sv, widths, row, index))
 
         blank = ox.row_template(widths, aligns, None, min_height=WRITE_IN_TWIPS)
@@ -751,18 +751,17 @@ class _DocxWriter:
             p.append(ox.para_props(before=0, after=40))
             p.append(ox.text_run(note, ox.run_props(italic=True, color=TEXT_GREY, size_pt=NOTE_PT)))
 
-    def _kept_notes(self, tr: Element, sv: SectionView, row: dict, index: int) -> None:
+    def _write_kept_notes(self, tr: Element, sv: SectionView, row: dict, index: int) -> None:
         """A cell's comment and link that the plan keeps (``_notes``, as a workbook's cells
         carry them): printed small under the value, the link clickable where it is a web or
         mail address."""
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-        kept = _kept_notes(sv, row, index)
+        kept = _kept_lines(sv, row, index)
         for tc, column in zip(ox.row_cells(tr), sv.columns, strict=False):
-            for n, line in enumerate(kept.get(column.key, ())):
+            for line, link in kept.get(column.key, ()):
                 p = ox.sub(tc, "w:p")
                 p.append(ox.para_props(before=0, after=40))
-                link = n == len(kept[column.key]) - 1 and _note(row, column.key).get("link")
                 if not link:
                     p.append(ox.text_run(line, ox.run_props(italic=True, color=TEXT_GREY,
                                                             size_pt=NOTE_PT)))
@@ -883,16 +882,17 @@ def _note(row: dict, key: str) -> dict:
     return note if isinstance(note, dict) else {}
 
 
-def _kept_notes(sv: SectionView, row: dict, index: int) -> dict[str, list[str]]:
-    """Column key -> the lines a data row's kept notes print under the value: its comment
-    (unless a merge note stands there, as a workbook shows that one) and then its link."""
-    out: dict[str, list[str]] = {}
+def _kept_lines(sv: SectionView, row: dict, index: int) -> dict[str, list[tuple[str, bool]]]:
+    """Column key -> the lines (text, whether it is the link) a data row's kept notes print
+    under the value: its comment (unless a merge note stands there, as a workbook shows that
+    one) and then its link."""
+    out: dict[str, list[tuple[str, bool]]] = {}
     if NOTES_KEY not in row:
         return out
     for column in sv.columns:
         note = _note(row, column.key)
         conflict = (index, column.key) in sv.notes
-        lines = [str(note[k]).strip() for k in ("comment", "link")
+        lines = [(str(note[k]).strip(), k == "link") for k in ("comment", "link")
                  if str(note.get(k) or "").strip() and not (k == "comment" and conflict)]
         if lines:
             out[column.key] = lines
