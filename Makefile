@@ -35,12 +35,12 @@ bench: setup
 LANGUAGES := sv de fr es nl
 catalogs: setup
 	$(BIN)/pybabel -q extract --no-location --sort-output --project mapgen \
-	  -k texts -k ngettext:1,2 -k N_plural:1,2 -k pgettext:1c,2 --copyright-holder "the mapgen authors" -o mapgen/locales/mapgen.pot mapgen
+	  -k texts -k ngettext:1,2 -k N_plural:1,2 -k pgettext:1c,2 --copyright-holder "the mapgen authors" -o mapgen/core/locales/mapgen.pot mapgen
 	for l in $(LANGUAGES); do \
-	  if [ -f mapgen/locales/$$l.po ]; then \
+	  if [ -f mapgen/core/locales/$$l.po ]; then \
 	    $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -l $$l \
-	      -i mapgen/locales/mapgen.pot -o mapgen/locales/$$l.po; \
-	  else $(BIN)/pybabel -q init -l $$l -i mapgen/locales/mapgen.pot -o mapgen/locales/$$l.po; fi; \
+	      -i mapgen/core/locales/mapgen.pot -o mapgen/core/locales/$$l.po; \
+	  else $(BIN)/pybabel -q init -l $$l -i mapgen/core/locales/mapgen.pot -o mapgen/core/locales/$$l.po; fi; \
 	done
 
 clean:

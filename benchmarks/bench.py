@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mapgen.blueprint import load_blueprint
-from mapgen.generator import generate
-from mapgen.plan import Plan
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import Plan
+from mapgen.ops.generate import generate
 
 STATUSES = ["Not started", "In progress", "Done", "Blocked"]
 
@@ -50,7 +50,7 @@ def median_cpu(fn: Callable[[], object], runs: int) -> float:
 
 def status_json(path: Path) -> str:
     """What ``mapgen status PATH --format json`` does, without the process start."""
-    from mapgen.report import plan_status, render_status
+    from mapgen.ops.status_report import plan_status, render_status
 
     return render_status(plan_status(path, as_of="2027-03-01")[0], "json")
 
@@ -139,8 +139,8 @@ def read_in_child(path: Path) -> tuple[float, int, str]:
     import subprocess
 
     code = ("import resource, sys, time\n"
-            "from mapgen.errors import UnusableInput\n"
-            "from mapgen.xlsx.reader import read_workbook\n"
+            "from mapgen.core.errors import UnusableInput\n"
+            "from mapgen.formats.xlsx.reader import read_workbook\n"
             "start = time.perf_counter()\n"
             "try:\n"
             "    read_workbook(sys.argv[1]); outcome = 'read'\n"
@@ -213,7 +213,7 @@ def main() -> None:
                 bare=[lambda: bare_docx_add_row(tmp / "b.docx", plan),
                       lambda: bare_docx_sized(tmp / "b.docx", plan)])
 
-        from mapgen.xlsx.reader import read_workbook
+        from mapgen.formats.xlsx.reader import read_workbook
 
         big = tmp / "big.xlsx"
         measure("read 1,000 action items", lambda: read_workbook(big, blueprint=bp),
@@ -237,7 +237,7 @@ def main() -> None:
             seconds, peak, outcome = min(read_in_child(path) for _ in range(runs))
             results.append((f"read {label}: {outcome}, peak {peak / 2**20:.0f} MB", seconds, None))
 
-        from mapgen.merge import merge_files
+        from mapgen.ops.merge import merge_files
 
         generate(bp, plan=big_plan(12), formats=["xlsx"], out_dir=tmp, force=True, stem="homework")
         folder = tmp / "homework"
@@ -249,7 +249,7 @@ def main() -> None:
             paths.append(target)
         measure(f"merge {n_merge} homework workbooks", lambda: merge_files(paths, blueprint=bp), 1)
 
-        from mapgen.batch import run_batch
+        from mapgen.ops.batch import run_batch
 
         n_deals = 20 if args.quick else 100
         deals = tmp / "deals.csv"

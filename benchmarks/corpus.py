@@ -29,9 +29,9 @@ def cases():
     """(stem, blueprint, plan or None, generate keywords) for every document of the corpus."""
     from bench import big_plan
 
-    from mapgen.blueprint import load_blueprint
-    from mapgen.merge import merge_plans
-    from mapgen.plan import load_plan
+    from mapgen.model.blueprint import load_blueprint
+    from mapgen.model.plan import load_plan
+    from mapgen.ops.merge import merge_plans
 
     for name in ("map", "map-de", "map-fr", "saas"):
         bp = load_blueprint(str(ROOT / "blueprints/examples/saas.yaml") if name == "saas" else name)
@@ -50,7 +50,7 @@ def cases():
 
 
 def write(folder: Path) -> list[Path]:
-    from mapgen.generator import generate
+    from mapgen.ops.generate import generate
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

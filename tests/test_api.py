@@ -7,8 +7,8 @@ import mapgen
 
 
 def test_readme_api_loop(tmp_path):
-    import mapgen.batch  # imports the generator module: the API names must survive it
-    import mapgen.generator
+    import mapgen.ops.batch  # imports the generator module: the API names must survive it
+    import mapgen.ops.generate
 
     bp = mapgen.load_blueprint("saas")
     plan = mapgen.load_plan("tests/fixtures/deal.yaml")

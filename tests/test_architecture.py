@@ -1,6 +1,7 @@
 """The shape of the code: the library never talks to the terminal, and imports form no circle."""
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,41 @@ def test_every_package_is_installed():
                  ["packages"])
     found = {_module(p) for p in PACKAGE.rglob("__init__.py")}
     assert found <= listed, f"add to pyproject.toml's packages: {sorted(found - listed)}"
+
+
+# The layers, lowest first: a module may import its own layer and those below it, never one above.
+LAYERS = ("core", "model", "formats", "ops", "cli")
+
+
+def _layer(module: str) -> int | None:
+    parts = module.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_layer_folders_cover_the_package():
+    """Every module lives in a layer folder, but for the package's face and ``python -m mapgen``."""
+    loose = sorted(m for m in _graph() if _layer(m) is None and m not in ("mapgen", "mapgen.__main__"))
+    assert loose == [], f"modules outside the layer folders {LAYERS}: {loose}"
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_a_lower_layer_never_imports_a_higher_one(layer):
+    graph = _graph()
+    rank = LAYERS.index(layer)
+    upward = [f"{name} -> {target}" for name, targets in sorted(graph.items()) if _layer(name) == rank
+              for target in sorted(targets) if (_layer(target) or 0) > rank]
+    assert upward == [], f"{layer} imports a higher layer: {upward}"
+
+
+def test_the_layer_rule_catches_an_upward_import(tmp_path, monkeypatch):
+    """The rule is not vacuous: a foundation module importing an operation is reported."""
+    fake = tmp_path / "mapgen"
+    for folder in ("core", "ops"):
+        (fake / folder).mkdir(parents=True)
+        (fake / folder / "__init__.py").write_text("")
+    (fake / "__init__.py").write_text("")
+    (fake / "core" / "low.py").write_text("from mapgen.ops.high import x\n")
+    (fake / "ops" / "high.py").write_text("x = 1\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    with pytest.raises(AssertionError, match="mapgen.core.low -> mapgen.ops.high"):
+        test_a_lower_layer_never_imports_a_higher_one("core")

@@ -11,11 +11,11 @@ import pytest
 from conftest import FIXTURES
 from openpyxl import load_workbook
 
-from mapgen.blueprint import load_blueprint
-from mapgen.errors import MapgenError
-from mapgen.generator import generate
-from mapgen.layout import build_view
-from mapgen.plan import load_plan
+from mapgen.core.errors import MapgenError
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import load_plan
+from mapgen.model.view import build_view
+from mapgen.ops.generate import generate
 
 SELLER_ONLY = ("workshop", "homework", "sales enablement", "mapgen")
 

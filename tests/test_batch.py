@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from mapgen.batch import deal_key, file_stem, load_deals, parse_stakeholders
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.errors import MapgenError
+from mapgen.core.errors import MapgenError
+from mapgen.model.blueprint import load_blueprint
+from mapgen.ops.batch import deal_key, file_stem, load_deals, parse_stakeholders
 
 FIXTURES = Path(__file__).parent / "fixtures" / "deals"
 SAAS = load_blueprint("saas")

@@ -13,10 +13,10 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from mapgen.batch import prepare_batch
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.errors import MapgenError
+from mapgen.core.errors import MapgenError
+from mapgen.model.blueprint import load_blueprint
+from mapgen.ops.batch import prepare_batch
 
 SAAS = load_blueprint("saas")
 DATES = {"start": "2026-12-01", "close": "2027-02-12", "go_live": "2027-03-15"}

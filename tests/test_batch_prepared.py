@@ -12,15 +12,15 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from mapgen.batch import prepare_batch
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.errors import MapgenError
-from mapgen.generator import generate
-from mapgen.layout import build_view
-from mapgen.plan import Plan
-from mapgen.prepared import Prepared, Unusable, tokenize
-from mapgen.xlsx.reader import read_workbook
+from mapgen.core.errors import MapgenError
+from mapgen.formats.xlsx.reader import read_workbook
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import Plan
+from mapgen.model.view import build_view
+from mapgen.ops.batch import prepare_batch
+from mapgen.ops.batch_templates import Prepared, Unusable, tokenize
+from mapgen.ops.generate import generate
 
 # docProps/core.xml carries the time of writing (dcterms:created and dcterms:modified): the
 # only bytes compared after removing them.

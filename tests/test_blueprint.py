@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from mapgen.blueprint import check_blueprint, list_blueprints, load_blueprint, schema
-from mapgen.errors import MapgenError, ValidationFailed
+from mapgen.core.errors import MapgenError, ValidationFailed
+from mapgen.model.blueprint import check_blueprint, list_blueprints, load_blueprint, schema
 
 DESIGN_KEYS = {
     "objective": ["rank", "description"],

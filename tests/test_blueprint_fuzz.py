@@ -5,8 +5,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapgen.blueprint import builtin_dir, check_blueprint
-from mapgen.errors import MapgenError
+from mapgen.core.errors import MapgenError
+from mapgen.model.blueprint import builtin_dir, check_blueprint
 
 LINES = (builtin_dir() / "examples" / "saas.yaml").read_text(encoding="utf-8").splitlines()
 ODD = ["", "  - 3", "key: [", "type: 7", "  columns: null", "sections: {}", "extends: saas",

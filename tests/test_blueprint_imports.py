@@ -10,9 +10,9 @@ from pathlib import Path
 import mapgen
 
 ROOT = Path(mapgen.__file__).resolve().parent
-WATCHED = ("mapgen.blueprint", "mapgen.fields", "mapgen.render", "mapgen.plan", "mapgen.dealkeys",
-           "mapgen.colors", "mapgen.xmltext", "mapgen.yamlsrc", "mapgen.xlsx.styles",
-           "mapgen.docx.ooxml")
+WATCHED = ("mapgen.model.blueprint", "mapgen.model.fields", "mapgen.core.templating", "mapgen.model.plan",
+           "mapgen.core.dealkeys", "mapgen.core.colors", "mapgen.core.xmltext", "mapgen.core.yamlsrc",
+           "mapgen.formats.xlsx.styles", "mapgen.formats.docx.ooxml")
 
 
 def modules() -> dict[str, Path]:
@@ -68,12 +68,12 @@ def reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
 def test_no_import_circle_through_the_blueprint_and_shared_modules():
     graph = import_graph()
     watched = [m for m in graph if m.startswith(WATCHED)]
-    assert "mapgen.blueprint.models" in watched and "mapgen.fields" in watched
+    assert "mapgen.model.blueprint.models" in watched and "mapgen.model.fields" in watched
     circles = [m for m in watched if reaches(graph, m, m)]
     assert circles == []
 
 
 def test_the_column_types_know_nothing_of_blueprints():
     graph = import_graph()
-    assert not reaches(graph, "mapgen.fields", "mapgen.blueprint")
-    assert not reaches(graph, "mapgen.render", "mapgen.plan")  # render stays light
+    assert not reaches(graph, "mapgen.model.fields", "mapgen.model.blueprint")
+    assert not reaches(graph, "mapgen.core.templating", "mapgen.model.plan")  # render stays light

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from mapgen.blueprint import MEANINGS, Column, check_blueprint, load_blueprint, schema
+from mapgen.model.blueprint import MEANINGS, Column, check_blueprint, load_blueprint, schema
 
 DEFAULT = {"Not started": "not_started", "In progress": "in_progress", "Done": "done",
            "Blocked": "blocked"}
@@ -58,7 +58,7 @@ def test_default_meanings(key, choices, expected):
     ("phase_state", ["New", "Doing", "Closed", "Waiting", "Parked"]),
 ])
 def test_the_plan_status_model_reads_the_same_meanings(key, choices):
-    from mapgen.status import status_meanings
+    from mapgen.model.health import status_meanings
 
     column = Column(key=key, type="choice", choices=choices)
     assert status_meanings(column) == column.status_meanings()

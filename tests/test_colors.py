@@ -9,9 +9,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from mapgen.blueprint import load_blueprint
-from mapgen.colors import DARK_TEXT, WHITE, contrast_ratio, relative_luminance, text_on
-from mapgen.generator import generate
+from mapgen.core.colors import DARK_TEXT, WHITE, contrast_ratio, relative_luminance, text_on
+from mapgen.model.blueprint import load_blueprint
+from mapgen.ops.generate import generate
 
 # Every 17th step of each channel: 4,096 colours.
 SWEEP = [f"{r:02X}{g:02X}{b:02X}" for r in range(0, 256, 17) for g in range(0, 256, 17)

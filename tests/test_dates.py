@@ -1,4 +1,4 @@
-"""mapgen.dates: relative dates, business days, lenient parsing, human format."""
+"""mapgen.core.dates: relative dates, business days, lenient parsing, human format."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mapgen.cli.app import exit_code_for
-from mapgen.dates import (
+from mapgen.core.dates import (
     MissingAnchor,
     RelativeDate,
     RelativeDateError,
@@ -21,7 +21,7 @@ from mapgen.dates import (
     parse_relative,
     resolve,
 )
-from mapgen.errors import MapgenError
+from mapgen.core.errors import MapgenError
 
 FRI = date(2027, 1, 15)
 SAT = date(2027, 1, 16)

@@ -17,12 +17,12 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.docx.writer import NOTE_FILL, TOC_INSTRUCTION, WRITE_IN_TWIPS, write_docx
-from mapgen.generator import generate
-from mapgen.layout import PREFILLED_SPARE_ROWS, build_view
-from mapgen.plan import Plan, plan_from_data
+from mapgen.formats.docx.writer import NOTE_FILL, TOC_INSTRUCTION, WRITE_IN_TWIPS, write_docx
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import Plan, plan_from_data
+from mapgen.model.view import PREFILLED_SPARE_ROWS, build_view
+from mapgen.ops.generate import generate
 
 DEAL = {"name": "Analytics rollout", "buyer": "Contoso", "seller": "Nimbus Analytics",
         "start": "2026-12-01", "close": "2027-02-26", "go_live": "2027-04-30"}
@@ -517,6 +517,6 @@ def test_comments_and_links_a_plan_keeps_print_under_their_values(tmp_path):
 
 
 def mapgen_read(path: Path) -> Plan:
-    from mapgen.xlsx.reader import read_workbook
+    from mapgen.formats.xlsx.reader import read_workbook
 
     return read_workbook(path)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mapgen.blueprint import Column
-from mapgen.fields import TYPES, FieldError, field_type, needs_formula_guard
+from mapgen.model.blueprint import Column
+from mapgen.model.fields import TYPES, FieldError, field_type, needs_formula_guard
 
 CHOICE = Column(key="status", type="choice", choices=["Not started", "In progress", "Done"])
 
@@ -151,9 +151,9 @@ def test_fields_imports_nothing_from_the_blueprint():
     import ast
     from pathlib import Path
 
-    import mapgen.fields
+    import mapgen.model.fields
 
-    tree = ast.parse(Path(mapgen.fields.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(mapgen.model.fields.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not [m for m in imported if m and m.startswith("mapgen.blueprint")]
+    assert not [m for m in imported if m and m.startswith("mapgen.model.blueprint")]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from mapgen import dates
+from mapgen.core import dates
 
 D = dt.date
 SE = dates.HolidayCalendar("SE")  # Sweden: Good Friday 26 March, Easter Monday 29 March 2027
@@ -78,7 +78,7 @@ def test_a_blueprint_names_its_country(runner, sweden):
     bp = mapgen.load_blueprint("sweden")
     plan = mapgen.load_plan(sweden / "plan.yaml", bp)
     # Tue 30 March 2027 - 2bd: Mon 29 (Easter Monday) and Fri 26 (Good Friday) are holidays
-    from mapgen.layout import build_view
+    from mapgen.model.view import build_view
 
     phases = next(s for s in build_view(bp, plan).sections if s.key == "phases")
     assert [r["deadline"] for r in phases.rows] == [D(2027, 3, 24), D(2027, 3, 30)]

@@ -13,8 +13,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import mapgen
-from mapgen.blueprint import load_blueprint
-from mapgen.i18n import (
+from mapgen.core.i18n import (
     CATALOG_LANGUAGES,
     N_,
     TEMPLATE,
@@ -24,7 +23,8 @@ from mapgen.i18n import (
     load_catalog,
     texts_for,
 )
-from mapgen.layout import describe_relative, display_value
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.view import describe_relative, display_value
 
 # The same keywords as `make catalogs` (Makefile): gettext's defaults plus `texts`, `N_` and `N_plural`.
 KEYWORDS = {"_": None, "texts": None, "N_": None, "N_plural": (1, 2), "gettext": None, "ngettext": (1, 2),

@@ -21,9 +21,9 @@ from babel.messages.pofile import read_po
 from lxml import etree
 from test_languages import texts as own_blueprint_texts
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.i18n import catalog_path
+from mapgen.core.i18n import catalog_path
+from mapgen.model.blueprint import load_blueprint
 
 LANGUAGES = ("sv", "de", "fr", "es", "nl")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

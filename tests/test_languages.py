@@ -11,9 +11,9 @@ from conftest import FIXTURES
 from docx import Document
 from openpyxl import load_workbook
 
-from mapgen.blueprint import list_blueprints, load_blueprint
 from mapgen.cli import main
-from mapgen.status import MEANINGS, status_meanings
+from mapgen.model.blueprint import list_blueprints, load_blueprint
+from mapgen.model.health import MEANINGS, status_meanings
 
 LANGUAGES = ("sv", "de", "fr", "es", "nl")
 # Words that the language shares with English, or names and placeholders no one translates.
@@ -183,8 +183,8 @@ def _fill(ws, header_at: int, values: dict[str, Any]) -> None:
 
 
 def test_read_back_a_german_workbook_filled_in_english(tmp_path, runner):
-    from mapgen.generator import generate
-    from mapgen.xlsx.reader import read_workbook
+    from mapgen.formats.xlsx.reader import read_workbook
+    from mapgen.ops.generate import generate
 
     [path] = generate(load_blueprint("map-de"), formats=["xlsx"], out_dir=tmp_path)
     wb = load_workbook(path)
@@ -207,8 +207,8 @@ def test_read_back_a_german_workbook_filled_in_english(tmp_path, runner):
 
 
 def test_an_english_workbook_read_with_the_german_blueprint(tmp_path):
-    from mapgen.generator import generate
-    from mapgen.xlsx.reader import read_workbook
+    from mapgen.formats.xlsx.reader import read_workbook
+    from mapgen.ops.generate import generate
 
     [path] = generate(load_blueprint("map"), formats=["xlsx"], out_dir=tmp_path)
     wb = load_workbook(path)

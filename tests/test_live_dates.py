@@ -10,13 +10,13 @@ from conftest import FIXTURES, soffice_convert
 from docx import Document
 from openpyxl import load_workbook
 
-from mapgen import dates
-from mapgen.blueprint import load_blueprint
-from mapgen.generator import generate
-from mapgen.layout import describe_relative
-from mapgen.plan import load_plan
-from mapgen.xlsx.meta import read_meta
-from mapgen.xlsx.reader import read_workbook
+from mapgen.core import dates
+from mapgen.formats.xlsx.meta import read_meta
+from mapgen.formats.xlsx.reader import read_workbook
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import load_plan
+from mapgen.model.view import describe_relative
+from mapgen.ops.generate import generate
 
 SAAS_PHASES = ["go_live-12w", "go_live-8w", "go_live-6w", "close", "go_live"]
 SAAS_ACTIONS = ["go_live-9w", "close-5bd", "go_live-10bd"]

@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
-from mapgen.blueprint import load_blueprint
-from mapgen.generator import generate
-from mapgen.merge import merge_files
-from mapgen.plan import plan_from_data
-from mapgen.xlsx.meta import read_meta
-from mapgen.xlsx.reader import read_workbook
+from mapgen.formats.xlsx.meta import read_meta
+from mapgen.formats.xlsx.reader import read_workbook
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import plan_from_data
+from mapgen.ops.generate import generate
+from mapgen.ops.merge import merge_files
 
 BP = load_blueprint("map")
 SECTION = BP.section("action_items")

@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.errors import MapgenError
-from mapgen.merge import merge_plans
-from mapgen.plan import BlueprintRef, Plan, row_key
+from mapgen.core.errors import MapgenError
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import BlueprintRef, Plan, row_key
+from mapgen.ops.merge import merge_plans
 
 MAP = load_blueprint("map")
 D = dt.date
@@ -270,7 +270,7 @@ def test_unusable_merges_exit_2_and_write_nothing(runner, homework, case, messag
     elif case == "out-is-input":
         out = ann
     elif case == "corrupt":
-        pytest.importorskip("mapgen.xlsx.reader")
+        pytest.importorskip("mapgen.formats.xlsx.reader")
         Path("corrupt.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
         files.append(Path("corrupt.xlsx"))
     before = {p: p.read_bytes() for p in files if p.exists()}
@@ -295,7 +295,7 @@ DEAL = {"name": "Rollout", "buyer": "Contoso", "seller": "Nimbus", "start": D(20
 
 def make_workbook(folder: Path, stem: str, participant: str, audience: str = "internal") -> Path:
     """A pre-filled homework workbook of the SaaS blueprint, stamped for ``participant``."""
-    from mapgen.generator import generate
+    from mapgen.ops.generate import generate
 
     plan = Plan(blueprint=BlueprintRef(name="saas"), deal=DEAL)
     [path] = generate(load_blueprint("saas"), plan=plan, formats=["xlsx"], audience=audience,
@@ -305,7 +305,7 @@ def make_workbook(folder: Path, stem: str, participant: str, audience: str = "in
 
 def tables(wb) -> dict[str, tuple[Any, dict[str, int], int]]:
     """section key -> (sheet, column key -> column number, first data row), from the metadata."""
-    from mapgen.xlsx.meta import read_meta
+    from mapgen.formats.xlsx.meta import read_meta
 
     meta = read_meta(wb)
     out = {}
@@ -392,7 +392,7 @@ def workbooks(in_tmp: Path) -> list[Path]:
 def test_merge_three_homework_workbooks(runner, workbooks, in_tmp) -> None:
     from openpyxl import load_workbook
 
-    from mapgen.xlsx.reader import read_workbook
+    from mapgen.formats.xlsx.reader import read_workbook
 
     result = run(runner, "ann.xlsx", "bob.xlsx", "cleo.xlsx", "--out", "merged.xlsx",
                  "--report", "report.json")
@@ -501,7 +501,7 @@ def test_merge_three_homework_workbooks(runner, workbooks, in_tmp) -> None:
 
 
 def test_a_large_batch_is_read_in_parallel_like_one_by_one(runner, in_tmp) -> None:
-    from mapgen.merge import PARALLEL_FROM, merge_files
+    from mapgen.ops.merge import PARALLEL_FROM, merge_files
 
     paths = [write_plan(Path(f"p{i:02}.json"), deal={"buyer": "Contoso"}, sections={
         "stakeholders": [{"name": f"Person {i % 5}", "role": f"Role {i % 3}"}],

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, pdf_page_count, soffice_path
 
-from mapgen import formats, pdf
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.errors import MapgenError
-from mapgen.generator import generate
-from mapgen.layout import build_view
-from mapgen.markdown import render
-from mapgen.plan import load_plan
+from mapgen.core.errors import MapgenError
+from mapgen.formats import pdf
+from mapgen.formats import registry as formats
+from mapgen.formats.markdown import render
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import load_plan
+from mapgen.model.view import build_view
+from mapgen.ops.generate import generate
 
 
 def saas_view(audience: str = "internal"):

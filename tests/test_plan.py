@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mapgen.blueprint import load_blueprint
-from mapgen.errors import MapgenError
-from mapgen.plan import Plan, load_plan, plan_csv_files, plan_from_data, row_key
+from mapgen.core.errors import MapgenError
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import Plan, load_plan, plan_csv_files, plan_from_data, row_key
 
 MAP = load_blueprint("map")
 

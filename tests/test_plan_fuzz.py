@@ -3,10 +3,10 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mapgen.blueprint import load_blueprint
-from mapgen.errors import MapgenError
-from mapgen.layout import build_view
-from mapgen.plan import plan_from_data
+from mapgen.core.errors import MapgenError
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import plan_from_data
+from mapgen.model.view import build_view
 
 BLUEPRINTS = {name: load_blueprint(name) for name in ("map", "saas")}
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(),

@@ -7,11 +7,11 @@ import textwrap
 import pytest
 from openpyxl import load_workbook
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.layout import build_view
-from mapgen.plan import plan_from_data
-from mapgen.xlsx.meta import read_meta
+from mapgen.formats.xlsx.meta import read_meta
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import plan_from_data
+from mapgen.model.view import build_view
 
 SAAS = load_blueprint("saas")
 
@@ -84,7 +84,7 @@ def test_prefilled_workbook_holds_real_dates(runner, in_tmp):
     # (and any spreadsheet) works out to real dates.
     assert values[0] == '=IF(deal_go_live="","12 weeks before go-live",deal_go_live-84)'
     assert all(v.startswith("=IF(deal_") for v in values)
-    from mapgen.xlsx.reader import read_workbook
+    from mapgen.formats.xlsx.reader import read_workbook
 
     read = read_workbook(path)
     assert [r["deadline"] for r in read.sections["phases"]] == [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import soffice_convert
 
-from mapgen.merge import merge_to
+from mapgen.ops.merge import merge_to
 
 LONG = ("Security review with the buyer's IT security team, including the questionnaire, the "
         "penetration test report and the data processing agreement")
@@ -71,7 +71,7 @@ def page_texts(pdf: Path) -> list[str]:
 
 @pytest.mark.soffice
 def test_conflict_mark_shows_on_a_done_row_when_printed(tmp_path):
-    from mapgen.xlsx.styles import CONFLICT_FILL, DONE_FILL
+    from mapgen.formats.xlsx.styles import CONFLICT_FILL, DONE_FILL
 
     xlsx = merged_with_conflict_on_done_row(tmp_path)
     pdf = soffice_convert(xlsx, "pdf", tmp_path / "pdf")
@@ -115,9 +115,9 @@ def handouts(tmp_path_factory) -> dict[str, Path]:
     by the pdf format itself."""
     from conftest import FIXTURES, soffice_path
 
-    from mapgen.blueprint import load_blueprint
-    from mapgen.generator import generate
-    from mapgen.plan import load_plan
+    from mapgen.model.blueprint import load_blueprint
+    from mapgen.model.plan import load_plan
+    from mapgen.ops.generate import generate
 
     if soffice_path() is None:
         pytest.skip("LibreOffice not installed")
@@ -148,7 +148,7 @@ def test_printed_pages_are_filled(handouts, name, tmp_path):
 
 @pytest.mark.soffice
 def test_a_heading_is_never_the_last_thing_on_a_page(handouts):
-    from mapgen.blueprint import load_blueprint
+    from mapgen.model.blueprint import load_blueprint
 
     titles = [f"{n}. {s.title}" for n, s in enumerate(load_blueprint("map").sections, 1)]
     for text in page_texts(handouts["blank"])[2:]:

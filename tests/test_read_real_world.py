@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from mapgen.cli import main
-from mapgen.errors import UnusableInput
-from mapgen.xlsx import book as book_module
-from mapgen.xlsx import reader
-from mapgen.xlsx.reader import read_workbook
+from mapgen.core.errors import UnusableInput
+from mapgen.formats.xlsx import book as book_module
+from mapgen.formats.xlsx import reader
+from mapgen.formats.xlsx.reader import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -260,8 +260,8 @@ def test_amplification_is_refused_quickly_and_in_little_memory():
     # The peak is VmHWM of the child's own memory: ru_maxrss would also count the pytest
     # worker's memory, which Linux carries over into a child across exec.
     code = ("import resource, sys, time\n"
-            "from mapgen.errors import UnusableInput\n"
-            "from mapgen.xlsx.reader import read_workbook\n"
+            "from mapgen.core.errors import UnusableInput\n"
+            "from mapgen.formats.xlsx.reader import read_workbook\n"
             "def peak():\n"
             "    try:\n"
             "        with open('/proc/self/status') as fh:\n"
@@ -302,7 +302,7 @@ def test_output_bound(monkeypatch):
 def test_strict_namespaces_are_mapped_across_chunk_boundaries(shift):
     import io
 
-    from mapgen.xlsx.package import STRICT_MAIN, _destrict, _Mapped
+    from mapgen.formats.xlsx.package import STRICT_MAIN, _destrict, _Mapped
 
     attribute = f' xmlns="{STRICT_MAIN}"'.encode()
     body = b"<x>" + b"a" * (65536 - 20 - shift) + b"".join(b"<y" + attribute + b"/>" for _ in range(3000))

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.errors import Issue, UnusableInput
-from mapgen.generator import generate
-from mapgen.plan import plan_from_data
-from mapgen.xlsx import reader
-from mapgen.xlsx.reader import read_workbook
+from mapgen.core.errors import Issue, UnusableInput
+from mapgen.formats.xlsx import reader
+from mapgen.formats.xlsx.reader import read_workbook
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import plan_from_data
+from mapgen.ops.generate import generate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 READ = FIXTURES / "read"

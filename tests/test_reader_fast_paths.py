@@ -1,7 +1,7 @@
 """The reader's sheet parsing gives exactly what openpyxl's own read-only parsing gives.
 
 mapgen reads plain inline text straight from its ``<t>`` elements and walks rows itself
-(:func:`mapgen.xlsx.book._parser_class`, :func:`mapgen.xlsx.book._sheet_class`); every cell
+(:func:`mapgen.formats.xlsx.book._parser_class`, :func:`mapgen.formats.xlsx.book._sheet_class`); every cell
 dictionary and every row must be the one openpyxl makes, for workbooks openpyxl writes and
 for inline-string shapes other programs write.
 """
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from mapgen.xlsx.book import _parser_class, open_book
+from mapgen.formats.xlsx.book import _parser_class, open_book
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -141,7 +141,7 @@ def test_rows_come_as_openpyxl_gives_them(tmp_path_factory, rows, window, values
 def test_links_after_many_rows_are_found_without_holding_the_sheet(tmp_path, pad):
     """The sheet part is read in 1 MB chunks up to its hyperlinks: links are found wherever
     the chunk boundary falls (inside the word "hyperlink" too), with a namespace prefix."""
-    from mapgen.xlsx.notes import read_cell_notes
+    from mapgen.formats.xlsx.notes import read_cell_notes
 
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     filler = "<x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>" + "a" * pad + \

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
+from mapgen.model.blueprint import load_blueprint
 
 READ = Path(__file__).resolve().parent / "fixtures" / "read"
 CELLS, CELLS_LO = READ / "lossless-cells.xlsx", READ / "lossless-cells-lo.xlsx"
@@ -239,8 +239,8 @@ def test_conflicts_never_resolved_are_warnings_when_the_merge_is_read_back(runne
 
 
 def test_copies_of_a_company_blueprint_and_of_its_parent_merge_with_blueprint(runner, in_tmp):
-    from mapgen.generator import generate
-    from mapgen.plan import plan_from_data
+    from mapgen.model.plan import plan_from_data
+    from mapgen.ops.generate import generate
 
     paths = []
     for name in ("saas", "map"):

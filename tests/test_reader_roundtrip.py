@@ -11,11 +11,11 @@ from conftest import soffice_convert
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapgen.blueprint import Blueprint, load_blueprint
-from mapgen.generator import generate
-from mapgen.layout import build_view
-from mapgen.plan import Plan, is_blank_row, plan_from_data
-from mapgen.xlsx.reader import read_workbook
+from mapgen.formats.xlsx.reader import read_workbook
+from mapgen.model.blueprint import Blueprint, load_blueprint
+from mapgen.model.plan import Plan, is_blank_row, plan_from_data
+from mapgen.model.view import build_view
+from mapgen.ops.generate import generate
 
 READ = Path(__file__).resolve().parent / "fixtures" / "read"
 BLUEPRINTS = {name: load_blueprint(name) for name in ("map", "saas")}

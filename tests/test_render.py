@@ -1,4 +1,4 @@
-"""mapgen.render: sandboxed rendering of blueprint texts."""
+"""mapgen.core.templating: sandboxed rendering of blueprint texts."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mapgen import render
 from mapgen.cli.app import exit_code_for
-from mapgen.errors import MapgenError, TemplateError
-from mapgen.render import STANDARD_DEAL_KEYS, deal_context, has_template, render_text
+from mapgen.core import templating as render
+from mapgen.core.errors import MapgenError, TemplateError
+from mapgen.core.templating import STANDARD_DEAL_KEYS, deal_context, has_template, render_text
 
 DEAL = {"name": "Rollout", "buyer": "Acme GmbH", "seller": "Widgets Ltd", "start": date(2027, 1, 4),
         "go_live": date(2027, 1, 15), "kickoff": datetime(2027, 1, 5, 9, 30), "seats": 250,
@@ -86,7 +86,7 @@ def test_non_text_is_returned_as_is():
 
 
 def test_import_is_lazy():
-    code = "import sys, mapgen.render; print('jinja2' in sys.modules)"
+    code = "import sys, mapgen.core.templating; print('jinja2' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "False"

@@ -77,7 +77,7 @@ def read(path) -> mapgen.Plan:
 
 def resolved(path) -> dict[str, dt.date]:
     """Phase deadlines of a plan file (relative ones resolved) or of a workbook."""
-    from mapgen.layout import build_view
+    from mapgen.model.view import build_view
 
     plan = read(path)
     view = build_view(mapgen.load_blueprint("sched"), plan)
@@ -305,14 +305,14 @@ def test_plan_file_and_its_workbook_shift_alike(runner, deal_files, in_tmp):
     ("0bd", (0, "bd")), ("10BD", (10, "bd")),
 ])
 def test_offsets_are_written_as_in_relative_dates(text, expected):
-    from mapgen.dates import parse_offset
+    from mapgen.core.dates import parse_offset
 
     assert parse_offset(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", "w", "2", "2x", "2 weeks", "go_live-2w", "1.5d", "++2d"])
 def test_bad_offsets_say_how_to_write_one(text):
-    from mapgen.dates import parse_offset
+    from mapgen.core.dates import parse_offset
 
     with pytest.raises(ValueError, match="write it like 2w, 5bd, -3d"):
         parse_offset(text)

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 import mapgen
 from mapgen.cli import main
-from mapgen.errors import MapgenError
-from mapgen.status import HealthRules, health_rules, tracking
+from mapgen.core.errors import MapgenError
+from mapgen.model.health import HealthRules, health_rules, tracking
 
 REVIEW = FIXTURES / "review.yaml"
 AS_OF = "2027-01-20"

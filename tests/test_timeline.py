@@ -8,11 +8,11 @@ from conftest import FIXTURES
 from docx import Document
 from openpyxl import load_workbook
 
-from mapgen.blueprint import load_blueprint
-from mapgen.generator import generate
-from mapgen.layout import build_view, timeline, timeline_weeks
-from mapgen.plan import load_plan
-from mapgen.xlsx.reader import read_workbook
+from mapgen.formats.xlsx.reader import read_workbook
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import load_plan
+from mapgen.model.view import build_view, timeline, timeline_weeks
+from mapgen.ops.generate import generate
 
 
 def deal_view():

@@ -13,8 +13,8 @@ from conftest import ROOT
 from docx import Document
 from openpyxl import load_workbook
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
+from mapgen.model.blueprint import load_blueprint
 
 LANGUAGES = ("sv", "de", "fr", "es", "nl")
 AUDIENCES = {"internal", "buyer"}

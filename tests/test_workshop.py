@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.errors import MapgenError
-from mapgen.workshop import (
+from mapgen.core.errors import MapgenError
+from mapgen.model.blueprint import load_blueprint
+from mapgen.ops.workshop import (
     SESSION_MAX,
     SESSION_MIN,
     Session,
@@ -160,7 +160,7 @@ def _docx_text(path: Path) -> tuple[list[tuple[str, str]], list[list[list[str]]]
 def test_kit_for_participants(tmp_path):
     from openpyxl import load_workbook
 
-    from mapgen.xlsx.meta import read_meta
+    from mapgen.formats.xlsx.meta import read_meta
 
     kit = tmp_path / "kit"
     names = ["Ann Lee", "A/B", "A-B", "{{ deal.buyer }}"]
@@ -228,7 +228,7 @@ def test_kit_for_participants(tmp_path):
 def test_kit_without_participants_and_with_a_plan(tmp_path):
     from openpyxl import load_workbook
 
-    from mapgen.xlsx.meta import read_meta
+    from mapgen.formats.xlsx.meta import read_meta
 
     plan_file = tmp_path / "deal.json"
     plan_file.write_text(json.dumps({
@@ -237,7 +237,7 @@ def test_kit_without_participants_and_with_a_plan(tmp_path):
         "deal": {"name": "Pilot\u0007", "buyer": "Acme", "start": "2026-12-01", "close": "2027-02-15",
                  "go_live": "2027-04-01"},
         "sections": {"stakeholders": [{"name": "Sarah", "role": "CFO"}]}}), encoding="utf-8")
-    from mapgen.plan import load_plan
+    from mapgen.model.plan import load_plan
 
     plan = load_plan(plan_file)
     kit = tmp_path / "kit"
@@ -259,8 +259,8 @@ def test_kit_without_participants_and_with_a_plan(tmp_path):
 
 
 def test_prepared_kit_gives_its_warnings_without_printing(tmp_path, capsys):
-    from mapgen.errors import Issue
-    from mapgen.workshop import prepare_workshop
+    from mapgen.core.errors import Issue
+    from mapgen.ops.workshop import prepare_workshop
 
     kit = tmp_path / "kit"
     prepared = prepare_workshop(load_blueprint("saas"), participants=["Ann", "Bob"], out_dir=kit)
@@ -277,7 +277,7 @@ def test_prepared_kit_gives_its_warnings_without_printing(tmp_path, capsys):
 
 
 def test_prepared_kit_tells_of_the_missing_deal_dates(tmp_path):
-    from mapgen.workshop import prepare_workshop
+    from mapgen.ops.workshop import prepare_workshop
 
     saas = prepare_workshop(load_blueprint("saas"), participants=[], out_dir=tmp_path / "kit")
     assert [(w.severity, w.code) for w in saas.warnings] == [("warning", "deal-dates-missing")]
@@ -302,7 +302,7 @@ def _guide_commands(path: Path) -> list[tuple[str, float]]:
     """The lines of the guide's command blocks (its monospace paragraphs), with their size."""
     import docx
 
-    from mapgen.docx.guide import CODE_FONT
+    from mapgen.formats.docx.guide import CODE_FONT
 
     return [(p.text, p.runs[0].font.size.pt) for p in docx.Document(str(path)).paragraphs
             if p.runs and p.runs[0].font.name == CODE_FONT]
@@ -311,7 +311,7 @@ def _guide_commands(path: Path) -> list[tuple[str, float]]:
 def test_guide_commands_break_between_arguments_only(tmp_path):
     import re
 
-    from mapgen.docx.guide import CODE_PT, INDENT
+    from mapgen.formats.docx.guide import CODE_PT, INDENT
 
     # a company blueprint whose path (95 characters) is too long for a line of its own
     folder = tmp_path / ("b" * (95 - len(str(tmp_path)) - len("/wide3.yaml") - 1))
@@ -348,7 +348,7 @@ def test_guide_commands_break_between_arguments_only(tmp_path):
 def test_command_lines(command, width, lines):
     import shlex
 
-    from mapgen.docx.guide import command_lines
+    from mapgen.formats.docx.guide import command_lines
 
     assert command_lines(command, width) == lines
     assert shlex.split(" ".join(lines).replace(" \\ ", " ")) == shlex.split(command)
@@ -406,7 +406,7 @@ def test_plan_without_the_dates_the_blueprint_needs_is_exit_1(runner, in_tmp):
 
 
 def test_a_failing_writer_leaves_no_files_behind(tmp_path, monkeypatch):
-    import mapgen.generator
+    import mapgen.ops.generate
 
     def failing(view, fmt, protect=False):
         def write(path):
@@ -415,7 +415,7 @@ def test_a_failing_writer_leaves_no_files_behind(tmp_path, monkeypatch):
             path.write_bytes(b"docx")
         return write
 
-    monkeypatch.setattr(mapgen.generator, "view_writer", failing)
+    monkeypatch.setattr(mapgen.ops.generate, "view_writer", failing)
     with pytest.raises(OSError, match="disk full"):
         make_workshop(load_blueprint("map"), participants=["Ann", "Bob"],
                       out_dir=tmp_path / "out" / "kit")

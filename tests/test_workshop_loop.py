@@ -41,7 +41,7 @@ def _fill(src: Path, dst: Path, sections: dict[str, list[dict]]) -> None:
     """Fill a homework workbook as a participant would, below its example rows."""
     from openpyxl import load_workbook
 
-    from mapgen.xlsx.meta import read_meta
+    from mapgen.formats.xlsx.meta import read_meta
 
     wb = load_workbook(src)
     meta = read_meta(wb)

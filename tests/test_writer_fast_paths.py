@@ -40,7 +40,7 @@ CASES = [("saas", "deal.yaml", {}), ("saas", "deal.yaml", {"audience": "buyer", 
 
 @pytest.mark.parametrize(("name", "fixture", "kw"), CASES)
 def test_xlsx_fast_paths_write_what_openpyxl_writes(tmp_path, monkeypatch, name, fixture, kw):
-    from mapgen.xlsx import writer
+    from mapgen.formats.xlsx import writer
 
     bp = mapgen.load_blueprint(name)
     plan = mapgen.load_plan(FIXTURES / fixture, bp) if fixture else None
@@ -81,7 +81,7 @@ def same_members(a: Path, b: Path) -> None:
 
 @pytest.mark.parametrize(("name", "fixture", "kw"), CASES)
 def test_docx_fast_paths_write_what_python_docx_writes(tmp_path, monkeypatch, name, fixture, kw):
-    from mapgen.docx import ooxml, writer
+    from mapgen.formats.docx import ooxml, writer
 
     bp = mapgen.load_blueprint(name)
     plan = mapgen.load_plan(FIXTURES / fixture, bp) if fixture else None
@@ -127,7 +127,7 @@ def sheet_xml(build, writer_class) -> tuple:
 def same_sheet_xml(build) -> bytes:
     from openpyxl.worksheet._writer import WorksheetWriter
 
-    from mapgen.xlsx.sheetxml import sheet_writer_class
+    from mapgen.formats.xlsx.sheetxml import sheet_writer_class
 
     fast = sheet_writer_class()
     assert fast is not None, "the installed openpyxl and lxml should take the fast writer"
@@ -211,7 +211,7 @@ def test_bad_text_fails_as_in_openpyxl():
 
     from openpyxl.worksheet._writer import WorksheetWriter
 
-    from mapgen.xlsx.sheetxml import sheet_writer_class
+    from mapgen.formats.xlsx.sheetxml import sheet_writer_class
 
     plain = sheet_xml(build, WorksheetWriter)
     assert isinstance(plain[0], type) and issubclass(plain[0], Exception)

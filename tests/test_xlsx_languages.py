@@ -15,9 +15,9 @@ from babel.messages.pofile import read_po
 from openpyxl import load_workbook
 from test_languages import SAME_IN_BOTH, texts
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.i18n import TEMPLATE, catalog_path, texts_for
+from mapgen.core.i18n import TEMPLATE, catalog_path, texts_for
+from mapgen.model.blueprint import load_blueprint
 
 LANGUAGES = ("sv", "de", "fr", "es", "nl")
 AS_OF = "2027-01-10"
@@ -197,7 +197,7 @@ def test_translated_sheet_names_and_footer(lang, books):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_example_note_begins_with_its_marker(lang):
     """The reader knows an example note by its start (up to the colon)."""
-    from mapgen.xlsx.writer import EXAMPLE_MARKER, EXAMPLE_NOTE
+    from mapgen.formats.xlsx.writer import EXAMPLE_MARKER, EXAMPLE_NOTE
 
     _ = texts_for(lang)
     start = _(EXAMPLE_NOTE).split(":")[0].strip()
@@ -241,7 +241,7 @@ def test_blank_translated_workbook_reads_as_the_english_one(lang, books):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_merged_translated_workbook_reads_as_the_english_one(lang, books):
     """The Sources column and merge's conflict note, both translated, are mapgen's own."""
-    from mapgen.layout import CONFLICT_NOTE
+    from mapgen.model.view import CONFLICT_NOTE
 
     _ = texts_for(lang)
     wb = load_workbook(books[lang]["merged"])
@@ -272,10 +272,10 @@ def test_status_of_a_translated_workbook_counts_as_the_english_one(lang, books):
 def test_contents_links_fit_column_b_on_one_line(lang, books, tmp_path):
     """LibreOffice does not wrap a cell with a link: column B is as wide as the longest
     Contents link needs ("8. Feedback und Weiterentwicklung"), and keeps its width otherwise."""
-    from mapgen.xlsx.writer import LINK_CHARS_PER_WIDTH, OVERVIEW_WIDTHS
+    from mapgen.formats.xlsx.writer import LINK_CHARS_PER_WIDTH, OVERVIEW_WIDTHS
 
     if lang == "en":
-        from mapgen.generator import generate
+        from mapgen.ops.generate import generate
 
         [path] = generate(load_blueprint("map"), formats=["xlsx"], out_dir=tmp_path)
     else:

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapgen.errors import MapgenError, UnusableInput
-from mapgen.xlsx import safety
-from mapgen.xlsx.book import open_workbook
-from mapgen.xlsx.safety import (
+from mapgen.core.errors import MapgenError, UnusableInput
+from mapgen.formats.xlsx import safety
+from mapgen.formats.xlsx.book import open_workbook
+from mapgen.formats.xlsx.safety import (
     MAX_CELLS,
     MAX_FILE_BYTES,
     MAX_RATIO,
@@ -398,8 +398,8 @@ def test_openpyxl_layer_also_refuses_entities(name, read_only, monkeypatch):
 
 def test_defusedxml_is_required():
     code = (
-        "from mapgen.xlsx.book import open_workbook\n"
-        "from mapgen.errors import MapgenError\n"
+        "from mapgen.formats.xlsx.book import open_workbook\n"
+        "from mapgen.core.errors import MapgenError\n"
         "try:\n"
         f"    open_workbook({str(VALID)!r})\n"
         "except MapgenError as exc:\n"
@@ -413,7 +413,8 @@ def test_defusedxml_is_required():
 
 
 def test_import_is_cheap():
-    code = "import sys, mapgen.xlsx.safety; print('openpyxl' in sys.modules, 'defusedxml' in sys.modules)"
+    code = ("import sys, mapgen.formats.xlsx.safety; "
+            "print('openpyxl' in sys.modules, 'defusedxml' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.split() == ["False", "False"], out.stderr
 

@@ -12,13 +12,13 @@ from conftest import pdf_page_count, soffice_convert
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from mapgen.blueprint import load_blueprint
 from mapgen.cli import main
-from mapgen.generator import generate
-from mapgen.layout import build_view, describe_relative
-from mapgen.plan import Plan, plan_from_data
-from mapgen.xlsx.meta import read_meta
-from mapgen.xlsx.writer import write_xlsx
+from mapgen.formats.xlsx.meta import read_meta
+from mapgen.formats.xlsx.writer import write_xlsx
+from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import Plan, plan_from_data
+from mapgen.model.view import build_view, describe_relative
+from mapgen.ops.generate import generate
 
 TODAY = dt.date.today()
 STATUSES = ["Not started", "In progress", "Done", "Blocked"]
@@ -418,7 +418,7 @@ def test_wrapped_data_rows_get_a_height_and_short_rows_keep_the_default(tmp_path
 
 
 def test_wrapped_lines_breaks_at_words():
-    from mapgen.xlsx.writer import wrapped_lines
+    from mapgen.formats.xlsx.writer import wrapped_lines
 
     assert wrapped_lines("", 10) == 1
     assert wrapped_lines("one two three", 13) == 1
@@ -428,9 +428,9 @@ def test_wrapped_lines_breaks_at_words():
 
 
 def test_conflict_rule_comes_first_and_done_rows_are_not_styled_like_examples(tmp_path):
-    from mapgen.merge import merge_files
-    from mapgen.plan import write_json
-    from mapgen.xlsx.styles import CONFLICT_FILL, DONE_FILL
+    from mapgen.formats.xlsx.styles import CONFLICT_FILL, DONE_FILL
+    from mapgen.model.plan import write_json
+    from mapgen.ops.merge import merge_files
 
     a, b = make_plan(0, action_items=[{"number": 1, "description": "Review", "status": "Done",
                                        "deadline": "2027-01-15"}]), make_plan(
@@ -454,7 +454,7 @@ def test_conflict_rule_comes_first_and_done_rows_are_not_styled_like_examples(tm
 def test_overview_at_a_glance_is_live_and_prints_on_one_page(tmp_path):
     from conftest import FIXTURES
 
-    from mapgen.plan import load_plan
+    from mapgen.model.plan import load_plan
 
     bp = load_blueprint("saas")
     plan = load_plan(FIXTURES / "deal.yaml", bp)
@@ -483,7 +483,7 @@ def test_overview_at_a_glance_is_live_and_prints_on_one_page(tmp_path):
     glance = lines[next(i for i, t in enumerate(lines) if t == "At a glance"):][:8]
     flat = " | ".join(glance)
     assert "40" in flat and "Business case signed off" in flat
-    from mapgen.dates import format_human
+    from mapgen.core.dates import format_human
     assert format_human(TODAY + dt.timedelta(days=9)) in flat
     # Counted by the spreadsheet: overdue, the blocked phase (3 days late) and the action item
     # due 9 weeks before go-live (23 days ago); blocked, that phase.
@@ -510,7 +510,7 @@ def test_fast_merge_writes_exactly_what_openpyxl_merge_cells_writes(tmp_path, mo
     import zipfile
 
     import mapgen
-    from mapgen.xlsx import writer
+    from mapgen.formats.xlsx import writer
 
     bp = mapgen.load_blueprint("saas")
     plan = mapgen.load_plan(Path(__file__).parent / "fixtures" / "deal.yaml", bp)

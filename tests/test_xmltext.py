@@ -2,9 +2,9 @@
 
 from openpyxl import Workbook, load_workbook
 
-import mapgen.docx.ooxml as ox
-import mapgen.xlsx.writer as xw
-from mapgen.xmltext import xml_text
+import mapgen.formats.docx.ooxml as ox
+import mapgen.formats.xlsx.writer as xw
+from mapgen.core.xmltext import xml_text
 
 
 def test_xml_text_keeps_line_breaks_and_drops_what_xml_cannot_hold():

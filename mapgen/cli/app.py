@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mapgen.errors import InputsFailed, Issue, MapgenError, ValidationFailed
+from mapgen.core.errors import InputsFailed, Issue, MapgenError, ValidationFailed
 
 if TYPE_CHECKING:  # pragma: no cover
-    from mapgen.blueprint import Blueprint
-    from mapgen.plan import Plan
+    from mapgen.model.blueprint import Blueprint
+    from mapgen.model.plan import Plan
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_DONE, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -85,7 +85,7 @@ def load_plan_option(plan_path: str | None, blueprint_ref: str | None,
 
     Errors in the plan stop the command (exit 1); its warnings are printed.
     """
-    from mapgen.inputs import blueprint_for, load_input
+    from mapgen.ops.inputs import blueprint_for, load_input
 
     if not plan_path:
         return None, blueprint_for(blueprint_ref)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from mapgen.cli.app import CONTEXT, echo_issues, main, run
-from mapgen.errors import MapgenError
+from mapgen.core.errors import MapgenError
 
 
 @main.group(context_settings=CONTEXT)
@@ -27,8 +27,8 @@ def blueprint_list() -> None:
     Example:
       mapgen blueprint list
     """
-    from mapgen.blueprint import list_blueprints
-    from mapgen.render import deal_context, render_text
+    from mapgen.core.templating import deal_context, render_text
+    from mapgen.model.blueprint import list_blueprints
 
     infos = list_blueprints()
     width = max((len(i.name) for i in infos), default=4)
@@ -53,7 +53,7 @@ def blueprint_show(name: str, fmt: str) -> None:
     Example:
       mapgen blueprint show saas --format json
     """
-    from mapgen.blueprint import load_blueprint
+    from mapgen.model.blueprint import load_blueprint
 
     data = load_blueprint(name).to_data()
     if fmt == "json":
@@ -74,7 +74,7 @@ def blueprint_check(path: str) -> int:
     Example:
       mapgen blueprint check blueprints/acme.yaml
     """
-    from mapgen.blueprint import check_blueprint, find_blueprint
+    from mapgen.model.blueprint import check_blueprint, find_blueprint
 
     find_blueprint(path)  # a missing file is a usage error (exit 2)
     issues = check_blueprint(path)
@@ -102,8 +102,8 @@ def blueprint_new(name: str, parent: str, out_dir: str, force: bool) -> None:
     """
     import re
 
-    from mapgen.blueprint import new_blueprint_text
-    from mapgen.fileio import atomic_write
+    from mapgen.core.fileio import atomic_write
+    from mapgen.model.blueprint import new_blueprint_text
 
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
         raise click.BadParameter("use letters, digits, '-', '_' and '.' only", param_hint="NAME")
@@ -121,7 +121,7 @@ def blueprint_schema() -> None:
     Example:
       mapgen blueprint schema > blueprint.schema.json
     """
-    from mapgen.blueprint import schema
+    from mapgen.model.blueprint import schema
 
     click.echo(json.dumps(schema(), indent=2))
 

@@ -30,7 +30,7 @@ def diff(old_path, new_path, fmt, out_path, blueprint_ref, force) -> int:
       mapgen diff plan-v1.json plan-v2.json --format markdown --out changes.md
       mapgen diff old.xlsx new.xlsx --format json
     """
-    from mapgen.diff import diff_files, render_diff
+    from mapgen.ops.diff import diff_files, render_diff
 
     result, plans = diff_files(old_path, new_path, blueprint_ref)
     style = terminal_style(out_path, COLOURS)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from mapgen import formats
 from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, plural, run, warn
 from mapgen.cli.progress import progress_bar
+from mapgen.formats import registry as formats
 
 
 @main.command(context_settings=CONTEXT)
@@ -53,7 +53,7 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
       mapgen generate --plan deal.yaml --format ics --owner "Ann Lee"   # her calendar
       mapgen generate --deals crm-export.csv --format ics --owner CSM   # per deal, CSM's items
     """
-    from mapgen.generator import generate as write_documents
+    from mapgen.ops.generate import generate as write_documents
 
     names = formats.expand([fmt])
     if owners and "ics" not in names:
@@ -89,8 +89,8 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_template, jobs,
            protect, shard, owners) -> int:
     """``--deals``: check everything, then write with a progress bar; 1 when any deal failed."""
-    from mapgen.batch import prepare_batch
-    from mapgen.inputs import blueprint_for
+    from mapgen.ops.batch import prepare_batch
+    from mapgen.ops.inputs import blueprint_for
 
     batch = prepare_batch(deals_path, blueprint_for(blueprint_ref), formats=names,
                           audience=audience, out_dir=out_dir, force=force,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from mapgen import formats
 from mapgen.cli.app import CONTEXT, blueprint_option, main, run, warn
 from mapgen.cli.progress import progress_bar
+from mapgen.formats import registry as formats
 
 
 @main.command(context_settings=CONTEXT)
@@ -38,8 +38,8 @@ def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, force
       mapgen merge returned/ --out plan.json --keep-going   # skip files that cannot be used
       mapgen merge --blueprint saas saas/*.xlsx map-copy.xlsx --out plan.json
     """
-    from mapgen.inputs import blueprint_for, expand_paths
-    from mapgen.merge import merge_to
+    from mapgen.ops.inputs import blueprint_for, expand_paths
+    from mapgen.ops.merge import merge_to
 
     out = Path(out_path)
     report = Path(report_path) if report_path else None

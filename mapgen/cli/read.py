@@ -36,8 +36,8 @@ def read(files, blueprint_ref, fmt, out_path, month_first, force) -> int:
       mapgen read homework/ --out plans/
       mapgen read filled.xlsx --format csv --out plan-csv/
     """
-    from mapgen.inputs import blueprint_for
-    from mapgen.reader import read_files, read_outputs, write_outputs
+    from mapgen.ops.inputs import blueprint_for
+    from mapgen.ops.read import read_files, read_outputs, write_outputs
 
     blueprint = blueprint_for(blueprint_ref) if blueprint_ref else None
     plans = read_files(files, blueprint=blueprint, day_first=not month_first)

@@ -31,7 +31,7 @@ def write_or_echo(text: str, out_path: str | None, force: bool) -> None:
         return
     from pathlib import Path
 
-    from mapgen.fileio import atomic_write, check_writable
+    from mapgen.core.fileio import atomic_write, check_writable
 
     check_writable(Path(out_path), force)
     atomic_write(out_path, text, force=force)

@@ -39,7 +39,7 @@ def shift(plan_path, start, close, go_live, row, by, to, no_cascade, out, force,
       mapgen shift plan.json --row phases:3 --by 2w --out plan-v2.json
       mapgen shift plan.xlsx --row action_items:4 --to 2027-02-01 --no-cascade --out v3.xlsx
     """
-    from mapgen.shift import shift_file
+    from mapgen.ops.shift import shift_file
 
     deal = {k: v for k, v in (("start", start), ("close", close), ("go_live", go_live)) if v}
     if deal and row:

@@ -35,7 +35,7 @@ def status(plan_path, as_of, fmt, out_path, blueprint_ref, fail_on, force) -> in
       mapgen status filled.xlsx --as-of 2027-01-20 --format markdown --out weekly.md
       mapgen status plan.json --format json --fail-on stalled --fail-on finding
     """
-    from mapgen.report import plan_status, render_status
+    from mapgen.ops.status_report import plan_status, render_status
 
     report, plan = plan_status(plan_path, blueprint_ref, as_of)
     fmt = output_format(fmt, out_path)

@@ -33,7 +33,7 @@ def workshop(blueprint_ref, plan_path, participants, out_dir, force) -> int:
       mapgen workshop --participants "Ann Lee, Bob Diaz, Cleo Park" --out kit/
       mapgen workshop --blueprint saas --plan deal.yaml --participants team.txt
     """
-    from mapgen.workshop import parse_participants, prepare_workshop
+    from mapgen.ops.workshop import parse_participants, prepare_workshop
 
     names = parse_participants(participants)
     plan, bp = load_plan_option(plan_path, blueprint_ref)

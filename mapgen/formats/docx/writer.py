@@ -1,0 +1,918 @@
+"""The Word document: a workshop handout to write on, or a pre-filled plan ready to print.
+
+:func:`write_docx` lays out a :class:`~mapgen.model.view.DocumentView` (it never walks the blueprint
+itself): a cover, the introduction with its "how to use" steps and the contents, then one page
+section per plan section (landscape when its table is wide) with purpose, instructions and a
+table: examples in grey italics, the plan's rows, and empty rows tall enough to write in.
+
+Table rows are raw ``w:tr`` XML, one template per kind of row deep-copied for each row, so a plan
+with thousands of rows is written in linear time (python-docx's ``table.cell(r, c)`` and
+``table.rows[i]`` are linear per call, so quadratic in a loop). Only styles that python-docx's
+default template contains are used; the brand font and colour are set on those styles.
+This module is imported only when a Word document is written (python-docx loads with it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from copy import deepcopy
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
+from docx.oxml.ns import qn
+from docx.section import Section
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from lxml.etree import _Element as Element
+
+from mapgen.core.apportion import apportion
+from mapgen.core.colors import text_on
+from mapgen.core.dates import MONTH_ABBR
+from mapgen.core.errors import MapgenError
+from mapgen.core.i18n import N_, Texts, texts_for
+from mapgen.formats.docx import ooxml as ox
+from mapgen.formats.registry import WriteOptions
+from mapgen.model.blueprint import Column
+from mapgen.model.plan import NOTES_KEY
+from mapgen.model.view import (
+    DocumentView,
+    SectionView,
+    TimelineItem,
+    display_value,
+    property_text,
+    timeline,
+    timeline_weeks,
+)
+
+PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
+MARGIN_CM = 2.0
+WRITE_IN_TWIPS = 510  # 0.9 cm: the height of a row to write in by hand
+WRITE_IN_ROW_TWIPS = WRITE_IN_TWIPS + 20  # with its border
+# Heights that the page estimate uses (twips; 20 a point), measured generously.
+# Measured on LibreOffice's PDF of the default blueprint, rounded up.
+HEADING1_TWIPS = 850   # 16 pt heading, 14 pt before and 6 pt after
+HEADING2_TWIPS = 650   # 12 pt heading, 12 pt before
+TOC_HEADING_TWIPS = 1000
+TEXT_LINE_TWIPS = 270  # a line of 10 pt body text at 1.1 line spacing
+TEXT_CHAR_TWIPS = 85   # an average character of 10 pt body text (80 measured)
+TABLE_LINE_TWIPS = 250  # a line of 9 pt table text (234 measured)
+TABLE_CHAR_TWIPS = 90   # an average character of 9 pt table text (72 measured)
+CAPTION_TWIPS = 330
+TOC_LINE_TWIPS = 330
+LOGO_BOX_CM = (6.0, 2.2)  # the largest the logo may be on the cover (width, height)
+SOURCES_WIDTH = 16  # characters, like a blueprint column width
+TABLE_PT = 9
+NOTE_PT = 7.5
+CELL_MARGIN_TWIPS = 108  # Table Grid's left and right cell margins (0.19 cm)
+CHAR_TWIPS = TABLE_PT * 12  # a generous average character width in table text (0.6 em)
+BOLD_CHAR_TWIPS = TABLE_PT * 14
+GREY = "7F7F7F"  # examples and small print
+TEXT_GREY = "595959"  # labels, subtitles, captions, footer
+BORDER_GREY = "A6A6A6"
+NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
+LINK_BLUE = "0563C1"  # a link a plan keeps for a cell, as office suites show links
+OVERDUE_BAR, DONE_BAR, TODAY_FILL = "C00000", "70AD47", "FFF2CC"  # the timeline's colours
+TIMELINE_WEEKS = 30  # the most week columns a landscape page holds legibly
+SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
+SIGNOFF_ROW_TWIPS = 850  # 1.5 cm: room to sign
+SIGNOFF_TEXT = N_("We agree on this plan and will follow it together.")
+EXAMPLES_CAPTION = N_("Rows in grey italics are examples. Write your own in the empty rows.")
+BLANK_COVER_FIELDS = (N_("Buyer"), N_("Seller"), N_("Deal"), N_("Go-live"))
+TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
+STYLES_USED = ("Normal", "Title", "Heading 1", "Heading 2", "TOC Heading", "Caption",
+               "List Number", "Footer", "Table Grid")
+
+
+def write(view: DocumentView, path: Path, options: WriteOptions) -> None:
+    """The ``docx`` output format (see :mod:`mapgen.formats.registry`)."""
+    write_docx(view, path)
+
+
+def write_docx(view: DocumentView, path: Path) -> None:
+    """Write ``view`` as a Word document at ``path`` (the temporary file of atomic_write).
+
+    Raises MapgenError, before anything is written, when the blueprint's logo cannot be used.
+    """
+    logo = resolve_logo(view)
+    doc = Document()
+    _DocxWriter(doc, view, logo).write()
+    doc.save(str(path))
+
+
+def resolve_logo(view: DocumentView) -> Path | None:
+    """The branding logo as a usable image file; a relative path starts at the blueprint file."""
+    ref = view.branding.logo
+    if not ref:
+        return None
+    source = view.blueprint.source
+    path = Path(ref).expanduser()
+    if not path.is_absolute():
+        path = (source.parent if source else Path.cwd()) / path
+    named_by = f" (branding.logo in {source.name})" if source else ""
+    try:
+        Image.from_file(str(path))
+    except FileNotFoundError:
+        raise MapgenError(f"logo '{ref}'{named_by} not found: {path}") from None
+    except UnrecognizedImageError:
+        reason = "not a PNG, JPEG, GIF, BMP or TIFF image"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except Exception as exc:  # a truncated image fails inside python-docx's header parsers
+        reason = f"unreadable image ({type(exc).__name__})"
+    else:
+        return path
+    raise MapgenError(f"logo '{ref}'{named_by} cannot be used: {path}: {reason}")
+
+
+def fact_text(value: Any, texts: Texts | None = None) -> str:
+    """A deal fact as people read it (dates as 15 Jan 2027, in the language of ``texts``)."""
+    if isinstance(value, dt.date):
+        return (texts or texts_for()).date(value)
+    return "" if value is None else str(value)
+
+
+def handout_timeline(view: DocumentView) -> tuple[list[TimelineItem], list[dt.date]]:
+    """The timeline page's items and the Mondays of its week columns (none: no such page)."""
+    items = timeline(view)
+    return items, timeline_weeks(items, view.generated, limit=TIMELINE_WEEKS)
+
+
+def timeline_fills(items: list[TimelineItem], weeks: list[dt.date], today: dt.date,
+                   brand: str) -> list[list[str | None]]:
+    """Each item's week cells' background: its bar (overdue red, done green, else ``brand``)
+    in the weeks it spans, this week's colour in today's week, else none."""
+    this_week = today - dt.timedelta(days=today.weekday())
+    out = []
+    for item in items:
+        late = item.end is not None and item.end < today and item.meaning != "done"
+        colour = OVERDUE_BAR if late else DONE_BAR if item.meaning == "done" else brand
+        row: list[str | None] = []
+        for week in weeks:
+            on = (item.start is not None and item.end is not None
+                  and week <= item.end and week + dt.timedelta(days=7) > item.start)
+            row.append(colour if on else TODAY_FILL if week == this_week else None)
+        out.append(row)
+    return out
+
+
+def week_label(week: dt.date, texts: Texts) -> str:
+    """A timeline column's week: ``3 Feb`` in English, the locale's day and short month
+    otherwise (``3. Feb.``, ``3 févr.``), from Babel's locale data."""
+    if texts.language == "en":
+        return f"{week.day} {MONTH_ABBR[week.month - 1]}"
+    from babel.dates import format_skeleton
+
+    return format_skeleton("dMMM", week, locale=texts.language)
+
+
+def longest_date(texts: Texts) -> int:
+    """Characters of the longest printed date of the language (``30 Sep 2027`` in English)."""
+    return _longest_date(texts.language)
+
+
+@cache
+def _longest_date(language: str) -> int:
+    texts = texts_for(language)
+    return max(len(texts.date(dt.date(2027, month, 28)))  # a two-digit day
+               for month in range(1, 13))
+
+
+class _DocxWriter:
+    """Lays out one view in one python-docx document."""
+
+    def __init__(self, doc: DocxDocument, view: DocumentView, logo: Path | None):
+        self.doc = doc
+        self.view = view
+        self._ = view.texts
+        self.logo = logo
+        self.brand = view.branding.primary_color
+        self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark): the contents
+        self.page = _Page(Cm(PAGE_CM[1] - 2 * MARGIN_CM).twips, Cm(PAGE_CM[0] - 2 * MARGIN_CM).twips)
+        self.landscape = False
+        self._style_ids: dict[tuple[str, Any], str | None] = {}
+        self._style_objects: dict[str, Any] = {}
+        self._defaults: dict[Any, Any] = {}
+
+    def _style(self, name: str) -> Any:
+        """``doc.styles[name]``, found once a document (python-docx searches by XPath)."""
+        if name not in self._style_objects:
+            self._style_objects[name] = self.doc.styles[name]
+        return self._style_objects[name]
+
+    def _style_id(self, name: str, kind: Any = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        """The id of style ``name`` (None for the default style), worked out once a document as
+        python-docx's ``get_style_id`` does, which scans every style for the default each call."""
+        key = (name, kind)
+        if key not in self._style_ids:
+            style = self._style(name)
+            if style.type != kind:
+                raise ValueError(f"assigned style is type {style.type}, need type {kind}")
+            if kind not in self._defaults:
+                self._defaults[kind] = self.doc.styles.default(kind)
+            self._style_ids[key] = None if style == self._defaults[kind] else style.style_id
+        return self._style_ids[key]
+
+    def _styled(self, text: str, style: str) -> Paragraph:
+        """``doc.add_paragraph(text, style=style)``, the style's id from :meth:`_style_id`."""
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.style = self._style_id(style)
+        return paragraph
+
+    def write(self) -> None:
+        self._styles()
+        first = self.doc.sections[0]
+        self._page(first, landscape=False)
+        self._footer(first)
+        self._properties()
+        self._cover()
+        contents = self._introduction()
+        sections = self.view.sections
+        items, weeks = handout_timeline(self.view)
+        for n, section_view in enumerate(sections):
+            self._section(section_view, sections[n + 1:])
+        if self.view.signoff:
+            self._signoff()
+        if weeks:
+            self._timeline(items, weeks)
+        self._contents(contents)
+        ox.enable_update_fields(self.doc.settings.element)
+
+    # ----------------------------------------------------------------------- document setup
+
+    def _styles(self) -> None:
+        """The brand font on every style used; the brand colour on the title and headings."""
+        styles = self._style  # each style found once
+        brand = RGBColor.from_string(self.brand)
+        normal = styles("Normal")
+        normal.font.size = Pt(10)
+        normal.paragraph_format.space_after = Pt(6)
+        normal.paragraph_format.line_spacing = 1.1
+        for name, size, before, after in (("Title", 30, 0, 10), ("Heading 1", 16, 14, 6),
+                                          ("Heading 2", 12, 12, 4)):
+            style = styles(name)
+            style.font.size = Pt(size)
+            style.font.color.rgb = brand
+            style.paragraph_format.space_before = Pt(before)
+            style.paragraph_format.space_after = Pt(after)
+        ox.set_style_bottom_border(styles("Title"), self.brand)
+        styles("TOC Heading").paragraph_format.space_before = Pt(20)
+        caption = styles("Caption")
+        caption.font.bold = False
+        caption.font.italic = True
+        caption.font.size = Pt(8.5)
+        caption.font.color.rgb = RGBColor.from_string(TEXT_GREY)
+        caption.paragraph_format.space_after = Pt(3)
+        footer = styles("Footer")
+        footer.font.size = Pt(8)
+        footer.font.color.rgb = RGBColor.from_string(TEXT_GREY)
+        for name in STYLES_USED:
+            if name != "Table Grid":
+                ox.set_style_font(styles(name), self.view.branding.font or "Calibri")
+
+    def _page(self, section: Section, *, landscape: bool) -> None:
+        short, long = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (long, short) if landscape else (short, long)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(MARGIN_CM))
+        section.header_distance = section.footer_distance = Cm(1)
+
+    @staticmethod
+    def _text_width(section: Section) -> int:
+        """The width between the margins, in twips."""
+        return Emu(section.page_width - section.left_margin - section.right_margin).twips
+
+    def _footer(self, section: Section) -> None:
+        """``title · company · participant · Page N of M`` on every page but the cover.
+
+        Later sections inherit this footer (python-docx links them to the previous one)."""
+        section.different_first_page_header_footer = True
+        section.first_page_footer.is_linked_to_previous = False  # the cover's footer: empty
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        parts = [self.view.title, self.view.branding.company, self.view.participant]
+        label = "  ·  ".join(p for p in parts if p)
+        # "Page {page} of {pages}" around the two fields, in the order the language puts them
+        pattern = self._("Page {page} of {pages}")
+        runs: list[Element] = []
+        text = f"{label}  ·  " if label else ""
+        for piece in re.split(r"(\{page\}|\{pages\})", pattern):
+            if piece in ("{page}", "{pages}"):
+                if text:
+                    runs.append(ox.text_run(text))
+                runs.append(ox.simple_field("PAGE" if piece == "{page}" else "NUMPAGES", "1"))
+                text = ""
+            else:
+                text += piece
+        if text:
+            runs.append(ox.text_run(text))
+        paragraph._p.extend(runs)
+
+    def _properties(self) -> None:
+        props = self.doc.core_properties
+        bp = self.view.blueprint
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+        props.title = ox.xml_text(property_text(self.view.title))
+        props.subject = self._("Mutual Action Plan")
+        props.author = props.last_modified_by = ox.xml_text(property_text(self.view.author))
+        props.comments = self._("Made from blueprint '{name}' version {version}", name=bp.name,
+                                version=bp.version)
+        props.keywords = self._("MAP; mutual action plan")
+        props.created = props.modified = now
+        props.revision = 1
+
+    # ----------------------------------------------------------------------- cover and introduction
+
+    def _cover(self) -> None:
+        doc, view = self.doc, self.view
+        if self.logo is not None:
+            width, height = self._logo_size()
+            doc.add_paragraph().add_run().add_picture(str(self.logo), width=width, height=height)
+        doc.add_paragraph().paragraph_format.space_before = Cm(3 if self.logo is None else 1.5)
+        if view.branding.company:
+            self._run(doc.add_paragraph(), view.branding.company.upper(), size=13, color=self.brand,
+                      bold=True)
+        self._styled(ox.xml_text(view.title), "Title")
+        self._run(doc.add_paragraph(), self._subtitle(), size=15, color=TEXT_GREY)
+        note = doc.add_paragraph()
+        note.paragraph_format.space_after = Pt(24)
+        edition = self._edition()
+        self._run(note, self._("Prepared {date}", date=self._.date(view.generated))
+                  + (f"   ·   {edition}" if edition else ""), color=GREY)
+        self._facts_table()
+        if view.audience == "internal" and any(sv.sources is not None for sv in view.sections):
+            self._merge_summary()
+        doc.add_page_break()
+        self.page.new_page()
+
+    def _merge_summary(self) -> None:
+        """On a merged plan's cover (the session-2 handout): whose work it holds, how many
+        rows each section now has, and the conflicts to settle together."""
+        view, doc = self.view, self.doc
+        people: dict[str, None] = {}
+        for sv in view.sections:
+            for text in sv.sources or ():
+                people.update(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+        conflicts = sum(len(sv.notes) for sv in view.sections)
+        heading = doc.add_paragraph()
+        heading.paragraph_format.space_before = Pt(18)
+        _ = self._
+        self._run(heading, _("Consolidated for the next session"), size=12, bold=True,
+                  color=self.brand)
+        if people:
+            self._run(doc.add_paragraph(), _("From the work of: {names}", names=", ".join(people)))
+        counts = [f"{sv.title}: {len(sv.rows)}" for sv in view.sections if sv.rows]
+        if counts:
+            self._run(doc.add_paragraph(), _("Rows: {counts}", counts="; ".join(counts)),
+                      color=TEXT_GREY)
+        self._run(doc.add_paragraph(), (
+            _.ngettext("{n} value to settle together: shaded in the tables, with every "
+                       "contributor's value beneath.",
+                       "{n} values to settle together: shaded in the tables, with every "
+                       "contributor's value beneath.", conflicts) if conflicts else
+            _("No conflicting values: the contributions agree.")), bold=bool(conflicts))
+
+    @staticmethod
+    def _run(paragraph: Paragraph, text: str, *, size: float | None = None,
+             color: str | None = None, bold: bool = False, italic: bool = False) -> None:
+        run = paragraph.add_run(ox.xml_text(text))
+        run.bold, run.italic = bold or None, italic or None
+        if size:
+            run.font.size = Pt(size)
+        if color:
+            run.font.color.rgb = RGBColor.from_string(color)
+
+    def _subtitle(self) -> str:
+        _ = self._
+        if self.view.audience == "internal" and any(sv.sources is not None
+                                                    for sv in self.view.sections):
+            return _("Consolidated plan")
+        if not self.view.prefilled:
+            return _("Plan to fill in") if self.view.audience == "buyer" else _("Workshop handout")
+        buyer = self.view.deal.get("buyer")
+        return _("Prepared for {buyer}", buyer=buyer) if buyer else _("Plan")
+
+    def _edition(self) -> str:
+        if self.view.audience == "buyer":
+            return self._("Buyer edition")
+        if self.view.prefilled:
+            return self._("Internal copy with seller-only columns: not for the buyer")
+        return ""
+
+    def _logo_size(self) -> tuple[int, int]:
+        """The logo scaled into LOGO_BOX_CM with its proportions, in EMU."""
+        image = Image.from_file(str(self.logo))
+        scale = min(Cm(LOGO_BOX_CM[0]) / image.width, Cm(LOGO_BOX_CM[1]) / image.height)
+        return int(image.width * scale), int(image.height * scale)
+
+    def _facts_table(self) -> None:
+        """The deal facts that are known and, on a blank handout, lines to fill in by hand;
+        then who the copy is for ("Participant") or a "Name" line to write on."""
+        view = self.view
+        _ = self._
+        facts = [(label, fact_text(value, _)) for label, value in view.deal_facts()]
+        if not view.prefilled:
+            known = {label for label, _value in facts}
+            facts += [(_(label), "") for label in BLANK_COVER_FIELDS if _(label) not in known]
+        if view.participant:
+            facts.append((_("Participant"), view.participant))
+        elif not view.prefilled:
+            facts.append((_("Name"), ""))
+        if not facts:
+            return
+        widths = [Cm(3.5).twips, Cm(10.5).twips]
+        table = self._table(widths, lines="rows")
+        template = ox.row_template(widths, ["left", "left"],
+                                   [ox.run_props(bold=True, color=TEXT_GREY), None],
+                                   min_height=WRITE_IN_TWIPS, v_align="bottom", spacing=20)
+        for label, value in facts:
+            tr = deepcopy(template)
+            ox.fill_row(tr, [label, value])
+            table.append(tr)
+
+    def _introduction(self) -> Paragraph:
+        """The intro, the "how to use" steps, and the contents heading (filled in at the end)."""
+        view, doc, page = self.view, self.doc, self.page
+        if view.intro or view.how_to_use:
+            self._heading(self._("Introduction"), 1)
+            page.add(HEADING1_TWIPS)
+            for text in view.intro:
+                doc.add_paragraph(ox.xml_text(text))
+                page.add(page.text(text))
+        if view.how_to_use:
+            self._heading(self._("How to use this plan"), 2)
+            page.add(HEADING2_TWIPS)
+            for step in view.how_to_use:
+                self._styled(ox.xml_text(step), "List Number")
+                page.add(page.text(step, indent=360, after=0))
+        # "TOC Heading" is outside the outline, so the contents do not list themselves.
+        heading = self._styled(self._("Contents"), "TOC Heading")
+        heading.paragraph_format.keep_with_next = True
+        entries = len(self.headings) + len(view.sections)
+        page.add(TOC_HEADING_TWIPS)
+        for _ in range(entries):
+            page.add(TOC_LINE_TWIPS)
+        return heading
+
+    def _heading(self, text: str, level: int) -> None:
+        """A heading with a bookmark that the contents link to."""
+        paragraph = self._styled(ox.xml_text(text), f"Heading {level}")
+        number = len(self.headings) + 1
+        bookmark = f"_Toc_mapgen_{number}"
+        ox.add_bookmark(paragraph._p, bookmark, number)
+        self.headings.append((level, text, bookmark))
+
+    def _contents(self, heading: Paragraph) -> None:
+        """A real TOC field after ``heading``. Word rebuilds it with page numbers on open
+        (``updateFields``); until then, and in LibreOffice's PDF export, which prints a field's
+        cached result as it is, the cached result lists every heading with a link to it."""
+        if not self.headings:
+            return
+        paragraphs: list[Element] = []
+        for n, (level, text, bookmark) in enumerate(self.headings):
+            p = ox.el("w:p")
+            p.append(ox.para_props(before=0, after=60, indent=360 * (level - 1) or None))
+            if n == 0:
+                p.extend([ox.field_char("begin"), ox.instr_run(TOC_INSTRUCTION),
+                          ox.field_char("separate")])
+            p.append(ox.internal_link(bookmark, [ox.text_run(text)]))
+            paragraphs.append(p)
+        paragraphs[-1].append(ox.field_char("end"))
+        anchor = heading._p
+        for p in paragraphs:
+            anchor.addnext(p)
+            anchor = p
+
+    # ----------------------------------------------------------------------- plan sections
+
+    def _section(self, sv: SectionView, rest: list[SectionView]) -> None:
+        """One plan section: texts, then its table. It follows the previous one on the same
+        page when both have the same orientation (a wide table turns the page: landscape),
+        its heading and texts kept with the table's first rows. The table's write-in rows
+        fill what the page has left when the next section would start on a new page anyway."""
+        if sv.landscape != self.landscape:
+            section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+            section.different_first_page_header_footer = False
+            self._page(section, landscape=sv.landscape)
+            self._shrink_break_paragraph()
+            self.landscape = sv.landscape
+            self.page.new_page(landscape=sv.landscape)
+        section = self.doc.sections[-1]
+        width = self._text_width(section)
+        forced = self.page.used > 0 and self._new_page(sv, rest[:1], self.page.used)
+        if forced:
+            self.page.new_page()
+        self.page.keep(self._opening(sv, width))
+        self._heading(f"{sv.number}. {sv.title}", 1)
+        if forced:
+            self.doc.paragraphs[-1].paragraph_format.page_break_before = True
+        self.page.add(HEADING1_TWIPS)
+        texts = []
+        if sv.section.internal:
+            paragraph = self.doc.add_paragraph()
+            self._run(paragraph, self._("Internal section: left out of the buyer edition."),
+                      italic=True, color=GREY)
+            texts.append(paragraph)
+        if sv.purpose:
+            texts.append(self.doc.add_paragraph(ox.xml_text(sv.purpose)))
+        if sv.instructions:
+            paragraph = self.doc.add_paragraph()
+            self._run(paragraph, self._("Instructions:") + " ", bold=True)
+            self._run(paragraph, sv.instructions)
+            texts.append(paragraph)
+        if sv.examples:
+            texts.append(self._styled(self._(EXAMPLES_CAPTION), "Caption"))
+        for paragraph in texts:
+            paragraph.paragraph_format.keep_with_next = True
+        self.page.add(self._texts_height(sv))
+        self._section_table(sv, width, rest)
+
+    def _new_page(self, sv: SectionView, after: list[SectionView], used: int) -> bool:
+        """Whether ``sv``, starting ``used`` twips down the page, begins on a new page: when
+        its opening does not fit (it moves there by itself), or when it is the last section
+        of its orientation and its whole table does not fit (its last rows would otherwise
+        print alone on the page before the next orientation's)."""
+        page, width = self.page, self._text_width(self.doc.sections[-1])
+        opening = self._opening(sv, width)
+        if used + opening > page.height:
+            return True
+        if after and after[0].landscape == sv.landscape:
+            return False
+        signoff = 0 if after else self._signoff_height()
+        return used + self._whole(sv, width) + signoff + page.safety() > page.height
+
+    def _whole(self, sv: SectionView, width: int) -> int:
+        """Twips of a section with its whole table (the blueprint's write-in rows included)."""
+        widths = self._widths(sv, width)
+        rows = [self._row_height(sv, widths, r) for r in sv.examples]
+        rows += [self._row_height(sv, widths, r, i) for i, r in enumerate(sv.rows)]
+        first = rows[0] if rows else WRITE_IN_ROW_TWIPS
+        return (self._opening(sv, width) - first + sum(rows)
+                + WRITE_IN_ROW_TWIPS * (sv.blank_rows - (0 if rows else 1)))
+
+    def _signoff(self) -> None:
+        """Sign-off: per role a row to write the name, title, date and signature in."""
+        width = self._text_width(self.doc.sections[-1])
+        self.page.keep(self._signoff_height())
+        self._heading(self._("Sign-off"), 1)
+        paragraph = self.doc.add_paragraph(self._(SIGNOFF_TEXT))
+        paragraph.paragraph_format.keep_with_next = True
+        widths = apportion(width, [22, 26, 20, 14, 28], [0] * 5, rest="last")
+        table = self._table(widths)
+        header = ox.row_template(widths, ["left"] * 5, ox.run_props(
+            bold=True, size_pt=TABLE_PT, color=text_on(self.brand)), header=True, fill=self.brand,
+            v_align="center", keep_next=True)
+        ox.fill_row(header, [self._(h) for h in SIGNOFF_HEADERS])
+        table.append(header)
+        row = ox.row_template(widths, ["left"] * 5, ox.run_props(bold=True, size_pt=TABLE_PT),
+                              min_height=SIGNOFF_ROW_TWIPS, v_align="bottom")
+        for role in self.view.signoff:
+            tr = deepcopy(row)
+            ox.fill_row(tr, [role, "", "", "", ""])
+            table.append(tr)
+        self.page.add(self._signoff_height())
+
+    def _signoff_height(self) -> int:
+        if not self.view.signoff:
+            return 0
+        return (HEADING1_TWIPS + self.page.text(self._(SIGNOFF_TEXT)) + 350
+                + (SIGNOFF_ROW_TWIPS + 20) * len(self.view.signoff))
+
+    def _timeline(self, items: list[TimelineItem], weeks: list[dt.date]) -> None:
+        """A landscape page: each dated phase and action item as a bar across week columns
+        (overdue items in red, done ones in green), this week's column shaded."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False
+        self._page(section, landscape=True)
+        self._shrink_break_paragraph()
+        self.landscape = True
+        self._heading(self._("Timeline"), 1)
+        today = self.view.generated
+        self._styled(ox.xml_text(self._(
+            "Phases run from one milestone to the next; action items show in the week they "
+            "are due. Red: overdue; green: done; the shaded column is the week of {date}.",
+            date=self._.date(today))), "Caption")
+        width = self._text_width(section)
+        label_w = Cm(7).twips
+        week_w = (width - label_w) // len(weeks)
+        widths = [label_w] + [week_w] * (len(weeks) - 1) + [width - label_w - week_w * (len(weeks) - 1)]
+        table = self._table(widths)
+        aligns = ["left"] + ["center"] * len(weeks)
+        header = ox.row_template(widths, aligns, ox.run_props(bold=True, size_pt=6.5,
+                                                              color=text_on(self.brand)),
+                                 header=True, fill=self.brand, v_align="center", spacing=10)
+        ox.fill_row(header, [self._("Week of")] + [week_label(w, self._) for w in weeks])
+        table.append(header)
+        row_tpl = ox.row_template(widths, aligns, ox.run_props(size_pt=8), spacing=20)
+        for item, fills in zip(items, timeline_fills(items, weeks, today, self.brand), strict=True):
+            tr = deepcopy(row_tpl)
+            ox.fill_row(tr, [item.label] + [""] * len(weeks))
+            for tc, fill in zip(ox.row_cells(tr)[1:], fills, strict=True):
+                if fill:
+                    ox.shade_cell(tc, fill)
+            table.append(tr)
+
+    def _texts_height(self, sv: SectionView) -> int:
+        page = self.page
+        _ = self._
+        height = page.text(_("Internal section: left out of the buyer edition.")) \
+            if sv.section.internal else 0
+        height += page.text(sv.purpose) if sv.purpose else 0
+        height += page.text(_("Instructions:") + " " + sv.instructions) if sv.instructions else 0
+        return height + (CAPTION_TWIPS if sv.examples else 0)
+
+    def _opening(self, sv: SectionView, width: int) -> int:
+        """Twips from a section's heading to the end of its table's first body row: what
+        moves to the next page as one block when it does not fit."""
+        widths = self._widths(sv, width)
+        first = (sv.examples or sv.rows or [None])[0]
+        body = (self._row_height(sv, widths, first) if first is not None else WRITE_IN_ROW_TWIPS)
+        return (HEADING1_TWIPS + self._texts_height(sv) + self._header_height(sv, widths) + body)
+
+    def _shrink_break_paragraph(self) -> None:
+        """``add_section`` ended the previous section with an empty paragraph: make it 1 pt
+        high, so that a page filled to the bottom never pushes it onto a page of its own."""
+        fmt = Paragraph(self.doc.element.body[-2], self.doc._body).paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(1)
+
+    def _sources(self, sv: SectionView) -> list[str] | None:
+        return sv.sources if self.view.audience == "internal" else None
+
+    def _titles(self, sv: SectionView) -> list[str]:
+        return [c.title for c in sv.columns] + ([] if self._sources(sv) is None
+                                                 else [self._("Sources")])
+
+    def _widths(self, sv: SectionView, text_width: int) -> list[int]:
+        columns, sources = sv.columns, self._sources(sv)
+        titles = self._titles(sv)
+        weights = [c.display_width for c in columns] + ([] if sources is None else [SOURCES_WIDTH])
+        minimums = [_min_width(c, t, self._) for c, t in zip([*columns, None], titles, strict=False)]
+        return apportion(text_width, weights, minimums, rest="last")
+
+    def _header_height(self, sv: SectionView, widths: list[int]) -> int:
+        return _row_twips(self._titles(sv), widths, BOLD_CHAR_TWIPS)
+
+    def _row_height(self, sv: SectionView, widths: list[int], row: dict, index: int = -1) -> int:
+        texts = [display_value(c, row.get(c.key), self._) for c in sv.columns]
+        sources = self._sources(sv)
+        if sources is not None:
+            texts.append(sources[index] if 0 <= index < len(sources) else "")
+        if sv.notes and index >= 0:
+            texts = [t + "\n" + sv.notes.get((index, c.key), "") for t, c in zip(texts, sv.columns,
+                                                                                 strict=False)
+                     ] + texts[len(sv.columns):]
+        kept = _kept_lines(sv, row, index)
+        if kept:
+            texts = [t + "".join(f"\n{line}" for line, _link in kept.get(c.key, ()))
+                     for t, c in zip(texts, sv.columns, strict=False)] + texts[len(sv.columns):]
+        return _row_twips(texts, widths, TABLE_CHAR_TWIPS)
+
+    def _section_table(self, sv: SectionView, text_width: int, rest: list[SectionView]) -> None:
+        columns, page = sv.columns, self.page
+        sources = self._sources(sv)
+        extra = [] if sources is None else [""]
+        titles = self._titles(sv)
+        widths = self._widths(sv, text_width)
+        aligns = [c.field.align for c in columns] + ["left"] * len(extra)
+        table = self._table(widths)
+        header_height = self._header_height(sv, widths)
+
+        header = ox.row_template(widths, aligns, ox.run_props(bold=True, size_pt=TABLE_PT,
+                                                              color=text_on(self.brand)),
+                                 header=True, fill=self.brand, v_align="center", keep_next=True)
+        ox.fill_row(header, titles)
+        table.append(header)
+        page.add(header_height)
+
+        def add_row(tr: Element, height: int) -> None:
+            table.append(tr)
+            page.add_row(height, header_height)
+
+        example = ox.row_template(widths, aligns, ox.run_props(italic=True, color=GREY, size_pt=TABLE_PT))
+        for row in sv.examples:
+            tr = deepcopy(example)
+            ox.fill_row(tr, [display_value(c, row.get(c.key), self._) for c in columns] + extra)
+            add_row(tr, self._row_height(sv, widths, row))
+
+        data = ox.row_template(widths, aligns, ox.run_props(size_pt=TABLE_PT))
+        for index, row in enumerate(sv.rows):
+            tr = deepcopy(data)
+            texts = [display_value(c, row.get(c.key), self._) for c in columns]
+            if sources is not None:
+                texts.append(sources[index] if index < len(sources) else "")
+            ox.fill_row(tr, texts)
+            if sv.notes:
+                self._notes(tr, sv, index)
+            if NOTES_KEY in row:
+                self._write_kept_notes(tr, sv, row, index)
+            add_row(tr, self._row_height(sv, widths, row, index))
+
+        blank = ox.row_template(widths, aligns, None, min_height=WRITE_IN_TWIPS)
+        count = sv.blank_rows + self._fill_rows(sv, rest)
+        for _ in range(count):
+            add_row(deepcopy(blank), WRITE_IN_ROW_TWIPS)
+
+    def _fill_rows(self, sv: SectionView, rest: list[SectionView]) -> int:
+        """Write-in rows beyond the blueprint's count that fill the rest of the page, when the
+        next section starts on a new page anyway (or there is none). Called before the
+        blueprint's write-in rows are added to the page estimate."""
+        page = self.page
+        after = page.used + WRITE_IN_ROW_TWIPS * sv.blank_rows
+        if after > page.height:  # the table runs on to a new page
+            after = after % page.height + self._header_height(sv, self._widths(
+                sv, self._text_width(self.doc.sections[-1])))
+        left = page.height - after - page.safety() - (0 if rest else self._signoff_height())
+        if left <= 0:
+            return 0
+        if rest and rest[0].landscape == sv.landscape and not self._new_page(rest[0], rest[1:2], after):
+            return 0  # the next section starts on this page
+        return left // WRITE_IN_ROW_TWIPS
+
+    @staticmethod
+    def _notes(tr: Element, sv: SectionView, index: int) -> None:
+        """Shade the cells of data row ``index`` that carry a note, and print the note small."""
+        for tc, column in zip(ox.row_cells(tr), sv.columns, strict=False):
+            note = sv.notes.get((index, column.key))
+            if not note:
+                continue
+            ox.shade_cell(tc, NOTE_FILL)
+            p = ox.sub(tc, "w:p")
+            p.append(ox.para_props(before=0, after=40))
+            p.append(ox.text_run(note, ox.run_props(italic=True, color=TEXT_GREY, size_pt=NOTE_PT)))
+
+    def _write_kept_notes(self, tr: Element, sv: SectionView, row: dict, index: int) -> None:
+        """A cell's comment and link that the plan keeps (``_notes``, as a workbook's cells
+        carry them): printed small under the value, the link clickable where it is a web or
+        mail address."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        kept = _kept_lines(sv, row, index)
+        for tc, column in zip(ox.row_cells(tr), sv.columns, strict=False):
+            for line, link in kept.get(column.key, ()):
+                p = ox.sub(tc, "w:p")
+                p.append(ox.para_props(before=0, after=40))
+                if not link:
+                    p.append(ox.text_run(line, ox.run_props(italic=True, color=TEXT_GREY,
+                                                            size_pt=NOTE_PT)))
+                    continue
+                run = ox.text_run(line, ox.run_props(color=LINK_BLUE, size_pt=NOTE_PT))
+                if _WEB_LINK.match(line):
+                    rid = self.doc.part.relate_to(line, RT.HYPERLINK, is_external=True)
+                    hyperlink = ox.el("w:hyperlink", history="1")
+                    hyperlink.set(qn("r:id"), rid)
+                    hyperlink.append(run)
+                    run = hyperlink
+                p.append(run)
+
+    def _table(self, widths: list[int], *, lines: Literal["grid", "rows"] = "grid") -> Element:
+        """An empty fixed-layout ``Table Grid`` table of these column widths (twips), with thin
+        grey lines all round (``grid``) or between rows only (``rows``); returns its ``w:tbl``."""
+        table = self.doc.add_table(rows=0, cols=len(widths))
+        tbl = table._tbl
+        tbl.tblStyle_val = self._style_id("Table Grid", WD_STYLE_TYPE.TABLE)  # as table.style does
+        table.autofit = False
+        tbl_w = tbl.tblPr.find(qn("w:tblW"))
+        tbl_w.set(qn("w:w"), str(sum(widths)))
+        tbl_w.set(qn("w:type"), "dxa")
+        borders = ox.table_borders(BORDER_GREY)
+        if lines == "rows":
+            for side in ("left", "right", "insideV"):
+                borders.find(qn(f"w:{side}")).set(qn("w:val"), "nil")
+        tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar",
+                                        "w:tblLook", "w:tblCaption", "w:tblDescription")
+        for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+            grid_col.set(qn("w:w"), str(width))
+        return tbl
+
+
+class _Page:
+    """An estimate of how far down the current page the document has reached, in twips, so
+    that write-in rows can fill what is left. The estimate errs on the full side (generous
+    character widths, a safety margin): a row too many would start a page of its own."""
+
+    def __init__(self, portrait_height: int, landscape_height: int):
+        self.heights = (portrait_height, landscape_height)
+        self.height = portrait_height
+        self.width_twips = landscape_height  # text width of a portrait page
+        self.used = 0
+
+    def new_page(self, *, landscape: bool | None = None) -> None:
+        if landscape is not None:
+            self.height = self.heights[1 if landscape else 0]
+            self.width_twips = self.heights[0 if landscape else 1]  # A4 turned
+        self.used = 0
+
+    def add(self, twips: int) -> None:
+        self.used += twips
+        while self.used > self.height:
+            self.used -= self.height
+
+    def keep(self, twips: int) -> None:
+        """A block that moves to the next page as a whole when it does not fit."""
+        if self.used and self.used + twips > self.height:
+            self.used = 0
+
+    def add_row(self, twips: int, header: int) -> None:
+        """A table row (rows never split); on a new page the header row repeats above it."""
+        if self.used + twips > self.height:
+            self.used = header
+        self.used += twips
+
+    def left(self) -> int:
+        return max(0, self.height - self.used)
+
+    def safety(self) -> int:
+        return self.height // 12
+
+    def text(self, text: str, *, indent: int = 0, line: int = TEXT_LINE_TWIPS,
+             char: int = TEXT_CHAR_TWIPS, after: int = 120) -> int:
+        """Twips that a paragraph of body text takes across the page's width."""
+        per_line = max(1, (self.width_twips - indent) // char)
+        return _lines(text, per_line) * line + after
+
+
+# While mapgen.ops.batch_templates makes a template: every measure of a text's lines, as (text, per_line,
+# lines), the one way a handout's layout depends on how long its texts are.
+MEASURES: list[tuple[str, int, int]] | None = None
+
+
+def _lines(text: str, per_line: int) -> int:
+    """Lines that ``text`` wraps to at word boundaries, ``per_line`` characters a line."""
+    if MEASURES is not None:
+        lines = _count_lines(text, per_line)
+        MEASURES.append((text, per_line, lines))
+        return lines
+    return _count_lines(text, per_line)
+
+
+def _count_lines(text: str, per_line: int) -> int:
+    total = 0
+    for paragraph in (text or "").split("\n"):
+        count, used = 1, 0
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                count, used = count + 1, size
+            else:
+                used += size + (1 if used else 0)
+            while used > per_line:
+                count, used = count + 1, used - per_line
+        total += count
+    return total
+
+
+
+_WEB_LINK = re.compile(r"(https?://|mailto:)\S+$", re.IGNORECASE)
+
+
+def _note(row: dict, key: str) -> dict:
+    notes = row.get(NOTES_KEY)
+    note = notes.get(key) if isinstance(notes, dict) else None
+    return note if isinstance(note, dict) else {}
+
+
+def _kept_lines(sv: SectionView, row: dict, index: int) -> dict[str, list[tuple[str, bool]]]:
+    """Column key -> the lines (text, whether it is the link) a data row's kept notes print
+    under the value: its comment (unless a merge note stands there, as a workbook shows that
+    one) and then its link."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    if NOTES_KEY not in row:
+        return out
+    for column in sv.columns:
+        note = _note(row, column.key)
+        conflict = (index, column.key) in sv.notes
+        lines = [(str(note[k]).strip(), k == "link") for k in ("comment", "link")
+                 if str(note.get(k) or "").strip() and not (k == "comment" and conflict)]
+        if lines:
+            out[column.key] = lines
+    return out
+
+
+def _row_twips(texts: list[str], widths: list[int], char: int) -> int:
+    """Twips of a table row: its tallest cell's lines, cell spacing and border."""
+    lines = max((_lines(t, max(1, (w - 2 * CELL_MARGIN_TWIPS) // char))
+                 for t, w in zip(texts, widths, strict=False) if t), default=1)
+    return lines * TABLE_LINE_TWIPS + 2 * 40 + 20
+
+
+def _min_width(column: Column | None, header: str, texts: Texts | None = None) -> int:
+    """Twips that a column needs so that neither a header word nor a choice or a date breaks
+    across lines, cell margins included (widths measured generously: fonts differ)."""
+    words = [len(word) for word in header.split()]
+    longest = max(words, default=1) * BOLD_CHAR_TWIPS
+    if column is not None and column.field.has_choices:
+        longest = max(longest, max((len(c) for c in column.choices or ()), default=0) * CHAR_TWIPS)
+    if column is not None and column.field.is_date:
+        longest = max(longest, longest_date(texts or texts_for()) * CHAR_TWIPS)
+    return round(longest) + 2 * CELL_MARGIN_TWIPS

@@ -1,0 +1,251 @@
+"""Validation of a merged blueprint, and its problems in plain words with file and line.
+
+Pydantic's errors are reworded (``unknown field 'titel' (did you mean 'title'?)``) and placed
+at the line the value came from; checks that span fields (choices, identity, standard rows,
+status meanings) follow once the models are built.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from mapgen.core.errors import Issue, ValidationFailed
+from mapgen.core.yamlsrc import SrcDict, SrcList
+from mapgen.model.blueprint.models import (
+    _MERGE_ONLY,
+    Blueprint,
+    Branding,
+    Column,
+    CountryHolidays,
+    Health,
+    Section,
+    Where,
+    _Model,
+)
+from mapgen.model.fields import FieldError
+from mapgen.model.health import ENGLISH_MEANINGS, MEANINGS
+
+
+def validate(data: SrcDict) -> Blueprint:
+    """The merged data as a Blueprint; ValidationFailed with every error found."""
+    clean = _without_merge_keys(data)
+    try:
+        bp = Blueprint.model_validate(clean)
+    except ValidationError as exc:
+        raise ValidationFailed([_issue_from_pydantic(err, data) for err in exc.errors()]) from None
+    _attach_where(bp, data)
+    issues = _semantic_issues(bp)
+    if [i for i in issues if i.severity == "error"]:
+        raise ValidationFailed(issues)
+    return bp
+
+
+def _without_merge_keys(data: Any) -> Any:
+    """A plain copy without the placement keys of keyed entries (sections and columns)."""
+    if isinstance(data, dict):
+        keyed = "key" in data
+        return {k: _without_merge_keys(v) for k, v in data.items()
+                if not (keyed and k in _MERGE_ONLY)}
+    if isinstance(data, list):
+        return [_without_merge_keys(v) for v in data]
+    return data
+
+
+def _walk(data: Any, loc: tuple) -> tuple[Where, str]:
+    """Follow a pydantic error location through the source data: (file, line) and a label."""
+    where: Where = (getattr(data, "file", None), getattr(data, "line", None))
+    labels: list[str] = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, SrcDict) and part in node:
+            where = node.where(part)
+            node = node[part]
+        elif isinstance(node, SrcList) and isinstance(part, int) and part < len(node):
+            where = (getattr(node[part], "file", None) or node.file, node.lines[part])
+            node = node[part]
+            parent = loc[i - 1] if i else None
+            if parent == "sections" and isinstance(node, dict):
+                labels.append(f"section '{node.get('key', part + 1)}'")
+            elif parent == "columns" and isinstance(node, dict):
+                labels.append(f"column '{node.get('key', part + 1)}'")
+            elif parent in ("examples", "rows"):
+                labels.append(f"{'example' if parent == 'examples' else 'standard row'} {part + 1}")
+        else:
+            break
+    return where, ": ".join(labels)
+
+
+def _issue_from_pydantic(err: dict, data: SrcDict) -> Issue:
+    loc = tuple(err["loc"])
+    (file, line), label = _walk(data, loc)
+    kind = err["type"]
+    field = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        parent_loc = loc[:-1]
+        model = _model_at(parent_loc)
+        known = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(field, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
+        message = f"unknown field '{field}'{hint}"
+    elif kind == "missing":
+        message = f"missing required field '{field}'"
+    elif kind == "string_pattern_mismatch" and field == "key":
+        message = (f"key '{err.get('input')}' must be lower case letters, digits and _ "
+                   "(starting with a letter, at most 40)")
+    elif len(loc) >= 2 and loc[-2] == "meanings":
+        message = f"meanings: '{field}': {_unknown_meaning(err.get('input'))}"
+    elif kind == "value_error":
+        message = str(err["msg"]).removeprefix("Value error, ")
+    elif "holidays" in loc:
+        given = err.get("input")
+        message = f"holidays: '{given}' is not a date (write it as 2026-12-25)"
+        if loc[-1] == "list" and not isinstance(given, list):  # neither a list nor a mapping
+            message = (f"holidays: '{given}' is neither a list of dates (2026-12-25) nor a "
+                       "country's calendar ({country: SE})")
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"expected a mapping (key: value), got {shown(err.get('input'))}"
+    elif kind == "string_pattern_mismatch" and field == "name":
+        message = (f"name '{err.get('input')}' may hold only letters, digits, '-', '_' and '.' "
+                   "(at most 64)")
+    else:
+        msg = str(err["msg"])
+        msg = msg[:1].lower() + msg[1:]
+        message = f"'{field}': {msg}" if field and not field.isdigit() else msg
+    return Issue(code="invalid-blueprint", file=file, line=line,
+                 message=f"{label}: {message}" if label else message)
+
+
+def shown(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 30 else text[:29] + '…'}"
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = Blueprint
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        nested = {"sections": Section, "columns": Column, "branding": Branding,
+                  "health": Health, "calendar": CountryHolidays}.get(str(part))
+        model = nested or None
+    return model
+
+
+def _attach_where(bp: Blueprint, data: SrcDict) -> None:
+    bp._where = _where_map(data)
+    if isinstance(data.get("branding"), SrcDict):
+        bp.branding._where = _where_map(data["branding"])
+    for section, sdata in zip(bp.sections, data.get("sections") or [], strict=False):
+        section._where = _where_map(sdata)
+        for field, target in (("examples", "_example_where"), ("rows", "_row_where")):
+            rows = sdata.get(field)
+            if isinstance(rows, SrcList):
+                setattr(section, target, [(getattr(r, "file", rows.file), ln)
+                                          for r, ln in zip(rows, rows.lines, strict=False)])
+        for column, cdata in zip(section.columns, sdata.get("columns") or [], strict=False):
+            column._where = _where_map(cdata)
+            if isinstance(cdata.get("meanings"), SrcDict):
+                column._meaning_where = _where_map(cdata["meanings"])
+
+
+def _where_map(data: SrcDict) -> dict[str, Where]:
+    out: dict[str, Where] = {k: data.where(k) for k in data.lines}
+    out[""] = (data.file, data.line)
+    return out
+
+
+def _semantic_issues(bp: Blueprint) -> list[Issue]:
+    issues: list[Issue] = []
+
+    def add(obj: _Model, field: str, message: str, code: str = "invalid-blueprint",
+            severity: str = "error", where: Where | None = None) -> None:
+        file, line = where or obj.where(field)
+        issues.append(Issue(code=code, severity=severity, file=file, line=line, message=message))
+
+    if not bp.sections:
+        add(bp, "sections", "a blueprint needs at least one section")
+    seen_titles: dict[str, str] = {}
+    for section in bp.sections:
+        s = f"section '{section.key}'"
+        if not section.columns:
+            add(section, "columns", f"{s}: needs at least one column")
+        folded = section.label.casefold()
+        if folded in seen_titles:
+            add(section, "title", f"{s}: same title as section '{seen_titles[folded]}'")
+        seen_titles[folded] = section.key
+        keys = [c.key for c in section.columns]
+        for column in section.columns:
+            c = f"{s}: column '{column.key}'"
+            if column.field.has_choices and not column.choices:
+                field = "choices" if "choices" in column._where else "type"
+                add(column, field, f"{c}: a choice column needs 'choices'")
+            if column.choices is not None and not column.field.has_choices:
+                add(column, "choices", f"{c}: 'choices' only apply to type 'choice' "
+                                       f"(this column is '{column.type}')")
+            if column.choices and len({ch.casefold() for ch in column.choices}) != len(column.choices):
+                add(column, "choices", f"{c}: the same choice is listed twice")
+            if column.meanings is not None:
+                _meaning_issues(column, c, add)
+        for key in section.identity or []:
+            if key not in keys:
+                add(section, "identity", f"{s}: identity column '{key}' is not a column "
+                                         f"(columns: {', '.join(keys)})")
+        for field, rows, wheres in (("examples", section.examples, section._example_where),
+                                    ("rows", section.rows, section._row_where)):
+            what = "example" if field == "examples" else "standard row"
+            for n, row in enumerate(rows):
+                where = wheres[n] if n < len(wheres) else section.where(field)
+                for key, value in row.items():
+                    column = section.column(key)
+                    if column is None:
+                        close = difflib.get_close_matches(str(key), keys, n=1)
+                        hint = f" (did you mean '{close[0]}'?)" if close else f" (columns: {', '.join(keys)})"
+                        add(section, field, f"{s}: {what} {n + 1}: unknown column '{key}'{hint}",
+                            where=where)
+                    elif field == "rows":
+                        try:
+                            column.field.parse(value, column, allow_relative=True)
+                        except FieldError as exc:
+                            add(section, field, f"{s}: {what} {n + 1}: column '{key}': {exc.message}",
+                                code=exc.code, where=where)
+    return issues
+
+
+
+def _meaning_issues(column: Column, c: str, add) -> None:
+    """``meanings``: only on a choice column, keyed by its choices, each one of the four."""
+    if not column.field.has_choices:
+        add(column, "meanings", f"{c}: 'meanings' only apply to type 'choice' "
+                                f"(this column is '{column.type}')")
+        return
+    choices = list(column.choices or [])
+    if not choices:
+        return  # "a choice column needs 'choices'" says it
+    unknown = False
+    for choice, meaning in (column.meanings or {}).items():
+        where = column._meaning_where.get(choice) or column.where("meanings")
+        if choice not in choices:
+            unknown = True
+            close = difflib.get_close_matches(choice, choices, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (choices: {', '.join(choices)})"
+            add(column, "meanings", f"{c}: meanings: '{choice}' is not one of its choices{hint}",
+                where=where)
+        if meaning not in MEANINGS:
+            add(column, "meanings", f"{c}: meanings: '{choice}': {_unknown_meaning(meaning)}",
+                where=where)
+    missing = [ch for ch in choices if ch not in (column.meanings or {})]
+    if missing and not unknown:
+        add(column, "meanings", f"{c}: meanings: no meaning for {', '.join(repr(m) for m in missing)} "
+                                f"(every choice needs one of {', '.join(MEANINGS)})")
+
+
+def _unknown_meaning(meaning: Any) -> str:
+    """``unknown meaning 'complete' (did you mean 'done'? expected one of ...)``."""
+    wanted = "_".join(str(meaning).casefold().replace("-", " ").split())
+    close = difflib.get_close_matches(wanted, MEANINGS, n=1)
+    guess = close[0] if close else ENGLISH_MEANINGS.get(wanted.replace("_", " "))
+    hint = f"did you mean '{guess}'? " if guess else ""
+    return f"unknown meaning '{meaning}' ({hint}expected one of {', '.join(MEANINGS)})"

@@ -1,0 +1,426 @@
+"""Plans: the data of one MAP (deal facts, typed rows per section, issues) and its file formats.
+
+In memory a plan's rows hold typed Python values (``datetime.date``, ``int``, ``float``, ``str``);
+on disk they follow the plan format of docs/architecture.md (JSON, or YAML with the same tree), with ISO
+dates and empty cells left out. CSV export writes one file per section.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mapgen.core.dealkeys import DEAL_DATE_KEYS, STANDARD_DEAL_KEYS
+from mapgen.core.errors import Issue, MapgenError
+from mapgen.model.fields import fold_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.model.blueprint import Blueprint, Section
+
+FORMAT = "mapgen-plan"
+FORMAT_VERSION = 1
+MAX_PLAN_BYTES = 50 * 1024 * 1024
+
+Row = dict[str, Any]
+
+
+class BlueprintRef(BaseModel):
+    name: str = "map"
+    version: str = "1"
+
+
+class Plan(BaseModel):
+    """One MAP's data. ``sections`` maps a section key to its rows (column key -> value)."""
+
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+
+    format: Literal["mapgen-plan"] = FORMAT
+    format_version: Literal[1] = FORMAT_VERSION
+    blueprint: BlueprintRef = Field(default_factory=BlueprintRef)
+    deal: dict[str, Any] = Field(default_factory=dict)
+    sections: dict[str, list[Row]] = Field(default_factory=dict)
+    # Columns that rows hold beyond the blueprint's: section key -> row key -> header text.
+    columns: dict[str, dict[str, str]] = Field(default_factory=dict)
+    issues: list[Issue] = Field(default_factory=list)
+
+    def rows(self, section: str) -> list[Row]:
+        return self.sections.get(section, [])
+
+    def extra_columns(self, section: Section | None, key: str | None = None) -> dict[str, str]:
+        """Row key -> header of the columns that ``section``'s rows hold beyond the blueprint's:
+        the documented ones (``columns``) first, then any other key the rows hold, in order."""
+        key = key or (section.key if section is not None else "")
+        out = dict(self.columns.get(key, {}))
+        known = {c.key for c in section.columns} if section is not None else set()
+        for row in self.rows(key):
+            for k in row:
+                if k not in out and k not in known and not k.startswith("_"):
+                    out[k] = extra_header(k)
+        if known:
+            out = {k: v for k, v in out.items() if k not in known}
+        return out
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    def to_data(self, blueprint: Blueprint | None = None) -> dict[str, Any]:
+        """The plan format as plain JSON-ready data (dates as ISO strings, empties left out)."""
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "blueprint": self.blueprint.model_dump(),
+            "deal": {k: _json_value(v) for k, v in self.deal.items() if v not in (None, "")},
+            "sections": {key: [_row_to_json(row) for row in rows]
+                         for key, rows in self.sections.items()},
+            **({"columns": {k: dict(v) for k, v in self.columns.items() if v}}
+               if any(self.columns.values()) else {}),
+            "issues": [i.to_dict() for i in self.issues],
+            **{k: v for k, v in (self.model_extra or {}).items()},
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_data(), ensure_ascii=False, indent=2) + "\n"
+
+    def to_yaml(self) -> str:
+        import yaml
+
+        return yaml.safe_dump(self.to_data(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def extra_header(key: str) -> str:
+    """The header shown for an extra column known only by its key: ``follow_up`` -> Follow up."""
+    return key.replace("_", " ").strip().capitalize() or key
+
+
+def _quoted(text: str) -> str:
+    """A name from the input, quoted for a one-line message (odd characters escaped)."""
+    return f"'{text}'" if text.isprintable() else repr(text)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _row_to_json(row: Row) -> Row:
+    return {k: _json_value(v) for k, v in row.items() if v is not None and v != "" and v != {}}
+
+
+# --------------------------------------------------------------------------- typing values
+
+def parse_deal(deal: dict[str, Any], *, file: str | None = None) -> tuple[dict[str, Any], list[Issue]]:
+    """Deal facts with the standard dates parsed; other keys are kept as they are."""
+    from mapgen.core import dates
+
+    out: dict[str, Any] = {}
+    issues: list[Issue] = []
+    for key, value in deal.items():
+        key = str(key)
+        if key in STANDARD_DEAL_KEYS and isinstance(value, dict | list):
+            issues.append(Issue(code="invalid-deal", file=file, section="deal", column=key,
+                                message=f"deal {_quoted(key)} must be a single value, not a "
+                                        f"{'list' if isinstance(value, list) else 'mapping'}"))
+        elif key in DEAL_DATE_KEYS and value not in (None, ""):
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            elif not isinstance(value, dt.date):
+                try:
+                    value, _ = dates.parse_date(str(value))
+                except ValueError:
+                    issues.append(Issue(code="invalid-date", file=file, section="deal", column=key,
+                                        message=f"deal {_quoted(key)}: "
+                                                f"{_quoted(str(value)[:40])} is not a date "
+                                                "(write it as 2027-01-15)"))
+        out[key] = value
+    return out, issues
+
+
+def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
+              allow_relative: bool = True, day_first: bool = True,
+              extras: dict[str, str] | None = None) -> tuple[list[Row], list[Issue]]:
+    """Parse every value of ``rows`` by its column's type.
+
+    A value that does not parse is kept as given (nothing is lost) and reported. Keys that are
+    not columns are kept as extra columns: silently when ``extras`` (the plan's ``columns``)
+    names them, else with a warning. ``_notes`` (cell comments and links) is checked for shape.
+    """
+    extras = extras or {}
+    typed: list[Row] = []
+    issues: list[Issue] = []
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            issues.append(Issue(code="invalid-row", file=file, section=section.key,
+                                message=f"section '{section.key}': row {n} is not a mapping "
+                                        f"({str(row)[:60]!r})"))
+            continue
+        out: Row = {}
+        for key, raw in row.items():
+            key = str(key)
+            column = section.column(key)
+            if key == NOTES_KEY:
+                notes, bad = clean_notes(raw)
+                if notes:
+                    out[key] = notes
+                if bad:
+                    issues.append(Issue(severity="warning", code="invalid-notes", file=file,
+                                        section=section.key, column=key,
+                                        message=f"section '{section.key}' row {n}: '{NOTES_KEY}' "
+                                                f"must map column keys to {{comment, link}}; {bad}"))
+                continue
+            if column is None:
+                if key not in extras and raw is not None:
+                    issues.append(Issue(severity="warning", code="unknown-column", file=file,
+                                        section=section.key, column=key,
+                                        message=f"section '{section.key}' row {n}: {_quoted(key)} "
+                                                "is not a column of the blueprint; kept as an "
+                                                "extra column"))
+                if raw is not None:
+                    out[key] = raw
+                continue
+            from mapgen.model.fields import FieldError
+
+            try:
+                parsed = column.field.parse(raw, column, day_first=day_first,
+                                            allow_relative=allow_relative)
+            except FieldError as exc:
+                issues.append(Issue(code=exc.code, file=file, section=section.key, column=key,
+                                    message=f"section '{section.key}' row {n}, '{column.title}': "
+                                            f"{exc.message}"))
+                out[key] = raw
+                continue
+            if parsed.warning:
+                issues.append(Issue(severity="warning", code=parsed.warning[0], file=file,
+                                    section=section.key, column=key,
+                                    message=f"section '{section.key}' row {n}, '{column.title}': "
+                                            f"{parsed.warning[1]}"))
+            if parsed.value is not None:
+                out[key] = parsed.value
+        typed.append(out)
+    return typed, issues
+
+
+def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str | None = None) -> Plan:
+    """Build a typed plan from plan-format data; problems become ``plan.issues``.
+
+    Raises MapgenError when the data is not a plan at all.
+    """
+    from mapgen.model.blueprint import resolve_blueprint_ref
+
+    label = file or "plan"
+    if not isinstance(data, dict):
+        raise MapgenError(f"{label}: not a mapgen plan (expected a mapping at the top)")
+    fmt = data.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise MapgenError(f"{label}: not a mapgen plan (format is '{fmt}', expected '{FORMAT}')")
+    version = data.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise MapgenError(f"{label}: plan format version {version} is not supported "
+                          f"(this mapgen reads version {FORMAT_VERSION})")
+    ref = data.get("blueprint") or {}
+    if isinstance(ref, str):
+        ref = {"name": ref}
+    if not isinstance(ref, dict):
+        raise MapgenError(f"{label}: 'blueprint' must be a mapping with name and version")
+    if blueprint is None:
+        blueprint = resolve_blueprint_ref(None, ref.get("name"))
+    deal_raw = data.get("deal") or {}
+    sections_raw = data.get("sections") or {}
+    if not isinstance(deal_raw, dict):
+        raise MapgenError(f"{label}: 'deal' must be a mapping of deal facts")
+    if not isinstance(sections_raw, dict):
+        raise MapgenError(f"{label}: 'sections' must map section keys to lists of rows")
+    deal, issues = parse_deal(deal_raw, file=file)
+    columns, column_issues = _extra_columns(data.get("columns"), file)
+    issues += column_issues
+    sections: dict[str, list[Row]] = {}
+    for key, rows in sections_raw.items():
+        key = str(key)
+        if not isinstance(rows, list):
+            raise MapgenError(f"{label}: section {_quoted(key)} must be a list of rows")
+        section = blueprint.section(key)
+        if section is None:
+            issues.append(Issue(severity="warning", code="unknown-section", file=file, section=key,
+                                message=f"section {_quoted(key)} is not in blueprint '{blueprint.name}'; "
+                                        "kept as it is"))
+            sections[key] = [dict(r) for r in rows if isinstance(r, dict)]
+            issues += [Issue(code="invalid-row", file=file, section=key,
+                             message=f"section {_quoted(key)}: row {n} is not a mapping "
+                                     f"({str(r)[:60]!r})")
+                       for n, r in enumerate(rows, start=1) if not isinstance(r, dict)]
+            continue
+        sections[key], row_issues = type_rows(section, rows, file=file,
+                                              extras=columns.get(key))
+        issues += row_issues
+    old_issues = [Issue.from_dict(i) for i in data.get("issues") or [] if isinstance(i, dict)]
+    extra = {k: v for k, v in data.items() if k not in
+             {"format", "format_version", "blueprint", "deal", "sections", "columns", "issues"}}
+    for key, headers in columns.items():  # a documented column is not a blueprint column
+        section = blueprint.section(key)
+        if section is not None:
+            columns[key] = {k: v for k, v in headers.items() if section.column(k) is None}
+    return Plan(blueprint=BlueprintRef(name=str(ref.get("name") or blueprint.name),
+                                       version=str(ref.get("version") or blueprint.version)),
+                deal=deal, sections=sections, columns={k: v for k, v in columns.items() if v},
+                issues=old_issues + issues, **extra)
+
+
+def _extra_columns(raw: Any, file: str | None) -> tuple[dict[str, dict[str, str]], list[Issue]]:
+    """The plan's optional ``columns`` key: {section: {row key: header}}; wrong shapes reported."""
+    if raw in (None, {}):
+        return {}, []
+    bad = Issue(severity="warning", code="invalid-columns", file=file, section="columns",
+                message="'columns' must map section keys to {column key: header text}; "
+                        "the wrong entries are left out")
+    if not isinstance(raw, dict):
+        return {}, [bad]
+    out: dict[str, dict[str, str]] = {}
+    wrong = False
+    for section, headers in raw.items():
+        if not isinstance(headers, dict):
+            wrong = True
+            continue
+        for key, header in headers.items():
+            if isinstance(header, str | int | float) and not isinstance(header, bool) \
+                    and str(key) and not str(key).startswith("_"):
+                out.setdefault(str(section), {})[str(key)] = str(header).strip() or str(key)
+            else:
+                wrong = True
+    return out, [bad] if wrong else []
+
+
+NOTES_KEY = "_notes"  # per row: column key -> {"comment": text, "link": target}
+NOTE_KINDS = ("comment", "link")
+
+
+def clean_notes(raw: Any) -> tuple[dict[str, dict[str, str]], str | None]:
+    """A row's ``_notes`` in its documented shape, and what was wrong with the rest (or None)."""
+    if not isinstance(raw, dict):
+        return {}, f"got {type(raw).__name__}"
+    out: dict[str, dict[str, str]] = {}
+    wrong: list[str] = []
+    for key, note in raw.items():
+        if not isinstance(note, dict):
+            wrong.append(str(key))
+            continue
+        kept = {k: str(v) for k, v in note.items() if k in NOTE_KINDS and isinstance(v, str) and v}
+        if len(kept) != len(note):
+            wrong.append(str(key))
+        if kept:
+            out[str(key)] = kept
+    return out, (f"left out: {', '.join(wrong)[:80]}" if wrong else None)
+
+
+# --------------------------------------------------------------------------- files
+
+def load_plan(path: str | os.PathLike, blueprint: Blueprint | None = None) -> Plan:
+    """Load a plan file (.json, .yaml or .yml), typed by its blueprint."""
+    from mapgen.core.fileio import read_text
+
+    path = Path(path)
+    label = str(path)
+    text = read_text(path, what="plan file", limit=MAX_PLAN_BYTES)
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise MapgenError(f"{label}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        from mapgen.core.yamlsrc import load_yaml_text
+
+        data = load_yaml_text(text, label)
+    else:
+        raise MapgenError(f"{label}: unknown plan file type '{path.suffix}' (use .json or .yaml)")
+    return plan_from_data(data, blueprint, file=label)
+
+
+def csv_escape(value: Any) -> str:
+    """A CSV cell: ISO dates; text that a spreadsheet would run as a formula gets a leading '."""
+    from mapgen.model.fields import needs_formula_guard
+
+    value = _json_value(value)
+    if value is None:
+        return ""
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+    return "'" + text if needs_formula_guard(text) else text
+
+
+def section_csv(plan: Plan, section_key: str, blueprint: Blueprint | None = None) -> str:
+    """One section's rows as CSV text: a header of column keys, then one line per row."""
+    section = blueprint.section(section_key) if blueprint else None
+    keys: list[str] = [c.key for c in section.columns] if section else []
+    for row in plan.rows(section_key):
+        keys += [k for k in row if k not in keys]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(keys)
+    for row in plan.rows(section_key):
+        writer.writerow([csv_escape(row.get(k)) for k in keys])
+    return buf.getvalue()
+
+
+def plan_csv_files(plan: Plan, blueprint: Blueprint | None = None) -> dict[str, str]:
+    """File name -> CSV text: ``deal.csv``, one ``<section>.csv`` each, and ``issues.csv``."""
+    files: dict[str, str] = {}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["key", "value"])
+    for key, value in plan.deal.items():
+        writer.writerow([key, csv_escape(value)])
+    files["deal.csv"] = buf.getvalue()
+    keys = [s.key for s in blueprint.sections] if blueprint else []
+    keys += [k for k in plan.sections if k not in keys]
+    for key in keys:
+        files[f"{key}.csv"] = section_csv(plan, key, blueprint)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    cols = ["severity", "code", "file", "sheet", "cell", "section", "column", "message"]
+    writer.writerow(cols)
+    for issue in plan.issues:
+        writer.writerow([csv_escape(getattr(issue, c)) for c in cols])
+    files["issues.csv"] = buf.getvalue()
+    return files
+
+
+# --------------------------------------------------------------------------- row identity
+
+def _identity_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return fold_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def row_key(section: Section, row: Row) -> tuple | None:
+    """What makes two rows of ``section`` the same row (case and spacing folded).
+
+    ``None`` when every identity column is empty: such a row is never the same as another.
+    """
+    values = tuple(_identity_value(row.get(k)) for k in section.identity_keys)
+    return None if all(v in (None, "") for v in values) else values
+
+
+def is_blank_row(row: Row) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values())
+
+
+def write_json(plan: Plan, path: Path, options: object = None) -> None:
+    """The plan as JSON at ``path`` (the ``json`` output format)."""
+    Path(path).write_text(plan.to_json(), encoding="utf-8")
+
+
+def write_yaml(plan: Plan, path: Path, options: object = None) -> None:
+    """The plan as YAML at ``path`` (the ``yaml`` output format)."""
+    Path(path).write_text(plan.to_yaml(), encoding="utf-8")

@@ -1,0 +1,414 @@
+"""The blueprint walk that every writer shares.
+
+:func:`build_view` turns a blueprint (and optionally a plan) into a :class:`DocumentView`: the
+texts rendered for the deal, the sections and columns the audience may see, the rows to print
+(the plan's rows over the blueprint's standard rows, relative dates resolved), the examples and
+the number of empty rows. The Excel and Word writers only lay this view out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mapgen.core.errors import Issue, ValidationFailed
+from mapgen.core.i18n import N_, N_plural, Texts, texts_for
+from mapgen.core.xmltext import xml_text
+from mapgen.model.blueprint import Audience, Blueprint, Column, Section
+from mapgen.model.plan import STANDARD_DEAL_KEYS, Plan, Row, row_key
+
+PREFILLED_SPARE_ROWS = 3
+LANDSCAPE_WIDTH = 105  # sum of column widths (characters) above which a section prints landscape
+# The standard deal facts' labels (English; a document shows them in its language).
+DEAL_LABELS = {"name": N_("Deal"), "buyer": N_("Buyer"), "seller": N_("Seller"), "start": N_("Start"),
+               "close": N_("Close"), "go_live": N_("Go-live")}
+# The deal dates as a sentence names them ("6 weeks before go-live").
+_ANCHOR_WORDS = {"start": N_("start"), "close": N_("close"), "go_live": N_("go-live")}
+# Merge's note on a conflicting cell (mapgen.ops.merge.Conflict.note); the reader knows it by the
+# text before the first colon, in English and the workbook's language.
+CONFLICT_NOTE = N_("Conflict: {values} (kept {source}'s)")
+CONFLICT_NOTE_PREFER = N_("Conflict: {values} (kept {source}'s, --prefer {prefer})")
+
+
+@dataclass
+class SectionView:
+    """One section as a document shows it."""
+
+    section: Section
+    number: int
+    title: str
+    purpose: str
+    instructions: str
+    columns: list[Column]
+    rows: list[Row]
+    examples: list[Row]
+    blank_rows: int
+    # Set by merge: per data row, who contributed it (shown as a "Sources" column to the seller),
+    # and per (row index, column key), a note on a conflicting value (highlight and comment).
+    sources: list[str] | None = None
+    notes: dict[tuple[int, str], str] = field(default_factory=dict)
+    # Per (row index, column key) of a data row, the relative date it was written as
+    # (``go_live-12w``): a workbook keeps it live, a formula on the deal's dates.
+    relative: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.section.key
+
+    @property
+    def landscape(self) -> bool:
+        if self.section.landscape is not None:
+            return self.section.landscape
+        return sum(c.display_width for c in self.columns) > LANDSCAPE_WIDTH
+
+
+@dataclass
+class DocumentView:
+    """A whole MAP document, ready to lay out in any format."""
+
+    blueprint: Blueprint
+    audience: Audience
+    prefilled: bool
+    title: str
+    intro: list[str]
+    how_to_use: list[str]
+    deal: dict[str, Any]
+    sections: list[SectionView]
+    participant: str | None = None
+    generated: dt.date = field(default_factory=dt.date.today)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def branding(self):
+        return self.blueprint.branding
+
+    @property
+    def texts(self) -> Texts:
+        """mapgen's own texts in the blueprint's language."""
+        return texts_for(self.blueprint.language)
+
+    @property
+    def signoff(self) -> list[str]:
+        """The roles that sign the plan off (the blueprint's ``signoff``)."""
+        return list(self.blueprint.signoff)
+
+    @property
+    def author(self) -> str:
+        """Who a document says it is from: the company (comments, document properties)."""
+        return self.branding.company or self.texts("Mutual Action Plan")
+
+    def deal_facts(self) -> list[tuple[str, Any]]:
+        """(label, value) of the deal facts that are known, standard ones first."""
+        return [(label, value) for _, label, value in self.deal_items()]
+
+    def deal_items(self) -> list[tuple[str, str, Any]]:
+        """(key, label, value) of the deal facts that are known, standard ones first."""
+        keys = [k for k in STANDARD_DEAL_KEYS if self.deal.get(k) not in (None, "")]
+        keys += [k for k in self.deal if k not in STANDARD_DEAL_KEYS and self.deal[k] not in (None, "")]
+        return [(k, deal_label(k, self.texts), self.deal[k]) for k in keys]
+
+    def anchors(self) -> list[str]:
+        """The deal dates that relative dates count from: the standard ones, then any other
+        deal key that a row's relative date names."""
+        used = {dates_anchor(text) for sv in self.sections for text in sv.relative.values()}
+        standard = [k for k in DEAL_DATE_KEYS]
+        return standard + sorted(used - set(standard))
+
+
+DEAL_DATE_KEYS = ("start", "close", "go_live")
+
+
+def deal_label(key: str, texts: Texts | None = None) -> str:
+    """``go_live`` -> ``Go-live`` (in the language of ``texts``); other deal keys in words."""
+    if key in DEAL_LABELS:
+        return (texts or texts_for())(DEAL_LABELS[key])
+    return key.replace("_", " ").capitalize()
+
+
+def dates_anchor(text: str) -> str:
+    from mapgen.core import dates
+
+    return dates.parse_relative(text).anchor
+
+
+def paragraphs(text: str) -> list[str]:
+    """A blueprint text as paragraphs: blank lines separate them, and the lines that YAML
+    wrapped by hand within one paragraph are joined (the page wraps them again)."""
+    return [flow(p) for p in re.split(r"\n[ \t]*\n", text or "") if p.strip()]
+
+
+def flow(text: str) -> str:
+    """One paragraph's lines joined with single spaces."""
+    return " ".join((text or "").split())
+
+
+def property_text(text: str, limit: int = 255) -> str:
+    """Text for a document property (title, author): on one line, characters XML cannot hold
+    dropped, and at most the 255 characters Word and Excel allow."""
+    text = " ".join(xml_text(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def display_value(column: Column, value: Any, texts: Texts | None = None) -> str:
+    """A value as people read it in print (dates in the language of ``texts``); unresolved
+    relative dates in words."""
+    texts = texts or texts_for()
+    if column.field.is_date:
+        if isinstance(value, str):
+            from mapgen.core import dates  # here: a table's every cell comes through this function
+
+            if dates.is_relative(value):
+                return describe_relative(value, texts)
+        if isinstance(value, dt.date):
+            return texts.date(value)
+    return column.field.display(value)
+
+
+def describe_relative(text: str, texts: Texts | None = None) -> str:
+    """``go_live-6w`` -> ``6 weeks before go-live`` (in the language of ``texts``)."""
+    from mapgen.core import dates
+
+    _ = texts or texts_for()
+    rel = dates.parse_relative(text)
+    word = _ANCHOR_WORDS.get(rel.anchor)
+    anchor = _(word) if word else rel.anchor.replace("_", " ")
+    if rel.amount == 0:
+        at = {"start": N_("at start"), "close": N_("at close"), "go_live": N_("at go-live")}
+        return _(at[rel.anchor]) if rel.anchor in at else _("at {anchor}", anchor=anchor)
+    unit = rel.unit if rel.unit in ("d", "bd") else "w"
+    singular, plural = _RELATIVE_WORDS[(rel.amount > 0, unit)]
+    return _.ngettext(singular, plural, abs(rel.amount), anchor=anchor)
+
+
+# (after the anchor?, unit) -> the words of a relative date, singular and plural
+_RELATIVE_WORDS = {
+    (True, "d"): N_plural("{n} day after {anchor}", "{n} days after {anchor}"),
+    (True, "bd"): N_plural("{n} business day after {anchor}", "{n} business days after {anchor}"),
+    (True, "w"): N_plural("{n} week after {anchor}", "{n} weeks after {anchor}"),
+    (False, "d"): N_plural("{n} day before {anchor}", "{n} days before {anchor}"),
+    (False, "bd"): N_plural("{n} business day before {anchor}", "{n} business days before {anchor}"),
+    (False, "w"): N_plural("{n} week before {anchor}", "{n} weeks before {anchor}"),
+}
+
+
+def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
+               audience: Audience = "internal", participant: str | None = None) -> DocumentView:
+    """Walk the blueprint for one document. Raises ValidationFailed for dates that need a
+    deal date the plan does not have, TemplateError for a blueprint text that fails to render."""
+    from mapgen.core.templating import deal_context
+    from mapgen.model.relative_dates import restored_rows
+
+    bp = blueprint.for_audience(audience)
+    deal = dict(plan.deal) if plan else {}
+    ctx = deal_context(deal)
+    holidays = bp.holiday_dates()
+    issues: list[Issue] = []
+    text = _Renderer(ctx, texts_for(bp.language))
+    sections = []
+    for number, section in enumerate(bp.sections, start=1):
+        standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
+        given = (_overlay(section, standard, restored_rows(plan, bp, section.key))
+                 if plan is not None else standard)
+        relative = _relative_dates(section, given)
+        rows = [_resolve_dates(section, r, deal, holidays, issues, strict=plan is not None)
+                for r in given]
+        if plan is not None:
+            examples = [] if rows else section.examples
+            blank = PREFILLED_SPARE_ROWS
+        else:
+            examples = section.examples
+            blank = section.blank_rows
+        examples = [_resolve_dates(section, text.row(section, r, "examples", i), deal, holidays,
+                                   issues, strict=False) for i, r in enumerate(examples)]
+        extras = extra_columns(section, plan) if plan is not None and audience == "internal" else []
+        sections.append(SectionView(
+            section=section, number=number, title=text.field(section, "title") or section.label,
+            purpose=flow(text.field(section, "purpose")),
+            instructions=flow(text.field(section, "instructions")),
+            columns=list(section.columns) + extras, rows=rows, examples=examples, blank_rows=blank,
+            relative=relative))
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise ValidationFailed(issues)
+    return DocumentView(
+        blueprint=bp, audience=audience, prefilled=plan is not None,
+        title=text.field(bp, "title") or text.texts("Mutual Action Plan"),
+        intro=paragraphs(text.field(bp, "intro")),
+        how_to_use=[flow(text.render(s, bp.where("how_to_use"))) for s in bp.how_to_use],
+        deal=deal, sections=sections, participant=participant, issues=issues)
+
+
+def extra_columns(section: Section, plan: Plan) -> list[Column]:
+    """The columns that the plan's rows hold beyond the blueprint's (a column a person added to
+    a workbook, read back with its header), as text columns after the blueprint's. Only the
+    internal edition shows them: nothing says that a column someone added is meant for the buyer."""
+    out = []
+    for key, header in plan.extra_columns(section).items():
+        data = {"key": key, "header": header, "type": "text"}
+        try:
+            out.append(Column(**data))
+        except ValueError:  # a key that a blueprint could not use (a plan file's own)
+            out.append(Column.model_construct(**data))
+    return out
+
+
+class _Renderer:
+    """Renders blueprint texts (never plan data) with the deal context."""
+
+    def __init__(self, ctx: dict[str, Any], texts: Texts | None = None):
+        self.ctx = ctx
+        self.texts = texts or texts_for()
+
+    def render(self, value: Any, where: tuple[str | None, int | None]) -> Any:
+        from mapgen.core.templating import has_template, render_text
+
+        if not isinstance(value, str) or not has_template(value):
+            return value
+        return render_text(value, self.ctx, source=where[0], line=where[1], dates=self.texts.date)
+
+    def field(self, obj: Any, name: str) -> str:
+        return self.render(getattr(obj, name) or "", obj.where(name))
+
+    def row(self, section: Section, row: Row, kind: str, index: int) -> Row:
+        wheres = section._row_where if kind == "rows" else section._example_where
+        where = wheres[index] if index < len(wheres) else section.where(kind)
+        out = {}
+        for key, value in row.items():
+            column = section.column(key)
+            value = self.render(value, where)
+            if column is not None and value is not None and kind == "rows":
+                value = column.field.parse(value, column, allow_relative=True).value
+            out[key] = value
+        return out
+
+
+def standard_rows(blueprint: Blueprint, section: Section, deal: dict[str, Any]) -> list[Row]:
+    """The section's standard rows with their texts rendered for the deal (dates as written)."""
+    from mapgen.core.templating import deal_context
+
+    text = _Renderer(deal_context(deal), texts_for(blueprint.language))
+    return [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
+
+
+def overlay_origins(section: Section, standard: list[Row], rows: list[Row]) -> list[tuple[str, int]]:
+    """Where each row of :func:`_overlay` comes from: ``("standard", j)`` or ``("plan", i)``."""
+    out = [("standard", j) for j in range(len(standard))]
+    index = {row_key(section, r): j for j, r in enumerate(standard)}
+    for i, row in enumerate(rows):
+        key = row_key(section, row)
+        if standard and key is not None and key in index:
+            out[index[key]] = ("plan", i)
+        else:
+            out.append(("plan", i))
+    return out
+
+
+def _overlay(section: Section, standard: list[Row], rows: list[Row]) -> list[Row]:
+    """Standard rows with the plan's rows laid over them: the plan wins on the same identity."""
+    if not standard:
+        return [dict(r) for r in rows]
+    out = [dict(standard[n] if kind == "standard" else rows[n])
+           for kind, n in overlay_origins(section, standard, rows)]
+    # Running numbers restart from 1 over the combined rows (standard rows and the plan's own
+    # would otherwise both start at 1).
+    for column in section.columns:
+        if column.sequence:
+            for n, row in enumerate(out, start=1):
+                row[column.key] = n
+    return out
+
+
+def _relative_dates(section: Section, rows: list[Row]) -> dict[tuple[int, str], str]:
+    """(row index, column key) -> the relative date text, for the date cells written so."""
+    from mapgen.core import dates
+
+    keys = [c.key for c in section.columns if c.field.is_date]
+    return {(i, k): str(dates.parse_relative(row[k])) for i, row in enumerate(rows) for k in keys
+            if isinstance(row.get(k), str) and dates.is_relative(row[k])}
+
+
+def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: list[dt.date],
+                   issues: list[Issue], *, strict: bool) -> Row:
+    out = dict(row)
+    for column in section.columns:
+        value = out.get(column.key)
+        if not isinstance(value, str) or not column.field.is_date:
+            continue
+        from mapgen.core import dates  # only for a text in a date column
+
+        if not dates.is_relative(value):
+            continue
+        rel = dates.parse_relative(value)
+        try:
+            out[column.key] = dates.resolve(rel, deal, holidays)
+        except dates.RelativeDateError as exc:
+            if strict:
+                code = "missing-anchor" if isinstance(exc, dates.MissingAnchor) else "invalid-date"
+                issues.append(Issue(code=code, section=section.key, column=column.key,
+                                    message=f"section '{section.key}', '{column.title}': {exc}"))
+    return out
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One bar of a timeline: a phase from the previous milestone to its own, or an action
+    item in the week it is due."""
+
+    section: SectionView
+    index: int            # the row's index in the section's rows
+    label: str
+    start: dt.date | None
+    end: dt.date | None
+    meaning: str | None   # the status meaning (status.MEANINGS) or None
+    phase: bool           # a span (phases) rather than a due date
+
+
+def timeline(view: DocumentView) -> list[TimelineItem]:
+    """The dated rows of every tracked section, phases first as spans, in plan order."""
+    from mapgen.model.health import tracking
+
+    items: list[TimelineItem] = []
+    for sv in view.sections:
+        track = tracking(sv.columns, sv.key)
+        if track is None or track.deadline is None:
+            continue
+        span = sv.key == "phases"
+        previous = _as_date(view.deal.get("start"))
+        label_column = sv.section.column(track.label)
+        for i, row in enumerate(sv.rows):
+            due = track.due(row)
+            if due is None and (i, track.deadline) not in sv.relative:
+                continue
+            label = row.get(track.label)
+            text = (display_value(label_column, label, view.texts) if label
+                    else view.texts("Row {number}", number=i + 1))
+            start = previous if span and previous and due and previous <= due else due
+            items.append(TimelineItem(sv, i, text, start, due, track.meaning(row), span))
+            if span and due:
+                previous = due
+    items.sort(key=lambda t: not t.phase)
+    return items
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def timeline_weeks(items: list[TimelineItem], today: dt.date, *, limit: int = 26) -> list[dt.date]:
+    """The Mondays of the weeks a timeline shows: from the first item's week to the last's
+    (today's week included when it falls between), at most ``limit`` weeks."""
+    days = [d for t in items for d in (t.start, t.end) if d]
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    monday = first - dt.timedelta(days=first.weekday())
+    count = min(limit, (last - monday).days // 7 + 1)
+    return [monday + dt.timedelta(weeks=n) for n in range(count)]
+

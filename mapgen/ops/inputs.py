@@ -1,0 +1,113 @@
+"""The input boundary: a plan file or a completed workbook, read into a plan that knows its source.
+
+Every command that takes a PLAN (``generate --plan``, ``merge``, ``status``, ``diff``,
+``shift``) reads it here, so that they all accept the same files and pick the blueprint by the
+same rule (:func:`blueprint_for`). Folders stand for the workbooks inside them
+(:func:`expand_paths`); Office lock files and hidden files are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mapgen.core.errors import MapgenError, UnusableInput
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.formats.xlsx.reader import Cells
+    from mapgen.model.blueprint import Blueprint
+    from mapgen.model.plan import Plan
+
+PLAN_SUFFIXES = (".json", ".yaml", ".yml")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
+
+
+@dataclass
+class Input:
+    """One input read: the plan, the file it came from, the blueprint name it records and,
+    for a workbook, where each plan row's cells are (every column's, empty ones too)."""
+
+    path: Path
+    plan: Plan
+    recorded: str | None  # blueprint name written in the file (None: it records none)
+    cells: Cells = field(default_factory=dict)  # empty for a plan file
+    blueprint: Blueprint | None = None  # a workbook's: the blueprint it was read with
+
+    @property
+    def is_workbook(self) -> bool:
+        return self.path.suffix.lower() not in PLAN_SUFFIXES
+
+
+def skipped(path: Path) -> bool:
+    """An Office lock file (``~$plan.xlsx``) or a hidden file: never an input."""
+    return path.name.startswith(("~$", "."))
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The input files: a folder stands for the readable files directly inside it (sorted by
+    name); lock files and hidden files are left out wherever they come from."""
+    out: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and not skipped(p)
+                           and p.suffix.lower() in (*WORKBOOK_SUFFIXES, *PLAN_SUFFIXES))
+            if not found:
+                raise MapgenError(f"{path}: a folder with no workbooks or plan files in it")
+            out += found
+        elif not skipped(path):
+            out.append(path)
+    return out
+
+
+def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
+               day_first: bool = True, what: str = "read") -> Input:
+    """One plan file (.json/.yaml) or completed workbook (.xlsx), as a plan.
+
+    A workbook is read exactly as ``mapgen read`` reads it, with ``blueprint`` (default: the one
+    it records); its stamped participant and audience become the plan's extra keys
+    ``participant`` and ``audience``, and ``cells`` says where each row was read from. A plan
+    file is typed by ``blueprint`` or the one it records.
+    Raises UnusableInput (or MapgenError) for a file that cannot be used at all.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in PLAN_SUFFIXES:
+        from mapgen.model.plan import load_plan
+
+        plan = load_plan(path, blueprint)
+        return Input(path, plan, plan.blueprint.name)
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise UnusableInput(f"{path}: cannot {what} a '{suffix or path.name}' file; give "
+                            "completed workbooks (.xlsx) or plan files (.json, .yaml)")
+    from mapgen.formats.xlsx.reader import read_workbook_with
+
+    cells: Cells = {}
+    plan, meta, used = read_workbook_with(path, blueprint=blueprint, day_first=day_first,
+                                          cells=cells)
+    if meta is None:
+        return Input(path, plan, None, cells, used)
+    plan.participant, plan.audience = meta.participant, meta.audience
+    return Input(path, plan, meta.blueprint.get("name") or None, cells, used)
+
+
+def blueprint_for(ref: str | Blueprint | None, recorded: str | None = None) -> Blueprint:
+    """The one blueprint rule: ``--blueprint`` if given, else the one the input records (when it
+    can be found), else ``map``."""
+    from mapgen.model.blueprint import Blueprint, resolve_blueprint_ref
+
+    if isinstance(ref, Blueprint):
+        return ref
+    return resolve_blueprint_ref(ref, recorded)
+
+
+def load_input(path: str | os.PathLike, blueprint: str | Blueprint | None = None, *,
+               day_first: bool = True, what: str = "read") -> tuple[Input, Blueprint]:
+    """:func:`read_input`, and the blueprint chosen by :func:`blueprint_for` (the one the
+    input was typed with)."""
+    given = blueprint_for(blueprint) if blueprint is not None else None
+    found = read_input(path, given, day_first=day_first, what=what)
+    return found, given or found.blueprint or blueprint_for(None, found.recorded)
