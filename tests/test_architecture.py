@@ -125,5 +125,5 @@ def test_the_layer_rule_catches_an_upward_import(tmp_path, monkeypatch):
     (fake / "core" / "low.py").write_text("from mapgen.ops.high import x\n")
     (fake / "ops" / "high.py").write_text("x = 1\n")
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
-    with pytest.raises(AssertionError, match="mapgen.core.low -> mapgen.ops.high"):
+    with pytest.raises(AssertionError, match=r"mapgen\.core\.low -> mapgen\.ops\.high"):
         test_a_lower_layer_never_imports_a_higher_one("core")
