@@ -162,7 +162,7 @@ def _semantic_issues(bp: Blueprint) -> list[Issue]:
     issues: list[Issue] = []
 
     def add(obj: _Model, field: str, message: str, code: str = "invalid-blueprint",
-            severity: str = "error", where: Where | None = None) -> None:
+            severity: str | None = None, where: Where | None = None) -> None:
         file, line = where or obj.where(field)
         issues.append(Issue(code=code, severity=severity, file=file, line=line, message=message))
 
