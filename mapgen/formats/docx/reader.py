@@ -136,7 +136,8 @@ class _HandoutReader:
     # -- tables to sections
 
     def _tables(self) -> list[_Found]:
-        from mapgen.formats.xlsx.reader import _fold, _title_forms
+        _fold = _headers()._fold
+        _title_forms = _headers()._title_forms
 
         found: list[_Found] = []
         used: set[int] = set()
@@ -192,12 +193,13 @@ class _HandoutReader:
         return found
 
     def _aliases(self, section: Section) -> dict[str, str]:
-        from mapgen.formats.xlsx.reader import _aliases
+        _aliases = _headers()._aliases
 
         return _aliases(section, None, self.blueprint.language)
 
     def _score(self, section: Section, table: WordTable) -> tuple[int, int]:
-        from mapgen.formats.xlsx.reader import SOURCES_KEY, _fold
+        SOURCES_KEY = _headers().SOURCES_KEY
+        _fold = _headers()._fold
 
         aliases = self._aliases(section)
         best = (0, 0)
@@ -210,7 +212,10 @@ class _HandoutReader:
     def _map(self, section: Section, table: WordTable, header_row: int,
              recorded: dict[str, Any] | None) -> _Found | None:
         """Columns of ``table`` to row keys (unknown headers kept under a key of their own)."""
-        from mapgen.formats.xlsx.reader import SOURCES_KEY, _extra_key, _fold, _synonyms
+        SOURCES_KEY = _headers().SOURCES_KEY
+        _extra_key = _headers()._extra_key
+        _fold = _headers()._fold
+        _synonyms = _headers()._synonyms
 
         aliases = self._aliases(section)
         if recorded is not None:
@@ -284,6 +289,15 @@ class _HandoutReader:
             plan.participant = participant or record.get("participant")
         if record.get("audience") in ("internal", "buyer"):
             plan.audience = record["audience"]
+        if isinstance(record.get("standard_rows"), dict):
+            from mapgen.model.rowids import set_seen
+
+            set_seen(plan, {k: [x for x in v if isinstance(x, str)]
+                            for k, v in record["standard_rows"].items() if isinstance(v, list)})
+        if isinstance(record.get("relative_dates"), dict) and record["relative_dates"]:
+            from mapgen.model.relative_dates import from_workbook
+
+            from_workbook(plan, record["relative_dates"], self.blueprint)
         return plan
 
     def _not_a_handout(self) -> str:
@@ -358,7 +372,7 @@ class _HandoutReader:
         return rows
 
     def _headerless(self, hit: _Found, i: int) -> str:
-        from mapgen.formats.xlsx.reader import _extra_key
+        _extra_key = _headers()._extra_key
 
         key = _extra_key(f"column {i + 1}", dict.fromkeys(hit.headers), hit.section)
         while len(hit.keys) <= i:
@@ -454,7 +468,7 @@ class _HandoutReader:
         the first section table whose labels name deal facts), over the record's."""
         from mapgen.core.i18n import texts_for
         from mapgen.core.month_names import english_months
-        from mapgen.formats.xlsx.reader import _fold
+        _fold = _headers()._fold
         from mapgen.model.plan import DEAL_DATE_KEYS, STANDARD_DEAL_KEYS, parse_deal
         from mapgen.model.view import deal_label
 
@@ -505,8 +519,16 @@ class _HandoutReader:
         return deal, participant
 
 
+def _headers() -> Any:
+    """The workbook reader's header matching (folding, aliases, synonyms, keys for unknown
+    columns): a handout's table headers are matched as a sheet's are."""
+    from mapgen.formats.xlsx import reader
+
+    return reader
+
+
 def _need(section: Section) -> int:
-    from mapgen.formats.xlsx.reader import _need as need
+    need = _headers()._need
 
     return need(section)
 

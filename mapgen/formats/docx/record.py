@@ -15,9 +15,12 @@ page. The record holds:
   marks]`` where kind is ``e`` (example) or ``d`` (data), ``id``/``std`` the row's identity (or
   null) and ``marks`` a short fingerprint of each cell's printed text (:func:`mark`), so that the
   reader can tell a row left as written from one typed over, and find each written row again
-  after rows were added, deleted or inserted; ``notes``: per data row index, the note lines
+  after rows were added, deleted or inserted; ``notes``: per recorded row, the note lines
   printed under a cell's value (merge's conflict notes, a kept comment and link), which are
-  mapgen's and not the cell's value.
+  mapgen's and not the cell's value, with the kept comment and link they show;
+- ``standard_rows``: the standard rows the plan has held (see :mod:`mapgen.model.rowids`), and
+  ``relative_dates``: the dates printed that follow a deal date, as a workbook records them
+  (:mod:`mapgen.model.relative_dates`), so that ``shift --go-live`` moves them.
 
 Write-in rows are not recorded: they are empty, and whatever is typed in them is new.
 """
@@ -45,38 +48,62 @@ def mark(text: str) -> str:
     return hashlib.blake2b(folded.encode(), digest_size=3).hexdigest() if folded else ""
 
 
-def row_identity(sv: SectionView, index: int) -> tuple[str | None, str | None]:
-    """The id and standard-row link of data row ``index`` as the view carries them."""
-    row = sv.rows[index]
-    ident, std = row.get("_id"), row.get("_std")
-    return (str(ident) if ident not in (None, "") else None,
-            str(std) if std not in (None, "") else None)
+def printed_rows(view: DocumentView, sv: SectionView) -> list[dict[str, Any]]:
+    """What the handout prints for each example and data row of ``sv``, in order: ``kind``
+    (``e`` or ``d``), the row's ``mark`` (id and standard row), each column's ``texts`` and,
+    per column, the ``notes`` lines printed under a data cell's value (a merge conflict's note,
+    a kept comment and link) with the kept note they show."""
+    from mapgen.formats.docx.writer import _kept_lines
+    from mapgen.model.plan import NOTES_KEY
+    from mapgen.model.view import display_value
+
+    texts = view.texts
+    sources = sv.sources if view.audience == "internal" else None
+    extra = [] if sources is None else [""]
+    out: list[dict[str, Any]] = []
+    for row, rowmark in zip(sv.examples, sv.example_marks, strict=False):
+        out.append({"kind": "e", "mark": rowmark,
+                    "texts": [display_value(c, row.get(c.key), texts) for c in sv.columns] + extra})
+    for index, (row, rowmark) in enumerate(zip(sv.rows, sv.marks, strict=False)):
+        cells = [display_value(c, row.get(c.key), texts) for c in sv.columns]
+        if sources is not None:
+            cells.append(sources[index] if index < len(sources) else "")
+        kept = _kept_lines(sv, row, index)
+        notes: dict[str, Any] = {}
+        for column in sv.columns:
+            lines = [sv.notes[(index, column.key)]] if sv.notes.get((index, column.key)) else []
+            lines += [line for line, _link in kept.get(column.key, ())]
+            if lines:
+                note = (row.get(NOTES_KEY) or {}).get(column.key) if kept.get(column.key) else None
+                notes[column.key] = {"lines": lines, **({"kept": note} if note else {})}
+        out.append({"kind": "d", "mark": rowmark, "texts": cells, "notes": notes})
+    return out
 
 
-def handout_record(view: DocumentView, printed: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The record of a handout: ``printed`` is, per section key, what the writer printed for
-    each example and data row (``{"kind", "texts", "notes"}``), in order."""
+def handout_record(view: DocumentView) -> dict[str, Any]:
+    """The record of the handout that the view is laid out as (see the module docstring)."""
     from mapgen.model.plan import STANDARD_DEAL_KEYS
+    from mapgen.model.relative_dates import workbook_entries
 
     tables = []
+    relative: dict[str, Any] = {}
     for sv in view.sections:
+        if sv.relative:
+            relative[sv.key] = workbook_entries(sv.section, sv.rows, sv.relative)
         rows = []
-        notes: dict[str, dict[str, list[str]]] = {}
-        data_index = 0
-        for entry in printed.get(sv.key, []):
-            if entry["kind"] == "e":
-                rows.append(["e", None, None, [mark(t) for t in entry["texts"]]])
-                continue
-            ident, std = row_identity(sv, data_index)
-            rows.append(["d", ident, std, [mark(t) for t in entry["texts"]]])
+        notes: dict[str, Any] = {}
+        for entry in printed_rows(view, sv):
+            rowmark = entry["mark"]
+            ident = rowmark.id if entry["kind"] == "d" and rowmark is not None else None
+            std = rowmark.std if entry["kind"] == "d" and rowmark is not None else None
+            rows.append([entry["kind"], ident, std, [mark(t) for t in entry["texts"]]])
             if entry.get("notes"):
                 notes[str(len(rows) - 1)] = entry["notes"]
-            data_index += 1
         columns = [c.key for c in sv.columns]
         headers = [c.title for c in sv.columns]
-        if printed.get(f"{sv.key}:sources"):
+        if sv.sources is not None and view.audience == "internal":
             columns.append(SOURCES_COLUMN)
-            headers.append(printed[f"{sv.key}:sources"][0]["header"])
+            headers.append(view.texts("Sources"))
         table = {"section": sv.key, "columns": columns, "headers": headers, "rows": rows}
         if notes:
             table["notes"] = notes
@@ -87,6 +114,8 @@ def handout_record(view: DocumentView, printed: dict[str, list[dict[str, Any]]])
             "blueprint": {"name": view.blueprint.name, "version": view.blueprint.version},
             "language": view.blueprint.language, "audience": view.audience,
             "participant": view.participant, "prefilled": view.prefilled, "deal": deal,
+            "standard_rows": {k: list(v) for k, v in view.standard_rows.items() if v},
+            "relative_dates": relative,
             "tables": tables}
 
 
