@@ -64,6 +64,7 @@ __all__ = [
     "MAX_UNCOMPRESSED_BYTES",
     "check_workbook_file",
     "inspect",
+    "inspect_document",
     "part_error",
     "read_boundary",
     "workbook_errors",
@@ -135,6 +136,39 @@ def inspect(
 
             normalise(data, name).close()  # the parts can be found (raises in plain words if not)
     return data, kind
+
+
+def inspect_document(path: str | os.PathLike, *, max_file_bytes: int = MAX_FILE_BYTES,
+                     max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
+                     max_ratio: float = MAX_RATIO) -> bytes:
+    """The checked bytes of a Word document (.docx): the same zip, size and XML checks as a
+    workbook's, and the document part present; UnusableInput in one line otherwise."""
+    name = _display(path)
+    size = _stat_size(path, name, max_file_bytes)
+    with _checking(name):
+        with Path(path).open("rb") as fh:
+            data = fh.read(max_file_bytes + 1)
+        if len(data) > max_file_bytes:
+            raise _too_big_on_disk(name, max(size, len(data)), max_file_bytes)
+        if not data:
+            raise UnusableInput(f"{name}: the file is empty")
+        if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            raise UnusableInput(f"{name}: is not a Word document (.docx)")
+        fh2 = io.BytesIO(data)
+        _check_zip_directory(fh2, len(data), name)
+        try:
+            zf = zipfile.ZipFile(fh2)
+        except Exception as exc:
+            raise _damaged(name, exc) from exc
+        with zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise _too_many(name, len(infos))
+            if "word/document.xml" not in {i.filename.replace("\\", "/").lower() for i in infos}:
+                raise UnusableInput(f"{name}: is not a Word document (no word/document.xml)")
+            _check_sizes(infos, name, max_uncompressed, max_ratio)
+            _check_members(zf, infos, name, max_uncompressed)
+    return data
 
 
 @contextmanager
