@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mapgen.ops.blueprint_import.columns import ColumnPlan, plan_columns, value_of
-from mapgen.ops.blueprint_import.keys import slug
 from mapgen.ops.blueprint_import.deal import deal_key
+from mapgen.ops.blueprint_import.keys import slug
 from mapgen.ops.blueprint_import.tables import DealPair, Table, text_of
 
 if TYPE_CHECKING:  # pragma: no cover
