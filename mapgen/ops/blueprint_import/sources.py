@@ -5,13 +5,13 @@
   data-validation lists (also lists kept on another sheet or behind a defined name).
 - **.ods / .xls / .xlsb**: the reader's calamine path (:func:`mapgen.formats.xlsx.book.open_book`):
   values only.
-- **.docx**: python-docx after the same zip checks; each table is a grid under the heading
-  above it, with the paragraphs between heading and table; a cell is italic when all its text is.
+- **.docx / .docm / .odt**: the shared Word table reader (:mod:`mapgen.formats.docx.tables`,
+  behind the same safety gate); each table is a grid under the heading above it, with the
+  paragraphs between heading and table; a cell is italic when all its text is.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -23,7 +23,7 @@ from mapgen.core.errors import UnusableInput
 MAX_GRID_ROWS = 2000  # rows of one sheet or table looked at (a template is small)
 MAX_GRID_COLS = 100
 MAX_TABLES = 200  # Word tables looked at
-WORD_SUFFIXES = (".docx", ".docm")
+WORD_SUFFIXES = (".docx", ".docm", ".odt")
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
 
 
@@ -205,7 +205,10 @@ def _list_entries(formula: str | None, ws: Any, values: Any, source: Source) -> 
 def _grey(font: Any) -> bool:
     """A grey font colour (equal red, green and blue, neither black nor white)."""
     color = getattr(font, "color", None) if font is not None else None
-    rgb = getattr(color, "rgb", None) if color is not None else None
+    return _grey_hex(getattr(color, "rgb", None) if color is not None else None)
+
+
+def _grey_hex(rgb: Any) -> bool:
     if not isinstance(rgb, str) or not re.fullmatch(r"[0-9A-Fa-f]{6,8}", rgb):
         return False
     r, g, b = (int(rgb[-6:][i:i + 2], 16) for i in (0, 2, 4))
@@ -241,67 +244,43 @@ def _calamine(path: str | os.PathLike, label: str) -> Source:
 
 
 def _word(path: str | os.PathLike, label: str) -> Source:
-    """Headings, their paragraphs and tables, in document order."""
-    from mapgen.formats.xlsx.safety import inspect_document, read_boundary
+    """Tables with the heading and paragraphs before each, through the shared Word table
+    reader (:mod:`mapgen.formats.docx.tables`); the texts under headings that head no table."""
+    from mapgen.formats.docx.tables import read_document
 
-    data = inspect_document(path)
-    with read_boundary(path):
-        from docx import Document
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-
-        doc = Document(io.BytesIO(data))
-        source = Source(label, "docx", [])
-        heading = ""
-        texts: list[str] = []
-        count = 0
-        for child in doc.element.body.iterchildren():
-            tag = child.tag.rsplit("}", 1)[-1]
-            if tag == "p":
-                para = Paragraph(child, doc)
-                text = " ".join(para.text.split())
-                style = (para.style.name if para.style is not None else "") or ""
-                if style == "Title":
-                    source.title = text or source.title
-                    continue
-                if style.startswith("Heading") and text:
-                    if texts or heading:
-                        source.texts.append((heading, texts))
-                    heading, texts = text, []
-                    continue
-                if text:
-                    texts.append(text)
-            elif tag == "tbl":
-                count += 1
-                if count > MAX_TABLES:
-                    source.skipped.append(f"tables after the first {MAX_TABLES}")
-                    break
-                grid = _word_table(Table(child, doc), heading, count)
-                grid.texts = texts
-                source.grids.append(grid)
-                texts = []
-        if texts or heading:
-            source.texts.append((heading, texts))
+    doc = read_document(path)
+    source = Source(label, "docx", [])
+    for table in doc.tables[:MAX_TABLES]:
+        grid = _word_table(table)
+        grid.texts = list(table.paragraphs)
+        source.grids.append(grid)
+    if len(doc.tables) > MAX_TABLES:
+        source.skipped.append(f"tables after the first {MAX_TABLES}")
+    before = {id(t): set(t.paragraphs) for t in doc.tables}
+    used = set().union(*before.values()) if before else set()
+    for n, (heading, paragraphs) in enumerate(doc.passages):
+        if n == 0 and heading is not None and source.title is None:
+            source.title = heading
+            if not paragraphs:
+                continue
+        rest = [p for p in paragraphs if p not in used]
+        source.texts.append((heading or "", rest))
     return source
 
 
-def _word_table(table: Any, heading: str, number: int) -> Grid:
+def _word_table(table: Any) -> Grid:
+    number = table.index + 1
+    heading = table.heading or ""
     where = f"table {number}" + (f" (under '{heading}')" if heading else "")
     grid = Grid(heading or f"Table {number}", where, [], word=True)
-    for r, row in enumerate(table.rows, start=1):
-        if r > MAX_GRID_ROWS:
-            grid.truncated = f"only the first {MAX_GRID_ROWS} rows were looked at"
-            break
+    for r, row in enumerate(table.rows[:MAX_GRID_ROWS], start=1):
         cells: list[Cell | None] = []
-        seen: set[int] = set()
-        for c, cell in enumerate(row.cells, start=1):
-            if id(cell._tc) in seen or c > MAX_GRID_COLS:
-                continue  # a merged cell repeats
-            seen.add(id(cell._tc))
-            text = "\n".join(p.text for p in cell.paragraphs).strip()
-            runs = [run for p in cell.paragraphs for run in p.runs if run.text.strip()]
-            italic = bool(runs) and all(run.italic for run in runs)
-            cells.append(Cell(text, f"row {r}, column {c}", italic=italic,
-                              bold=bool(runs) and all(run.bold for run in runs)) if text else None)
+        for c, cell in enumerate(row[:MAX_GRID_COLS], start=1):
+            text = cell.text.strip()
+            cells.append(None if cell.covered or not text else Cell(
+                text, f"row {r}, column {c}", italic=cell.italic, bold=cell.bold,
+                grey=_grey_hex(cell.color)))
         grid.rows.append(cells)
+    if table.truncated or len(table.rows) > MAX_GRID_ROWS:
+        grid.truncated = f"only the first {MAX_GRID_ROWS} rows were looked at"
     return grid
