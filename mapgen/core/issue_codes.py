@@ -211,6 +211,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("blueprint-versions", "warning", "merge",
               "The inputs were made from different versions of the blueprint.",
               "Check the columns reported missing or unknown."),
+    IssueCode("same-identity", "warning", "merge",
+              "Two rows of one input have the same identity (the same phase, description or "
+              "name); both are kept as rows of their own, never folded into one.",
+              "If they are the same row, delete one; if not, tell them apart in the identity column."),
     # -- writing documents
     IssueCode("deal-dates-missing", "warning", "documents",
               "The blueprint dates standard rows from deal dates that are not filled in yet.",
