@@ -474,10 +474,7 @@ def test_merge_three_homework_workbooks(runner, workbooks, in_tmp) -> None:
         ("action_items", 0, "status"): "Conflict: Ann Lee, Bob Diaz: Not started; Cleo Park: "
                                        "In progress (kept Ann Lee's)",
         ("action_items", 3, "deadline"): "Conflict: Ann Lee: 2027-01-20; Bob Diaz: 2027-01-27 "
-                                         "(kept Ann Lee's)",
-        # a number people typed that merge changed says so, with whose it was
-        ("action_items", 3, "number"): "Renumbered: Bob Diaz's 5 is now 4",
-        ("action_items", 4, "number"): "Renumbered: Bob Diaz's 4 is now 6"}
+                                         "(kept Ann Lee's)"}
 
     # The consolidated workbook reads back as the merged plan (the Sources column is not data),
     # the same plan that a JSON output holds.
@@ -498,6 +495,8 @@ def test_merge_three_homework_workbooks(runner, workbooks, in_tmp) -> None:
                                            ("bob.xlsx", "Bob Diaz", "internal", 5),
                                            ("cleo.xlsx", "Cleo Park", "buyer", 5)]
     assert report["totals"]["conflicts"] == 3
+    assert [(r["row"], r["source"], r["old"], r["new"]) for r in report["renumbered"]] == [
+        ("Reference call with a peer", "Bob Diaz", 5, 4), ("Legal review of the DPA", "Bob Diaz", 4, 6)]
     assert report["sections"]["stakeholders"] == {"rows_in": 6, "rows_out": 4,
                                                   "duplicates_merged": 2, "gaps_filled": 2,
                                                   "conflicts": 0}

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mapgen.core.errors import Issue, MapgenError
-from mapgen.core.i18n import N_, Texts, texts_for
+from mapgen.core.i18n import Texts, texts_for
 from mapgen.model.fields import fold_text
 from mapgen.model.plan import NOTES_KEY, BlueprintRef, Plan, Row, row_key
 from mapgen.model.rowids import seen_keys, set_seen
@@ -45,8 +45,6 @@ MAX_JOBS = 8
 SUMMARY_LIMIT = 10     # conflicts and issues listed one by one in the summary
 SUMMARY_FILES = 20     # inputs listed one by one in the summary
 DEAL = "deal"          # the section name that conflicts on deal facts carry
-# A merged workbook's note on a running number that merge changed.
-RENUMBER_NOTE = N_("Renumbered: {source}'s {old} is now {new}")
 
 
 # --------------------------------------------------------------------------- results
@@ -234,12 +232,7 @@ class MergeResult:
                 if c.section == sv.key and c.index in at and sv.section.column(c.column):
                     sv.notes[(at[c.index], c.column)] = c.note(sv.section.column(c.column),
                                                                view.texts)
-            for r in self.renumbered:
-                if r["section"] == sv.key and r["index"] in at:
-                    cell = (at[r["index"]], r["column"])
-                    line = view.texts(RENUMBER_NOTE, source=r["source"], old=r["old"],
-                                      new=r["new"])
-                    sv.notes[cell] = f"{sv.notes[cell]}\n{line}" if cell in sv.notes else line
+
         return view
 
     def _column(self, conflict: Conflict) -> Column | None:
