@@ -94,6 +94,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("cell-error", "error", "value",
               "The cell shows a spreadsheet error such as #REF! or #N/A.",
               "Fix the cell in the workbook and read it again; its text is kept meanwhile."),
+    IssueCode("choice-synonym", "warning", "value",
+              "A value is a synonym the blueprint lists for one of the column's choices "
+              "(Complete for Done); the choice is written instead.",
+              "Nothing to do; pick the choice from the list next time."),
     IssueCode("date-serial", "warning", "value",
               "A number in a date cell was read as the date it stands for in Excel.",
               "Check the date, and format the cell as a date."),
