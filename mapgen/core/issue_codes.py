@@ -95,6 +95,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("cell-error", "error", "value",
               "The cell shows a spreadsheet error such as #REF! or #N/A.",
               "Fix the cell in the workbook and read it again; its text is kept meanwhile."),
+    IssueCode("choice-synonym", "warning", "value",
+              "A value is a synonym the blueprint lists for one of the column's choices "
+              "(Complete for Done); the choice is written instead.",
+              "Nothing to do; pick the choice from the list next time."),
     IssueCode("date-serial", "warning", "value",
               "A number in a date cell was read as the date it stands for in Excel.",
               "Check the date, and format the cell as a date."),
@@ -225,6 +229,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("blueprint-versions", "warning", "merge",
               "The inputs were made from different versions of the blueprint.",
               "Check the columns reported missing or unknown."),
+    IssueCode("same-identity", "warning", "merge",
+              "Two rows of one input have the same identity (the same phase, description or "
+              "name); both are kept as rows of their own, never folded into one.",
+              "If they are the same row, delete one; if not, tell them apart in the identity column."),
     # -- writing documents
     IssueCode("deal-dates-missing", "warning", "documents",
               "The blueprint dates standard rows from deal dates that are not filled in yet.",
