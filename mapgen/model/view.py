@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mapgen.core.dates import as_date
 from mapgen.core.errors import Issue, ValidationFailed
 from mapgen.core.i18n import N_, N_plural, Texts, texts_for
 from mapgen.core.xmltext import xml_text
@@ -198,7 +199,7 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
     """Walk the blueprint for one document. Raises ValidationFailed for dates that need a
     deal date the plan does not have, TemplateError for a blueprint text that fails to render."""
     from mapgen.core.templating import deal_context
-    from mapgen.model.relative_dates import restored_rows
+    from mapgen.model.relative_dates import restored_rows, written_rules
 
     bp = blueprint.for_audience(audience)
     deal = dict(plan.deal) if plan else {}
@@ -211,7 +212,7 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
         standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
         given = (_overlay(section, standard, restored_rows(plan, bp, section.key))
                  if plan is not None else standard)
-        relative = _relative_dates(section, given)
+        relative = {at: str(rule) for at, rule in written_rules(section, given).items()}
         rows = [_resolve_dates(section, r, deal, holidays, issues, strict=plan is not None)
                 for r in given]
         if plan is not None:
@@ -320,15 +321,6 @@ def _overlay(section: Section, standard: list[Row], rows: list[Row]) -> list[Row
     return out
 
 
-def _relative_dates(section: Section, rows: list[Row]) -> dict[tuple[int, str], str]:
-    """(row index, column key) -> the relative date text, for the date cells written so."""
-    from mapgen.core import dates
-
-    keys = [c.key for c in section.columns if c.field.is_date]
-    return {(i, k): str(dates.parse_relative(row[k])) for i, row in enumerate(rows) for k in keys
-            if isinstance(row.get(k), str) and dates.is_relative(row[k])}
-
-
 def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: list[dt.date],
                    issues: list[Issue], *, strict: bool) -> Row:
     out = dict(row)
@@ -378,7 +370,7 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
         if track is None or track.deadline is None:
             continue
         span = sv.key == "phases"
-        previous = _as_date(view.deal.get("start"))
+        previous = as_date(view.deal.get("start"))
         label_column = sv.section.column(track.label)
         for i, row in enumerate(sv.rows):
             due = track.due(row)
@@ -393,12 +385,6 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
                 previous = due
     items.sort(key=lambda t: not t.phase)
     return items
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 def timeline_weeks(items: list[TimelineItem], today: dt.date, *, limit: int = 26) -> list[dt.date]:
