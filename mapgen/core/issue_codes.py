@@ -134,6 +134,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("invalid-row", "error", "plan",
               "A section's rows are not a list of mappings.",
               "Write each row as `column_key: value` pairs under a `-` list item."),
+    IssueCode("invalid-row-id", "warning", "plan",
+              "A row's `_id` or `_std` (its row id, its standard row's key) is not a short plain "
+              "text; it is left out and the row counts as a new row.",
+              "Leave `_id` and `_std` as mapgen wrote them, or delete them."),
     IssueCode("unknown-column", "warning", "plan",
               "A row holds a key that is not a column of the blueprint (plan file), or a column "
               "whose header the blueprint does not know (workbook); its values are kept.",
