@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mapgen.core.dealkeys import DEAL_DATE_KEYS, STANDARD_DEAL_KEYS
 from mapgen.core.errors import Issue, MapgenError
 from mapgen.model.fields import fold_text
+from mapgen.model.rowids import ID_KEY, STD_KEY, valid_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Blueprint, Section
@@ -178,6 +179,16 @@ def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
                                         section=section.key, column=key,
                                         message=f"section '{section.key}' row {n}: '{NOTES_KEY}' "
                                                 f"must map column keys to {{comment, link}}; {bad}"))
+                continue
+            if key in (ID_KEY, STD_KEY):
+                if valid_id(raw):
+                    out[key] = raw
+                elif raw not in (None, ""):
+                    issues.append(Issue(severity="warning", code="invalid-row-id", file=file,
+                                        section=section.key, column=key,
+                                        message=f"section '{section.key}' row {n}: '{key}' must "
+                                                "be a short text of letters, digits and -_.:~/ "
+                                                f"({str(raw)[:40]!r}); left out"))
                 continue
             if column is None:
                 if key not in extras and raw is not None:

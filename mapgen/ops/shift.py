@@ -170,7 +170,8 @@ def with_standard_rows(plan: Plan, blueprint: Blueprint) -> tuple[Plan, dict[str
     the blueprint's standard rows with the plan's rows laid over them, recorded relative dates
     written as their rules. Returns that plan and the origin of each row (see ShiftResult)."""
     from mapgen.model.relative_dates import restored_rows
-    from mapgen.model.view import _overlay, overlay_origins, standard_rows
+    from mapgen.model.rowids import seen_keys, standard_keys
+    from mapgen.model.view import overlaid, overlay_origins, standard_rows
 
     out = plan.model_copy(deep=True)
     origins: dict[str, list[tuple[str, int]]] = {}
@@ -179,9 +180,11 @@ def with_standard_rows(plan: Plan, blueprint: Blueprint) -> tuple[Plan, dict[str
             continue
         own = restored_rows(plan, blueprint, section.key)
         standard = standard_rows(blueprint, section, plan.deal)
-        origins[section.key] = overlay_origins(section, standard, own)
+        keys, seen = standard_keys(section), seen_keys(plan, section.key)
+        origins[section.key] = [(kind, n) for kind, n, _ in
+                                overlay_origins(section, keys, standard, own, seen)]
         if standard or own:
-            out.sections[section.key] = _overlay(section, standard, own)
+            out.sections[section.key] = overlaid(section, keys, standard, own, seen)
     (out.model_extra or {}).pop(PLAN_KEY, None)
     return out, origins
 

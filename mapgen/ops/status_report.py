@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mapgen.core.errors import MapgenError
+from mapgen.core.issue_codes import lookup
 from mapgen.model.health import (
     ATTENTION,
     HEALTH_FLAGS,
@@ -172,7 +173,7 @@ class _Review:
 
     def finding(self, code: str, key: str, n: int, column: str | None, message: str,
                 ) -> dict[str, Any]:
-        found = {"code": code, "severity": "warning", "section": key, "row": n + 1,
+        found = {"code": code, "severity": lookup(code).severity, "section": key, "row": n + 1,
                  "message": message}
         if column:
             found["column"] = column

@@ -27,6 +27,7 @@ from mapgen.model.blueprint.models import (
 )
 from mapgen.model.fields import FieldError
 from mapgen.model.health import ENGLISH_MEANINGS, MEANINGS
+from mapgen.model.rowids import ID_KEY, valid_id
 
 
 def validate(data: SrcDict) -> Blueprint:
@@ -161,7 +162,7 @@ def _semantic_issues(bp: Blueprint) -> list[Issue]:
     issues: list[Issue] = []
 
     def add(obj: _Model, field: str, message: str, code: str = "invalid-blueprint",
-            severity: str = "error", where: Where | None = None) -> None:
+            severity: str | None = None, where: Where | None = None) -> None:
         file, line = where or obj.where(field)
         issues.append(Issue(code=code, severity=severity, file=file, line=line, message=message))
 
@@ -196,10 +197,22 @@ def _semantic_issues(bp: Blueprint) -> list[Issue]:
         for field, rows, wheres in (("examples", section.examples, section._example_where),
                                     ("rows", section.rows, section._row_where)):
             what = "example" if field == "examples" else "standard row"
+            own_keys: set[Any] = set()
             for n, row in enumerate(rows):
                 where = wheres[n] if n < len(wheres) else section.where(field)
                 for key, value in row.items():
                     column = section.column(key)
+                    if key == ID_KEY and field == "rows":
+                        if not valid_id(value):
+                            add(section, field, f"{s}: {what} {n + 1}: '{ID_KEY}' must be a short "
+                                                "text of letters, digits and -_.:~/ (the standard "
+                                                "row's stable key)", where=where)
+                        elif value in own_keys:
+                            add(section, field, f"{s}: {what} {n + 1}: '{ID_KEY}' {value!r} is "
+                                                "already the key of another standard row",
+                                where=where)
+                        own_keys.add(value)
+                        continue
                     if column is None:
                         close = difflib.get_close_matches(str(key), keys, n=1)
                         hint = f" (did you mean '{close[0]}'?)" if close else f" (columns: {', '.join(keys)})"

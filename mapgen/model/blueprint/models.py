@@ -315,6 +315,9 @@ class Blueprint(_Model):
     holidays: Holidays = Field(default_factory=list,
                                description="Dates (2026-12-25) skipped by `bd` offsets, or a "
                                            "country's public holidays: {country: SE, dates: [...]}.")
+    deal_labels: dict[str, str] = Field(default_factory=dict, description=(
+        "Where a workbook made outside mapgen keeps its deal facts: deal key -> the label "
+        "beside its value (buyer: 'Account:'). `read` takes the value right of the label."))
     sections: list[Section] = Field(default_factory=list)
     health: Health | None = Field(None, description="Status-report thresholds (days).")
     _source: Path | None = PrivateAttr(None)
