@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from handout_fill import add_row, section_table, type_into
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handout_fill import add_row, section_table, type_into
 from mapgen.formats.docx.reader import read_handout
 from mapgen.model.blueprint import load_blueprint
 from mapgen.ops.generate import generate
