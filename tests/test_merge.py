@@ -270,7 +270,7 @@ def test_inputs_with_errors_are_merged_and_exit_1(runner, homework, tmp_path) ->
     ("extension", "unknown output type '.csv' (use .xlsx, .docx, .pdf, .md, .ics, .json or .yaml)"),
     ("exists", "already exists; use --force to overwrite it"),
     ("missing", "nobody.json: no such plan file"),
-    ("kind", "cannot merge a '.docx' file"),
+    ("kind", "cannot merge a '.txt' file"),
     ("twice", "is given twice"),
     ("out-is-input", "is one of the inputs"),
     ("corrupt", "corrupt.xlsx"),
@@ -288,8 +288,8 @@ def test_unusable_merges_exit_2_and_write_nothing(runner, homework, case, messag
     elif case == "missing":
         files.append(Path("nobody.json"))
     elif case == "kind":
-        Path("notes.docx").write_bytes(b"PK")
-        files.append(Path("notes.docx"))
+        Path("notes.txt").write_text("PK")
+        files.append(Path("notes.txt"))
     elif case == "twice":
         files.append(ann)
     elif case == "out-is-input":

@@ -23,6 +23,7 @@ GROUPS = {
     "value": "Values in a typed column (workbooks, plan files, standard rows)",
     "plan": "Plan files (`.json`, `.yaml`)",
     "workbook": "Workbooks read back (`read`, and every command that takes a workbook)",
+    "handout": "Word handouts read back (`read`, and every command that takes a handout)",
     "merge": "Merge (`merge`)",
     "documents": "Writing documents (`generate`, `workshop`)",
     "status": "Status findings (`status`: the plan's consistency across sections)",
@@ -215,6 +216,19 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("unresolved-conflict", "warning", "workbook",
               "A conflict that merge marked on a cell is still there.",
               "Settle the value and delete the cell's comment."),
+    # -- handout
+    IssueCode("bad-record", "warning", "handout",
+              "The handout's own record (kept in its document properties) is damaged.",
+              "Nothing to do if the values read right; its tables were found by their headers."),
+    IssueCode("macros-ignored", "warning", "handout",
+              "The document is macro-enabled (.docm); its macros were neither run nor kept.",
+              "Nothing to do; save it as .docx to stop the warning."),
+    IssueCode("missing-table", "warning", "handout",
+              "A section's table that the handout was made with is no longer in it.",
+              "Put the table back (copy it from a fresh handout) or leave the section out."),
+    IssueCode("no-record", "warning", "handout",
+              "The document carries no mapgen record: tables were found by their headers.",
+              "Check that every section came back; a handout mapgen wrote keeps its record."),
     # -- merge
     IssueCode("blueprint-parents", "warning", "merge",
               "The inputs were made from a blueprint and from its parents; they are merged with "

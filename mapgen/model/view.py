@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mapgen.core.errors import Issue, ValidationFailed
 from mapgen.core.i18n import N_, N_plural, Texts, texts_for
 from mapgen.core.xmltext import xml_text
 from mapgen.model.blueprint import Audience, Blueprint, Column, Section
-from mapgen.model.plan import STANDARD_DEAL_KEYS, Plan, Row, row_key
+from mapgen.model.plan import NOTES_KEY, STANDARD_DEAL_KEYS, Plan, Row, row_key
 from mapgen.model.rowids import ID_KEY, STD_KEY, RowMark, fresh_id, own_ids, seen_keys, standard_keys
 
 PREFILLED_SPARE_ROWS = 3
@@ -31,6 +32,11 @@ _ANCHOR_WORDS = {"start": N_("start"), "close": N_("close"), "go_live": N_("go-l
 # text before the first colon, in English and the workbook's language.
 CONFLICT_NOTE = N_("Conflict: {values} (kept {source}'s)")
 CONFLICT_NOTE_PREFER = N_("Conflict: {values} (kept {source}'s, --prefer {prefer})")
+# The headers of the sign-off block (a row per role to write a name, title, date and signature).
+SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
+SIGNOFF_TEXT = N_("We agree on this plan and will follow it together.")
+# A kept link that a document may make clickable: a web or mail address, nothing else.
+WEB_LINK = re.compile(r"(https?://|mailto:)\S+$", re.IGNORECASE)
 
 
 @dataclass
@@ -98,6 +104,19 @@ class DocumentView:
     def texts(self) -> Texts:
         """mapgen's own texts in the blueprint's language."""
         return texts_for(self.blueprint.language)
+
+    def logo_path(self) -> tuple[Path, str] | None:
+        """The branding logo's file (a relative path starts at the blueprint file) and how to
+        name where it was given in a message (`` (branding.logo in acme.yaml)``); None without
+        a logo."""
+        ref = self.branding.logo
+        if not ref:
+            return None
+        source = self.blueprint.source
+        path = Path(ref).expanduser()
+        if not path.is_absolute():
+            path = (source.parent if source else Path.cwd()) / path
+        return path, f" (branding.logo in {source.name})" if source else ""
 
     @property
     def signoff(self) -> list[str]:
@@ -201,6 +220,25 @@ _RELATIVE_WORDS = {
     (False, "bd"): N_plural("{n} business day before {anchor}", "{n} business days before {anchor}"),
     (False, "w"): N_plural("{n} week before {anchor}", "{n} weeks before {anchor}"),
 }
+
+
+def kept_lines(sv: SectionView, row: Row, index: int) -> dict[str, list[tuple[str, bool]]]:
+    """Column key -> the lines (text, whether it is the link) a data row's kept notes
+    (``_notes``) show under the value: its comment (unless a merge note stands there, as a
+    workbook shows that one) and then its link."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    notes = row.get(NOTES_KEY)
+    if not isinstance(notes, dict):
+        return out
+    for column in sv.columns:
+        note = notes.get(column.key)
+        note = note if isinstance(note, dict) else {}
+        conflict = (index, column.key) in sv.notes
+        lines = [(str(note[k]).strip(), k == "link") for k in ("comment", "link")
+                 if str(note.get(k) or "").strip() and not (k == "comment" and conflict)]
+        if lines:
+            out[column.key] = lines
+    return out
 
 
 def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
