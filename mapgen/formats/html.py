@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.core.colors import DARK_TEXT, WHITE, contrast_ratio, text_on
+from mapgen.core.dates import as_date
 from mapgen.core.errors import MapgenError
 from mapgen.core.i18n import N_
 from mapgen.formats.ics import meaning_word
 from mapgen.formats.markdown import fact
 from mapgen.model.health import (
     ATTENTION,
-    as_date,
     count_items,
     health_rules,
     needing_attention,

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from mapgen.core.dates import as_date
+
 Meaning = Literal["not_started", "in_progress", "done", "blocked"]
 MEANINGS: tuple[Meaning, ...] = ("not_started", "in_progress", "done", "blocked")
 Health = Literal["blocked", "stalled", "at_risk", "due_soon", "unowned", "undated"]
@@ -203,29 +205,6 @@ class Tracking:
         return n, due
 
 
-def as_date(value: Any, deal: Mapping[str, Any] | None = None,
-            holidays: Iterable[dt.date] = ()) -> dt.date | None:
-    """A cell value as a date: a date, an ISO text, or (with ``deal``) a date relative to the
-    deal; None for anything else."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-        if deal is not None:
-            from mapgen.core import dates
-
-            try:
-                return dates.resolve(value, deal, holidays) if dates.is_relative(value) else None
-            except (ValueError, dates.RelativeDateError):
-                return None
-    return None
-
-
 def tracking(columns: Sequence[Any], section: str = "") -> Tracking | None:
     """The :class:`Tracking` of a section with these columns, or None when it has no status
     choice column (nothing to track)."""
@@ -239,6 +218,24 @@ def tracking(columns: Sequence[Any], section: str = "") -> Tracking | None:
     label = (required or texts or [STATUS_KEY])[0]
     owner = OWNER_KEY if any(c.key == OWNER_KEY for c in columns) else None
     return Tracking(section, status, status_meanings(status), deadline, label, owner)
+
+
+def date_column(columns: Sequence[Any], section: str = "") -> str | None:
+    """The column that dates a section's rows: a tracked section's deadline, else the first
+    date column (None without one)."""
+    track = tracking(columns, section)
+    if track is not None:
+        return track.deadline
+    return next((c.key for c in columns if c.field.is_date), None)
+
+
+def label_column(columns: Sequence[Any], section: str = "") -> str | None:
+    """The column that names a section's rows: a tracked section's label, else the first text
+    column (None without one)."""
+    track = tracking(columns, section)
+    if track is not None:
+        return track.label
+    return next((c.key for c in columns if c.field.is_text), None)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mapgen.core.dates import as_date
 from mapgen.core.errors import Issue, ValidationFailed
 from mapgen.core.i18n import N_, N_plural, Texts, texts_for
 from mapgen.core.xmltext import xml_text
@@ -246,7 +247,7 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
     """Walk the blueprint for one document. Raises ValidationFailed for dates that need a
     deal date the plan does not have, TemplateError for a blueprint text that fails to render."""
     from mapgen.core.templating import deal_context
-    from mapgen.model.relative_dates import restored_rows
+    from mapgen.model.relative_dates import restored_rows, written_rules
 
     bp = blueprint.for_audience(audience)
     deal = dict(plan.deal) if plan else {}
@@ -266,7 +267,7 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
         given = lay_rows(section, origins, standard, own)
         held[section.key] = sorted(seen | set(keys))
         marks = [RowMark(r.pop(ID_KEY), r.pop(STD_KEY, None)) for r in given]
-        relative = _relative_dates(section, given)
+        relative = {at: str(rule) for at, rule in written_rules(section, given).items()}
         rows = [_resolve_dates(section, r, deal, holidays, issues, strict=plan is not None)
                 for r in given]
         if plan is not None:
@@ -451,15 +452,6 @@ def _plain(row: Row) -> dict[str, Any]:
             if not k.startswith("_")}
 
 
-def _relative_dates(section: Section, rows: list[Row]) -> dict[tuple[int, str], str]:
-    """(row index, column key) -> the relative date text, for the date cells written so."""
-    from mapgen.core import dates
-
-    keys = [c.key for c in section.columns if c.field.is_date]
-    return {(i, k): str(dates.parse_relative(row[k])) for i, row in enumerate(rows) for k in keys
-            if isinstance(row.get(k), str) and dates.is_relative(row[k])}
-
-
 def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: list[dt.date],
                    issues: list[Issue], *, strict: bool) -> Row:
     out = dict(row)
@@ -509,7 +501,7 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
         if track is None or track.deadline is None:
             continue
         span = sv.key == "phases"
-        previous = _as_date(view.deal.get("start"))
+        previous = as_date(view.deal.get("start"))
         label_column = sv.section.column(track.label)
         for i, row in enumerate(sv.rows):
             due = track.due(row)
@@ -524,12 +516,6 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
                 previous = due
     items.sort(key=lambda t: not t.phase)
     return items
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 def timeline_weeks(items: list[TimelineItem], today: dt.date, *, limit: int = 26) -> list[dt.date]:

@@ -20,13 +20,14 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from mapgen.core.dates import as_date, parse_day
 from mapgen.core.errors import MapgenError
 from mapgen.core.issue_codes import lookup
+from mapgen.core.text import plural
 from mapgen.model.health import (
     ATTENTION,
     HEALTH_FLAGS,
     Tracking,
-    as_date,
     count_items,
     health_rules,
     needing_attention,
@@ -50,21 +51,11 @@ Style = Callable[[str, str], str]
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date:
-    """The review day: a date, an ISO date text, ``today``, or None (today)."""
+    """The review day: None (today), or a day as :func:`mapgen.core.dates.parse_day` reads
+    it (``today`` included)."""
     if value is None:
         return dt.date.today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if text.casefold() == "today":
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        shown = text[:40] if text.isprintable() else repr(text[:40])
-        raise MapgenError(f"as-of date '{shown}' is not a date (write it as 2027-01-20)") from None
+    return parse_day(value, "as-of date", today=True)
 
 
 def status_report(plan: Plan, blueprint: Blueprint, as_of: str | dt.date | None = None, *,
@@ -275,7 +266,7 @@ def row_label(section: Section | None, row: Row, n: int, track: Tracking | None 
 
 
 def _days(delta: dt.timedelta) -> str:
-    return "1 day" if delta.days == 1 else f"{delta.days} days"
+    return plural(delta.days, "day")
 
 
 def _text(value: Any) -> str:
