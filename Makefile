@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test setup setup-test lint bench catalogs clean
+.PHONY: demo test setup setup-test lint bench catalogs issue-codes clean
 
 $(BIN)/mapgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,8 @@ catalogs: setup
 
 clean:
 	rm -rf $(VENV) output/*.xlsx output/*.docx build *.egg-info
+
+# After adding an issue code to mapgen/core/issue_codes.py: write docs/issue-codes.md from it
+# (tests/test_issue_codes.py fails while the page and the registry differ).
+issue-codes: setup
+	$(BIN)/python -c "import sys; from mapgen.core.issue_codes import markdown; sys.stdout.write(markdown())" > docs/issue-codes.md

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, plural, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, run, warn
 from mapgen.cli.progress import progress_bar
+from mapgen.core.text import plural
 from mapgen.formats import registry as formats
 
 
@@ -24,7 +25,8 @@ from mapgen.formats import registry as formats
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="output",
               show_default=True, help="Folder to write into.")
 @click.option("--name", "name_template", metavar="TEMPLATE",
-              help="File name template for --deals (default: '{buyer} - {name}').")
+              help="File name without its suffix, with deal fields in braces (default: "
+                   "'{buyer} - {name}' for a deal, the blueprint's name for a blank template).")
 @click.option("--protect", is_flag=True, help="Lock the workbook's layout (no password).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Parallel workers for --deals (default: number of cores).")
@@ -36,10 +38,13 @@ from mapgen.formats import registry as formats
                    "(repeatable, any case). With --deals, each deal's calendar holds that "
                    "person's items, and a deal without any gets no calendar (the summary "
                    "counts them).")
+@click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
+              help="With --deals: read numeric dates like 03/04/2027 day-first (dmy) or "
+                   "month-first (mdy); default: as the file's dates show, else day-first.")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @run
 def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_template,
-             protect, jobs, shard, force, owners) -> int:
+             protect, jobs, shard, date_order, force, owners) -> int:
     """Write the MAP handout (.docx) and workbook (.xlsx), blank or pre-filled.
 
     Prints the paths written, one a line. Never overwrites without --force.
@@ -64,15 +69,30 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
         raise click.UsageError("use either --plan or --deals, not both")
     if shard and not deals_path:
         raise click.UsageError("--shard splits a --deals batch; give --deals too")
+    if date_order and not deals_path:
+        raise click.UsageError("--date-order says how a --deals file writes dates; give --deals "
+                               "too (a plan file's dates are read as they show)")
     if deals_path:
         return _batch(deals_path, blueprint_ref, names, audience, out_dir, force,
-                      name_template, jobs, protect, shard, list(owners))
+                      name_template, jobs, protect, shard, list(owners), date_order)
     plan, bp = load_plan_option(plan_path, blueprint_ref)
+    stem = _stem(name_template, plan) if name_template is not None else None
     options = formats.WriteOptions(protect=protect, extra={"owners": list(owners)})
     for path in write_documents(bp, plan=plan, formats=names, audience=audience,
-                                out_dir=out_dir, force=force, options=options):
+                                out_dir=out_dir, force=force, options=options, stem=stem):
         click.echo(str(path))
     return 0
+
+
+def _stem(template: str, plan) -> str:
+    """``--name`` for one plan (or a blank template): the file name's stem, from deal fields."""
+    from mapgen.ops.batch import file_stem
+
+    stem = file_stem(template, plan.deal if plan is not None else {})
+    if not stem:
+        what = "the plan's deal has none of its fields" if plan else "a blank template has no deal"
+        raise click.UsageError(f"--name '{template}' gives no file name: {what}")
+    return stem
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -87,7 +107,7 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 
 def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_template, jobs,
-           protect, shard, owners) -> int:
+           protect, shard, owners, date_order=None) -> int:
     """``--deals``: check everything, then write with a progress bar; 1 when any deal failed."""
     from mapgen.ops.batch import prepare_batch
     from mapgen.ops.inputs import blueprint_for
@@ -95,7 +115,7 @@ def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_temp
     batch = prepare_batch(deals_path, blueprint_for(blueprint_ref), formats=names,
                           audience=audience, out_dir=out_dir, force=force,
                           name_template=name_template, protect=protect, shard=shard,
-                          owners=owners)
+                          owners=owners, date_order=date_order)
     with progress_bar(len(batch.jobs), f"Generating {len(batch.jobs)} deals") as step:
         result = batch.run(jobs, step)
     for path in result.written:

@@ -2,41 +2,59 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal
+from dataclasses import InitVar, asdict, dataclass, field, fields
+from typing import Any
 
-Severity = Literal["error", "warning"]
+from mapgen.core.issue_codes import SEVERITIES, Severity, lookup
 
 
 @dataclass
 class Issue:
     """One problem found in an input, with a stable ``code`` and its place.
 
-    A plain dataclass (not a pydantic model) so that importing mapgen stays cheap.
+    The code must be one of :mod:`mapgen.core.issue_codes` (UnknownIssueCode otherwise), and the
+    severity defaults to the one registered for it. A plain dataclass (not a pydantic model) so
+    that importing mapgen stays cheap.
     """
 
     code: str
     message: str
-    severity: Severity = "error"
+    severity: Severity | None = None  # None: the severity registered for the code
     file: str | None = None
     line: int | None = None
     sheet: str | None = None
     cell: str | None = None
     section: str | None = None
     column: str | None = None
+    table: str | None = None  # a Word handout's table: the section's heading as printed
+    row: int | None = None  # the row of that table, counting from the first row below its header
     extra: dict[str, Any] = field(default_factory=dict)  # any further keys, kept as they are
+    registered: InitVar[bool] = True  # False: a code read from a file, kept as it is
+
+    def __post_init__(self, registered: bool) -> None:
+        if not registered:
+            return
+        entry = lookup(self.code)
+        if self.severity is None:
+            self.severity = entry.severity
+        elif self.severity not in SEVERITIES:
+            raise ValueError(f"issue severity {self.severity!r} is not one of {SEVERITIES}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Issue:
-        """An issue from its plan-format dict; unknown keys go to ``extra``."""
+        """An issue from its plan-format dict; unknown keys go to ``extra``. Its code is kept as
+        the file has it (a file may come from another version of mapgen)."""
         known = {f.name for f in fields(cls)} - {"extra"}
         kwargs = {k: v for k, v in data.items() if k in known}
         kwargs.setdefault("code", "unknown")
         kwargs.setdefault("message", "")
-        return cls(**kwargs, extra={k: v for k, v in data.items() if k not in known})
+        kwargs.setdefault("severity", "error")
+        return cls(**kwargs, extra={k: v for k, v in data.items() if k not in known},
+                   registered=False)
 
     def where(self) -> str:
-        """``file:line`` or ``file, sheet 'X', cell C7`` as far as known."""
+        """``file:line``, ``file, sheet 'X', cell C7`` or ``file, table 'X', row 3`` as far as
+        known."""
         parts: list[str] = []
         if self.file:
             parts.append(f"{self.file}:{self.line}" if self.line else self.file)
@@ -44,6 +62,10 @@ class Issue:
             parts.append(f"sheet '{self.sheet}'")
         if self.cell:
             parts.append(f"cell {self.cell}")
+        if self.table:
+            parts.append(f"table '{self.table}'")
+        if self.row is not None and self.table:
+            parts.append(f"row {self.row}")
         return ", ".join(parts)
 
     def __str__(self) -> str:

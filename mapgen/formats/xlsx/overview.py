@@ -9,7 +9,6 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
-from mapgen.core.i18n import N_
 from mapgen.core.xmltext import xml_text
 from mapgen.formats.xlsx import shortcuts as fast
 from mapgen.formats.xlsx.cells import (
@@ -25,7 +24,7 @@ from mapgen.formats.xlsx.cells import (
 from mapgen.formats.xlsx.measure import fit_height, text_height
 from mapgen.formats.xlsx.sections import EXAMPLE_MARKER
 from mapgen.formats.xlsx.sheets import Progress, SheetTable, set_print
-from mapgen.model.view import deal_label
+from mapgen.model.view import SIGNOFF_HEADERS, deal_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
@@ -305,9 +304,6 @@ def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
             cell.font = font
         sheet.merged(meaning, styles.text, first_col=3,
                      height=fit_height(meaning, sheet.text_width - sheet.label_width, 16))
-
-
-SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
 
 
 def write_signoff(sheet: _Cursor, roles: list[str]) -> None:

@@ -64,6 +64,7 @@ __all__ = [
     "MAX_UNCOMPRESSED_BYTES",
     "check_workbook_file",
     "inspect",
+    "inspect_document",
     "part_error",
     "read_boundary",
     "workbook_errors",
@@ -135,6 +136,99 @@ def inspect(
 
             normalise(data, name).close()  # the parts can be found (raises in plain words if not)
     return data, kind
+
+
+def inspect_document(path: str | os.PathLike, *, max_file_bytes: int = MAX_FILE_BYTES,
+                     max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
+                     max_ratio: float = MAX_RATIO) -> tuple[bytes, str]:
+    """:func:`inspect` for a word-processing document: the same checks of the package (size
+    on disk, zip directory, zip bombs, checksums, DTDs), and its kind by content: ``docx``
+    (also templates), ``docm`` (macro-enabled: its macros are never read) or ``odt``."""
+    name = _display(path)
+    size = _stat_size(path, name, max_file_bytes)
+    try:
+        with _checking(name):
+            with Path(path).open("rb") as fh:
+                data = fh.read(max_file_bytes + 1)
+            if len(data) > max_file_bytes:
+                raise _too_big_on_disk(name, max(size, len(data)), max_file_bytes)
+            fh = io.BytesIO(data)
+            head = data[:8192]
+            if head.startswith(_OLE2_MAGIC):
+                streams = _ole2_streams(fh, ("EncryptionInfo", "EncryptedPackage", "WordDocument"),
+                                        max_file_bytes)
+                if {"EncryptionInfo", "EncryptedPackage"} & streams:
+                    raise UnusableInput(f"{name}: the document is password-protected; open it in "
+                                        "Word, remove the password and save it again")
+                if "WordDocument" in streams:
+                    raise UnusableInput(f"{name}: is an old-style Word document (.doc); open it in "
+                                        "Word or LibreOffice and save it as .docx")
+                raise UnusableInput(f"{name}: is an old-style Office file, not a Word document")
+            if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+                raise _not_a_document(head, name)
+            _check_zip_directory(fh, len(data), name)
+            try:
+                zf = zipfile.ZipFile(fh)
+            except Exception as exc:
+                raise _damaged(name, exc) from exc
+            with zf:
+                infos = zf.infolist()
+                kind = _document_kind(zf, infos, name)
+                _check_sizes(infos, name, max_uncompressed, max_ratio)
+                _check_members(zf, infos, name, max_uncompressed)
+    except UnusableInput as exc:  # the shared checks speak of workbooks
+        text = str(exc).replace("Excel never", "Word never").replace("in Excel", "in Word")
+        raise UnusableInput(text.replace("the workbook", "the document")) from None
+    return data, kind
+
+
+def _not_a_document(head: bytes, name: str) -> UnusableInput:
+    if head.startswith(b"%PDF"):
+        return UnusableInput(f"{name}: is a PDF document; give the Word document (.docx) it was made from")
+    if head.lstrip().startswith(b"{\\rtf"):
+        return UnusableInput(f"{name}: is an RTF document; open it in Word or LibreOffice and save "
+                             "it as .docx")
+    text = _as_text(head)
+    if text is not None and "<office:document" in text[:4096]:
+        return UnusableInput(f"{name}: is a flat OpenDocument file (.fodt); open it in LibreOffice "
+                             "and save it as .docx")
+    if text is not None and text.lstrip()[:1] == "<":
+        return UnusableInput(f"{name}: is not a Word document (it looks like an XML or HTML file); "
+                             "open it in Word and save it as .docx")
+    return UnusableInput(f"{name}: is not a Word document (.docx files are zip archives)")
+
+
+def _document_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> str:
+    """The zip must be a Word document or OpenDocument text, not a workbook or slides."""
+    if len(infos) > MAX_MEMBERS:
+        raise _too_many(name, len(infos))
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise UnusableInput(f"{name}: the document is damaged (duplicate zip entries); save it again")
+    lower = {n.replace("\\", "/").lstrip("/").lower(): n for n in names}
+    if "mimetype" in lower:
+        mimetype = zf.read(lower["mimetype"])[:200]
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
+            if "content.xml" not in lower:
+                raise UnusableInput(f"{name}: the OpenDocument text is damaged (content.xml is missing)")
+            return "odt"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            raise UnusableInput(f"{name}: is an OpenDocument spreadsheet, not a Word document; "
+                                "give it the .ods extension")
+        if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+            raise UnusableInput(f"{name}: is an OpenDocument file (slides or drawing), not a text document")
+    if "xl/workbook.xml" in lower or "xl/workbook.bin" in lower:
+        raise UnusableInput(f"{name}: is an Excel workbook, not a Word document; give it the "
+                            ".xlsx extension")
+    if "ppt/presentation.xml" in lower:
+        raise UnusableInput(f"{name}: is a PowerPoint presentation, not a Word document")
+    types = lower.get("[content_types].xml")
+    if types is None or not any(n.endswith(("document.xml", "document2.xml")) for n in lower):
+        raise UnusableInput(f"{name}: is not a Word document (a zip archive without word/document.xml)")
+    declared = zf.read(types)[:1_000_000]
+    if b"macroEnabled" in declared or "word/vbaproject.bin" in lower:
+        return "docm"
+    return "docx"
 
 
 @contextmanager
