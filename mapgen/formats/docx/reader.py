@@ -522,9 +522,9 @@ class _HandoutReader:
 def _headers() -> Any:
     """The workbook reader's header matching (folding, aliases, synonyms, keys for unknown
     columns): a handout's table headers are matched as a sheet's are."""
-    from mapgen.formats.xlsx import reader
+    from mapgen.formats.xlsx import headers
 
-    return reader
+    return headers
 
 
 def _need(section: Section) -> int:
