@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, main, run
+from mapgen.cli.app import CONTEXT, blueprint_option, echo_plan_issues, main, run
 from mapgen.cli.reports import output_format, report_options, terminal_style, write_or_echo
 
 FAIL_ON = ("stalled", "at_risk", "finding")
@@ -37,10 +37,10 @@ def status(plan_path, as_of, fmt, out_path, blueprint_ref, fail_on, force) -> in
     """
     from mapgen.ops.status_report import plan_status, render_status
 
+    fmt = output_format(fmt, out_path)  # a wrong --out is refused before anything is read
     report, plan = plan_status(plan_path, blueprint_ref, as_of)
-    fmt = output_format(fmt, out_path)
     write_or_echo(render_status(report, fmt, terminal_style(out_path, COLOURS)), out_path, force)
-    echo_issues(plan.issues)
+    echo_plan_issues(plan, plan_path)
     present = {"finding": bool(report["findings"]),
                "stalled": bool(report["overall"]["stalled"]),
                "at_risk": bool(report["overall"]["at_risk"])}

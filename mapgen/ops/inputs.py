@@ -46,20 +46,48 @@ def skipped(path: Path) -> bool:
     return path.name.startswith(("~$", "."))
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """The input files: a folder stands for the readable files directly inside it (sorted by
-    name); lock files and hidden files are left out wherever they come from."""
+def skip_reason(path: Path, suffixes: tuple[str, ...]) -> str | None:
+    """Why a path inside a given folder is not read (None: it is read)."""
+    if path.name.startswith("~$"):
+        return "an Office lock file"
+    if path.name.startswith("."):
+        return "a hidden file"
+    if path.is_dir():
+        return "a sub-folder (only the files directly inside a folder are read)"
+    if not path.is_file():
+        return "not a regular file"
+    if path.suffix.lower() not in suffixes:
+        if path.suffix.lower() in PLAN_SUFFIXES:
+            return "a plan file (this command reads workbooks)"
+        return f"not a workbook{' or plan file' * (PLAN_SUFFIXES[0] in suffixes)}"
+    return None
+
+
+def expand_paths(paths: Iterable[str | os.PathLike], *,
+                 suffixes: tuple[str, ...] = (*WORKBOOK_SUFFIXES, *PLAN_SUFFIXES),
+                 skips: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """The input files: a folder stands for the files with one of ``suffixes`` directly inside
+    it (sorted by name); lock files and hidden files are left out wherever they come from.
+    ``skips`` (when given) collects each path left out with the reason."""
     out: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and not skipped(p)
-                           and p.suffix.lower() in (*WORKBOOK_SUFFIXES, *PLAN_SUFFIXES))
+            found = []
+            for inside in sorted(path.iterdir()):
+                reason = skip_reason(inside, suffixes)
+                if reason is None:
+                    found.append(inside)
+                elif skips is not None:
+                    skips.append((inside, reason))
             if not found:
-                raise MapgenError(f"{path}: a folder with no workbooks or plan files in it")
+                what = "workbooks" if PLAN_SUFFIXES[0] not in suffixes else "workbooks or plan files"
+                raise MapgenError(f"{path}: a folder with no {what} in it")
             out += found
         elif not skipped(path):
             out.append(path)
+        elif skips is not None:
+            skips.append((path, skip_reason(path, suffixes) or "skipped"))
     return out
 
 
