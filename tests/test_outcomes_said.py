@@ -26,7 +26,7 @@ def folder(in_tmp, runner) -> Path:
     return returned
 
 
-SKIPPED = {"old": "sub-folder", "~$ann.xlsx": "lock file", "notes.txt": "not a workbook",
+SKIPPED = {"old": "sub-folder", "~$ann.xlsx": "lock file", "notes.txt": "not one of the workbooks",
            ".DS_Store": "hidden file"}
 
 

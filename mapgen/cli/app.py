@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mapgen.core.errors import InputsFailed, Issue, MapgenError, ValidationFailed
+from mapgen.core.text import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Blueprint
@@ -159,10 +160,6 @@ def report_skips(skips: list[tuple[Path, str]], verbose: bool) -> None:
 
 verbose_option = click.option("--verbose", "-v", is_flag=True,
                               help="Name every entry of a folder that is not read, with the reason.")
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @click.group(context_settings=CONTEXT)

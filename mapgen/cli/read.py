@@ -19,12 +19,14 @@ MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
 @click.option("--out", "out_path", type=click.Path(), metavar="PATH",
               help="A .json or .yaml file (several inputs: one list of plans), or a folder "
                    "(one file per input; csv: one file per section); default stdout.")
-@click.option("--month-first", is_flag=True,
-              help="Read ambiguous dates like 03/04/2027 as month/day (default day/month).")
+@click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
+              help="Read numeric dates like 03/04/2027 day-first (dmy) or month-first (mdy); "
+                   "default: as each column's dates show, else day-first with a warning.")
+@click.option("--month-first", is_flag=True, hidden=True, help="The same as --date-order mdy.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @verbose_option
 @run
-def read(files, blueprint_ref, fmt, out_path, month_first, force, verbose) -> int:
+def read(files, blueprint_ref, fmt, out_path, date_order, month_first, force, verbose) -> int:
     """Read completed workbooks back into plan data (JSON, YAML or CSV).
 
     A folder stands for the workbooks directly in it; what else it holds (sub-folders, other
@@ -45,8 +47,9 @@ def read(files, blueprint_ref, fmt, out_path, month_first, force, verbose) -> in
 
     output_kind(fmt, out_path)  # a wrong --out is refused before anything is read
     blueprint = blueprint_for(blueprint_ref) if blueprint_ref else None
+    order = "mdy" if month_first else date_order
     skips: list[tuple[Path, str]] = []
-    plans = read_files(files, blueprint=blueprint, day_first=not month_first, skips=skips)
+    plans = read_files(files, blueprint=blueprint, day_first=order != "mdy", skips=skips)
     report_skips(skips, verbose)
     stdout = write_outputs(read_outputs(plans, fmt, out_path, blueprint=blueprint), force)
     if stdout is not None:

@@ -9,14 +9,17 @@ import sys
 import click
 
 REPORT_FORMATS = ("text", "markdown", "json")
-SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
+SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text",
+                  ".html": "html", ".htm": "html"}
+HTML_HELP = " or html (an email-safe page)"
 
 
-def output_format(fmt: str | None, out_path: str | None) -> str:
-    """``--format``, else the one ``--out``'s suffix names, else text.
+def output_format(fmt: str | None, out_path: str | None,
+                  known: tuple[str, ...] = REPORT_FORMATS) -> str:
+    """``--format``, else the one ``--out``'s suffix names (among ``known``), else text.
 
-    A suffix that names no report format (``report.docx``), or another format than ``--format``,
-    is refused (MapgenError, exit 2): a file's suffix always tells what it holds.
+    A suffix that names none of the ``known`` formats (``report.docx``), or another format than
+    ``--format``, is refused (MapgenError, exit 2): a file's suffix always tells what it holds.
     """
     if not out_path:
         return fmt or "text"
@@ -28,9 +31,9 @@ def output_format(fmt: str | None, out_path: str | None) -> str:
     if not suffix:
         return fmt or "text"
     named = SUFFIX_FORMATS.get(suffix)
-    if named is None:
-        known = ", ".join(SUFFIX_FORMATS)
-        raise MapgenError(f"--out {out_path}: a report's file ends in {known} (not '{suffix}')")
+    if named is None or named not in known:
+        suffixes = ", ".join(s for s, f in SUFFIX_FORMATS.items() if f in known)
+        raise MapgenError(f"--out {out_path}: a report's file ends in {suffixes} (not '{suffix}')")
     if fmt and fmt != named:
         raise MapgenError(f"--out {out_path} is {named} by its suffix, but --format is {fmt}: "
                           "give one of them, or a matching suffix")
@@ -60,11 +63,13 @@ def terminal_style(out_path: str | None, colours: dict):
     return lambda text, kind: click.style(text, **colours[kind]) if kind in colours else text
 
 
-def report_options(what: str):
+def report_options(what: str, formats: tuple[str, ...] = REPORT_FORMATS):
     """``--format``, ``--out`` and ``--force`` of a command that writes ``what`` (a report)."""
-    fmt = click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+    more = HTML_HELP if "html" in formats else ""
+    fmt = click.option("--format", "fmt", type=click.Choice(formats), default=None,
                        help="text (default; for the terminal), markdown (for email, Slack, a "
-                            "wiki) or json (for scripts). Default: from --out's suffix, else text.")
+                            f"wiki), json (for scripts){more}. Default: from --out's suffix, "
+                            "else text.")
     out = click.option("--out", "out_path", type=click.Path(dir_okay=False), metavar="PATH",
                        help=f"Write {what} to this file instead of stdout.")
     force = click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
