@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.plan import Plan, Row
 
 HEADER_SCAN_ROWS = 3  # rows at the top of a table searched for its header
-MAX_ALIGN_CELLS = 4_000_000  # row pairs compared to find written rows again (else by position)
+MAX_ALIGN_CELLS = 1_000_000  # row pairs compared between two unchanged rows (more: by position)
 
 
 @dataclass
@@ -579,9 +579,12 @@ def _align(recorded: list[list], found: list[list[str]], width: int) -> dict[int
     """Found row index -> the recorded row it is (None: a new row), by content and order.
 
     Rows typed at the end, rows inserted or deleted in between and cells edited in place are
-    all told apart: an alignment that keeps the order of both and pairs as many equal cells as
-    it can (a pair with no equal cell still counts a little, so that a row typed over stays
-    the row it was)."""
+    all told apart: rows left exactly as written anchor the alignment (difflib's matching
+    blocks), and between anchors an alignment that keeps the order of both pairs as many
+    equal cells as it can (a pair with no equal cell still counts a little, so that a row
+    typed over stays the row it was)."""
+    from difflib import SequenceMatcher
+
     n, m = len(recorded), len(found)
     if n == 0:
         return {}
@@ -592,19 +595,39 @@ def _align(recorded: list[list], found: list[list[str]], width: int) -> dict[int
 
     if m >= n and all(same(i, i) for i in range(n) if any(recorded[i][3])):
         return {j: (j if j < n else None) for j in range(m)}
+    size = max(width, *(len(r[3]) for r in recorded))
+    mine = [tuple(r[3]) + ("",) * (size - len(r[3])) for r in recorded]
+    theirs = [tuple(f) + ("",) * (size - len(f)) for f in found]
+    out: dict[int, int | None] = {j: None for j in range(m)}
+    i0 = j0 = 0
+    for block in SequenceMatcher(None, mine, theirs, autojunk=False).get_matching_blocks():
+        out.update(_align_gap(range(i0, block.a), range(j0, block.b), same, found))
+        for k in range(block.size):
+            out[block.b + k] = block.a + k
+        i0, j0 = block.a + block.size, block.b + block.size
+    return out
+
+
+def _align_gap(rows: range, cells: range, same: Any, found: list[list[str]]) -> dict[int, int]:
+    """The pairs of recorded ``rows`` and found ``cells`` rows between two anchors."""
+    n, m = len(rows), len(cells)
+    if n == 0 or m == 0:
+        return {}
     if n * m > MAX_ALIGN_CELLS:
-        return {j: (j if j < n else None) for j in range(m)}
+        return {cells[k]: rows[k] for k in range(min(n, m))}
+
+    def pair(i: int, j: int) -> float:
+        return same(rows[i], cells[j]) + (0.5 if any(found[cells[j]]) else 0.25)
+
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            pair = same(i, j) + (0.5 if any(found[j]) else 0.25)
-            score[i][j] = max(pair + score[i + 1][j + 1], score[i + 1][j], score[i][j + 1])
-    out: dict[int, int | None] = {j: None for j in range(m)}
+            score[i][j] = max(pair(i, j) + score[i + 1][j + 1], score[i + 1][j], score[i][j + 1])
+    out: dict[int, int] = {}
     i = j = 0
     while i < n and j < m:
-        pair = same(i, j) + (0.5 if any(found[j]) else 0.25)
-        if score[i][j] == pair + score[i + 1][j + 1]:
-            out[j] = i
+        if score[i][j] == pair(i, j) + score[i + 1][j + 1]:
+            out[cells[j]] = rows[i]
             i, j = i + 1, j + 1
         elif score[i][j] == score[i + 1][j]:
             i += 1
