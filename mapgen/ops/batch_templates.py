@@ -54,6 +54,7 @@ from typing import Any
 
 from mapgen.core.errors import MapgenError
 from mapgen.core.fileio import staged
+from mapgen.core.text import wrapped_lines
 from mapgen.formats import registry
 from mapgen.formats.registry import WriteOptions
 from mapgen.model.blueprint import Audience, Blueprint
@@ -420,7 +421,7 @@ class Package:
             slots = self._slots(text, probe_text, probe)
             if any(isinstance(s[2], tuple) for s in slots):
                 pieces = _pieces(text, slots)
-                if _count_lines(self._text_of(pieces, probe), probe_per) != probe_lines:
+                if wrapped_lines(self._text_of(pieces, probe), probe_per) != probe_lines:
                     raise Unusable("a measure of lines that the probe does not repeat")
                 self.measures.append((pieces, per_line, lines))
 
@@ -429,7 +430,7 @@ class Package:
     def fits(self, fill: Fill) -> None:
         """Raises Unusable unless the deal's texts take the lines the template's took."""
         for pieces, per_line, lines in self.measures:
-            if _count_lines(self._text_of(pieces, fill), per_line) != lines:
+            if wrapped_lines(self._text_of(pieces, fill), per_line) != lines:
                 raise Unusable("the dates change the handout's layout")
 
     def write(self, path: Path, fill: Fill) -> None:
@@ -489,12 +490,6 @@ def _pieces(text: str, slots: list[tuple[int, int, Any, int]]) -> list[Any]:
         last = end
     pieces.append(text[last:])
     return pieces
-
-
-def _count_lines(text: str, per_line: int) -> int:
-    from mapgen.formats.docx.writer import _count_lines as count
-
-    return count(text, per_line)
 
 
 def _text(name: str, data: bytes) -> str | None:
