@@ -237,3 +237,18 @@ def test_a_damaged_record_is_a_warning_and_tables_are_found_by_headers(runner, b
     assert code == 0, err
     assert "bad-record" in {i["code"] for i in plan["issues"]}
     assert "the handout's own record is damaged (a part of it is missing)" in err
+
+
+@pytest.mark.parametrize("dates, expected, code", [
+    (["04/13/2027", "05/01/2027"], ["2027-04-13", "2027-05-01"], None),  # a US reader
+    (["13/04/2027", "05/01/2027"], ["2027-04-13", "2027-01-05"], None),
+    (["03/04/2027", "05/01/2027"], ["2027-04-03", "2027-01-05"], "date-order"),
+    (["13/04/2027", "04/13/2027"], ["2027-04-13", "2027-04-13"], "mixed-date-order"),
+])
+def test_numeric_dates_are_read_one_way_for_the_file(runner, blank, tmp_path, dates, expected, code):
+    filled = fill(blank, tmp_path / "dates.docx", {
+        "3.": [(1 + n, [str(1 + n), "1", f"Step {n}", day, "", "", "Ann", ""])
+               for n, day in enumerate(dates)]})
+    _, plan, err = read(runner, filled)
+    assert [r["deadline"] for r in plan["sections"]["action_items"]] == expected
+    assert {i["code"] for i in plan["issues"]} - {"no-record"} == ({code} if code else set())

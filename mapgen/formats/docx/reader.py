@@ -36,6 +36,7 @@ from mapgen.core.errors import Issue, MapgenError, UnusableInput
 from mapgen.model.fields import FieldError, fold_text
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.formats.docx.tables import WordDocument, WordTable
     from mapgen.model.blueprint import Blueprint, Section
     from mapgen.model.plan import Plan, Row
@@ -70,13 +71,16 @@ class _Found:
 
 
 def read_handout(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                 day_first: bool = True) -> Plan:
-    """Read a filled-in handout into a plan; problems in the data are ``plan.issues``."""
-    return read_handout_with(path, blueprint=blueprint, day_first=day_first)[0]
+                 date_order: Order | None = None) -> Plan:
+    """Read a filled-in handout into a plan; problems in the data are ``plan.issues``.
+
+    Numeric dates (03/04/2027) are read one way for the whole file: ``date_order``, else as the
+    file's dates show (:mod:`mapgen.core.date_order`)."""
+    return read_handout_with(path, blueprint=blueprint, date_order=date_order)[0]
 
 
 def read_handout_with(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                      day_first: bool = True) -> tuple[Plan, HandoutInfo, Blueprint]:
+                      date_order: Order | None = None) -> tuple[Plan, HandoutInfo, Blueprint]:
     """:func:`read_handout`, what the handout says about itself, and the blueprint it was read
     with (``blueprint``, else the one the handout records, else ``map``)."""
     from mapgen.formats.docx.tables import read_document
@@ -84,7 +88,7 @@ def read_handout_with(path: str | os.PathLike, *, blueprint: Blueprint | None = 
     label = os.fspath(path)
     doc = read_document(path)
     reader = _HandoutReader(doc, label, blueprint)
-    plan = reader.plan(day_first)
+    plan = reader.plan(date_order)
     return plan, HandoutInfo(reader.record, doc.kind), reader.blueprint
 
 
@@ -265,12 +269,13 @@ class _HandoutReader:
 
     # -- the plan
 
-    def plan(self, day_first: bool) -> Plan:
+    def plan(self, date_order: Order | None) -> Plan:
         from mapgen.model.plan import BlueprintRef, Plan
 
         found = self._tables()
         if not found:
             raise UnusableInput(self._not_a_handout())
+        day_first = self._date_order(found, date_order)
         if self.record is None:
             self._issue("no-record", "the document carries no mapgen record: its tables were "
                         "found by their headers, and rows are matched by their values")
@@ -301,6 +306,37 @@ class _HandoutReader:
 
             from_workbook(plan, record["relative_dates"], self.blueprint)
         return plan
+
+    def _date_order(self, found: list[_Found], given: Order | None) -> bool:
+        """Day-first or month-first for the whole file, from its numeric dates (dates printed
+        exactly as the handout prints them in its language do not vote: they are mapgen's)."""
+        from mapgen.core import dates
+        from mapgen.core.date_order import decide
+
+        def votes():
+            for hit in found:
+                columns = [(i, k) for i, k in enumerate(hit.keys) if k and hit.section.column(k)
+                           is not None and hit.section.column(k).field.is_date]
+                for row in hit.table.rows[hit.header_row + 1:] if columns else ():
+                    for i, key in columns:
+                        text = row[i].text.strip() if i < len(row) else ""
+                        if text and not self._printed_date(text, dates):
+                            yield (f"table '{hit.name}', column '{hit.headers.get(key, key)}'",
+                                   text)
+
+        order = decide(votes(), given)
+        if order.problem is not None:
+            code, message = order.problem
+            self._issue(code, message)
+        return order.day_first
+
+    def _printed_date(self, text: str, dates: Any) -> bool:
+        """Whether ``text`` is a date exactly as the handout prints dates in its language."""
+        try:
+            day, _ = dates.parse_date(text, day_first=True)
+        except ValueError:
+            return False
+        return self.texts.date(day) == text
 
     def _not_a_handout(self) -> str:
         shown = [s for s in self.blueprint.sections if not s.internal][:3]
@@ -417,6 +453,8 @@ class _HandoutReader:
         if parsed.warning is None or quiet:
             return parsed.value, None
         code, message = parsed.warning
+        if code == "ambiguous-date":  # the file's one order decided it (see _date_order)
+            return parsed.value, None
         return parsed.value, self._cell_issue(hit, key, code, message, where, "warning")
 
     def _cell_issue(self, hit: _Found, key: str, code: str, message: str, where: dict[str, Any],

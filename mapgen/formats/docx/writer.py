@@ -107,6 +107,9 @@ def write_docx(view: DocumentView, path: Path) -> None:
     logo = resolve_logo(view)
     doc = Document()
     _DocxWriter(doc, view, logo).write()
+    from mapgen.formats.docx.record import add_record, handout_record
+
+    add_record(doc, handout_record(view))
     doc.save(str(path))
 
 
