@@ -187,7 +187,7 @@ def test_the_record_picks_blueprint_keeps_ids_through_deleted_and_inserted_rows(
     row = add_row(table)
     type_into(row.cells[1], "Hypercare")
     doc.save(str(tmp_path / "edited.docx"))
-    _, after, err = read(runner, tmp_path / "edited.docx")
+    _, after, _ = read(runner, tmp_path / "edited.docx")
     got = after["sections"]["phases"]
     assert [r.get("milestone") for r in got] == [
         "Discovery", phases[2]["milestone"], "Business case signed by the CFO", "Pilot",
@@ -249,6 +249,6 @@ def test_numeric_dates_are_read_one_way_for_the_file(runner, blank, tmp_path, da
     filled = fill(blank, tmp_path / "dates.docx", {
         "3.": [(1 + n, [str(1 + n), "1", f"Step {n}", day, "", "", "Ann", ""])
                for n, day in enumerate(dates)]})
-    _, plan, err = read(runner, filled)
+    _, plan, _ = read(runner, filled)
     assert [r["deadline"] for r in plan["sections"]["action_items"]] == expected
     assert {i["code"] for i in plan["issues"]} - {"no-record"} == ({code} if code else set())
