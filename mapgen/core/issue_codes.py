@@ -23,6 +23,7 @@ GROUPS = {
     "value": "Values in a typed column (workbooks, plan files, standard rows)",
     "plan": "Plan files (`.json`, `.yaml`)",
     "workbook": "Workbooks read back (`read`, and every command that takes a workbook)",
+    "handout": "Word handouts read back (`read`, and every command that takes a handout)",
     "merge": "Merge (`merge`)",
     "documents": "Writing documents (`generate`, `workshop`)",
     "status": "Status findings (`status`: the plan's consistency across sections)",
@@ -94,6 +95,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("cell-error", "error", "value",
               "The cell shows a spreadsheet error such as #REF! or #N/A.",
               "Fix the cell in the workbook and read it again; its text is kept meanwhile."),
+    IssueCode("choice-synonym", "warning", "value",
+              "A value is a synonym the blueprint lists for one of the column's choices "
+              "(Complete for Done); the choice is written instead.",
+              "Nothing to do; pick the choice from the list next time."),
     IssueCode("date-serial", "warning", "value",
               "A number in a date cell was read as the date it stands for in Excel.",
               "Check the date, and format the cell as a date."),
@@ -203,6 +208,19 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("unresolved-conflict", "warning", "workbook",
               "A conflict that merge marked on a cell is still there.",
               "Settle the value and delete the cell's comment."),
+    # -- handout
+    IssueCode("bad-record", "warning", "handout",
+              "The handout's own record (kept in its document properties) is damaged.",
+              "Nothing to do if the values read right; its tables were found by their headers."),
+    IssueCode("macros-ignored", "warning", "handout",
+              "The document is macro-enabled (.docm); its macros were neither run nor kept.",
+              "Nothing to do; save it as .docx to stop the warning."),
+    IssueCode("missing-table", "warning", "handout",
+              "A section's table that the handout was made with is no longer in it.",
+              "Put the table back (copy it from a fresh handout) or leave the section out."),
+    IssueCode("no-record", "warning", "handout",
+              "The document carries no mapgen record: tables were found by their headers.",
+              "Check that every section came back; a handout mapgen wrote keeps its record."),
     # -- merge
     IssueCode("blueprint-parents", "warning", "merge",
               "The inputs were made from a blueprint and from its parents; they are merged with "
@@ -211,6 +229,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("blueprint-versions", "warning", "merge",
               "The inputs were made from different versions of the blueprint.",
               "Check the columns reported missing or unknown."),
+    IssueCode("same-identity", "warning", "merge",
+              "Two rows of one input have the same identity (the same phase, description or "
+              "name); both are kept as rows of their own, never folded into one.",
+              "If they are the same row, delete one; if not, tell them apart in the identity column."),
     # -- writing documents
     IssueCode("deal-dates-missing", "warning", "documents",
               "The blueprint dates standard rows from deal dates that are not filled in yet.",

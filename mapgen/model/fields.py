@@ -239,6 +239,10 @@ class ChoiceType(FieldType):
         choice = spelled(text) if spelled is not None else None
         if choice is not None:
             return Parsed(choice)
+        synonym = getattr(column, "synonym_for", None)
+        choice = synonym(text) if synonym is not None else None
+        if choice is not None:
+            return Parsed(choice, ("choice-synonym", f"'{_short(text)}' read as '{choice}'"))
         raise FieldError(
             "invalid-choice", f"'{_short(text)}' is not one of: {', '.join(choices)}")
 

@@ -96,8 +96,17 @@ class Tracking:
         if value in self.meanings:
             return self.meanings[value]
         folded = fold_name(value)
-        return next((m for c, m in self.meanings.items() if fold_name(c) == folded),
-                    ENGLISH_MEANINGS.get(folded))
+        found = next((m for c, m in self.meanings.items() if fold_name(c) == folded), None)
+        if found is not None:
+            return found
+        # Another spelling the column knows (English in a translation, a synonym): its choice's
+        # meaning. Any other text counts nowhere, as the workbook's live counts do not count it.
+        for spelling in ("choice_for", "synonym_for"):
+            named = getattr(self.status, spelling, None)
+            choice = named(str(value)) if named is not None else None
+            if choice is not None and choice in self.meanings:
+                return self.meanings[choice]
+        return None
 
     def is_done(self, row: Mapping[str, Any]) -> bool:
         return self.meaning(row) == "done"

@@ -57,6 +57,8 @@ class SectionView:
     # key, whether it is an example. Writers record them where people do not see them.
     marks: list[RowMark] = field(default_factory=list)
     example_marks: list[RowMark] = field(default_factory=list)
+    # Per data row, the index of the plan row it shows (None: a standard row the plan lacks).
+    origins: list[int | None] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -221,8 +223,9 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
         keys = standard_keys(full)
         standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
         seen = seen_keys(plan, section.key) if plan is not None else set()
-        given = overlaid(section, keys, standard,
-                         restored_rows(plan, bp, section.key) if plan is not None else [], seen)
+        own = restored_rows(plan, bp, section.key) if plan is not None else []
+        origins = overlay_origins(section, keys, standard, own, seen)
+        given = lay_rows(section, origins, standard, own)
         held[section.key] = sorted(seen | set(keys))
         marks = [RowMark(r.pop(ID_KEY), r.pop(STD_KEY, None)) for r in given]
         relative = _relative_dates(section, given)
@@ -245,7 +248,8 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
             purpose=flow(text.field(section, "purpose")),
             instructions=flow(text.field(section, "instructions")),
             columns=list(section.columns) + extras, rows=rows, examples=examples, blank_rows=blank,
-            relative=relative, marks=marks, example_marks=example_marks))
+            relative=relative, marks=marks, example_marks=example_marks,
+            origins=[n if kind == "plan" else None for kind, n, _ in origins]))
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationFailed(issues)
@@ -355,7 +359,12 @@ def overlaid(section: Section, keys: list[str], standard: list[Row], rows: list[
 
     A running number (a ``sequence`` column) is kept where it is given and clashes with no
     earlier row's; others continue after the highest."""
-    origins = overlay_origins(section, keys, standard, rows, seen)
+    return lay_rows(section, overlay_origins(section, keys, standard, rows, seen), standard, rows)
+
+
+def lay_rows(section: Section, origins: list[tuple[str, int, str | None]], standard: list[Row],
+             rows: list[Row]) -> list[Row]:
+    """The rows that ``origins`` (:func:`overlay_origins`) name, as :func:`overlaid` says."""
     given = own_ids(rows)
     taken = {i for i in given if i}
     out: list[Row] = []

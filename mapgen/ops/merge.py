@@ -31,6 +31,7 @@ from mapgen.core.errors import Issue, MapgenError
 from mapgen.core.i18n import Texts, texts_for
 from mapgen.model.fields import fold_text
 from mapgen.model.plan import NOTES_KEY, BlueprintRef, Plan, Row, row_key
+from mapgen.model.rowids import seen_keys, set_seen
 from mapgen.ops.inputs import read_input
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,6 +138,8 @@ class MergeResult:
     deal_gaps_filled: int = 0
     prefer: Prefer | None = None
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) with keep_going
+    # running numbers changed: {"section", "row", "index", "column", "old", "new", "source"}
+    renumbered: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def issues(self) -> list[Issue]:
@@ -158,6 +161,7 @@ class MergeResult:
             "totals": totals.to_dict(),
             "sections": {key: s.to_dict() for key, s in self.stats.items()},
             "conflicts": [c.to_dict() for c in self.conflicts],
+            "renumbered": self.renumbered,
             "provenance": {key: [{"row": _row_label(self.blueprint.section(key), row, i),
                                   "sources": sources}
                                  for i, (row, sources) in enumerate(
@@ -201,6 +205,12 @@ class MergeResult:
         if len(self.conflicts) > SUMMARY_LIMIT:
             lines.append(f"  ... and {len(self.conflicts) - SUMMARY_LIMIT} more conflicts "
                          "(see --report)")
+        for r in self.renumbered[:SUMMARY_LIMIT]:
+            lines.append(f"  renumbered: {r['section']} '{r['row']}': {r['source']}'s "
+                         f"{r['old']} -> {r['new']}")
+        if len(self.renumbered) > SUMMARY_LIMIT:
+            lines.append(f"  ... and {len(self.renumbered) - SUMMARY_LIMIT} more renumbered "
+                         "rows (see --report)")
         for issue in self.issues[:SUMMARY_LIMIT]:
             lines.append(f"{issue.severity}: {issue}")
         if len(self.issues) > SUMMARY_LIMIT:
@@ -214,7 +224,7 @@ class MergeResult:
 
         view = build_view(self.blueprint, self.plan)
         for sv in view.sections:
-            positions = _view_positions(sv.section, sv.rows, self.plan.rows(sv.key))
+            positions = sv.origins
             provenance = self.provenance.get(sv.key, [])
             sv.sources = [", ".join(provenance[i]) if i is not None else "" for i in positions]
             at = {i: j for j, i in enumerate(positions) if i is not None}
@@ -222,6 +232,7 @@ class MergeResult:
                 if c.section == sv.key and c.index in at and sv.section.column(c.column):
                     sv.notes[(at[c.index], c.column)] = c.note(sv.section.column(c.column),
                                                                view.texts)
+
         return view
 
     def _column(self, conflict: Conflict) -> Column | None:
@@ -259,6 +270,9 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
     provenance: dict[str, list[list[str]]] = {}
     stats: dict[str, SectionStats] = {}
     conflicts = list(deal_conflicts)
+    merger_issues: list[Issue] = []
+    renumbered: list[dict[str, Any]] = []
+    seen: dict[str, set[str]] = {}
     for key in keys:
         merger = _SectionMerger(blueprint.section(key), key, deal, blueprint.holiday_dates())
         for plan, label in zip(plans, labels, strict=True):
@@ -266,12 +280,17 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
         rows, sources_out, section_conflicts = merger.finish(prefer)
         sections[key], provenance[key], stats[key] = rows, sources_out, merger.stats
         conflicts += section_conflicts
+        merger_issues += merger.issues
+        renumbered += merger.renumbered
+        held = set().union(*(seen_keys(p, key) for p in plans))
+        if held:
+            seen[key] = held
     inputs = [InputInfo(source=label, file=file, participant=_participant(plan),
                         audience=(plan.model_extra or {}).get("audience"),
                         rows={k: len(v) for k, v in plan.sections.items() if v},
                         errors=len(plan.errors), warnings=len(plan.issues) - len(plan.errors))
               for plan, label, file in zip(plans, labels, files, strict=True)]
-    issues = [issue for plan in plans for issue in plan.issues]
+    issues = [issue for plan in plans for issue in plan.issues] + merger_issues
     versions = list(dict.fromkeys(p.blueprint.version for p in plans))
     mixed = len(set(names)) > 1
     if mixed:
@@ -294,10 +313,12 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
     ref = (BlueprintRef(name=blueprint.name, version=blueprint.version) if mixed
            else plans[0].blueprint.model_copy())
     plan = Plan(blueprint=ref, deal=deal, sections=sections, columns=columns, issues=issues,
-                provenance=provenance, conflicts=[c.to_dict() for c in conflicts])
+                provenance=provenance, conflicts=[c.to_dict() for c in conflicts],
+                **({"renumbered": renumbered} if renumbered else {}))
+    set_seen(plan, seen)
     return MergeResult(plan=plan, blueprint=blueprint, inputs=inputs, conflicts=conflicts,
                        provenance=provenance, stats=stats, deal_gaps_filled=deal_gaps,
-                       prefer=prefer)
+                       prefer=prefer, renumbered=renumbered)
 
 
 def check_same_blueprint(names: Sequence[str], labels: Sequence[str],
@@ -339,13 +360,17 @@ class _Cell:
 
 
 class _MergedRow:
-    __slots__ = ("cells", "count", "notes", "sources")
+    __slots__ = ("cells", "count", "ids", "inputs", "notes", "numbers", "sources", "std")
 
     def __init__(self) -> None:
         self.count = 0                      # input rows merged into this one
         self.sources: list[str] = []
         self.cells: dict[str, _Cell] = {}
         self.notes: dict[str, dict[str, str]] = {}  # column key -> comment and link (_notes)
+        self.ids: list[str] = []            # the row ids of the rows merged into this one
+        self.std: str | None = None         # the standard row it stands for
+        self.inputs: set[int] = set()       # which inputs gave a row (never two of one input)
+        self.numbers: dict[str, list[tuple[Any, str]]] = {}  # running numbers as given
 
     def add_notes(self, notes: Any) -> None:
         """Cell comments and links of a merged row: distinct comments joined, first link kept."""
@@ -372,25 +397,61 @@ class _SectionMerger:
         self.fold = _Folder(deal, holidays)
         self.sequence = {c.key for c in section.columns if c.sequence} if section else set()
         self.rows: list[_MergedRow] = []
-        self.index: dict[tuple, _MergedRow] = {}
+        self.index: dict[tuple, list[_MergedRow]] = {}
+        self.by_id: dict[str, _MergedRow] = {}
+        self.inputs = 0
         self.stats = SectionStats()
+        self.issues: list[Issue] = []
+        self.renumbered: list[dict[str, Any]] = []
 
     def add(self, rows: Iterable[Row], source: str) -> None:
-        for row in rows:
-            values = {k: v for k, v in row.items()
-                      if not _empty(v) and k not in self.sequence and k != NOTES_KEY}
+        """One input's rows: a row is the merged row with its id, else (when neither has an id
+        of the other) the one with its identity; never two rows of one input in one."""
+        from mapgen.model.rowids import STD_KEY, own_ids
+
+        rows = list(rows)
+        ids = own_ids(rows)
+        me = self.inputs
+        self.inputs += 1
+        own: dict[tuple, int] = {}  # identity -> first row of this input (for the finding)
+        for n, (row, rid) in enumerate(zip(rows, ids, strict=True), start=1):
+            values = {k: v for k, v in row.items() if not _empty(v) and k not in self.sequence
+                      and not str(k).startswith("_")}
             if not values:
                 continue  # blank, or only a running number: nothing to keep
             self.stats.rows_in += 1
             key = row_key(self.section, row) if self.section else self._whole_key(values)
-            target = self.index.get(key) if key is not None else None
+            if key is not None and key in own:
+                self.issues.append(Issue(
+                    severity="warning", code="same-identity", section=self.key,
+                    message=f"section '{self.key}': rows {own[key]} and {n} of {source} are both "
+                            f"'{_row_label(self.section, row, n - 1)}'; both kept as rows of "
+                            "their own"))
+            elif key is not None:
+                own[key] = n
+            target = self.by_id.get(rid) if rid else None
+            if target is not None and me in target.inputs:
+                target = None
+            if target is None and key is not None:
+                target = next((m for m in self.index.get(key, []) if me not in m.inputs
+                               and not (rid and m.ids and rid not in m.ids)), None)
             if target is None:
                 target = _MergedRow()
                 self.rows.append(target)
                 if key is not None:
-                    self.index[key] = target
+                    self.index.setdefault(key, []).append(target)
             else:
                 self.stats.duplicates_merged += 1
+            target.inputs.add(me)
+            if rid and rid not in self.by_id:
+                self.by_id[rid] = target
+                target.ids.append(rid)
+            std = row.get(STD_KEY)
+            if target.std is None and isinstance(std, str):
+                target.std = std
+            for column_key in self.sequence:
+                if not _empty(row.get(column_key)):
+                    target.numbers.setdefault(column_key, []).append((row[column_key], source))
             self._add_values(target, values, source)
             target.add_notes(row.get(NOTES_KEY))
 
@@ -407,21 +468,41 @@ class _SectionMerger:
             cell.distinct.setdefault(self.fold(self._column(column_key), value), value)
 
     def finish(self, prefer: Prefer | None) -> tuple[list[Row], list[list[str]], list[Conflict]]:
-        """The merged rows (running numbers renumbered), their sources, and the conflicts."""
+        """The merged rows (each with its id; running numbers kept where they do not clash,
+        the renumbered ones in ``renumbered``), their sources, and the conflicts."""
+        from mapgen.model.rowids import ID_KEY, STD_KEY
+        from mapgen.model.view import renumber
+
         out: list[Row] = []
-        conflicts: list[Conflict] = []
         order = [c.key for c in self.section.columns] if self.section else []
-        for index, merged in enumerate(self.rows):
+        for merged in self.rows:
             row: Row = {}
             for column_key in order + [k for k in merged.cells if k not in order]:
                 if column_key in self.sequence:
-                    row[column_key] = index + 1
+                    given = merged.numbers.get(column_key)
+                    row[column_key] = given[0][0] if given else None
                 elif column_key in merged.cells:
-                    cell = merged.cells[column_key]
-                    row[column_key] = _pick(cell, prefer)
+                    row[column_key] = _pick(merged.cells[column_key], prefer,
+                                            self._column(column_key))
             if merged.notes:
                 row[NOTES_KEY] = merged.notes
+            if merged.ids:
+                row[ID_KEY] = merged.ids[0]
+            if merged.std:
+                row[STD_KEY] = merged.std
             out.append(row)
+        for column_key in sorted(self.sequence):
+            renumber(out, column_key)
+            for index, merged in enumerate(self.rows):
+                number = out[index][column_key]
+                label = _row_label(self.section, out[index], index)
+                self.renumbered += [{"section": self.key, "row": label, "index": index,
+                                     "column": column_key, "old": old, "new": number,
+                                     "source": source}
+                                    for old, source in merged.numbers.get(column_key, [])
+                                    if old != number]
+        conflicts: list[Conflict] = []
+        for index, (merged, row) in enumerate(zip(self.rows, out, strict=True)):
             label = _row_label(self.section, row, index)
             for column_key, cell in merged.cells.items():
                 if len(cell.distinct) > 1:
@@ -460,9 +541,24 @@ def _merge_deal(plans: Sequence[Plan], labels: Sequence[str], prefer: Prefer | N
     return deal, conflicts, gaps
 
 
-def _pick(cell: _Cell, prefer: Prefer | None) -> Any:
-    """The value kept: the first spelling of the first value, or the last value seen."""
+def _pick(cell: _Cell, prefer: Prefer | None, column: Column | None = None) -> Any:
+    """The value kept: the first spelling of the first value, or the last value seen; a value
+    that does not fit its column (``next Friday`` for a date) only when no value does."""
+    valid = [v for v, _ in cell.seen if column is None or _fits(column, v)]
+    if valid and len(valid) < len(cell.seen):
+        return valid[-1] if prefer == "last" else valid[0]
     return cell.seen[-1][0] if prefer == "last" else next(iter(cell.distinct.values()))
+
+
+def _fits(column: Column, value: Any) -> bool:
+    """Whether ``value`` is a valid value of ``column`` (a relative date counts)."""
+    from mapgen.model.fields import FieldError
+
+    try:
+        column.field.parse(value, column, allow_relative=True)
+    except FieldError:
+        return False
+    return True
 
 
 class _Folder:
@@ -712,18 +808,6 @@ def _resolved(path: Path) -> Path:
         return path.resolve()
     except OSError:
         return path.absolute()
-
-
-def _view_positions(section: Section, view_rows: list[Row], rows: list[Row]) -> list[int | None]:
-    """For each row a document shows, its index in the merged rows (None for a standard row of
-    the blueprint that no input had): matched by identity, rows without one in order."""
-    by_key = {k: i for i, r in enumerate(rows) if (k := row_key(section, r)) is not None}
-    unkeyed = iter(i for i, r in enumerate(rows) if row_key(section, r) is None)
-    out: list[int | None] = []
-    for row in view_rows:
-        key = row_key(section, row)
-        out.append(next(unkeyed, None) if key is None else by_key.get(key))
-    return out
 
 
 def _row_label(section: Section | None, row: Row, index: int) -> str:

@@ -83,6 +83,7 @@ class ShiftResult:
     moves: list[Move]
     plan: Plan
     path: Path | None = None
+    written_as: str | None = None  # set when the output is of another kind than the input
     origins: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def to_data(self) -> list[dict[str, Any]]:
@@ -337,24 +338,33 @@ def shift_file(path: str | os.PathLike, out: str | os.PathLike, *,
     ``force``. A workbook shifts into a workbook, a plan file into a plan file (.json/.yaml).
     """
     from mapgen.core.fileio import check_writable
-    from mapgen.ops.inputs import PLAN_SUFFIXES, WORKBOOK_SUFFIXES
+    from mapgen.ops.inputs import HANDOUT_SUFFIXES, PLAN_SUFFIXES, WORKBOOK_SUFFIXES
 
     src, dst = Path(path), Path(out)
     is_plan = src.suffix.lower() in PLAN_SUFFIXES
-    if src.suffix.lower() not in (*PLAN_SUFFIXES, *WORKBOOK_SUFFIXES):
+    is_handout = src.suffix.lower() in HANDOUT_SUFFIXES
+    if src.suffix.lower() not in (*PLAN_SUFFIXES, *WORKBOOK_SUFFIXES, *HANDOUT_SUFFIXES):
         raise MapgenError(f"{src}: cannot shift a '{src.suffix or src.name}' file; give a "
-                          "workbook (.xlsx) or a plan file (.json, .yaml)")
-    want = PLAN_SUFFIXES if is_plan else WORKBOOK_SUFFIXES
-    if dst.suffix.lower() not in want:
-        kind = "plan file (.json or .yaml)" if is_plan else f"workbook ({src.suffix.lower()})"
-        raise MapgenError(f"--out {dst}: a {'plan file' if is_plan else 'workbook'} shifts into a "
-                          f"{kind}")
+                          "workbook (.xlsx), a handout (.docx, .odt) or a plan file (.json, .yaml)")
+    if is_handout:
+        if dst.suffix.lower() not in (*PLAN_SUFFIXES, ".xlsx"):
+            raise MapgenError(f"--out {dst}: a handout shifts into a plan file (.json or .yaml) "
+                              "or a workbook (.xlsx), not into a handout")
+    else:
+        want = PLAN_SUFFIXES if is_plan else WORKBOOK_SUFFIXES
+        if dst.suffix.lower() not in want:
+            kind = "plan file (.json or .yaml)" if is_plan else f"workbook ({src.suffix.lower()})"
+            raise MapgenError(f"--out {dst}: a {'plan file' if is_plan else 'workbook'} shifts "
+                              f"into a {kind}")
     if not src.exists():
         raise MapgenError(f"{src}: no such file")
     if dst.exists() and dst.resolve() == src.resolve():
         raise MapgenError(f"--out {dst} is the input; shift writes a new file and never changes "
                           "its input")
     check_writable(dst, force)
+    if is_handout:
+        return _shift_handout(src, dst, blueprint, force, deal=deal, row=row, by=by, to=to,
+                              cascade=cascade)
     if is_plan:
         return _shift_plan_file(src, dst, blueprint, force, deal=deal, row=row, by=by, to=to,
                                 cascade=cascade)
@@ -431,6 +441,31 @@ def _shift_plan_file(src: Path, dst: Path, ref: str | Blueprint | None, force: b
 
         content = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False, width=100)
     result.path = atomic_write(dst, content, force=force)
+    return result
+
+
+def _shift_handout(src: Path, dst: Path, ref: str | Blueprint | None, force: bool,
+                   **how: Any) -> ShiftResult:
+    """A handout read as ``read`` reads it, shifted, and written as a plan file or a workbook
+    (a handout is never edited in place: its layout follows its texts)."""
+    from mapgen.core.fileio import atomic_write
+    from mapgen.ops.generate import write_view
+    from mapgen.ops.inputs import PLAN_SUFFIXES, load_input
+
+    found, bp = load_input(src, ref, what="shift")
+    result = shift_plan(found.plan, bp, standard=False, **how)
+    suffix = dst.suffix.lower()
+    if suffix in PLAN_SUFFIXES:
+        text = result.plan.to_json() if suffix == ".json" else result.plan.to_yaml()
+        result.path = atomic_write(dst, text, force=force)
+        result.written_as = "plan file"
+    else:
+        from mapgen.model.view import build_view
+
+        audience = getattr(result.plan, "audience", None)
+        view = build_view(bp, result.plan, audience=audience if audience == "buyer" else "internal")
+        result.path = write_view(view, "xlsx", dst, force=force)
+        result.written_as = "workbook"
     return result
 
 

@@ -25,7 +25,7 @@ from mapgen.model.blueprint.models import (
     Where,
     _Model,
 )
-from mapgen.model.fields import FieldError
+from mapgen.model.fields import FieldError, fold_text
 from mapgen.model.health import ENGLISH_MEANINGS, MEANINGS
 from mapgen.model.rowids import ID_KEY, valid_id
 
@@ -190,6 +190,8 @@ def _semantic_issues(bp: Blueprint) -> list[Issue]:
                 add(column, "choices", f"{c}: the same choice is listed twice")
             if column.meanings is not None:
                 _meaning_issues(column, c, add)
+            if column.synonyms is not None:
+                _synonym_issues(column, c, add)
         for key in section.identity or []:
             if key not in keys:
                 add(section, "identity", f"{s}: identity column '{key}' is not a column "
@@ -253,6 +255,26 @@ def _meaning_issues(column: Column, c: str, add) -> None:
     if missing and not unknown:
         add(column, "meanings", f"{c}: meanings: no meaning for {', '.join(repr(m) for m in missing)} "
                                 f"(every choice needs one of {', '.join(MEANINGS)})")
+
+
+def _synonym_issues(column: Column, c: str, add) -> None:
+    """``synonyms``: keyed by the column's choices; a word names one choice, and no choice."""
+    choices = list(column.choices or [])
+    if not column.field.has_choices or not choices:
+        add(column, "synonyms", f"{c}: 'synonyms' only apply to a choice column with 'choices'")
+        return
+    taken = {fold_text(ch): ch for ch in choices}
+    for choice, words in (column.synonyms or {}).items():
+        if choice not in choices:
+            add(column, "synonyms", f"{c}: synonyms: '{choice}' is not one of its choices "
+                                    f"(choices: {', '.join(choices)})")
+            continue
+        for word in words:
+            other = taken.get(fold_text(word))
+            if other is not None and other != choice:
+                add(column, "synonyms", f"{c}: synonyms: '{word}' already names "
+                                        f"'{other}'")
+            taken.setdefault(fold_text(word), choice)
 
 
 def _unknown_meaning(meaning: Any) -> str:

@@ -273,7 +273,7 @@ def kit_commands(view: DocumentView, kit: Kit) -> dict[str, tuple[str, ...]]:
     relative to it, so that they still work when the kit is moved or copied."""
     bp = _blueprint_option(view.blueprint)
     s2 = SESSION_2
-    inputs = (f"{DEAL_NAME} " if kit.deal else "") + f"{RETURNED}/*.xlsx"
+    inputs = (f"{DEAL_NAME} " if kit.deal else "") + f"{RETURNED}/"  # workbooks and handouts
     return {
         "where": ("# " + view.texts("cd into the kit folder (the one holding {checklist}), then:",
                                     checklist=CHECKLIST_NAME),),
