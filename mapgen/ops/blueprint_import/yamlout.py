@@ -131,6 +131,8 @@ def _column(plan: SectionPlan, col: ColumnPlan, before: str | None, extending: b
         out.append(f"        meanings: {flow(col.meanings)}{asked}")
     elif parent is not None and parent.meanings and col.type != "choice":
         pass
+    if col.once_per_group or col.index < 0:
+        out.append("        group: true              # a label written once heads the rows under it")
     if parent is None and col.width:
         out.append(f"        width: {round(col.width)}")
     if extending and plan.parent is not None:
