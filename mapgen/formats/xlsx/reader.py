@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Any
 from mapgen.core.errors import Issue, MapgenError
 from mapgen.formats.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, read_meta
 from mapgen.formats.xlsx.notes import CellNote, Notes, read_cell_notes
+from mapgen.formats.xlsx.outside import group_key, group_label, is_own_text, section_texts
 from mapgen.formats.xlsx.safety import (
     MAX_CELLS,
     MAX_OUTPUT_CHARS,
@@ -319,6 +320,10 @@ class _WorkbookReader:
         self.overview_cells: dict[str, _Cell | None] = {}  # "deal:buyer", "objective:0" -> cell
         self.overview_sheet: str | None = None  # the sheet those cells were read from
         self.sheets: list[_Sheet] = []
+        # a workbook made outside mapgen (see mapgen.formats.xlsx.outside): deal key ->
+        # (value, sheet, cell) found by the blueprint's deal labels, and those labels' cells
+        self.labelled: dict[str, tuple[Any, str, str | None]] = {}
+        self.deal_cells: set[tuple[str, str | None]] = set()
 
     # -- setup
 
@@ -361,9 +366,13 @@ class _WorkbookReader:
                                          for section, sheet in self._found(found)):
             raise UnusableInput(self._not_a_map(sheets))
         self.sheets = sheets
+        if self.meta is None and self.blueprint.deal_labels:
+            self._find_deal(sheets)
         if self.meta is None:
+            facts = ("the deal facts were found by their labels" if self.labelled else
+                     "the deal facts are empty")
             self._issue("no-metadata", "the workbook carries no mapgen metadata: sections were "
-                        "found by sheet names and headers, and the deal facts are empty", "warning")
+                        f"found by sheet names and headers, and {facts}", "warning")
         for section in self.blueprint.sections:
             sheet = found.get(section.key)
             if sheet is None:
@@ -374,6 +383,18 @@ class _WorkbookReader:
                 self.tables.append(table)
         self._unread(sheets, found)
         self._read_overview()
+
+    def _find_deal(self, sheets: list[_Sheet]) -> None:
+        """The deal block of a workbook made outside mapgen, by the blueprint's labels."""
+        from mapgen.formats.xlsx.outside import find_deal
+
+        for sheet in sheets:
+            found = find_deal(sheet.top(HEADER_SCAN_ROWS), self.blueprint.deal_labels)
+            for key, (value, label_at, value_at) in found.items():
+                if key in self.labelled:
+                    continue
+                self.labelled[key] = (value, sheet.title, value_at)
+                self.deal_cells.update({(sheet.title, label_at), (sheet.title, value_at)})
 
     def _own_sheets(self) -> frozenset[str]:
         """The titles (casefolded) of mapgen's own sheets: Overview and Timeline in English and
@@ -516,7 +537,8 @@ class _WorkbookReader:
             table.headers[key] = text
             keys[i] = key
         for column in section.columns:
-            if column.key not in table.columns and not column.internal:
+            if column.key not in table.columns and not column.internal and not (
+                    column.group and recorded is None):  # a group column: its labels in rows
                 self._issue("missing-column", f"column '{column.title}' is missing; its values "
                             "are left empty", "warning", column=column.key, **where)
         table.examples = _examples(section, table, recorded, self.own.texts)
@@ -540,6 +562,7 @@ class _WorkbookReader:
         own = {k: _text(v) for k, v in recorded.texts.items()} if recorded is not None else {}
         legacy = recorded is not None and not recorded.texts  # metadata from before texts
         titles = _title_forms(table.section.label) | _title_forms(table.section.title or "")
+        section_text = section_texts(table.section)
         for number, row in enumerate(sheet.head[:table.header_row], start=1):
             for i, raw in enumerate(row):
                 if raw.value is None or (number == table.header_row and i >= first):
@@ -549,6 +572,10 @@ class _WorkbookReader:
                 coordinate = f"{get_column_letter(i + 1)}{number}"
                 if own.get(coordinate) == _text(raw.value):
                     continue
+                if (sheet.title, coordinate) in self.deal_cells:
+                    continue  # a deal fact, by the blueprint's deal labels
+                if recorded is None and is_own_text([raw.value], section_text):
+                    continue  # the section's purpose or instructions, above its table
                 if legacy and i == recorded.first_col - 1 and number < table.header_row:
                     continue  # the title and texts of an older mapgen workbook
                 if number < table.header_row and _title_forms(_text(raw.value)) & titles:
@@ -565,6 +592,7 @@ class _WorkbookReader:
         from openpyxl.utils import get_column_letter
 
         limit = BLANK_RUN + table.section.blank_rows
+        own_text = section_texts(table.section)
         blank = 0
         last = first + MAX_COLUMNS
         warned_gap = False
@@ -607,6 +635,9 @@ class _WorkbookReader:
                 self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
                 if cell.kind == "formula":
                     self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
+            if cells and table.recorded is None and is_own_text(
+                    [c.value for c in cells.values()], own_text):
+                continue  # a legend or note under the table: the section's own text
             if cells:
                 if blank > limit and not warned_gap:
                     warned_gap = True
@@ -668,6 +699,8 @@ class _WorkbookReader:
             deal, deal_issues = parse_deal(facts, file=self.label)
             self.issues[:0] = deal_issues
             deal = self._overview_deal(deal)
+        elif self.labelled:
+            deal = self._labelled_deal()
         self.deal = deal  # before the rows: live formulas without a saved result count from it
         sections: dict[str, list[Row]] = {}
         columns: dict[str, dict[str, str]] = {}
@@ -689,6 +722,22 @@ class _WorkbookReader:
 
             from_workbook(plan, self.meta.relative_dates, self.blueprint)  # plan.relative_dates
         return plan
+
+    def _labelled_deal(self) -> dict[str, Any]:
+        """The deal facts found beside the blueprint's deal labels (dates parsed)."""
+        from mapgen.model.plan import parse_deal
+
+        deal: dict[str, Any] = {}
+        for key, (value, sheet, at) in self.labelled.items():
+            if value is None:
+                continue
+            typed, problems = parse_deal({key: _plain(value)}, file=self.label)
+            for issue in problems:
+                issue.sheet, issue.cell = sheet, at
+            self.issues += problems
+            if not problems:
+                deal[key] = typed[key]
+        return deal
 
     def _overview_deal(self, deal: dict[str, Any]) -> dict[str, Any]:
         """Deal facts typed on the Overview win over the metadata (a warning says which). A deal
@@ -786,9 +835,23 @@ class _WorkbookReader:
                        if note.comment and note.comment.startswith(self.own.example_notes)}
         noted_rows = {r for r, _ in notes}
         rows: list[tuple[int, Row]] = []
+        grouped = group_key(table.section) if table.recorded is None else None
+        if grouped is not None and grouped not in table.columns:
+            table.columns[grouped] = table.section.column(grouped)  # from group rows alone
+        label = None
         table.rows.reverse()  # consumed from the end: each row's cells are freed once parsed
         while table.rows:
             number, cells = table.rows.pop()
+            if grouped is not None:
+                heading = group_label([c.value for c in cells.values() if c.kind == "value"]
+                                      if len(cells) == 1 else [])
+                if heading is not None:
+                    label = heading  # a group row: the label of the rows under it
+                    continue
+                if grouped not in cells and label is not None:
+                    cells[grouped] = _Cell(label, next(iter(cells.values())).coordinate)
+                elif grouped in cells and cells[grouped].kind == "value":
+                    label = _text(cells[grouped].value)
             row: Row = {}
             issues: list[Issue] = []
             for key, cell in cells.items():
@@ -1008,7 +1071,7 @@ def _fold(text: str) -> str:
     """Header/sheet text compared loosely: case, spacing and punctuation ignored; & is and.
     Only the first :data:`HEADER_CHARS` characters count (no header is longer)."""
     text = unicodedata.normalize("NFKC", text[:HEADER_CHARS]).casefold().replace("&", "and")
-    return re.sub(r"[\W_]+", "", text)
+    return re.sub(r"[\W_]+", "", text) or "".join(text.split())  # '#' stays '#'
 
 
 def _title_forms(text: str) -> set[str]:
