@@ -538,7 +538,9 @@ class _WorkbookReader:
             keys[i] = key
         for column in section.columns:
             if column.key not in table.columns and not column.internal and not (
-                    column.group and recorded is None):  # a group column: its labels in rows
+                    recorded is None and (column.group or re.fullmatch(r"Column [A-Z]{1,3}",
+                                                                       column.title))):
+                # a group column has its labels in rows; 'Column J' has no header to find
                 self._issue("missing-column", f"column '{column.title}' is missing; its values "
                             "are left empty", "warning", column=column.key, **where)
         table.examples = _examples(section, table, recorded, self.own.texts)
@@ -618,6 +620,9 @@ class _WorkbookReader:
                 cell = _cell(raw, coordinate)
                 if cell is None:
                     continue
+                if i not in keys and (key := self._positional(table, i)) is not None:
+                    keys[i] = table.headers[key] = key  # a headerless column the blueprint names
+                    table.columns[key] = table.section.column(key)
                 if i not in keys:  # a value in a column without a header
                     key = _extra_key(f"column {get_column_letter(i + 1)}", table.columns,
                                      table.section)
@@ -651,6 +656,15 @@ class _WorkbookReader:
                     raise UnusableInput(_too_large(self.label, f"more than {MAX_OUTPUT_CHARS:,}"))
             else:
                 blank += 1
+
+    def _positional(self, table: _Table, i: int) -> str | None:
+        """The blueprint's column named by its position ('Column J', as ``blueprint import``
+        names a column the template left without a header), when no header claimed it."""
+        from openpyxl.utils import get_column_letter
+
+        aliases = self.headers.aliases(table.section, table.recorded)
+        key = aliases.get(_fold(f"Column {get_column_letter(i + 1)}"))
+        return key if key is not None and key not in table.columns else None
 
     def noted_sheets(self) -> set[str]:
         """The sheets whose comments and links matter: the section sheets read."""

@@ -304,13 +304,13 @@ def _match_columns(plan: SectionPlan, section: Section, decisions: list[Decision
             col.type = chosen.type  # text and long text, or values a choice's words
             if chosen.type == "choice" and not col.choices:
                 col.choices = chosen.choices
-        plan.mapped[col.key] = (f"{section.label}'s '{chosen.title}'"
-                                + (f" (was '{old}')" if old != chosen.key else ""))
+        plan.mapped[col.key] = (f"the parent's {section.key}.{chosen.key} ('{chosen.title}')"
+                                + (f", not a new '{old}'" if old != chosen.key else ""))
     plan.removed = [c.key for c in section.columns if c.key not in taken]
     for col in owners[1:]:
         decisions.append(Decision("columns", f"'{col.header}' is another owner: kept as its own "
                                   f"column '{col.key}' (the first owner, '{owners[0].header}', is "
-                                  f"{section.label}'s responsible person)"))
+                                  f"the parent's {section.key}.responsible)"))
 
 
 def deal_facts(pairs: list[DealPair], decisions: list[Decision]) -> dict[str, str]:
