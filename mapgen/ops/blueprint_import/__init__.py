@@ -131,6 +131,9 @@ def import_template(path: str | os.PathLike, *, name: str | None = None, extends
             decisions.append(Decision("removed", f"columns of {plan.parent.key} not in your "
                                       f"template, removed: {', '.join(plan.removed)}"))
     title, intro, how_to_use = _document_texts(source, plans, decisions)
+    if removed and not intro:
+        decisions.append(Decision("texts", f"the introduction of '{extends}' speaks of sections "
+                                  "your template does not have: left empty for you to write"))
     from mapgen.ops.blueprint_import.yamlout import write_yaml
 
     header = [f"{name}: imported from {Path(path).name} by `mapgen blueprint import` on "

@@ -195,17 +195,31 @@ def _texts(plan: SectionPlan, table: Table, decisions: list[Decision]) -> None:
 
 
 def _legend_lines(cells: list[tuple[str, str]]) -> list[str]:
-    """Cells under a table as lines: a row's cells joined ('Done: finished')."""
+    """Cells under a table as sentences: a row's cells joined ('Done: finished'), the entries
+    under a heading such as 'Status key:' in one line with it."""
     rows: dict[str, list[str]] = {}
     for where, text in cells:
         row = re.sub(r"^.*?(\d+)$", r"\1", where.rsplit(" ", 1)[-1])
         rows.setdefault(row, []).append(text)
-    out = []
+    out: list[str] = []
+    items: list[str] | None = None
     for parts in rows.values():
         if len(parts) == 2 and not parts[0].endswith(":"):
-            out.append(f"{parts[0]}: {parts[1]}")
-        else:
-            out.append(" ".join(parts))
+            entry = f"{parts[0]}: {parts[1]}"
+            if items is not None:
+                items.append(entry)
+                continue
+            out.append(entry)
+            continue
+        if items:
+            out[-1] += " " + "; ".join(items) + "."
+        items = None
+        line = " ".join(parts)
+        out.append(line)
+        if line.endswith(":"):
+            items = []
+    if items:
+        out[-1] += " " + "; ".join(items) + "."
     return out
 
 

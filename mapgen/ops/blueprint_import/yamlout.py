@@ -62,6 +62,9 @@ def write_yaml(*, header: list[str], name: str, extends: str | None, title: str,
     lines.append(f"title: {q(title)}")
     if intro:
         lines += block_text("", "intro", intro)
+    elif removed_sections:
+        lines.append('intro: ""                        # the parent\'s speaks of sections your '
+                     "template does not have: write your own")
     if how_to_use:
         lines.append("how_to_use:")
         lines += [f"  - {q(step)}" for step in how_to_use]
@@ -89,8 +92,7 @@ def _section(plan: SectionPlan, extending: bool) -> list[str]:
     if plan.purpose:
         out += block_text("    ", "purpose", plan.purpose)
     if plan.instructions:
-        out += block_text("    ", "instructions", "\n".join(plan.instructions)
-                          if len(plan.instructions) > 1 else plan.instructions[0])
+        out += block_text("    ", "instructions", " ".join(plan.instructions))
     if plan.blank_rows is not None:
         out.append(f"    blank_rows: {plan.blank_rows}")
     out.append("    columns:")
@@ -133,7 +135,7 @@ def _column(plan: SectionPlan, col: ColumnPlan, before: str | None, extending: b
         pass
     if col.once_per_group or col.index < 0:
         out.append("        group: true              # a label written once heads the rows under it")
-    if parent is None and col.width:
+    if col.width and (parent is None or (parent.width or 0) < col.width):
         out.append(f"        width: {round(col.width)}")
     if extending and plan.parent is not None:
         if before is None:
