@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, plural, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, run, warn
 from mapgen.cli.progress import progress_bar
+from mapgen.core.text import plural
 from mapgen.formats import registry as formats
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, main, plural, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, main, run, warn
+from mapgen.core.text import plural
 
 
 @main.command(context_settings=CONTEXT)

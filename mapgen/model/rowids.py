@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from mapgen.model.blueprint import Section
+    from mapgen.model.blueprint.models import Section
 
 ID_KEY = "_id"
 STD_KEY = "_std"

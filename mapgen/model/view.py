@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from mapgen.core.dates import as_date
 from mapgen.core.errors import Issue, ValidationFailed
 from mapgen.core.i18n import N_, N_plural, Texts, texts_for
 from mapgen.core.xmltext import xml_text
 from mapgen.model.blueprint import Audience, Blueprint, Column, Section
-from mapgen.model.plan import STANDARD_DEAL_KEYS, Plan, Row, row_key
+from mapgen.model.plan import NOTES_KEY, STANDARD_DEAL_KEYS, Plan, Row, row_key
 from mapgen.model.rowids import ID_KEY, STD_KEY, RowMark, fresh_id, own_ids, seen_keys, standard_keys
 
 PREFILLED_SPARE_ROWS = 3
@@ -31,6 +33,11 @@ _ANCHOR_WORDS = {"start": N_("start"), "close": N_("close"), "go_live": N_("go-l
 # text before the first colon, in English and the workbook's language.
 CONFLICT_NOTE = N_("Conflict: {values} (kept {source}'s)")
 CONFLICT_NOTE_PREFER = N_("Conflict: {values} (kept {source}'s, --prefer {prefer})")
+# The headers of the sign-off block (a row per role to write a name, title, date and signature).
+SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
+SIGNOFF_TEXT = N_("We agree on this plan and will follow it together.")
+# A kept link that a document may make clickable: a web or mail address, nothing else.
+WEB_LINK = re.compile(r"(https?://|mailto:)\S+$", re.IGNORECASE)
 
 
 @dataclass
@@ -98,6 +105,19 @@ class DocumentView:
     def texts(self) -> Texts:
         """mapgen's own texts in the blueprint's language."""
         return texts_for(self.blueprint.language)
+
+    def logo_path(self) -> tuple[Path, str] | None:
+        """The branding logo's file (a relative path starts at the blueprint file) and how to
+        name where it was given in a message (`` (branding.logo in acme.yaml)``); None without
+        a logo."""
+        ref = self.branding.logo
+        if not ref:
+            return None
+        source = self.blueprint.source
+        path = Path(ref).expanduser()
+        if not path.is_absolute():
+            path = (source.parent if source else Path.cwd()) / path
+        return path, f" (branding.logo in {source.name})" if source else ""
 
     @property
     def signoff(self) -> list[str]:
@@ -203,12 +223,31 @@ _RELATIVE_WORDS = {
 }
 
 
+def kept_lines(sv: SectionView, row: Row, index: int) -> dict[str, list[tuple[str, bool]]]:
+    """Column key -> the lines (text, whether it is the link) a data row's kept notes
+    (``_notes``) show under the value: its comment (unless a merge note stands there, as a
+    workbook shows that one) and then its link."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    notes = row.get(NOTES_KEY)
+    if not isinstance(notes, dict):
+        return out
+    for column in sv.columns:
+        note = notes.get(column.key)
+        note = note if isinstance(note, dict) else {}
+        conflict = (index, column.key) in sv.notes
+        lines = [(str(note[k]).strip(), k == "link") for k in ("comment", "link")
+                 if str(note.get(k) or "").strip() and not (k == "comment" and conflict)]
+        if lines:
+            out[column.key] = lines
+    return out
+
+
 def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
                audience: Audience = "internal", participant: str | None = None) -> DocumentView:
     """Walk the blueprint for one document. Raises ValidationFailed for dates that need a
     deal date the plan does not have, TemplateError for a blueprint text that fails to render."""
     from mapgen.core.templating import deal_context
-    from mapgen.model.relative_dates import restored_rows
+    from mapgen.model.relative_dates import restored_rows, written_rules
 
     bp = blueprint.for_audience(audience)
     deal = dict(plan.deal) if plan else {}
@@ -228,7 +267,7 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
         given = lay_rows(section, origins, standard, own)
         held[section.key] = sorted(seen | set(keys))
         marks = [RowMark(r.pop(ID_KEY), r.pop(STD_KEY, None)) for r in given]
-        relative = _relative_dates(section, given)
+        relative = {at: str(rule) for at, rule in written_rules(section, given).items()}
         rows = [_resolve_dates(section, r, deal, holidays, issues, strict=plan is not None)
                 for r in given]
         if plan is not None:
@@ -413,15 +452,6 @@ def _plain(row: Row) -> dict[str, Any]:
             if not k.startswith("_")}
 
 
-def _relative_dates(section: Section, rows: list[Row]) -> dict[tuple[int, str], str]:
-    """(row index, column key) -> the relative date text, for the date cells written so."""
-    from mapgen.core import dates
-
-    keys = [c.key for c in section.columns if c.field.is_date]
-    return {(i, k): str(dates.parse_relative(row[k])) for i, row in enumerate(rows) for k in keys
-            if isinstance(row.get(k), str) and dates.is_relative(row[k])}
-
-
 def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: list[dt.date],
                    issues: list[Issue], *, strict: bool) -> Row:
     out = dict(row)
@@ -471,7 +501,7 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
         if track is None or track.deadline is None:
             continue
         span = sv.key == "phases"
-        previous = _as_date(view.deal.get("start"))
+        previous = as_date(view.deal.get("start"))
         label_column = sv.section.column(track.label)
         for i, row in enumerate(sv.rows):
             due = track.due(row)
@@ -486,12 +516,6 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
                 previous = due
     items.sort(key=lambda t: not t.phase)
     return items
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 def timeline_weeks(items: list[TimelineItem], today: dt.date, *, limit: int = 26) -> list[dt.date]:

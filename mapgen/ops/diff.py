@@ -17,8 +17,9 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from mapgen.core.dates import as_date
 from mapgen.core.errors import MapgenError
-from mapgen.model.health import as_date, tracking
+from mapgen.model.health import tracking
 from mapgen.model.plan import NOTES_KEY, row_key
 from mapgen.model.rowids import own_ids
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mapgen.core.errors import Issue, MapgenError
 from mapgen.core.i18n import Texts, texts_for
+from mapgen.core.text import is_blank, plural
 from mapgen.model.fields import fold_text
 from mapgen.model.plan import NOTES_KEY, BlueprintRef, Plan, Row, row_key
 from mapgen.model.rowids import seen_keys, set_seen
@@ -170,30 +171,36 @@ class MergeResult:
             "issues": [i.to_dict() for i in self.issues],
         }
 
-    def summary(self) -> list[str]:
-        """A short human summary: files, rows read per file, rows out, merged, filled, conflicts."""
+    def summary(self, *, report_hint: str = "see the full report",
+                prefer_hint: str = "as asked") -> list[str]:
+        """A short human summary: files, rows read per file, rows out, merged, filled, conflicts.
+
+        ``report_hint`` follows a list cut short, ``prefer_hint`` (``{side}``: first or last) a
+        conflict settled by a preference: a caller names its own way to get either (the command
+        line, its options)."""
         report = self.report
         totals = report["totals"]
-        lines = [f"Merged {len(self.inputs)} file{_s(len(self.inputs))} "
+        more = f" ({report_hint})" if report_hint else ""
+        lines = [f"Merged {plural(len(self.inputs), 'file')} "
                  f"(blueprint '{self.plan.blueprint.name}'):"]
         for info in self.inputs[:SUMMARY_FILES]:
             notes = [info.participant] if info.participant and info.file else []
             notes += ["buyer copy"] if info.audience == "buyer" else []
             who = f" ({', '.join(notes)})" if notes else ""
             counts = [f"{sum(info.rows.values())} rows"]
-            counts += [f"{n} {kind}{_s(n)}" for kind, n in (("error", info.errors),
-                                                          ("warning", info.warnings)) if n]
+            counts += [plural(n, kind) for kind, n in (("error", info.errors),
+                                                      ("warning", info.warnings)) if n]
             lines.append(f"  {info.file or info.source}{who}: {', '.join(counts)}")
         if len(self.inputs) > SUMMARY_FILES:
             rest = self.inputs[SUMMARY_FILES:]
             lines.append(f"  ... and {len(rest)} more files: "
-                         f"{sum(sum(i.rows.values()) for i in rest)} rows (see --report)")
+                         f"{sum(sum(i.rows.values()) for i in rest)} rows{more}")
         for file, why in self.skipped:
             lines.append(f"  skipped {file}: {why}")
         out = [f"{key} {s.rows_out}" for key, s in self.stats.items() if s.rows_out]
         lines.append(f"Rows out: {', '.join(out) or 'none'}")
-        how = {None: "first value kept and marked", "first": "first value kept (--prefer first)",
-               "last": "last value kept (--prefer last)"}[self.prefer]
+        how = ("first value kept and marked" if self.prefer is None else
+               f"{self.prefer} value kept ({prefer_hint.format(side=self.prefer)})")
         conflicts = f"{totals['conflicts']}" + (f" ({how})" if self.conflicts else "")
         lines.append(f"Duplicates merged: {totals['duplicates_merged']}, gaps filled: "
                      f"{totals['gaps_filled']}, conflicts: {conflicts}")
@@ -203,18 +210,17 @@ class MergeResult:
             lines.append(f"  conflict: {where}, {column.title if column else c.column}: "
                          f"{c.note(column).removeprefix('Conflict: ')}")
         if len(self.conflicts) > SUMMARY_LIMIT:
-            lines.append(f"  ... and {len(self.conflicts) - SUMMARY_LIMIT} more conflicts "
-                         "(see --report)")
+            lines.append(f"  ... and {len(self.conflicts) - SUMMARY_LIMIT} more conflicts{more}")
         for r in self.renumbered[:SUMMARY_LIMIT]:
             lines.append(f"  renumbered: {r['section']} '{r['row']}': {r['source']}'s "
                          f"{r['old']} -> {r['new']}")
         if len(self.renumbered) > SUMMARY_LIMIT:
             lines.append(f"  ... and {len(self.renumbered) - SUMMARY_LIMIT} more renumbered "
-                         "rows (see --report)")
+                         f"rows{more}")
         for issue in self.issues[:SUMMARY_LIMIT]:
             lines.append(f"{issue.severity}: {issue}")
         if len(self.issues) > SUMMARY_LIMIT:
-            lines.append(f"... and {len(self.issues) - SUMMARY_LIMIT} more issues (see --report)")
+            lines.append(f"... and {len(self.issues) - SUMMARY_LIMIT} more issues{more}")
         return lines
 
     def view(self) -> DocumentView:
@@ -335,7 +341,8 @@ def check_same_blueprint(names: Sequence[str], labels: Sequence[str],
         elif name != names[0]:
             raise MapgenError(f"{labels[0]} uses blueprint '{names[0]}' but {label} uses '{name}'; "
                               "merge files made from the same blueprint (copies of a company "
-                              "blueprint and of its parent merge with --blueprint COMPANY)")
+                              "blueprint and of its parent merge when read with the company "
+                              "blueprint)")
 
 
 def blueprint_lineage(blueprint: Blueprint) -> set[str]:
@@ -415,7 +422,7 @@ class _SectionMerger:
         self.inputs += 1
         own: dict[tuple, int] = {}  # identity -> first row of this input (for the finding)
         for n, (row, rid) in enumerate(zip(rows, ids, strict=True), start=1):
-            values = {k: v for k, v in row.items() if not _empty(v) and k not in self.sequence
+            values = {k: v for k, v in row.items() if not is_blank(v) and k not in self.sequence
                       and not str(k).startswith("_")}
             if not values:
                 continue  # blank, or only a running number: nothing to keep
@@ -450,7 +457,7 @@ class _SectionMerger:
             if target.std is None and isinstance(std, str):
                 target.std = std
             for column_key in self.sequence:
-                if not _empty(row.get(column_key)):
+                if not is_blank(row.get(column_key)):
                     target.numbers.setdefault(column_key, []).append((row[column_key], source))
             self._add_values(target, values, source)
             target.add_notes(row.get(NOTES_KEY))
@@ -528,7 +535,7 @@ def _merge_deal(plans: Sequence[Plan], labels: Sequence[str], prefer: Prefer | N
     gaps = 0
     for n, (plan, label) in enumerate(zip(plans, labels, strict=True)):
         for key, value in plan.deal.items():
-            if _empty(value):
+            if is_blank(value):
                 continue
             if key not in cells:
                 cells[key] = _Cell()
@@ -690,19 +697,19 @@ def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
                 raise outcome
             yield outcome
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from contextlib import closing
 
-    pool = ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(blueprint,))
-    try:
-        for outcome in pool.map(_worker_read, paths, chunksize=4):
+    from mapgen.core.workers import in_workers
+
+    # closed at once on a refusal: the files not read yet are not waited for
+    with closing(in_workers(_worker_read, paths, jobs=jobs, state=blueprint, chunksize=4)) as read:
+        for outcome in read:
             if isinstance(outcome, _Failed):
                 if not keep_going:
                     raise MapgenError(outcome.message)
                 yield MapgenError(outcome.message)
                 continue
             yield outcome
-    finally:  # on a refusal, do not wait for the files not read yet
-        pool.shutdown(cancel_futures=True)
 
 
 def _read(path: Path, blueprint: Blueprint | None) -> tuple[Plan, str | None]:
@@ -717,17 +724,9 @@ class _Failed:
     message: str
 
 
-_worker_blueprint: Blueprint | None = None
-
-
-def _worker_init(blueprint: Blueprint) -> None:
-    global _worker_blueprint
-    _worker_blueprint = blueprint
-
-
-def _worker_read(path: Path) -> tuple[Plan, str | None] | _Failed:
+def _worker_read(blueprint: Blueprint, path: Path) -> tuple[Plan, str | None] | _Failed:
     try:
-        return _read(path, _worker_blueprint)
+        return _read(path, blueprint)
     except MapgenError as exc:
         return _Failed(str(exc))
 
@@ -755,7 +754,7 @@ def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | No
         if _resolved(target) in resolved:
             raise MapgenError(f"{target} is one of the inputs; write the merge somewhere else")
     if report is not None and _resolved(report) == _resolved(out):
-        raise MapgenError("--out and --report name the same file")
+        raise MapgenError(f"the merge and its report would be the same file ({out})")
     result = merge_files(paths, blueprint=blueprint, prefer=prefer, on_read=on_read,
                          keep_going=keep_going)
     view = result.view() if spec.kind == "document" else None
@@ -817,7 +816,7 @@ def _row_label(section: Section | None, row: Row, index: int) -> str:
     values = []
     for key in section.identity_keys:
         value, column = row.get(key), section.column(key)
-        if not _empty(value):  # a number or date is named with its column: "Phase 3"
+        if not is_blank(value):  # a number or date is named with its column: "Phase 3"
             text = _show(column, value)
             values.append(text if isinstance(value, str) or column is None
                           else f"{column.title} {text}")
@@ -835,9 +834,3 @@ def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"

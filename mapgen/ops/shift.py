@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapgen.core import dates
 from mapgen.core.errors import MapgenError, ValidationFailed
+from mapgen.core.text import plural
 from mapgen.model.relative_dates import PLAN_KEY, Relative, recorded, relatives, set_recorded
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,22 +93,6 @@ class ShiftResult:
 
 # --------------------------------------------------------------------------- parsing
 
-def parse_day(value: Any, what: str) -> dt.date:
-    """A date given on the command line or to the API; one clear MapgenError otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        day, ambiguous = dates.parse_date(str(value))
-    except ValueError as exc:
-        raise MapgenError(f"{what}: {exc}") from None
-    if ambiguous:
-        raise MapgenError(f"{what}: '{value}' could be read two ways; write it as "
-                          f"{day.isoformat()} (year-month-day)")
-    return day
-
-
 def parse_row_ref(text: str | tuple[str, int]) -> tuple[str, int]:
     """``phases:2`` -> ``("phases", 2)``."""
     if isinstance(text, tuple):
@@ -133,35 +118,17 @@ def _section(blueprint: Blueprint, name: str) -> Section:
 
 
 def _date_column(section: Section) -> str | None:
-    from mapgen.model.health import tracking
+    from mapgen.model.health import date_column
 
-    track = tracking(section.columns, section.key)
-    if track is not None and track.deadline:
-        return track.deadline
-    return next((c.key for c in section.columns if c.type == "date"), None)
+    return date_column(section.columns, section.key)
 
 
 def _label(section: Section, row: Mapping[str, Any]) -> str:
-    from mapgen.model.health import tracking
+    from mapgen.model.health import label_column
 
-    track = tracking(section.columns, section.key)
-    key = track.label if track else next(
-        (c.key for c in section.columns if c.type in ("text", "longtext")), None)
+    key = label_column(section.columns, section.key)
     value = row.get(key) if key else None
     return " ".join(str(value).split())[:60] if value not in (None, "") else ""
-
-
-def _date_of(value: Any, deal: Mapping[str, Any], holidays: list[dt.date]) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if dates.is_relative(value):
-        try:
-            return dates.resolve(value, deal, holidays)
-        except (ValueError, dates.RelativeDateError):
-            return None
-    return None
 
 
 # --------------------------------------------------------------------------- the shift
@@ -229,8 +196,8 @@ def _shift_deal(plan: Plan, blueprint: Blueprint, wanted: Mapping[str, Any]) -> 
     for key, value in wanted.items():
         if not dates.is_relative(key) or "+" in key or "-" in key:
             raise MapgenError(f"'{key}' is not a deal date key")
-        day = parse_day(value, f"--{key.replace('_', '-')}")
-        old = _date_of(old_deal.get(key), {}, [])
+        day = dates.parse_day(value, f"--{key.replace('_', '-')}", today=True)
+        old = dates.as_date(old_deal.get(key))
         new_deal[key] = day
         if old != day:
             moves.append(Move(DEAL, None, key, DEAL_LABELS.get(key, key), old, day))
@@ -267,14 +234,14 @@ def _shift_row(plan: Plan, blueprint: Blueprint, ref: tuple[str, int], by: str |
     n = ref[1]
     if n > len(rows):
         raise MapgenError(f"--row {ref[0]}:{n}: section '{section.key}' has "
-                          f"{len(rows) or 'no'} row{'' if len(rows) == 1 else 's'}")
-    start = _date_of(rows[n - 1].get(column), plan.deal, holidays)
+                          f"{plural(len(rows), 'row')}")
+    start = dates.as_date(rows[n - 1].get(column), plan.deal, holidays)
     if start is None:
         raise MapgenError(f"--row {ref[0]}:{n}: the row has no {section.column(column).title} "
                           "to move")
     move: Callable[[dt.date], dt.date]
     if to is not None:
-        target = parse_day(to, "--to")
+        target = dates.parse_day(to, "--to", today=True)
         delta = target - start
         move = lambda d: d + delta  # noqa: E731
     else:
@@ -287,7 +254,7 @@ def _shift_row(plan: Plan, blueprint: Blueprint, ref: tuple[str, int], by: str |
     if cascade:
         later = []
         for i, row in enumerate(rows):
-            day = _date_of(row.get(column), plan.deal, holidays)
+            day = dates.as_date(row.get(column), plan.deal, holidays)
             if i != n - 1 and day is not None and (day > start or (day == start and i > n - 1)):
                 later.append((day, i))
         targets += [(section, i, column, day) for day, i in sorted(later)]
@@ -300,7 +267,7 @@ def _shift_row(plan: Plan, blueprint: Blueprint, ref: tuple[str, int], by: str |
                     continue
                 items = []
                 for i, row in enumerate(plan.rows(other.key)):
-                    day = _date_of(row.get(other_column), plan.deal, holidays)
+                    day = dates.as_date(row.get(other_column), plan.deal, holidays)
                     if day is not None and row.get(PHASE_KEY) in phases:
                         items.append((day, i))
                 targets += [(other, i, other_column, day) for day, i in sorted(items)]
@@ -586,7 +553,7 @@ def _check_copy(tmp: Path, result: ShiftResult, blueprint: Blueprint) -> None:
             rows = back.rows(move.section)
             got = rows[move.row - 1].get(move.column) if move.row <= len(rows) else None
             if not move.cell:
-                got = _date_of(got, back.deal, blueprint.holiday_dates())
+                got = dates.as_date(got, back.deal, blueprint.holiday_dates())
         if isinstance(got, dt.datetime):
             got = got.date()
         if got != move.new:
