@@ -298,3 +298,32 @@ def test_project_plan_reads_back_with_headerless_columns(runner, project):
     assert len(rows) == len(shapes.PROJECT)
     assert [(r["column_j"], r["column_k"]) for r in rows] == [(p[9], p[10]) for p in shapes.PROJECT]
     assert rows[3]["percent_complete"] == 0.45 and rows[3]["deadline"] == "2027-03-12"
+
+
+def test_template_code_and_formulas_in_cells_stay_text(runner, in_tmp):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws["A1"] = "Read me: {{ 7*7 }} {% if x %}"
+    for c, header in enumerate(["Task", "Owner", "Due"], start=1):
+        ws.cell(3, c, header)
+    rows = [("Total {{ 7*7 }}", "{# note #} Ann", "2027-01-05"),
+            ("=HYPERLINK(\"http://x\")", "Bob", "2027-01-06")]
+    for r, row in enumerate(rows, start=4):
+        for c, value in enumerate(row, start=1):
+            ws.cell(r, c).value = value
+            ws.cell(r, c).data_type = "s"
+    wb.save("hostile.xlsx")
+    result = _import(runner, Path("hostile.xlsx"), "--name", "hostile", "--extends", "none")
+    assert result.exit_code == 0, result.output
+    _check(runner, Path("bp/hostile.yaml"))
+    made = runner.invoke(main, ["generate", "--blueprint", "bp/hostile.yaml", "--format", "xlsx",
+                                "--out", "made"])
+    assert made.exit_code == 0, made.output
+    section = _resolved(Path("bp/hostile.yaml")).sections[0]
+    assert section.title == "{% raw %}Read me: {{ 7*7 }} {% if x %}{% endraw %}"
+    back = _read(runner, next(Path("made").glob("*.xlsx")), Path("bp/hostile.yaml"), "back.json")
+    assert [r["task"] for r in _rows(back, section.key)] == [rows[0][0], rows[1][0]]
+    assert _rows(back, section.key)[0]["owner"] == "{# note #} Ann"

@@ -12,6 +12,16 @@ from mapgen.ops.blueprint_import.columns import ColumnPlan
 WIDTH = 96
 
 
+def literal(text: str) -> str:
+    """Text from the template kept as written: blueprint texts and rows are templates
+    (``{{ deal.buyer }}``), so template markers in a cell must not run."""
+    if not any(m in text for m in ("{{", "{%", "{#")):
+        return text
+    if "endraw" not in text:
+        return "{% raw %}" + text + "{% endraw %}"
+    return text.replace("{", "{{ '{' }}")
+
+
 def q(value: Any) -> str:
     """A scalar as YAML (JSON's quoting is valid YAML)."""
     if isinstance(value, bool) or value is None:
@@ -22,7 +32,8 @@ def q(value: Any) -> str:
 
 
 def flow(row: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{_key(k)}: {q(v)}" for k, v in row.items()) + "}"
+    return "{" + ", ".join(f"{_key(k)}: {q(literal(v) if isinstance(v, str) else v)}"
+                           for k, v in row.items()) + "}"
 
 
 def _key(key: str) -> str:
@@ -31,6 +42,7 @@ def _key(key: str) -> str:
 
 def block_text(indent: str, key: str, text: str) -> list[str]:
     """``key: >-`` folded text, or a plain quoted line when short."""
+    text = literal(text)
     if len(text) + len(indent) + len(key) < WIDTH - 4 and "\n" not in text:
         return [f"{indent}{key}: {q(text)}"]
     if "\n" in text:
@@ -59,7 +71,7 @@ def write_yaml(*, header: list[str], name: str, extends: str | None, title: str,
     if extends:
         lines.append(f"extends: {extends}")
     lines.append('version: "1"')
-    lines.append(f"title: {q(title)}")
+    lines.append(f"title: {q(literal(title))}")
     if intro:
         lines += block_text("", "intro", intro)
     elif removed_sections:
@@ -67,7 +79,7 @@ def write_yaml(*, header: list[str], name: str, extends: str | None, title: str,
                      "template does not have: write your own")
     if how_to_use:
         lines.append("how_to_use:")
-        lines += [f"  - {q(step)}" for step in how_to_use]
+        lines += [f"  - {q(literal(step))}" for step in how_to_use]
     if deal_labels:
         lines.append("# Where the template keeps its deal facts: `mapgen read` takes the value "
                      "beside each label.")
@@ -88,7 +100,7 @@ def _section(plan: SectionPlan, extending: bool) -> list[str]:
     out = [f"  - key: {plan.key}"]
     parent = plan.parent
     if parent is None or parent.label != plan.title:
-        out.append(f"    title: {q(plan.title)}")
+        out.append(f"    title: {q(literal(plan.title))}")
     if plan.purpose:
         out += block_text("    ", "purpose", plan.purpose)
     if plan.instructions:
