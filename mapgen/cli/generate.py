@@ -38,10 +38,13 @@ from mapgen.formats import registry as formats
                    "(repeatable, any case). With --deals, each deal's calendar holds that "
                    "person's items, and a deal without any gets no calendar (the summary "
                    "counts them).")
+@click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
+              help="With --deals: read numeric dates like 03/04/2027 day-first (dmy) or "
+                   "month-first (mdy); default: as the file's dates show, else day-first.")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @run
 def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_template,
-             protect, jobs, shard, force, owners) -> int:
+             protect, jobs, shard, date_order, force, owners) -> int:
     """Write the MAP handout (.docx) and workbook (.xlsx), blank or pre-filled.
 
     Prints the paths written, one a line. Never overwrites without --force.
@@ -66,9 +69,12 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
         raise click.UsageError("use either --plan or --deals, not both")
     if shard and not deals_path:
         raise click.UsageError("--shard splits a --deals batch; give --deals too")
+    if date_order and not deals_path:
+        raise click.UsageError("--date-order says how a --deals file writes dates; give --deals "
+                               "too (a plan file's dates are read as they show)")
     if deals_path:
         return _batch(deals_path, blueprint_ref, names, audience, out_dir, force,
-                      name_template, jobs, protect, shard, list(owners))
+                      name_template, jobs, protect, shard, list(owners), date_order)
     plan, bp = load_plan_option(plan_path, blueprint_ref)
     stem = _stem(name_template, plan) if name_template is not None else None
     options = formats.WriteOptions(protect=protect, extra={"owners": list(owners)})
@@ -101,7 +107,7 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 
 def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_template, jobs,
-           protect, shard, owners) -> int:
+           protect, shard, owners, date_order=None) -> int:
     """``--deals``: check everything, then write with a progress bar; 1 when any deal failed."""
     from mapgen.ops.batch import prepare_batch
     from mapgen.ops.inputs import blueprint_for
@@ -109,7 +115,7 @@ def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_temp
     batch = prepare_batch(deals_path, blueprint_for(blueprint_ref), formats=names,
                           audience=audience, out_dir=out_dir, force=force,
                           name_template=name_template, protect=protect, shard=shard,
-                          owners=owners)
+                          owners=owners, date_order=date_order)
     with progress_bar(len(batch.jobs), f"Generating {len(batch.jobs)} deals") as step:
         result = batch.run(jobs, step)
     for path in result.written:

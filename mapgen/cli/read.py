@@ -18,11 +18,13 @@ MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
               show_default=True)
 @click.option("--out", "out_path", type=click.Path(), metavar="PATH",
               help="File to write (a folder for csv or for several inputs); default stdout.")
-@click.option("--month-first", is_flag=True,
-              help="Read ambiguous dates like 03/04/2027 as month/day (default day/month).")
+@click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
+              help="Read numeric dates like 03/04/2027 day-first (dmy) or month-first (mdy); "
+                   "default: as each column's dates show, else day-first with a warning.")
+@click.option("--month-first", is_flag=True, hidden=True, help="The same as --date-order mdy.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @run
-def read(files, blueprint_ref, fmt, out_path, month_first, force) -> int:
+def read(files, blueprint_ref, fmt, out_path, date_order, month_first, force) -> int:
     """Read completed workbooks back into plan data (JSON, YAML or CSV).
 
     A folder stands for the workbooks in it (Office lock files and hidden files are skipped).
@@ -40,7 +42,8 @@ def read(files, blueprint_ref, fmt, out_path, month_first, force) -> int:
     from mapgen.ops.read import read_files, read_outputs, write_outputs
 
     blueprint = blueprint_for(blueprint_ref) if blueprint_ref else None
-    plans = read_files(files, blueprint=blueprint, day_first=not month_first)
+    order = "mdy" if month_first else date_order
+    plans = read_files(files, blueprint=blueprint, day_first=order != "mdy")
     stdout = write_outputs(read_outputs(plans, fmt, out_path, blueprint=blueprint), force)
     if stdout is not None:
         click.echo(stdout, nl=False)
