@@ -103,8 +103,9 @@ class _HandoutReader:
                         "are found by their headers")
         self.blueprint = self._blueprint(blueprint)
         self.texts = texts_for(self.blueprint.language)
-        self.conflict_notes: tuple[str, ...] = _headers()._own_texts(self.blueprint.language
-                                                                   ).conflict_notes
+        from mapgen.formats.xlsx.own_texts import _own_texts
+
+        self.conflict_notes: tuple[str, ...] = _own_texts(self.blueprint.language).conflict_notes
         if doc.kind == "docm":
             self._issue("macros-ignored", "the document is macro-enabled (.docm): its macros were "
                         "neither run nor kept; only its text was read")
@@ -538,9 +539,9 @@ class _HandoutReader:
 def _headers() -> Any:
     """The workbook reader's header matching (folding, aliases, synonyms, keys for unknown
     columns): a handout's table headers are matched as a sheet's are."""
-    from mapgen.formats.xlsx import reader
+    from mapgen.formats.xlsx import headers
 
-    return reader
+    return headers
 
 
 def _need(section: Section) -> int:
