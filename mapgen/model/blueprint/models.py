@@ -121,6 +121,10 @@ class Column(_Model):
         None, description="Other words people type for a choice: choice -> its synonyms "
                           "(Done: [Complete, Finished]). Reading writes the choice, with a warning.")
     sequence: bool = Field(False, description="A running number (renumbered when merging).")
+    group: bool = Field(False, description=(
+        "A label written once for a group of rows (a phase above its tasks): in a workbook made "
+        "outside mapgen, a row holding nothing but one text is the label of the rows under it, "
+        "and a row without a value here takes the label above it."))
     remove: bool = Field(False, description="In a blueprint that extends another: drop it.")
     before: str | None = Field(None, description="Place this column before the column KEY.")
     after: str | None = Field(None, description="Place this column after the column KEY.")
