@@ -267,7 +267,7 @@ def test_inputs_with_errors_are_merged_and_exit_1(runner, homework, tmp_path) ->
 @pytest.mark.parametrize("case, message", [
     ("mixed", "ann.json uses blueprint 'map' but saas.json uses 'saas'; merge files made from "
               "the same blueprint"),
-    ("extension", "unknown output type '.csv' (use .xlsx, .docx, .pdf, .md, .ics, .json or .yaml)"),
+    ("extension", "unknown output type '.csv' (use .xlsx, .docx, .pdf, .md, .html, .ics, .json or .yaml)"),
     ("exists", "already exists; use --force to overwrite it"),
     ("missing", "nobody.json: no such plan file"),
     ("kind", "cannot merge a '.txt' file"),
