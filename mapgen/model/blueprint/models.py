@@ -94,6 +94,11 @@ class _Model(BaseModel):
         return self._where.get(field, self._where.get("", (None, None)))
 
 
+# A word's width in a column, in characters: bold header letters run wider than the average
+# character a column width counts, and a cell has padding on both sides.
+WORD_EM, WORD_PAD = 1.15, 1.5
+
+
 class Column(_Model):
     """One typed column of a section's table."""
 
@@ -188,7 +193,12 @@ class Column(_Model):
 
     @property
     def display_width(self) -> float:
-        return self.width or self.field.default_width
+        """The width in characters: the blueprint's (or the type's default), widened where the
+        longest word of the header or of a choice would not fit on a line (a bold header in a
+        spreadsheet cell), so that no word is ever broken."""
+        words = [w for text in (self.title, *(self.choices or [])) for w in str(text).split()]
+        longest = max((len(w) for w in words), default=0)
+        return max(self.width or self.field.default_width, round(longest * WORD_EM + WORD_PAD, 1))
 
     def status_meanings(self) -> dict[str, str]:
         """Each choice's meaning (not_started, in_progress, done, blocked), as far as known.
