@@ -123,7 +123,7 @@ def buyer_editions(tmp_path_factory) -> list[tuple[Path, list[str]]]:
     deal = load_plan(FIXTURES / "deal.yaml", saas)
     for bp, plan, stem in ((load_blueprint("map"), None, "blank"), (saas, deal, "deal"),
                            (saas, None, "saas-blank")):
-        paths = generate(bp, plan=plan, formats=["docx", "xlsx", "md"], audience="buyer",
+        paths = generate(bp, plan=plan, formats=["docx", "xlsx", "md", "html"], audience="buyer",
                          out_dir=out, stem=stem)
         made += [(p, internal_headers(bp)) for p in paths]
     return made
@@ -135,6 +135,10 @@ def test_buyer_editions_hold_no_seller_only_text(buyer_editions):
             texts = docx_texts(path)
         elif path.suffix == ".xlsx":
             texts = xlsx_texts(path)
+        elif path.suffix == ".html":  # every text and attribute value, markup aside
+            html = path.read_text(encoding="utf-8")
+            texts = [t.strip() for t in re.split(r"<[^>]*>", html) if t.strip()]
+            texts += re.findall(r'="([^"]*)"', html)
         else:
             texts = path.read_text(encoding="utf-8").splitlines()
         assert len(texts) > 20, path

@@ -357,7 +357,7 @@ def _one_line_error(result) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("as_of", ["2027-13-01", "next monday", "20/01/2027", ""])
+@pytest.mark.parametrize("as_of", ["2027-13-01", "next monday", "31/02/2027", ""])
 def test_bad_as_of(runner, as_of):
     line = _one_line_error(runner.invoke(main, ["status", str(REVIEW), "--as-of", as_of]))
     assert "is not a date" in line

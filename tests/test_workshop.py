@@ -188,7 +188,7 @@ def test_kit_for_participants(tmp_path):
     assert "# cd into the kit folder (the one holding CHECKLIST.md), then:" in checklist
     assert str(tmp_path) not in checklist and str(tmp_path.resolve()) not in checklist
     # saas dates its standard rows from go_live and close: the merge reads them from deal.yaml
-    assert ("mapgen merge deal.yaml returned/*.xlsx --out session-2/consolidated.xlsx "
+    assert ("mapgen merge deal.yaml returned/ --out session-2/consolidated.xlsx "
             "--report session-2/merge-report.json" in checklist)
     assert "Fill in the deal's close and go\\_live dates in deal.yaml" in checklist
     stub = yaml.safe_load((kit / "deal.yaml").read_text(encoding="utf-8"))
@@ -207,7 +207,7 @@ def test_kit_for_participants(tmp_path):
     assert "sales enablement" in text.lower() and "customer success" in text.lower()
     assert "champion" in text
     assert "Plan together: build the MAP" in text  # the blueprint's how_to_use
-    assert "mapgen merge deal.yaml returned/*.xlsx --out session-2/consolidated.docx" in text
+    assert "mapgen merge deal.yaml returned/ --out session-2/consolidated.docx" in text
     assert str(tmp_path) not in text and str(tmp_path.resolve()) not in text
     people, session1, session2 = tables
     assert [r[0] for r in people[1:]] == names
@@ -295,7 +295,7 @@ def test_local_blueprint_commands_name_its_path(tmp_path):
     kit = tmp_path / "kit"
     make_workshop(bp, participants=["Ann"], out_dir=kit)
     checklist = (kit / "CHECKLIST.md").read_text(encoding="utf-8")
-    assert f"mapgen merge returned/*.xlsx --blueprint {bp.source}" in checklist
+    assert f"mapgen merge returned/ --blueprint {bp.source}" in checklist
 
 
 def _guide_commands(path: Path) -> list[tuple[str, float]]:

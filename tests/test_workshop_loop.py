@@ -70,7 +70,7 @@ def _run_checklist(runner, kit: Path, monkeypatch) -> None:
     assert "# cd into the kit folder (the one holding CHECKLIST.md), then:" in checklist
     assert str(kit.resolve()) not in checklist
     commands = _commands(checklist)
-    assert [c[1] for c in commands] == ["merge", "merge", "read", "generate", "generate"]
+    assert [c[1] for c in commands] == ["merge", "merge", "read", "generate", "generate", "generate"]
     monkeypatch.chdir(kit)
     for command in commands:
         _run(runner, command[1:])
@@ -123,7 +123,8 @@ def test_workshop_loop(runner, in_tmp, monkeypatch):
     names = sorted(r["name"] for r in agreed["sections"]["stakeholders"])
     assert names == ["Sarah Chen", "Tom Berg"]
     finals = sorted(p.name for p in (kit / "final").iterdir())
-    assert len(finals) == 4 and sum(n.endswith("-buyer.docx") for n in finals) == 1
+    assert len(finals) == 5 and sum(n.endswith("-buyer.docx") for n in finals) == 1
+    assert sum(n.endswith("-buyer.html") for n in finals) == 1  # the buyer's page
 
     # LibreOffice opens every file the loop made (one start per format); the handouts carry
     # their participant's name.
@@ -178,5 +179,6 @@ def test_a_moved_kit_still_runs_its_checklist(runner, in_tmp, monkeypatch):
               {"stakeholders": [{"name": f"Contact of {person}"}]})
     _run_checklist(runner, kit, monkeypatch)
     assert (kit / "session-2" / "consolidated.xlsx").is_file()
-    assert sorted(p.suffix for p in (kit / "final").iterdir()) == [".docx", ".docx", ".xlsx", ".xlsx"]
+    assert sorted(p.suffix for p in (kit / "final").iterdir()) == [".docx", ".docx", ".html",
+                                                                   ".xlsx", ".xlsx"]
     assert not (in_tmp / "kit").exists()

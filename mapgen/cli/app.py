@@ -96,10 +96,6 @@ def load_plan_option(plan_path: str | None, blueprint_ref: str | None,
     return found.plan, bp
 
 
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="mapgen")
 def main() -> None:

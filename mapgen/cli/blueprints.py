@@ -125,3 +125,49 @@ def blueprint_schema() -> None:
 
     click.echo(json.dumps(schema(), indent=2))
 
+
+
+@blueprint.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--name", help="Blueprint name (default: from the file's name).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="blueprints",
+              show_default=True, help="Folder to write NAME.yaml into.")
+@click.option("--extends", "parent", default="map", show_default=True,
+              help="Parent blueprint whose sections and columns the template's extend where the "
+                   "meaning matches, or 'none' for a standalone blueprint.")
+@click.option("--rows-as", type=click.Choice(["rows", "examples"]), default="rows",
+              show_default=True, help="What the template's filled rows become: standard rows "
+                                      "(pre-filled in every plan) or examples.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Also write the report of every decision to this file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@run
+def blueprint_import(file: str, name: str | None, out_dir: str, parent: str, rows_as: str,
+                     report_path: str | None, force: bool) -> None:
+    """Start a company blueprint from an existing template (.xlsx/.xlsm/.ods/.xls/.docx).
+
+    Finds the tables (sections), their headers (columns, types, choices, status meanings),
+    deal blocks, group rows, examples and legends, writes OUT/NAME.yaml, prints its path and
+    what it decided.
+
+    \b
+    Example:
+      mapgen blueprint import "Acme MAP.xlsx" --name acme --report acme-import.txt
+      mapgen blueprint check blueprints/acme.yaml
+    """
+    import re
+
+    from mapgen.core.fileio import staged
+    from mapgen.ops.blueprint_import import import_template
+
+    if name is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
+        raise click.BadParameter("use letters, digits, '-', '_' and '.' only", param_hint="--name")
+    result = import_template(file, name=name, extends=None if parent == "none" else parent,
+                             rows_as=rows_as)
+    report = result.report()
+    with staged(force) as staging:
+        path = staging.write(Path(out_dir) / f"{result.name}.yaml", result.text)
+        if report_path:
+            staging.write(Path(report_path), report)
+    click.echo(str(path))
+    click.echo(report, nl=False)

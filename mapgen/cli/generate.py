@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, plural, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, run, warn
 from mapgen.cli.progress import progress_bar
+from mapgen.core.text import plural
 from mapgen.formats import registry as formats
 
 
@@ -24,7 +25,8 @@ from mapgen.formats import registry as formats
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="output",
               show_default=True, help="Folder to write into.")
 @click.option("--name", "name_template", metavar="TEMPLATE",
-              help="File name template for --deals (default: '{buyer} - {name}').")
+              help="File name without its suffix, with deal fields in braces (default: "
+                   "'{buyer} - {name}' for a deal, the blueprint's name for a blank template).")
 @click.option("--protect", is_flag=True, help="Lock the workbook's layout (no password).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Parallel workers for --deals (default: number of cores).")
@@ -68,11 +70,23 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
         return _batch(deals_path, blueprint_ref, names, audience, out_dir, force,
                       name_template, jobs, protect, shard, list(owners))
     plan, bp = load_plan_option(plan_path, blueprint_ref)
+    stem = _stem(name_template, plan) if name_template is not None else None
     options = formats.WriteOptions(protect=protect, extra={"owners": list(owners)})
     for path in write_documents(bp, plan=plan, formats=names, audience=audience,
-                                out_dir=out_dir, force=force, options=options):
+                                out_dir=out_dir, force=force, options=options, stem=stem):
         click.echo(str(path))
     return 0
+
+
+def _stem(template: str, plan) -> str:
+    """``--name`` for one plan (or a blank template): the file name's stem, from deal fields."""
+    from mapgen.ops.batch import file_stem
+
+    stem = file_stem(template, plan.deal if plan is not None else {})
+    if not stem:
+        what = "the plan's deal has none of its fields" if plan else "a blank template has no deal"
+        raise click.UsageError(f"--name '{template}' gives no file name: {what}")
+    return stem
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

@@ -49,7 +49,7 @@ def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, force
     with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
         result = merge_to(paths, out, report=report, prefer=prefer, blueprint=bp, force=force,
                           on_read=step, keep_going=keep_going)
-    for line in result.summary():
+    for line in result.summary(report_hint="see --report", prefer_hint="--prefer {side}"):
         warn(line)
     warn(f"Wrote {out}" + (f" and {report}" if report is not None else ""))
     return 1 if result.plan.errors or result.skipped else 0

@@ -9,17 +9,21 @@ import sys
 import click
 
 REPORT_FORMATS = ("text", "markdown", "json")
-SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
+SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text",
+                  ".html": "html", ".htm": "html"}
+HTML_HELP = " or html (an email-safe page)"
 
 
-def output_format(fmt: str | None, out_path: str | None) -> str:
-    """``--format``, else the one ``--out``'s suffix names, else text."""
+def output_format(fmt: str | None, out_path: str | None,
+                  known: tuple[str, ...] = REPORT_FORMATS) -> str:
+    """``--format``, else the one ``--out``'s suffix names (among ``known``), else text."""
     if fmt:
         return fmt
     if out_path:
         from pathlib import Path
 
-        return SUFFIX_FORMATS.get(Path(out_path).suffix.lower(), "text")
+        named = SUFFIX_FORMATS.get(Path(out_path).suffix.lower(), "text")
+        return named if named in known else "text"
     return "text"
 
 
@@ -46,11 +50,13 @@ def terminal_style(out_path: str | None, colours: dict):
     return lambda text, kind: click.style(text, **colours[kind]) if kind in colours else text
 
 
-def report_options(what: str):
+def report_options(what: str, formats: tuple[str, ...] = REPORT_FORMATS):
     """``--format``, ``--out`` and ``--force`` of a command that writes ``what`` (a report)."""
-    fmt = click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+    more = HTML_HELP if "html" in formats else ""
+    fmt = click.option("--format", "fmt", type=click.Choice(formats), default=None,
                        help="text (default; for the terminal), markdown (for email, Slack, a "
-                            "wiki) or json (for scripts). Default: from --out's suffix, else text.")
+                            f"wiki), json (for scripts){more}. Default: from --out's suffix, "
+                            "else text.")
     out = click.option("--out", "out_path", type=click.Path(dir_okay=False), metavar="PATH",
                        help=f"Write {what} to this file instead of stdout.")
     force = click.option("--force", is_flag=True, help="Overwrite an existing --out file.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, main, plural, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, main, run, warn
+from mapgen.core.text import plural
 
 
 @main.command(context_settings=CONTEXT)
@@ -20,7 +21,8 @@ from mapgen.cli.app import CONTEXT, blueprint_option, main, plural, run, warn
 @click.option("--no-cascade", is_flag=True,
               help="With --row: move that row only (not the later rows and phase's actions).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), metavar="PATH",
-              help="The new workbook (.xlsx) or plan file (.json/.yaml); the input is never changed.")
+              help="The new workbook (.xlsx) or plan file (.json/.yaml); the input is never changed "
+                   "(a handout shifts into either).")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @blueprint_option
 @run
@@ -38,6 +40,7 @@ def shift(plan_path, start, close, go_live, row, by, to, no_cascade, out, force,
       mapgen shift plan.xlsx --go-live 2027-04-12 --out plan-v2.xlsx
       mapgen shift plan.json --row phases:3 --by 2w --out plan-v2.json
       mapgen shift plan.xlsx --row action_items:4 --to 2027-02-01 --no-cascade --out v3.xlsx
+      mapgen shift handout.docx --go-live 2027-05-03 --out plan-v2.json   # a handout: into a plan
     """
     from mapgen.ops.shift import shift_file
 
@@ -55,4 +58,7 @@ def shift(plan_path, start, close, go_live, row, by, to, no_cascade, out, force,
     for move in result.moves:
         click.echo(str(move))
     warn(f"{plural(len(result.moves), 'date')} moved; wrote {result.path}")
+    if result.written_as:
+        warn(f"{plan_path} is a handout: the shifted plan was written as a {result.written_as} "
+             f"({result.path}); the handout itself is unchanged")
     return 0

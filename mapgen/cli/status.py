@@ -5,9 +5,16 @@ from __future__ import annotations
 import click
 
 from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, main, run
-from mapgen.cli.reports import output_format, report_options, terminal_style, write_or_echo
+from mapgen.cli.reports import (
+    REPORT_FORMATS,
+    output_format,
+    report_options,
+    terminal_style,
+    write_or_echo,
+)
 
 FAIL_ON = ("stalled", "at_risk", "finding")
+FORMATS = (*REPORT_FORMATS, "html")
 # Colours of the text report on a terminal, by the kind the renderer names.
 COLOURS = {"stalled": {"fg": "red", "bold": True}, "at_risk": {"fg": "yellow"},
            "blocked": {"fg": "magenta"}, "due_soon": {"fg": "cyan"}, "heading": {"bold": True},
@@ -16,7 +23,7 @@ COLOURS = {"stalled": {"fg": "red", "bold": True}, "at_risk": {"fg": "yellow"},
 @click.argument("plan_path", metavar="PLAN", type=click.Path())
 @click.option("--as-of", "as_of", metavar="DATE",
               help="The review day, as 2027-01-20 (default: today).")
-@report_options("the report")
+@report_options("the report", FORMATS)
 @blueprint_option
 @click.option("--fail-on", "fail_on", type=click.Choice(FAIL_ON), multiple=True,
               help="Exit 1 when any item is stalled / at risk, or the plan has a finding "
@@ -33,12 +40,13 @@ def status(plan_path, as_of, fmt, out_path, blueprint_ref, fail_on, force) -> in
     Examples:
       mapgen status plan.json
       mapgen status filled.xlsx --as-of 2027-01-20 --format markdown --out weekly.md
+      mapgen status plan.json --out weekly.html        # an email-safe page
       mapgen status plan.json --format json --fail-on stalled --fail-on finding
     """
     from mapgen.ops.status_report import plan_status, render_status
 
     report, plan = plan_status(plan_path, blueprint_ref, as_of)
-    fmt = output_format(fmt, out_path)
+    fmt = output_format(fmt, out_path, FORMATS)
     write_or_echo(render_status(report, fmt, terminal_style(out_path, COLOURS)), out_path, force)
     echo_issues(plan.issues)
     present = {"finding": bool(report["findings"]),

@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from mapgen.core.errors import MapgenError
+from mapgen.core.text import is_blank
 
 Unit = Literal["d", "bd", "w"]
 
@@ -148,32 +149,46 @@ def add_offset(d: date, amount: int, unit: Unit, holidays: Iterable[date] = ()) 
 
 def _anchor_date(text: str, anchor: str, raw: object) -> date:
     """The deal's anchor value as a date."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if is_blank(raw):
         raise MissingAnchor(text, anchor)
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
+    if isinstance(raw, date | str):
         try:
-            parsed, ambiguous = parse_date(raw)
-        except ValueError:
+            return parse_day(raw, anchor)
+        except MapgenError:
             pass
-        else:
-            if not ambiguous:
-                return parsed
     raise RelativeDateError(f"relative date '{text}' counts from the deal's '{anchor}', "
                             f"but {raw!r} is not a clear date (write it as 2027-01-15)")
 
 
-def _as_date(value: object) -> date:
+def as_date(value: object, deal: Mapping[str, object] | None = None,
+            holidays: Iterable[date] = ()) -> date | None:
+    """The one coercion of a value that should already be a date (a plan's cell or deal fact,
+    a holiday): a date, a datetime's day, an ISO date text, or (with ``deal``) a relative date
+    resolved for the deal; None for anything else. What people type goes through
+    :func:`parse_day` or :func:`parse_date` instead."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
+    if not isinstance(value, str):
+        return None
+    try:
         return date.fromisoformat(value.strip())
-    raise TypeError(f"not a date: {value!r}")
+    except ValueError:
+        pass
+    if deal is not None and is_relative(value):
+        try:
+            return resolve(value, deal, holidays)
+        except (ValueError, RelativeDateError):
+            return None
+    return None
+
+
+def _holiday(value: object) -> date:
+    day = as_date(value)
+    if day is None:
+        raise TypeError(f"not a date: {value!r}")
+    return day
 
 
 @dataclass(frozen=True)
@@ -188,7 +203,7 @@ class HolidayCalendar:
     extra: tuple[date, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "extra", tuple(sorted(set(map(_as_date, self.extra)))))
+        object.__setattr__(self, "extra", tuple(sorted(set(map(_holiday, self.extra)))))
 
     def check(self) -> None:
         """ValueError (in plain words) for a country or subdivision the library does not know."""
@@ -258,10 +273,10 @@ def add_business_days(d: date, n: int, holidays: Iterable[date] | HolidayCalenda
     about ``n / 5`` steps of one week plus the holidays crossed, so large ``n`` is cheap.
     OverflowError past the calendar.
     """
-    d = _as_date(d)
+    d = _holiday(d)
     if isinstance(holidays, HolidayCalendar):
         holidays = holidays.between(*_span(d, n))
-    weekday_holidays = sorted({h for h in map(_as_date, holidays) if h.weekday() < 5})
+    weekday_holidays = sorted({h for h in map(_holiday, holidays) if h.weekday() < 5})
     closed = set(weekday_holidays)
 
     def is_business(x: date) -> bool:
@@ -300,6 +315,44 @@ _DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?", re.ASCII)
 _YEAR = re.compile(r"\d{4}|\d{2}", re.ASCII)
 
 
+class DateTextError(ValueError):
+    """A text that is not a date; ``reason`` says why without repeating the text."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+def parse_day(value: object, what: str = "date", *, day_first: bool | None = None,
+              today: bool = False) -> date:
+    """The one reader of a single day that a person gives: ``status --as-of``, ``shift``'s
+    dates, a plan file's deal dates. It takes a date, or a text in any form of
+    :func:`parse_date` (ISO 2027-01-15 above all; 15/01/2027, 15.01.2027 or 01/15/2027 where
+    only one reading is a date; 15 Jan 2027, Jan 15, 2027, ...); ``today`` too where ``today``
+    is set (on the command line, not in files).
+
+    A numeric date that reads two ways (03/04/2027) is refused unless ``day_first`` gives the
+    order: the one place where a file's date order (day- or month-first, decided once for the
+    whole file) comes in. MapgenError, starting with ``what``, for anything else.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip() if value is not None else ""
+    if today and text.casefold() == "today":
+        return date.today()
+    shown = text[:40] if text.isprintable() else repr(text[:40])
+    try:
+        day, ambiguous = parse_date(text, day_first=day_first is not False)
+    except DateTextError as exc:
+        raise MapgenError(f"{what}: '{shown}' is not a date ({exc.reason})") from None
+    if ambiguous and day_first is None:
+        raise MapgenError(f"{what}: '{shown}' could be read two ways; write it as "
+                          f"{day.isoformat()} (year-month-day)")
+    return day
+
+
 def parse_date(text: str, *, day_first: bool = True) -> tuple[date, bool]:
     """Read a date as people type it; returns ``(date, ambiguous)``.
 
@@ -314,14 +367,14 @@ def parse_date(text: str, *, day_first: bool = True) -> tuple[date, bool]:
     if isinstance(text, date):
         return text, False
     if not isinstance(text, str):
-        raise ValueError(f"can't read {text!r} as a date")
+        raise DateTextError(f"can't read {text!r} as a date", "it is not a text")
     s = text.strip()
     if not s:
-        raise ValueError("empty date")
+        raise DateTextError("empty date", "it is empty")
     if match := _ISO.fullmatch(s):
         year, _, month, day, hour, minute, second = match.groups()
         if hour is not None and (int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59):
-            raise ValueError(f"'{s}' has an impossible time of day")
+            raise DateTextError(f"'{s}' has an impossible time of day", "an impossible time of day")
         return _make(s, int(year), int(month), int(day)), False
     if match := _NUMERIC.fullmatch(s):
         first, _, second, year_text = match.groups()
@@ -337,7 +390,7 @@ def parse_date(text: str, *, day_first: bool = True) -> tuple[date, bool]:
             return date(year, a, b), False
         if a > 12 and b > 12:
             months = f"{a} is not a month" if a == b else f"neither {a} nor {b} is a month"
-            raise ValueError(f"'{s}' is not a valid date: {months}")
+            raise DateTextError(f"'{s}' is not a valid date: {months}", months)
         # Neither reading is valid: _make explains the one whose month exists.
         return (_make(s, year, b, a) if b <= 12 else _make(s, year, a, b)), False
     return _parse_words(s), False
@@ -359,11 +412,13 @@ def _parse_words(s: str) -> date:
         if day is not None:
             result = _make(s, _year(words[2]), month, int(day.group(1)))
             if weekday is not None and result.weekday() != weekday:
-                raise ValueError(f"'{s}': {format_human(result)} is a "
-                                 f"{_WEEKDAY_NAMES[result.weekday()].capitalize()}, "
-                                 f"not a {_WEEKDAY_NAMES[weekday].capitalize()}")
+                reason = (f"{format_human(result)} is a "
+                          f"{_WEEKDAY_NAMES[result.weekday()].capitalize()}, "
+                          f"not a {_WEEKDAY_NAMES[weekday].capitalize()}")
+                raise DateTextError(f"'{s}': {reason}", reason)
             return result
-    raise ValueError(f"can't read '{s}' as a date (write it like 2027-01-15 or 15 Jan 2027)")
+    raise DateTextError(f"can't read '{s}' as a date (write it like 2027-01-15 or 15 Jan 2027)",
+                        "write it like 2027-01-15 or 15 Jan 2027")
 
 
 def _year(text: str) -> int:
@@ -377,13 +432,14 @@ def _valid(year: int, month: int, day: int) -> bool:
 def _make(text: str, year: int, month: int, day: int) -> date:
     """The date, or a ValueError that says what is wrong with it."""
     if not 1 <= year <= 9999:
-        raise ValueError(f"'{text}' has an impossible year")
+        raise DateTextError(f"'{text}' has an impossible year", "an impossible year")
     if not 1 <= month <= 12:
-        raise ValueError(f"'{text}' is not a valid date: there is no month {month}")
+        raise DateTextError(f"'{text}' is not a valid date: there is no month {month}",
+                            f"there is no month {month}")
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise ValueError(f"'{text}' is not a valid date: {_MONTH_NAMES[month - 1].capitalize()} "
-                         f"{year} has {last} days")
+        reason = f"{_MONTH_NAMES[month - 1].capitalize()} {year} has {last} days"
+        raise DateTextError(f"'{text}' is not a valid date: {reason}", reason)
     return date(year, month, day)
 
 

@@ -26,6 +26,8 @@ class Issue:
     cell: str | None = None
     section: str | None = None
     column: str | None = None
+    table: str | None = None  # a Word handout's table: the section's heading as printed
+    row: int | None = None  # the row of that table, counting from the first row below its header
     extra: dict[str, Any] = field(default_factory=dict)  # any further keys, kept as they are
     registered: InitVar[bool] = True  # False: a code read from a file, kept as it is
 
@@ -51,7 +53,8 @@ class Issue:
                    registered=False)
 
     def where(self) -> str:
-        """``file:line`` or ``file, sheet 'X', cell C7`` as far as known."""
+        """``file:line``, ``file, sheet 'X', cell C7`` or ``file, table 'X', row 3`` as far as
+        known."""
         parts: list[str] = []
         if self.file:
             parts.append(f"{self.file}:{self.line}" if self.line else self.file)
@@ -59,6 +62,10 @@ class Issue:
             parts.append(f"sheet '{self.sheet}'")
         if self.cell:
             parts.append(f"cell {self.cell}")
+        if self.table:
+            parts.append(f"table '{self.table}'")
+        if self.row is not None and self.table:
+            parts.append(f"row {self.row}")
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -10,8 +10,7 @@ Adding a code is one entry in ``CODES`` below (keep each group in alphabetical o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
@@ -23,16 +22,17 @@ GROUPS = {
     "value": "Values in a typed column (workbooks, plan files, standard rows)",
     "plan": "Plan files (`.json`, `.yaml`)",
     "workbook": "Workbooks read back (`read`, and every command that takes a workbook)",
+    "handout": "Word handouts read back (`read`, and every command that takes a handout)",
     "merge": "Merge (`merge`)",
     "documents": "Writing documents (`generate`, `workshop`)",
     "status": "Status findings (`status`: the plan's consistency across sections)",
 }
 
 
-@dataclass(frozen=True)
-class IssueCode:
+class IssueCode(NamedTuple):
     """One code: its default ``severity``, the ``group`` it belongs to, what it ``means`` and
-    what the person who meets it can ``do``."""
+    what the person who meets it can ``do``. (A named tuple: cheaper to import than a
+    dataclass, and this module loads with every command.)"""
 
     code: str
     severity: Severity
@@ -94,6 +94,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("cell-error", "error", "value",
               "The cell shows a spreadsheet error such as #REF! or #N/A.",
               "Fix the cell in the workbook and read it again; its text is kept meanwhile."),
+    IssueCode("choice-synonym", "warning", "value",
+              "A value is a synonym the blueprint lists for one of the column's choices "
+              "(Complete for Done); the choice is written instead.",
+              "Nothing to do; pick the choice from the list next time."),
     IssueCode("date-serial", "warning", "value",
               "A number in a date cell was read as the date it stands for in Excel.",
               "Check the date, and format the cell as a date."),
@@ -135,6 +139,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("invalid-row", "error", "plan",
               "A section's rows are not a list of mappings.",
               "Write each row as `column_key: value` pairs under a `-` list item."),
+    IssueCode("invalid-row-id", "warning", "plan",
+              "A row's `_id` or `_std` (its row id, its standard row's key) is not a short plain "
+              "text; it is left out and the row counts as a new row.",
+              "Leave `_id` and `_std` as mapgen wrote them, or delete them."),
     IssueCode("unknown-column", "warning", "plan",
               "A row holds a key that is not a column of the blueprint (plan file), or a column "
               "whose header the blueprint does not know (workbook); its values are kept.",
@@ -199,6 +207,19 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("unresolved-conflict", "warning", "workbook",
               "A conflict that merge marked on a cell is still there.",
               "Settle the value and delete the cell's comment."),
+    # -- handout
+    IssueCode("bad-record", "warning", "handout",
+              "The handout's own record (kept in its document properties) is damaged.",
+              "Nothing to do if the values read right; its tables were found by their headers."),
+    IssueCode("macros-ignored", "warning", "handout",
+              "The document is macro-enabled (.docm); its macros were neither run nor kept.",
+              "Nothing to do; save it as .docx to stop the warning."),
+    IssueCode("missing-table", "warning", "handout",
+              "A section's table that the handout was made with is no longer in it.",
+              "Put the table back (copy it from a fresh handout) or leave the section out."),
+    IssueCode("no-record", "warning", "handout",
+              "The document carries no mapgen record: tables were found by their headers.",
+              "Check that every section came back; a handout mapgen wrote keeps its record."),
     # -- merge
     IssueCode("blueprint-parents", "warning", "merge",
               "The inputs were made from a blueprint and from its parents; they are merged with "
@@ -207,6 +228,10 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("blueprint-versions", "warning", "merge",
               "The inputs were made from different versions of the blueprint.",
               "Check the columns reported missing or unknown."),
+    IssueCode("same-identity", "warning", "merge",
+              "Two rows of one input have the same identity (the same phase, description or "
+              "name); both are kept as rows of their own, never folded into one.",
+              "If they are the same row, delete one; if not, tell them apart in the identity column."),
     # -- writing documents
     IssueCode("deal-dates-missing", "warning", "documents",
               "The blueprint dates standard rows from deal dates that are not filled in yet.",

@@ -30,9 +30,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapgen.core.dates import as_date
 from mapgen.core.i18n import Texts
 from mapgen.model.fields import fold_text
-from mapgen.model.health import tracking
+from mapgen.model.health import date_column, label_column, tracking
 from mapgen.model.plan import row_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,18 +87,16 @@ def calendar_events(view: DocumentView, owners: Iterable[str] = ()) -> list[dict
 
 
 def _section_events(view: DocumentView, sv: SectionView, wanted: set[str]) -> list[dict[str, Any]]:
-    date_keys = [c.key for c in sv.columns if c.type == "date"]
-    if not date_keys:
+    deadline = date_column(sv.columns, sv.key)
+    if deadline is None:
         return []
     track = tracking(sv.columns, sv.key)
-    deadline = track.deadline if track and track.deadline else date_keys[0]
     owner_key = track.owner if track else ("responsible" if sv.section.column("responsible") else None)
-    label_key = track.label if track else next(
-        (c.key for c in sv.columns if c.type in ("text", "longtext")), deadline)
+    label_key = label_column(sv.columns, sv.key) or deadline
     _ = view.texts
     out = []
     for position, row in enumerate(sv.rows, start=1):
-        day = _as_date(row.get(deadline))
+        day = as_date(row.get(deadline))
         if day is None:
             continue
         if wanted and (owner_key is None or not owner_names(row.get(owner_key)) & wanted):
@@ -159,12 +158,6 @@ def calendar_bytes(view: DocumentView, owners: Iterable[str] = ()) -> bytes:
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 def _text(value: Any) -> str:

@@ -56,6 +56,7 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
     OutputFormat("docx", ".docx", "document", "mapgen.formats.docx.writer:write", "Word handout"),
     OutputFormat("pdf", ".pdf", "document", "mapgen.formats.pdf:write", "handout as PDF (LibreOffice)"),
     OutputFormat("md", ".md", "document", "mapgen.formats.markdown:write", "plan as Markdown"),
+    OutputFormat("html", ".html", "document", "mapgen.formats.html:write", "one self-contained page"),
     OutputFormat("ics", ".ics", "document", "mapgen.formats.ics:write", "calendar of dated items (RFC 5545)"),
     OutputFormat("json", ".json", "data", "mapgen.model.plan:write_json", "plan data (JSON)"),
     OutputFormat("yaml", ".yaml", "data", "mapgen.model.plan:write_yaml", "plan data (YAML)"),

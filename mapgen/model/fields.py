@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Protocol
 
 from mapgen.core.dealkeys import DEAL_DATE_KEYS
 from mapgen.core.i18n import N_
+from mapgen.core.text import is_blank
 
 # Text that a spreadsheet would run as a formula when it starts with one of these.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,10 +62,6 @@ class Validation:
     error: str = ""  # a catalog message (N_): the writer shows it in the workbook's language
 
 
-def _is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
 def clean_text(raw: object) -> str:
     """Text as people meant it: stray spaces at the ends gone, line breaks normalised."""
     if not isinstance(raw, str):  # text, the common case, goes straight to the last line
@@ -99,7 +96,7 @@ class FieldType:
     def parse(self, raw: object, column: ColumnLike | None = None, *, day_first: bool = True,
               allow_relative: bool = False) -> Parsed:
         """Parse what a person or a file holds; ``Parsed(None)`` for blank; FieldError if unusable."""
-        if _is_blank(raw):
+        if is_blank(raw):
             return Parsed(None)
         return self._parse(raw, column, day_first=day_first, allow_relative=allow_relative)
 
@@ -239,6 +236,10 @@ class ChoiceType(FieldType):
         choice = spelled(text) if spelled is not None else None
         if choice is not None:
             return Parsed(choice)
+        synonym = getattr(column, "synonym_for", None)
+        choice = synonym(text) if synonym is not None else None
+        if choice is not None:
+            return Parsed(choice, ("choice-synonym", f"'{_short(text)}' read as '{choice}'"))
         raise FieldError(
             "invalid-choice", f"'{_short(text)}' is not one of: {', '.join(choices)}")
 

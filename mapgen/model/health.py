@@ -13,11 +13,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from mapgen.core.dates import as_date
+
 Meaning = Literal["not_started", "in_progress", "done", "blocked"]
 MEANINGS: tuple[Meaning, ...] = ("not_started", "in_progress", "done", "blocked")
 Health = Literal["blocked", "stalled", "at_risk", "due_soon", "unowned", "undated"]
 HEALTH_FLAGS: tuple[Health, ...] = ("blocked", "stalled", "at_risk", "due_soon", "unowned",
                                     "undated")
+# The health flags that put an item on the "needs attention" list, most urgent first.
+ATTENTION: tuple[Health, ...] = ("stalled", "at_risk", "blocked", "due_soon", "unowned", "undated")
+# What a section's progress counts (see :func:`count_items`).
+COUNT_KEYS = ("total", *MEANINGS, "percent_complete", "at_risk", "stalled", "due_soon",
+              "unowned", "undated")
 STATUS_KEY = "status"
 DEADLINE_KEY = "deadline"
 OWNER_KEY = "responsible"
@@ -96,8 +103,17 @@ class Tracking:
         if value in self.meanings:
             return self.meanings[value]
         folded = fold_name(value)
-        return next((m for c, m in self.meanings.items() if fold_name(c) == folded),
-                    ENGLISH_MEANINGS.get(folded))
+        found = next((m for c, m in self.meanings.items() if fold_name(c) == folded), None)
+        if found is not None:
+            return found
+        # Another spelling the column knows (English in a translation, a synonym): its choice's
+        # meaning. Any other text counts nowhere, as the workbook's live counts do not count it.
+        for spelling in ("choice_for", "synonym_for"):
+            named = getattr(self.status, spelling, None)
+            choice = named(str(value)) if named is not None else None
+            if choice is not None and choice in self.meanings:
+                return self.meanings[choice]
+        return None
 
     def is_done(self, row: Mapping[str, Any]) -> bool:
         return self.meaning(row) == "done"
@@ -159,28 +175,34 @@ class Tracking:
             flags.add("unowned")
         return [f for f in HEALTH_FLAGS if f in flags]
 
+    def item(self, row: Mapping[str, Any], as_of: dt.date, rules: HealthRules | None = None,
+             deal: Mapping[str, Any] | None = None,
+             holidays: Iterable[dt.date] = ()) -> dict[str, Any]:
+        """One row's progress on ``as_of`` as JSON-ready data: ``deadline`` (ISO), ``responsible``,
+        ``status`` (as written), ``meaning`` (an empty or unknown status counts as not started),
+        ``health``, ``days_overdue`` and ``days_left`` (None when undated)."""
+        due = self.due(row, deal, holidays)
+        status = row.get(self.status.key)
+        return {
+            "deadline": due.isoformat() if due else None,
+            "responsible": self.owner_of(row),
+            "status": " ".join(str(status).split()) or None if status is not None else None,
+            "meaning": self.meaning(row) or "not_started",
+            "health": self.health(row, as_of, rules, deal, holidays),
+            "days_overdue": self.days_overdue(row, as_of, deal, holidays),
+            "days_left": (due - as_of).days if due else None,
+        }
 
-def as_date(value: Any, deal: Mapping[str, Any] | None = None,
-            holidays: Iterable[dt.date] = ()) -> dt.date | None:
-    """A cell value as a date: a date, an ISO text, or (with ``deal``) a date relative to the
-    deal; None for anything else."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-        if deal is not None:
-            from mapgen.core import dates
-
-            try:
-                return dates.resolve(value, deal, holidays) if dates.is_relative(value) else None
-            except (ValueError, dates.RelativeDateError):
-                return None
-    return None
+    def next_due(self, rows: Sequence[Mapping[str, Any]], deal: Mapping[str, Any] | None = None,
+                 holidays: Iterable[dt.date] = ()) -> tuple[int, dt.date] | None:
+        """The open row with the earliest deadline (late ones included) as (index, deadline);
+        None when no open row has a date. The next milestone, among phases."""
+        dated = [(due, n) for n, row in enumerate(rows) if not self.is_done(row)
+                 and (due := self.due(row, deal, holidays)) is not None]
+        if not dated:
+            return None
+        due, n = min(dated)
+        return n, due
 
 
 def tracking(columns: Sequence[Any], section: str = "") -> Tracking | None:
@@ -196,6 +218,24 @@ def tracking(columns: Sequence[Any], section: str = "") -> Tracking | None:
     label = (required or texts or [STATUS_KEY])[0]
     owner = OWNER_KEY if any(c.key == OWNER_KEY for c in columns) else None
     return Tracking(section, status, status_meanings(status), deadline, label, owner)
+
+
+def date_column(columns: Sequence[Any], section: str = "") -> str | None:
+    """The column that dates a section's rows: a tracked section's deadline, else the first
+    date column (None without one)."""
+    track = tracking(columns, section)
+    if track is not None:
+        return track.deadline
+    return next((c.key for c in columns if c.field.is_date), None)
+
+
+def label_column(columns: Sequence[Any], section: str = "") -> str | None:
+    """The column that names a section's rows: a tracked section's label, else the first text
+    column (None without one)."""
+    track = tracking(columns, section)
+    if track is not None:
+        return track.label
+    return next((c.key for c in columns if c.field.is_text), None)
 
 
 @dataclass(frozen=True)
@@ -248,3 +288,28 @@ def health_rules(blueprint: Any) -> HealthRules:
 def percent_complete(done: int, total: int) -> int:
     """Done items as a whole percentage of all items (0 for an empty section)."""
     return round(100 * done / total) if total else 0
+
+
+def count_items(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Progress of items (as :meth:`Tracking.item` gives them): the total, how many have each
+    status meaning, percent complete, and how many carry each health flag (blocked counts by
+    its status meaning)."""
+    out = dict.fromkeys(COUNT_KEYS, 0)
+    for item in items:
+        out["total"] += 1
+        out[item["meaning"]] += 1
+        for flag in item["health"]:
+            if flag in out and flag != "blocked":
+                out[flag] += 1
+    out["percent_complete"] = percent_complete(out["done"], out["total"])
+    return out
+
+
+def needing_attention(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The items with a flag of :data:`ATTENTION`, most urgent first (stalled, at risk, blocked,
+    due soon, then unowned and undated), the latest first, then by deadline and row."""
+    def rank(item: Mapping[str, Any]) -> tuple:
+        first = min(ATTENTION.index(f) for f in item["health"] if f in ATTENTION)
+        return first, -(item["days_overdue"] or 0), item["deadline"] or "9999", item.get("row", 0)
+
+    return sorted((i for i in items if set(i["health"]) & set(ATTENTION)), key=rank)

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mapgen.core.dealkeys import DEAL_DATE_KEYS, STANDARD_DEAL_KEYS
 from mapgen.core.errors import Issue, MapgenError
+from mapgen.core.text import is_blank
 from mapgen.model.fields import fold_text
+from mapgen.model.rowids import ID_KEY, STD_KEY, valid_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Blueprint, Section
@@ -198,8 +200,10 @@ def _row_to_json(row: Row) -> Row:
 
 # --------------------------------------------------------------------------- typing values
 
-def parse_deal(deal: dict[str, Any], *, file: str | None = None) -> tuple[dict[str, Any], list[Issue]]:
-    """Deal facts with the standard dates parsed; other keys are kept as they are."""
+def parse_deal(deal: dict[str, Any], *, file: str | None = None, day_first: bool = True
+               ) -> tuple[dict[str, Any], list[Issue]]:
+    """Deal facts with the standard dates parsed (:func:`mapgen.core.dates.parse_day`, in the
+    file's date order ``day_first``); other keys are kept as they are."""
     from mapgen.core import dates
 
     out: dict[str, Any] = {}
@@ -211,16 +215,11 @@ def parse_deal(deal: dict[str, Any], *, file: str | None = None) -> tuple[dict[s
                                 message=f"deal {_quoted(key)} must be a single value, not a "
                                         f"{'list' if isinstance(value, list) else 'mapping'}"))
         elif key in DEAL_DATE_KEYS and value not in (None, ""):
-            if isinstance(value, dt.datetime):
-                value = value.date()
-            elif not isinstance(value, dt.date):
-                try:
-                    value, _ = dates.parse_date(str(value))
-                except ValueError:
-                    issues.append(Issue(code="invalid-date", file=file, section="deal", column=key,
-                                        message=f"deal {_quoted(key)}: "
-                                                f"{_quoted(str(value)[:40])} is not a date "
-                                                "(write it as 2027-01-15)"))
+            try:
+                value = dates.parse_day(value, f"deal {_quoted(key)}", day_first=day_first)
+            except MapgenError as exc:
+                issues.append(Issue(code="invalid-date", file=file, section="deal", column=key,
+                                    message=str(exc)))
         out[key] = value
     return out, issues
 
@@ -256,6 +255,16 @@ def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
                                         section=section.key, column=key,
                                         message=f"section '{section.key}' row {n}: '{NOTES_KEY}' "
                                                 f"must map column keys to {{comment, link}}; {bad}"))
+                continue
+            if key in (ID_KEY, STD_KEY):
+                if valid_id(raw):
+                    out[key] = raw
+                elif raw not in (None, ""):
+                    issues.append(Issue(severity="warning", code="invalid-row-id", file=file,
+                                        section=section.key, column=key,
+                                        message=f"section '{section.key}' row {n}: '{key}' must "
+                                                "be a short text of letters, digits and -_.:~/ "
+                                                f"({str(raw)[:40]!r}); left out"))
                 continue
             if column is None:
                 if key not in extras and raw is not None:
@@ -491,7 +500,7 @@ def row_key(section: Section, row: Row) -> tuple | None:
 
 
 def is_blank_row(row: Row) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values())
+    return all(is_blank(v) for v in row.values())
 
 
 def write_json(plan: Plan, path: Path, options: object = None) -> None:

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mapgen.core import dates
-from mapgen.model.health import as_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Blueprint, Section
@@ -50,7 +49,7 @@ class Relative:
 
 def _resolves_to(expr: dates.RelativeDate, deal: Mapping[str, Any], holidays: Iterable[dt.date],
                  value: Any) -> bool:
-    day = as_date(value)
+    day = dates.as_date(value)
     if day is None:
         return False
     try:
@@ -69,45 +68,60 @@ def _parse(text: Any) -> dates.RelativeDate | None:
 
 
 def date_columns(section: Section) -> list[str]:
-    return [c.key for c in section.columns if c.type == "date"]
+    return [c.key for c in section.columns if c.field.is_date]
+
+
+def written_rules(section: Section, rows: list[Row]) -> dict[tuple[int, str], dates.RelativeDate]:
+    """(row index, column key) -> the rule, for each date cell of ``rows`` that holds a date
+    relative to the deal as written (``go_live-6w``) rather than a date."""
+    keys = date_columns(section)
+    return {(index, key): expr for index, row in enumerate(rows) for key in keys
+            if dates.is_relative(row.get(key)) and (expr := _parse(row[key])) is not None}
+
+
+def _entries(raw: Any, blueprint: Blueprint
+             ) -> Iterable[tuple[Section, Mapping[str, Any], str, dates.RelativeDate]]:
+    """The well-formed entries of a ``relative_dates`` record (the plan's key or a workbook's
+    metadata): each with its section, the entry itself, its date column and its rule."""
+    if not isinstance(raw, Mapping):
+        return
+    for key, entries in raw.items():
+        section = blueprint.section(str(key))
+        if section is None or not isinstance(entries, list):
+            continue
+        columns = date_columns(section)
+        for entry in entries:
+            if not isinstance(entry, Mapping):
+                continue
+            column, expr = entry.get("column"), _parse(entry.get("expr"))
+            if column in columns and expr is not None:
+                yield section, entry, str(column), expr
+
+
+def _row_number(value: Any, rows: list[Row]) -> int | None:
+    """An entry's 1-based ``row`` when it is one of ``rows``."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= len(rows)
+    return value if ok else None
 
 
 def recorded(plan: Plan, blueprint: Blueprint) -> list[Relative]:
     """The plan's ``relative_dates`` entries that still hold (see the module docstring);
     malformed or outdated entries are left out."""
-    raw = (plan.model_extra or {}).get(PLAN_KEY)
-    if not isinstance(raw, Mapping):
-        return []
     holidays = blueprint.holiday_dates()
     out: list[Relative] = []
-    for key, entries in raw.items():
-        section = blueprint.section(str(key))
-        if section is None or not isinstance(entries, list):
-            continue
+    for section, entry, column, expr in _entries((plan.model_extra or {}).get(PLAN_KEY), blueprint):
         rows = plan.rows(section.key)
-        for entry in entries:
-            if not isinstance(entry, Mapping):
-                continue
-            n, column, expr = entry.get("row"), entry.get("column"), _parse(entry.get("expr"))
-            if (not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= len(rows)
-                    or column not in date_columns(section) or expr is None):
-                continue
-            if _resolves_to(expr, plan.deal, holidays, rows[n - 1].get(column)):
-                out.append(Relative(section.key, n - 1, str(column), expr))
+        n = _row_number(entry.get("row"), rows)
+        if n is not None and _resolves_to(expr, plan.deal, holidays, rows[n - 1].get(column)):
+            out.append(Relative(section.key, n - 1, column, expr))
     return out
 
 
 def relatives(plan: Plan, blueprint: Blueprint) -> list[Relative]:
     """Every date of the plan that follows a deal date: expressions written in the rows, then
     the recorded ones (:func:`recorded`)."""
-    out: list[Relative] = []
-    for section in blueprint.sections:
-        keys = date_columns(section)
-        for index, row in enumerate(plan.rows(section.key)):
-            for key in keys:
-                value = row.get(key)
-                if dates.is_relative(value) and (expr := _parse(value)) is not None:
-                    out.append(Relative(section.key, index, key, expr))
+    out = [Relative(section.key, index, key, expr) for section in blueprint.sections
+           for (index, key), expr in written_rules(section, plan.rows(section.key)).items()]
     written = {(r.section, r.index, r.column) for r in out}
     return out + [r for r in recorded(plan, blueprint)
                   if (r.section, r.index, r.column) not in written]
@@ -121,21 +135,6 @@ def restored_rows(plan: Plan, blueprint: Blueprint, section: str) -> list[Row]:
         if rel.section == section:
             rows[rel.index][rel.column] = str(rel.expr)
     return rows
-
-
-def resolved_map(section: Section, before: list[Row], after: list[Row]) -> dict[tuple[int, str], str]:
-    """(row index, column key) -> expression, for each date that resolving turned from an
-    expression (in ``before``) into a date (in ``after``)."""
-    out: dict[tuple[int, str], str] = {}
-    keys = date_columns(section)
-    for index, (old, new) in enumerate(zip(before, after, strict=True)):
-        for key in keys:
-            value = old.get(key)
-            if dates.is_relative(value) and isinstance(new.get(key), dt.date):
-                expr = _parse(value)
-                if expr is not None:
-                    out[(index, key)] = str(expr)
-    return out
 
 
 def workbook_entries(section: Section, rows: list[Row], relative: Mapping[tuple[int, str], str]
@@ -160,30 +159,25 @@ def from_workbook(plan: Plan, entries: Mapping[str, Any], blueprint: Blueprint) 
 
     holidays = blueprint.holiday_dates()
     found: dict[str, list[dict[str, Any]]] = {}
-    for key, items in entries.items():
-        section = blueprint.section(str(key))
-        if section is None or not isinstance(items, list):
-            continue
+    keys: dict[str, list[tuple | None]] = {}
+    taken: set[tuple[str, int, str]] = set()
+    for section, item, column, expr in _entries(entries, blueprint):
         rows = plan.rows(section.key)
-        keys = [row_key(section, r) for r in rows]
-        taken: set[tuple[int, str]] = set()
-        for item in items:
-            if not isinstance(item, Mapping):
-                continue
-            column, expr, n = item.get("column"), _parse(item.get("expr")), item.get("row")
-            if column not in date_columns(section) or expr is None:
-                continue
-            identity = tuple(item["key"]) if isinstance(item.get("key"), list) else None
-            candidates = [i for i, k in enumerate(keys) if identity is not None and k == identity]
-            if isinstance(n, int) and 1 <= n <= len(rows):
-                candidates.append(n - 1)
-            for i in candidates:
-                if (i, column) not in taken and _resolves_to(expr, plan.deal, holidays,
-                                                             rows[i].get(column)):
-                    taken.add((i, column))
-                    found.setdefault(section.key, []).append(
-                        Relative(section.key, i, column, expr).to_entry())
-                    break
+        if section.key not in keys:
+            keys[section.key] = [row_key(section, r) for r in rows]
+        identity = tuple(item["key"]) if isinstance(item.get("key"), list) else None
+        candidates = [i for i, k in enumerate(keys[section.key])
+                      if identity is not None and k == identity]
+        n = _row_number(item.get("row"), rows)
+        if n is not None:
+            candidates.append(n - 1)
+        for i in candidates:
+            if (section.key, i, column) not in taken and _resolves_to(
+                    expr, plan.deal, holidays, rows[i].get(column)):
+                taken.add((section.key, i, column))
+                found.setdefault(section.key, []).append(
+                    Relative(section.key, i, column, expr).to_entry())
+                break
     if found:
         for items in found.values():
             items.sort(key=lambda e: (e["row"], e["column"]))

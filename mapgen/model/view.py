@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from mapgen.core.dates import as_date
 from mapgen.core.errors import Issue, ValidationFailed
 from mapgen.core.i18n import N_, N_plural, Texts, texts_for
 from mapgen.core.xmltext import xml_text
 from mapgen.model.blueprint import Audience, Blueprint, Column, Section
-from mapgen.model.plan import STANDARD_DEAL_KEYS, Plan, Row, row_key
+from mapgen.model.plan import NOTES_KEY, STANDARD_DEAL_KEYS, Plan, Row, row_key
+from mapgen.model.rowids import ID_KEY, STD_KEY, RowMark, fresh_id, own_ids, seen_keys, standard_keys
 
 PREFILLED_SPARE_ROWS = 3
 LANDSCAPE_WIDTH = 105  # sum of column widths (characters) above which a section prints landscape
@@ -30,6 +33,11 @@ _ANCHOR_WORDS = {"start": N_("start"), "close": N_("close"), "go_live": N_("go-l
 # text before the first colon, in English and the workbook's language.
 CONFLICT_NOTE = N_("Conflict: {values} (kept {source}'s)")
 CONFLICT_NOTE_PREFER = N_("Conflict: {values} (kept {source}'s, --prefer {prefer})")
+# The headers of the sign-off block (a row per role to write a name, title, date and signature).
+SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
+SIGNOFF_TEXT = N_("We agree on this plan and will follow it together.")
+# A kept link that a document may make clickable: a web or mail address, nothing else.
+WEB_LINK = re.compile(r"(https?://|mailto:)\S+$", re.IGNORECASE)
 
 
 @dataclass
@@ -52,6 +60,12 @@ class SectionView:
     # Per (row index, column key) of a data row, the relative date it was written as
     # (``go_live-12w``): a workbook keeps it live, a formula on the deal's dates.
     relative: dict[tuple[int, str], str] = field(default_factory=dict)
+    # Who each data row and each example is (mapgen.model.rowids): its id, its standard row's
+    # key, whether it is an example. Writers record them where people do not see them.
+    marks: list[RowMark] = field(default_factory=list)
+    example_marks: list[RowMark] = field(default_factory=list)
+    # Per data row, the index of the plan row it shows (None: a standard row the plan lacks).
+    origins: list[int | None] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -79,6 +93,9 @@ class DocumentView:
     participant: str | None = None
     generated: dt.date = field(default_factory=dt.date.today)
     issues: list[Issue] = field(default_factory=list)
+    # Per section, the standard row keys the plan has held (recorded so that a deleted
+    # standard row stays deleted in the next round; mapgen.model.rowids).
+    standard_rows: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def branding(self):
@@ -88,6 +105,19 @@ class DocumentView:
     def texts(self) -> Texts:
         """mapgen's own texts in the blueprint's language."""
         return texts_for(self.blueprint.language)
+
+    def logo_path(self) -> tuple[Path, str] | None:
+        """The branding logo's file (a relative path starts at the blueprint file) and how to
+        name where it was given in a message (`` (branding.logo in acme.yaml)``); None without
+        a logo."""
+        ref = self.branding.logo
+        if not ref:
+            return None
+        source = self.blueprint.source
+        path = Path(ref).expanduser()
+        if not path.is_absolute():
+            path = (source.parent if source else Path.cwd()) / path
+        return path, f" (branding.logo in {source.name})" if source else ""
 
     @property
     def signoff(self) -> list[str]:
@@ -193,12 +223,31 @@ _RELATIVE_WORDS = {
 }
 
 
+def kept_lines(sv: SectionView, row: Row, index: int) -> dict[str, list[tuple[str, bool]]]:
+    """Column key -> the lines (text, whether it is the link) a data row's kept notes
+    (``_notes``) show under the value: its comment (unless a merge note stands there, as a
+    workbook shows that one) and then its link."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    notes = row.get(NOTES_KEY)
+    if not isinstance(notes, dict):
+        return out
+    for column in sv.columns:
+        note = notes.get(column.key)
+        note = note if isinstance(note, dict) else {}
+        conflict = (index, column.key) in sv.notes
+        lines = [(str(note[k]).strip(), k == "link") for k in ("comment", "link")
+                 if str(note.get(k) or "").strip() and not (k == "comment" and conflict)]
+        if lines:
+            out[column.key] = lines
+    return out
+
+
 def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
                audience: Audience = "internal", participant: str | None = None) -> DocumentView:
     """Walk the blueprint for one document. Raises ValidationFailed for dates that need a
     deal date the plan does not have, TemplateError for a blueprint text that fails to render."""
     from mapgen.core.templating import deal_context
-    from mapgen.model.relative_dates import restored_rows
+    from mapgen.model.relative_dates import restored_rows, written_rules
 
     bp = blueprint.for_audience(audience)
     deal = dict(plan.deal) if plan else {}
@@ -207,11 +256,18 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
     issues: list[Issue] = []
     text = _Renderer(ctx, texts_for(bp.language))
     sections = []
+    held: dict[str, list[str]] = {}
     for number, section in enumerate(bp.sections, start=1):
+        full = blueprint.section(section.key) or section
+        keys = standard_keys(full)
         standard = [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
-        given = (_overlay(section, standard, restored_rows(plan, bp, section.key))
-                 if plan is not None else standard)
-        relative = _relative_dates(section, given)
+        seen = seen_keys(plan, section.key) if plan is not None else set()
+        own = restored_rows(plan, bp, section.key) if plan is not None else []
+        origins = overlay_origins(section, keys, standard, own, seen)
+        given = lay_rows(section, origins, standard, own)
+        held[section.key] = sorted(seen | set(keys))
+        marks = [RowMark(r.pop(ID_KEY), r.pop(STD_KEY, None)) for r in given]
+        relative = {at: str(rule) for at, rule in written_rules(section, given).items()}
         rows = [_resolve_dates(section, r, deal, holidays, issues, strict=plan is not None)
                 for r in given]
         if plan is not None:
@@ -222,13 +278,17 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
             blank = section.blank_rows
         examples = [_resolve_dates(section, text.row(section, r, "examples", i), deal, holidays,
                                    issues, strict=False) for i, r in enumerate(examples)]
+        taken = {m.id for m in marks}
+        example_marks = [RowMark(fresh_id(taken, section.key, "example", i), example=True)
+                         for i in range(len(examples))]
         extras = extra_columns(section, plan) if plan is not None and audience == "internal" else []
         sections.append(SectionView(
             section=section, number=number, title=text.field(section, "title") or section.label,
             purpose=flow(text.field(section, "purpose")),
             instructions=flow(text.field(section, "instructions")),
             columns=list(section.columns) + extras, rows=rows, examples=examples, blank_rows=blank,
-            relative=relative))
+            relative=relative, marks=marks, example_marks=example_marks,
+            origins=[n if kind == "plan" else None for kind, n, _ in origins]))
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationFailed(issues)
@@ -237,7 +297,8 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
         title=text.field(bp, "title") or text.texts("Mutual Action Plan"),
         intro=paragraphs(text.field(bp, "intro")),
         how_to_use=[flow(text.render(s, bp.where("how_to_use"))) for s in bp.how_to_use],
-        deal=deal, sections=sections, participant=participant, issues=issues)
+        deal=deal, sections=sections, participant=participant, issues=issues,
+        standard_rows={k: v for k, v in held.items() if v})
 
 
 def extra_columns(section: Section, plan: Plan) -> list[Column]:
@@ -292,41 +353,103 @@ def standard_rows(blueprint: Blueprint, section: Section, deal: dict[str, Any]) 
     return [text.row(section, r, "rows", i) for i, r in enumerate(section.rows)]
 
 
-def overlay_origins(section: Section, standard: list[Row], rows: list[Row]) -> list[tuple[str, int]]:
-    """Where each row of :func:`_overlay` comes from: ``("standard", j)`` or ``("plan", i)``."""
-    out = [("standard", j) for j in range(len(standard))]
-    index = {row_key(section, r): j for j, r in enumerate(standard)}
+def overlay_origins(section: Section, keys: list[str], standard: list[Row], rows: list[Row],
+                    seen: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, int, str | None]]:
+    """Where each row of :func:`overlaid` comes from: ``("standard", j, key)`` or
+    ``("plan", i, key or None)``, the key being the standard row's that the row stands for.
+
+    A plan row stands for the standard row its ``_std`` names. A plan that links or records
+    none (an older plan, or one written by hand) is matched by identity instead, each
+    standard row to at most one plan row. Linked or recorded plans keep their own order, and
+    a standard row is added (at the end) only when the plan neither holds nor ever held it: a
+    deleted one stays deleted, one that a newer blueprint version adds is added."""
+    index = {k: j for j, k in enumerate(keys)}
+    links: list[str | None] = []
+    for row in rows:
+        std = row.get(STD_KEY)
+        links.append(std if isinstance(std, str) and std in index and std not in links else None)
+    modern = bool(seen) or any(links)
+    identities: dict[Any, int] = {}
+    for j, row in enumerate(standard):
+        if keys[j] not in seen and keys[j] not in links:
+            identities.setdefault(row_key(section, row), j)
     for i, row in enumerate(rows):
-        key = row_key(section, row)
-        if standard and key is not None and key in index:
-            out[index[key]] = ("plan", i)
+        key = row_key(section, row) if links[i] is None else None
+        j = identities.pop(key, None) if key is not None else None
+        if j is not None:
+            links[i] = keys[j]
+    if modern:
+        return ([("plan", i, k) for i, k in enumerate(links)]
+                + [("standard", j, k) for j, k in enumerate(keys) if k not in seen
+                   and k not in links])
+    out: list[tuple[str, int, str | None]] = [("standard", j, k) for j, k in enumerate(keys)]
+    for i, link in enumerate(links):
+        if link is not None:
+            out[index[link]] = ("plan", i, link)
         else:
-            out.append(("plan", i))
+            out.append(("plan", i, None))
     return out
 
 
-def _overlay(section: Section, standard: list[Row], rows: list[Row]) -> list[Row]:
-    """Standard rows with the plan's rows laid over them: the plan wins on the same identity."""
-    if not standard:
-        return [dict(r) for r in rows]
-    out = [dict(standard[n] if kind == "standard" else rows[n])
-           for kind, n in overlay_origins(section, standard, rows)]
-    # Running numbers restart from 1 over the combined rows (standard rows and the plan's own
-    # would otherwise both start at 1).
+def overlaid(section: Section, keys: list[str], standard: list[Row], rows: list[Row],
+             seen: set[str] | frozenset[str] = frozenset()) -> list[Row]:
+    """The plan's rows with the standard rows laid in (:func:`overlay_origins`), each with its
+    ``_id`` (kept, or made now) and, when it stands for a standard row, its ``_std``.
+
+    A running number (a ``sequence`` column) is kept where it is given and clashes with no
+    earlier row's; others continue after the highest."""
+    return lay_rows(section, overlay_origins(section, keys, standard, rows, seen), standard, rows)
+
+
+def lay_rows(section: Section, origins: list[tuple[str, int, str | None]], standard: list[Row],
+             rows: list[Row]) -> list[Row]:
+    """The rows that ``origins`` (:func:`overlay_origins`) name, as :func:`overlaid` says."""
+    given = own_ids(rows)
+    taken = {i for i in given if i}
+    out: list[Row] = []
+    for kind, n, std in origins:
+        if kind == "standard":
+            row = {k: v for k, v in standard[n].items() if k not in (ID_KEY, STD_KEY)}
+            row[ID_KEY] = fresh_id(taken, section.key, "standard", std)
+        else:
+            row = dict(rows[n])
+            row[ID_KEY] = given[n] or fresh_id(taken, section.key, "row", n, _plain(row))
+            row.pop(STD_KEY, None)
+        if std:
+            row[STD_KEY] = std
+        out.append(row)
     for column in section.columns:
         if column.sequence:
-            for n, row in enumerate(out, start=1):
-                row[column.key] = n
+            renumber(out, column.key)
     return out
 
 
-def _relative_dates(section: Section, rows: list[Row]) -> dict[tuple[int, str], str]:
-    """(row index, column key) -> the relative date text, for the date cells written so."""
-    from mapgen.core import dates
+def renumber(rows: list[Row], key: str) -> list[tuple[int, Any, int]]:
+    """Give every row a running number in ``key``: a number is kept unless an earlier row has
+    it (or it is not a whole number); the rest continue after the highest. Returns (row index,
+    old value, new number) of each row whose number changed."""
+    used: set[int] = set()
+    numbers: list[int | None] = []
+    for row in rows:
+        value = row.get(key)
+        ok = isinstance(value, int) and not isinstance(value, bool) and value > 0 \
+            and value not in used
+        numbers.append(value if ok else None)
+        if ok:
+            used.add(value)
+    top = max(used, default=0)
+    changed = []
+    for i, (row, number) in enumerate(zip(rows, numbers, strict=True)):
+        if number is None:
+            top += 1
+            changed.append((i, row.get(key), top))
+            row[key] = top
+    return changed
 
-    keys = [c.key for c in section.columns if c.field.is_date]
-    return {(i, k): str(dates.parse_relative(row[k])) for i, row in enumerate(rows) for k in keys
-            if isinstance(row.get(k), str) and dates.is_relative(row[k])}
+
+def _plain(row: Row) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()
+            if not k.startswith("_")}
 
 
 def _resolve_dates(section: Section, row: Row, deal: dict[str, Any], holidays: list[dt.date],
@@ -378,7 +501,7 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
         if track is None or track.deadline is None:
             continue
         span = sv.key == "phases"
-        previous = _as_date(view.deal.get("start"))
+        previous = as_date(view.deal.get("start"))
         label_column = sv.section.column(track.label)
         for i, row in enumerate(sv.rows):
             due = track.due(row)
@@ -393,12 +516,6 @@ def timeline(view: DocumentView) -> list[TimelineItem]:
                 previous = due
     items.sort(key=lambda t: not t.phase)
     return items
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
 
 
 def timeline_weeks(items: list[TimelineItem], today: dt.date, *, limit: int = 26) -> list[dt.date]:

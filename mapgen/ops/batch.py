@@ -29,13 +29,13 @@ import os
 import re
 import string
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mapgen.core.errors import MapgenError, TemplateError, ValidationFailed
 from mapgen.core.fileio import check_writable, read_bytes, safe_filename, unique_path
+from mapgen.core.workers import in_workers
 from mapgen.model.blueprint import Audience, Blueprint
 from mapgen.model.plan import Plan, plan_from_data
 from mapgen.ops.batch_templates import Prepared, Shape, Unusable
@@ -370,19 +370,20 @@ def fmt_suffix(fmt: Format) -> str:
     return get(fmt).suffix
 
 
-_WORKER_BLUEPRINT: Blueprint | None = None
-_WORKER_PREPARED: Prepared | None = None
-
 # One deal written: (paths or None, error or None, formats from a template, why not).
 Outcome = tuple[list[Path] | None, str | None, bool, str | None]
+# What a worker process holds while it writes deals: the blueprint, its prepared templates and
+# the batch's options.
+_Setup = tuple[Blueprint, Prepared, dict[str, Any]]
 
 
-def _init_worker(blueprint_path: str, options: dict[str, Any]) -> None:
-    global _WORKER_BLUEPRINT, _WORKER_PREPARED
+def _worker_setup(state: tuple[str, dict[str, Any]]) -> _Setup:
+    """In a worker process: the blueprint loaded from its file and its templates prepared."""
     from mapgen.model.blueprint import load_blueprint
 
-    _WORKER_BLUEPRINT = load_blueprint(Path(blueprint_path))
-    _WORKER_PREPARED = _prepared(_WORKER_BLUEPRINT, options)
+    blueprint_path, options = state
+    blueprint = load_blueprint(Path(blueprint_path))
+    return blueprint, _prepared(blueprint, options), options
 
 
 def _prepared(blueprint: Blueprint, options: dict[str, Any]) -> Prepared:
@@ -390,13 +391,12 @@ def _prepared(blueprint: Blueprint, options: dict[str, Any]) -> Prepared:
                     protect=options["protect"], owners=options["owners"])
 
 
-def _run_job(job: _Job, options: dict[str, Any], blueprint: Blueprint | None = None,
-             prepared: Prepared | None = None) -> Outcome:
+def _run_job(job: _Job, options: dict[str, Any], blueprint: Blueprint,
+             prepared: Prepared | None) -> Outcome:
     """Write one deal's documents (all its formats land, or none); errors of this deal only
     (e.g. a file in use) are returned, the batch goes on."""
     from mapgen.formats.registry import WriteOptions, expand
 
-    prepared = prepared or _WORKER_PREPARED
     why = job.why
     formats = expand(job.formats or options["formats"])
     try:
@@ -410,7 +410,7 @@ def _run_job(job: _Job, options: dict[str, Any], blueprint: Blueprint | None = N
             except Unusable as exc:
                 why = str(exc)
         write = WriteOptions(protect=options["protect"], extra={"owners": list(options["owners"])})
-        paths = generate(blueprint or _WORKER_BLUEPRINT, plan=job.plan, stem=job.stem,
+        paths = generate(blueprint, plan=job.plan, stem=job.stem,
                          formats=formats, audience=options["audience"],
                          out_dir=options["out_dir"], force=options["force"], options=write)
         return paths, None, (), why
@@ -418,8 +418,9 @@ def _run_job(job: _Job, options: dict[str, Any], blueprint: Blueprint | None = N
         return None, (str(exc) if isinstance(exc, MapgenError) else f"cannot write: {exc}"), (), why
 
 
-def _run_chunk(chunk: list[_Job], options: dict[str, Any]) -> list[Outcome]:
-    return [_run_job(job, options) for job in chunk]
+def _run_chunk(setup: _Setup, chunk: list[_Job]) -> list[Outcome]:
+    blueprint, prepared, options = setup
+    return [_run_job(job, options, blueprint, prepared) for job in chunk]
 
 
 @dataclass
@@ -458,13 +459,12 @@ class Batch:
                                                      or self.jobs[i].key != self.jobs[chunks[-1][-1]].key)):
                     chunks.append([])
                 chunks[-1].append(i)
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                     initargs=(str(source), self.options)) as pool:
-                futures = [(chunk, pool.submit(_run_chunk, [self.jobs[i] for i in chunk],
-                                               self.options)) for chunk in chunks]
-                for chunk, future in futures:
-                    for index, outcome in zip(chunk, future.result(), strict=True):
-                        done(index, outcome)
+            work = in_workers(_run_chunk, [[self.jobs[i] for i in chunk] for chunk in chunks],
+                              jobs=workers, state=(str(source), self.options),
+                              setup=_worker_setup)
+            for chunk, outcomes_of_chunk in zip(chunks, work, strict=True):
+                for index, outcome in zip(chunk, outcomes_of_chunk, strict=True):
+                    done(index, outcome)
         else:
             prepared = self.prepared or _prepared(self.blueprint, self.options)
             for index, job in enumerate(self.jobs):

@@ -17,9 +17,11 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from mapgen.core.dates import as_date
 from mapgen.core.errors import MapgenError
-from mapgen.model.health import as_date, tracking
+from mapgen.model.health import tracking
 from mapgen.model.plan import NOTES_KEY, row_key
+from mapgen.model.rowids import own_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Blueprint, Section
@@ -122,7 +124,7 @@ def _notes(row: Row) -> dict[str, str]:
 
 def _keys(row: Row) -> list[str]:
     """The fields a row is compared by: its values, then its notes one by one."""
-    return [k for k in row if k != NOTES_KEY] + list(_notes(row))
+    return [k for k in row if not str(k).startswith("_")] + list(_notes(row))
 
 
 class _SectionDiff:
@@ -141,7 +143,7 @@ class _SectionDiff:
     @staticmethod
     def whole(row: Row) -> tuple:
         return tuple(sorted((k, str(_norm(v))) for k, v in row.items()
-                            if k != NOTES_KEY and _norm(v) is not None))
+                            if not str(k).startswith("_") and _norm(v) is not None))
 
     def value(self, row: Row, key: str, side: int) -> tuple[Any, dt.date | None]:
         """A field as reported, and the date it stands for (relative dates resolved)."""
@@ -153,21 +155,34 @@ class _SectionDiff:
         return _norm(raw), None
 
     def run(self, old_rows: list[Row], new_rows: list[Row]) -> dict[str, Any]:
+        """Rows matched by row id first; by identity (or, without one, whole values) only
+        where one of the two has no id."""
+        old_ids, new_ids = own_ids(old_rows), own_ids(new_rows)
+        by_id = {rid: i for i, rid in enumerate(old_ids) if rid}
+        paired = {j: by_id[rid] for j, rid in enumerate(new_ids) if rid in by_id}
         by_key: dict[tuple, list[int]] = {}
         loose: dict[tuple, list[int]] = {}  # rows without identity, by their whole values
+        taken = set(paired.values())
         for i, row in enumerate(old_rows):
+            if i in taken:
+                continue
             k = self.key(row)
             (by_key.setdefault(k, []) if k is not None
              else loose.setdefault(self.whole(row), [])).append(i)
         matched: set[int] = set()
         added, changed = [], []
         for j, row in enumerate(new_rows):
-            k = self.key(row)
-            pool = by_key.get(k) if k is not None else loose.get(self.whole(row))
-            if not pool:
-                added.append(self.shown(row, j, 1))
-                continue
-            i = pool.pop(0)
+            if j in paired:
+                i = paired[j]
+            else:
+                k = self.key(row)
+                pool = by_key.get(k) if k is not None else loose.get(self.whole(row))
+                pool = [i for i in pool or [] if not (new_ids[j] and old_ids[i])]
+                if not pool:
+                    added.append(self.shown(row, j, 1))
+                    continue
+                i = pool[0]
+                (by_key.get(k) if k is not None else loose[self.whole(row)]).remove(i)
             matched.add(i)
             change = self.compare(old_rows[i], row, j)
             if change is not None:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from mapgen.core.fileio import atomic_write, check_writable, safe_filename, staged
+from mapgen.core.fileio import check_writable, safe_filename, staged
 from mapgen.formats import registry
 from mapgen.formats.registry import WriteOptions
 from mapgen.model.blueprint import Audience, Blueprint
@@ -32,12 +32,6 @@ def view_writer(view: DocumentView, fmt: Format, protect: bool = False,
                 options: WriteOptions | None = None) -> Callable[[Path], None]:
     """A function that writes ``view`` in ``fmt`` to the (temporary) path it is given."""
     return registry.writer_for(fmt, view=view, options=options or WriteOptions(protect=protect))
-
-
-def write_view(view: DocumentView, fmt: Format, path: Path, *, force: bool = False,
-               protect: bool = False) -> Path:
-    """Write one view in one format, atomically."""
-    return atomic_write(path, view_writer(view, fmt, protect), force=force)
 
 
 def generate(blueprint: Blueprint, *, plan: Plan | None = None,

@@ -1,8 +1,9 @@
-"""The input boundary: a plan file or a completed workbook, read into a plan that knows its source.
+"""The input boundary: a plan file, a completed workbook or a filled-in Word handout, read into a
+plan that knows its source.
 
 Every command that takes a PLAN (``generate --plan``, ``merge``, ``status``, ``diff``,
 ``shift``) reads it here, so that they all accept the same files and pick the blueprint by the
-same rule (:func:`blueprint_for`). Folders stand for the workbooks inside them
+same rule (:func:`blueprint_for`). Folders stand for the workbooks and handouts inside them
 (:func:`expand_paths`); Office lock files and hidden files are skipped.
 """
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
+HANDOUT_SUFFIXES = (".docx", ".docm", ".odt")
 
 
 @dataclass
@@ -38,7 +40,11 @@ class Input:
 
     @property
     def is_workbook(self) -> bool:
-        return self.path.suffix.lower() not in PLAN_SUFFIXES
+        return self.path.suffix.lower() in WORKBOOK_SUFFIXES
+
+    @property
+    def is_handout(self) -> bool:
+        return self.path.suffix.lower() in HANDOUT_SUFFIXES
 
 
 def skipped(path: Path) -> bool:
@@ -54,9 +60,10 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
         path = Path(given)
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and not skipped(p)
-                           and p.suffix.lower() in (*WORKBOOK_SUFFIXES, *PLAN_SUFFIXES))
+                           and p.suffix.lower() in (*WORKBOOK_SUFFIXES, *HANDOUT_SUFFIXES,
+                                                    *PLAN_SUFFIXES))
             if not found:
-                raise MapgenError(f"{path}: a folder with no workbooks or plan files in it")
+                raise MapgenError(f"{path}: a folder with no workbooks, handouts or plan files in it")
             out += found
         elif not skipped(path):
             out.append(path)
@@ -65,12 +72,13 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
                day_first: bool = True, what: str = "read") -> Input:
-    """One plan file (.json/.yaml) or completed workbook (.xlsx), as a plan.
+    """One plan file (.json/.yaml), completed workbook (.xlsx...) or filled-in handout
+    (.docx, .docm, .odt), as a plan.
 
-    A workbook is read exactly as ``mapgen read`` reads it, with ``blueprint`` (default: the one
-    it records); its stamped participant and audience become the plan's extra keys
-    ``participant`` and ``audience``, and ``cells`` says where each row was read from. A plan
-    file is typed by ``blueprint`` or the one it records.
+    A workbook or handout is read exactly as ``mapgen read`` reads it, with ``blueprint``
+    (default: the one it records); its stamped participant and audience become the plan's extra
+    keys ``participant`` and ``audience``, and for a workbook ``cells`` says where each row was
+    read from. A plan file is typed by ``blueprint`` or the one it records.
     Raises UnusableInput (or MapgenError) for a file that cannot be used at all.
     """
     path = Path(path)
@@ -80,9 +88,17 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
 
         plan = load_plan(path, blueprint)
         return Input(path, plan, plan.blueprint.name)
+    if suffix in HANDOUT_SUFFIXES:
+        from mapgen.formats.docx.reader import read_handout_with
+
+        plan, info, used = read_handout_with(path, blueprint=blueprint, day_first=day_first)
+        recorded = (info.record or {}).get("blueprint") or {}
+        return Input(path, plan, recorded.get("name") if isinstance(recorded, dict) else None,
+                     {}, used)
     if suffix not in WORKBOOK_SUFFIXES:
         raise UnusableInput(f"{path}: cannot {what} a '{suffix or path.name}' file; give "
-                            "completed workbooks (.xlsx) or plan files (.json, .yaml)")
+                            "completed workbooks (.xlsx), handouts (.docx, .odt) or plan files "
+                            "(.json, .yaml)")
     from mapgen.formats.xlsx.reader import read_workbook_with
 
     cells: Cells = {}

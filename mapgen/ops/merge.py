@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mapgen.core.errors import Issue, MapgenError
 from mapgen.core.i18n import Texts, texts_for
+from mapgen.core.text import is_blank, plural
 from mapgen.model.fields import fold_text
 from mapgen.model.plan import NOTES_KEY, BlueprintRef, Plan, Row, row_key
+from mapgen.model.rowids import seen_keys, set_seen
 from mapgen.ops.inputs import read_input
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,6 +139,8 @@ class MergeResult:
     deal_gaps_filled: int = 0
     prefer: Prefer | None = None
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) with keep_going
+    # running numbers changed: {"section", "row", "index", "column", "old", "new", "source"}
+    renumbered: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def issues(self) -> list[Issue]:
@@ -158,6 +162,7 @@ class MergeResult:
             "totals": totals.to_dict(),
             "sections": {key: s.to_dict() for key, s in self.stats.items()},
             "conflicts": [c.to_dict() for c in self.conflicts],
+            "renumbered": self.renumbered,
             "provenance": {key: [{"row": _row_label(self.blueprint.section(key), row, i),
                                   "sources": sources}
                                  for i, (row, sources) in enumerate(
@@ -166,30 +171,36 @@ class MergeResult:
             "issues": [i.to_dict() for i in self.issues],
         }
 
-    def summary(self) -> list[str]:
-        """A short human summary: files, rows read per file, rows out, merged, filled, conflicts."""
+    def summary(self, *, report_hint: str = "see the full report",
+                prefer_hint: str = "as asked") -> list[str]:
+        """A short human summary: files, rows read per file, rows out, merged, filled, conflicts.
+
+        ``report_hint`` follows a list cut short, ``prefer_hint`` (``{side}``: first or last) a
+        conflict settled by a preference: a caller names its own way to get either (the command
+        line, its options)."""
         report = self.report
         totals = report["totals"]
-        lines = [f"Merged {len(self.inputs)} file{_s(len(self.inputs))} "
+        more = f" ({report_hint})" if report_hint else ""
+        lines = [f"Merged {plural(len(self.inputs), 'file')} "
                  f"(blueprint '{self.plan.blueprint.name}'):"]
         for info in self.inputs[:SUMMARY_FILES]:
             notes = [info.participant] if info.participant and info.file else []
             notes += ["buyer copy"] if info.audience == "buyer" else []
             who = f" ({', '.join(notes)})" if notes else ""
             counts = [f"{sum(info.rows.values())} rows"]
-            counts += [f"{n} {kind}{_s(n)}" for kind, n in (("error", info.errors),
-                                                          ("warning", info.warnings)) if n]
+            counts += [plural(n, kind) for kind, n in (("error", info.errors),
+                                                      ("warning", info.warnings)) if n]
             lines.append(f"  {info.file or info.source}{who}: {', '.join(counts)}")
         if len(self.inputs) > SUMMARY_FILES:
             rest = self.inputs[SUMMARY_FILES:]
             lines.append(f"  ... and {len(rest)} more files: "
-                         f"{sum(sum(i.rows.values()) for i in rest)} rows (see --report)")
+                         f"{sum(sum(i.rows.values()) for i in rest)} rows{more}")
         for file, why in self.skipped:
             lines.append(f"  skipped {file}: {why}")
         out = [f"{key} {s.rows_out}" for key, s in self.stats.items() if s.rows_out]
         lines.append(f"Rows out: {', '.join(out) or 'none'}")
-        how = {None: "first value kept and marked", "first": "first value kept (--prefer first)",
-               "last": "last value kept (--prefer last)"}[self.prefer]
+        how = ("first value kept and marked" if self.prefer is None else
+               f"{self.prefer} value kept ({prefer_hint.format(side=self.prefer)})")
         conflicts = f"{totals['conflicts']}" + (f" ({how})" if self.conflicts else "")
         lines.append(f"Duplicates merged: {totals['duplicates_merged']}, gaps filled: "
                      f"{totals['gaps_filled']}, conflicts: {conflicts}")
@@ -199,12 +210,17 @@ class MergeResult:
             lines.append(f"  conflict: {where}, {column.title if column else c.column}: "
                          f"{c.note(column).removeprefix('Conflict: ')}")
         if len(self.conflicts) > SUMMARY_LIMIT:
-            lines.append(f"  ... and {len(self.conflicts) - SUMMARY_LIMIT} more conflicts "
-                         "(see --report)")
+            lines.append(f"  ... and {len(self.conflicts) - SUMMARY_LIMIT} more conflicts{more}")
+        for r in self.renumbered[:SUMMARY_LIMIT]:
+            lines.append(f"  renumbered: {r['section']} '{r['row']}': {r['source']}'s "
+                         f"{r['old']} -> {r['new']}")
+        if len(self.renumbered) > SUMMARY_LIMIT:
+            lines.append(f"  ... and {len(self.renumbered) - SUMMARY_LIMIT} more renumbered "
+                         f"rows{more}")
         for issue in self.issues[:SUMMARY_LIMIT]:
             lines.append(f"{issue.severity}: {issue}")
         if len(self.issues) > SUMMARY_LIMIT:
-            lines.append(f"... and {len(self.issues) - SUMMARY_LIMIT} more issues (see --report)")
+            lines.append(f"... and {len(self.issues) - SUMMARY_LIMIT} more issues{more}")
         return lines
 
     def view(self) -> DocumentView:
@@ -214,7 +230,7 @@ class MergeResult:
 
         view = build_view(self.blueprint, self.plan)
         for sv in view.sections:
-            positions = _view_positions(sv.section, sv.rows, self.plan.rows(sv.key))
+            positions = sv.origins
             provenance = self.provenance.get(sv.key, [])
             sv.sources = [", ".join(provenance[i]) if i is not None else "" for i in positions]
             at = {i: j for j, i in enumerate(positions) if i is not None}
@@ -222,6 +238,7 @@ class MergeResult:
                 if c.section == sv.key and c.index in at and sv.section.column(c.column):
                     sv.notes[(at[c.index], c.column)] = c.note(sv.section.column(c.column),
                                                                view.texts)
+
         return view
 
     def _column(self, conflict: Conflict) -> Column | None:
@@ -259,6 +276,9 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
     provenance: dict[str, list[list[str]]] = {}
     stats: dict[str, SectionStats] = {}
     conflicts = list(deal_conflicts)
+    merger_issues: list[Issue] = []
+    renumbered: list[dict[str, Any]] = []
+    seen: dict[str, set[str]] = {}
     for key in keys:
         merger = _SectionMerger(blueprint.section(key), key, deal, blueprint.holiday_dates())
         for plan, label in zip(plans, labels, strict=True):
@@ -266,12 +286,17 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
         rows, sources_out, section_conflicts = merger.finish(prefer)
         sections[key], provenance[key], stats[key] = rows, sources_out, merger.stats
         conflicts += section_conflicts
+        merger_issues += merger.issues
+        renumbered += merger.renumbered
+        held = set().union(*(seen_keys(p, key) for p in plans))
+        if held:
+            seen[key] = held
     inputs = [InputInfo(source=label, file=file, participant=_participant(plan),
                         audience=(plan.model_extra or {}).get("audience"),
                         rows={k: len(v) for k, v in plan.sections.items() if v},
                         errors=len(plan.errors), warnings=len(plan.issues) - len(plan.errors))
               for plan, label, file in zip(plans, labels, files, strict=True)]
-    issues = [issue for plan in plans for issue in plan.issues]
+    issues = [issue for plan in plans for issue in plan.issues] + merger_issues
     versions = list(dict.fromkeys(p.blueprint.version for p in plans))
     mixed = len(set(names)) > 1
     if mixed:
@@ -294,10 +319,12 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
     ref = (BlueprintRef(name=blueprint.name, version=blueprint.version) if mixed
            else plans[0].blueprint.model_copy())
     plan = Plan(blueprint=ref, deal=deal, sections=sections, columns=columns, issues=issues,
-                provenance=provenance, conflicts=[c.to_dict() for c in conflicts])
+                provenance=provenance, conflicts=[c.to_dict() for c in conflicts],
+                **({"renumbered": renumbered} if renumbered else {}))
+    set_seen(plan, seen)
     return MergeResult(plan=plan, blueprint=blueprint, inputs=inputs, conflicts=conflicts,
                        provenance=provenance, stats=stats, deal_gaps_filled=deal_gaps,
-                       prefer=prefer)
+                       prefer=prefer, renumbered=renumbered)
 
 
 def check_same_blueprint(names: Sequence[str], labels: Sequence[str],
@@ -314,7 +341,8 @@ def check_same_blueprint(names: Sequence[str], labels: Sequence[str],
         elif name != names[0]:
             raise MapgenError(f"{labels[0]} uses blueprint '{names[0]}' but {label} uses '{name}'; "
                               "merge files made from the same blueprint (copies of a company "
-                              "blueprint and of its parent merge with --blueprint COMPANY)")
+                              "blueprint and of its parent merge when read with the company "
+                              "blueprint)")
 
 
 def blueprint_lineage(blueprint: Blueprint) -> set[str]:
@@ -339,13 +367,17 @@ class _Cell:
 
 
 class _MergedRow:
-    __slots__ = ("cells", "count", "notes", "sources")
+    __slots__ = ("cells", "count", "ids", "inputs", "notes", "numbers", "sources", "std")
 
     def __init__(self) -> None:
         self.count = 0                      # input rows merged into this one
         self.sources: list[str] = []
         self.cells: dict[str, _Cell] = {}
         self.notes: dict[str, dict[str, str]] = {}  # column key -> comment and link (_notes)
+        self.ids: list[str] = []            # the row ids of the rows merged into this one
+        self.std: str | None = None         # the standard row it stands for
+        self.inputs: set[int] = set()       # which inputs gave a row (never two of one input)
+        self.numbers: dict[str, list[tuple[Any, str]]] = {}  # running numbers as given
 
     def add_notes(self, notes: Any) -> None:
         """Cell comments and links of a merged row: distinct comments joined, first link kept."""
@@ -372,25 +404,61 @@ class _SectionMerger:
         self.fold = _Folder(deal, holidays)
         self.sequence = {c.key for c in section.columns if c.sequence} if section else set()
         self.rows: list[_MergedRow] = []
-        self.index: dict[tuple, _MergedRow] = {}
+        self.index: dict[tuple, list[_MergedRow]] = {}
+        self.by_id: dict[str, _MergedRow] = {}
+        self.inputs = 0
         self.stats = SectionStats()
+        self.issues: list[Issue] = []
+        self.renumbered: list[dict[str, Any]] = []
 
     def add(self, rows: Iterable[Row], source: str) -> None:
-        for row in rows:
-            values = {k: v for k, v in row.items()
-                      if not _empty(v) and k not in self.sequence and k != NOTES_KEY}
+        """One input's rows: a row is the merged row with its id, else (when neither has an id
+        of the other) the one with its identity; never two rows of one input in one."""
+        from mapgen.model.rowids import STD_KEY, own_ids
+
+        rows = list(rows)
+        ids = own_ids(rows)
+        me = self.inputs
+        self.inputs += 1
+        own: dict[tuple, int] = {}  # identity -> first row of this input (for the finding)
+        for n, (row, rid) in enumerate(zip(rows, ids, strict=True), start=1):
+            values = {k: v for k, v in row.items() if not is_blank(v) and k not in self.sequence
+                      and not str(k).startswith("_")}
             if not values:
                 continue  # blank, or only a running number: nothing to keep
             self.stats.rows_in += 1
             key = row_key(self.section, row) if self.section else self._whole_key(values)
-            target = self.index.get(key) if key is not None else None
+            if key is not None and key in own:
+                self.issues.append(Issue(
+                    severity="warning", code="same-identity", section=self.key,
+                    message=f"section '{self.key}': rows {own[key]} and {n} of {source} are both "
+                            f"'{_row_label(self.section, row, n - 1)}'; both kept as rows of "
+                            "their own"))
+            elif key is not None:
+                own[key] = n
+            target = self.by_id.get(rid) if rid else None
+            if target is not None and me in target.inputs:
+                target = None
+            if target is None and key is not None:
+                target = next((m for m in self.index.get(key, []) if me not in m.inputs
+                               and not (rid and m.ids and rid not in m.ids)), None)
             if target is None:
                 target = _MergedRow()
                 self.rows.append(target)
                 if key is not None:
-                    self.index[key] = target
+                    self.index.setdefault(key, []).append(target)
             else:
                 self.stats.duplicates_merged += 1
+            target.inputs.add(me)
+            if rid and rid not in self.by_id:
+                self.by_id[rid] = target
+                target.ids.append(rid)
+            std = row.get(STD_KEY)
+            if target.std is None and isinstance(std, str):
+                target.std = std
+            for column_key in self.sequence:
+                if not is_blank(row.get(column_key)):
+                    target.numbers.setdefault(column_key, []).append((row[column_key], source))
             self._add_values(target, values, source)
             target.add_notes(row.get(NOTES_KEY))
 
@@ -407,21 +475,41 @@ class _SectionMerger:
             cell.distinct.setdefault(self.fold(self._column(column_key), value), value)
 
     def finish(self, prefer: Prefer | None) -> tuple[list[Row], list[list[str]], list[Conflict]]:
-        """The merged rows (running numbers renumbered), their sources, and the conflicts."""
+        """The merged rows (each with its id; running numbers kept where they do not clash,
+        the renumbered ones in ``renumbered``), their sources, and the conflicts."""
+        from mapgen.model.rowids import ID_KEY, STD_KEY
+        from mapgen.model.view import renumber
+
         out: list[Row] = []
-        conflicts: list[Conflict] = []
         order = [c.key for c in self.section.columns] if self.section else []
-        for index, merged in enumerate(self.rows):
+        for merged in self.rows:
             row: Row = {}
             for column_key in order + [k for k in merged.cells if k not in order]:
                 if column_key in self.sequence:
-                    row[column_key] = index + 1
+                    given = merged.numbers.get(column_key)
+                    row[column_key] = given[0][0] if given else None
                 elif column_key in merged.cells:
-                    cell = merged.cells[column_key]
-                    row[column_key] = _pick(cell, prefer)
+                    row[column_key] = _pick(merged.cells[column_key], prefer,
+                                            self._column(column_key))
             if merged.notes:
                 row[NOTES_KEY] = merged.notes
+            if merged.ids:
+                row[ID_KEY] = merged.ids[0]
+            if merged.std:
+                row[STD_KEY] = merged.std
             out.append(row)
+        for column_key in sorted(self.sequence):
+            renumber(out, column_key)
+            for index, merged in enumerate(self.rows):
+                number = out[index][column_key]
+                label = _row_label(self.section, out[index], index)
+                self.renumbered += [{"section": self.key, "row": label, "index": index,
+                                     "column": column_key, "old": old, "new": number,
+                                     "source": source}
+                                    for old, source in merged.numbers.get(column_key, [])
+                                    if old != number]
+        conflicts: list[Conflict] = []
+        for index, (merged, row) in enumerate(zip(self.rows, out, strict=True)):
             label = _row_label(self.section, row, index)
             for column_key, cell in merged.cells.items():
                 if len(cell.distinct) > 1:
@@ -447,7 +535,7 @@ def _merge_deal(plans: Sequence[Plan], labels: Sequence[str], prefer: Prefer | N
     gaps = 0
     for n, (plan, label) in enumerate(zip(plans, labels, strict=True)):
         for key, value in plan.deal.items():
-            if _empty(value):
+            if is_blank(value):
                 continue
             if key not in cells:
                 cells[key] = _Cell()
@@ -460,9 +548,24 @@ def _merge_deal(plans: Sequence[Plan], labels: Sequence[str], prefer: Prefer | N
     return deal, conflicts, gaps
 
 
-def _pick(cell: _Cell, prefer: Prefer | None) -> Any:
-    """The value kept: the first spelling of the first value, or the last value seen."""
+def _pick(cell: _Cell, prefer: Prefer | None, column: Column | None = None) -> Any:
+    """The value kept: the first spelling of the first value, or the last value seen; a value
+    that does not fit its column (``next Friday`` for a date) only when no value does."""
+    valid = [v for v, _ in cell.seen if column is None or _fits(column, v)]
+    if valid and len(valid) < len(cell.seen):
+        return valid[-1] if prefer == "last" else valid[0]
     return cell.seen[-1][0] if prefer == "last" else next(iter(cell.distinct.values()))
+
+
+def _fits(column: Column, value: Any) -> bool:
+    """Whether ``value`` is a valid value of ``column`` (a relative date counts)."""
+    from mapgen.model.fields import FieldError
+
+    try:
+        column.field.parse(value, column, allow_relative=True)
+    except FieldError:
+        return False
+    return True
 
 
 class _Folder:
@@ -594,19 +697,19 @@ def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
                 raise outcome
             yield outcome
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from contextlib import closing
 
-    pool = ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(blueprint,))
-    try:
-        for outcome in pool.map(_worker_read, paths, chunksize=4):
+    from mapgen.core.workers import in_workers
+
+    # closed at once on a refusal: the files not read yet are not waited for
+    with closing(in_workers(_worker_read, paths, jobs=jobs, state=blueprint, chunksize=4)) as read:
+        for outcome in read:
             if isinstance(outcome, _Failed):
                 if not keep_going:
                     raise MapgenError(outcome.message)
                 yield MapgenError(outcome.message)
                 continue
             yield outcome
-    finally:  # on a refusal, do not wait for the files not read yet
-        pool.shutdown(cancel_futures=True)
 
 
 def _read(path: Path, blueprint: Blueprint | None) -> tuple[Plan, str | None]:
@@ -621,17 +724,9 @@ class _Failed:
     message: str
 
 
-_worker_blueprint: Blueprint | None = None
-
-
-def _worker_init(blueprint: Blueprint) -> None:
-    global _worker_blueprint
-    _worker_blueprint = blueprint
-
-
-def _worker_read(path: Path) -> tuple[Plan, str | None] | _Failed:
+def _worker_read(blueprint: Blueprint, path: Path) -> tuple[Plan, str | None] | _Failed:
     try:
-        return _read(path, _worker_blueprint)
+        return _read(path, blueprint)
     except MapgenError as exc:
         return _Failed(str(exc))
 
@@ -659,7 +754,7 @@ def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | No
         if _resolved(target) in resolved:
             raise MapgenError(f"{target} is one of the inputs; write the merge somewhere else")
     if report is not None and _resolved(report) == _resolved(out):
-        raise MapgenError("--out and --report name the same file")
+        raise MapgenError(f"the merge and its report would be the same file ({out})")
     result = merge_files(paths, blueprint=blueprint, prefer=prefer, on_read=on_read,
                          keep_going=keep_going)
     view = result.view() if spec.kind == "document" else None
@@ -714,18 +809,6 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _view_positions(section: Section, view_rows: list[Row], rows: list[Row]) -> list[int | None]:
-    """For each row a document shows, its index in the merged rows (None for a standard row of
-    the blueprint that no input had): matched by identity, rows without one in order."""
-    by_key = {k: i for i, r in enumerate(rows) if (k := row_key(section, r)) is not None}
-    unkeyed = iter(i for i, r in enumerate(rows) if row_key(section, r) is None)
-    out: list[int | None] = []
-    for row in view_rows:
-        key = row_key(section, row)
-        out.append(next(unkeyed, None) if key is None else by_key.get(key))
-    return out
-
-
 def _row_label(section: Section | None, row: Row, index: int) -> str:
     """A row as people name it: its identity values, else its position."""
     if section is None:
@@ -733,7 +816,7 @@ def _row_label(section: Section | None, row: Row, index: int) -> str:
     values = []
     for key in section.identity_keys:
         value, column = row.get(key), section.column(key)
-        if not _empty(value):  # a number or date is named with its column: "Phase 3"
+        if not is_blank(value):  # a number or date is named with its column: "Phase 3"
             text = _show(column, value)
             values.append(text if isinstance(value, str) or column is None
                           else f"{column.title} {text}")
@@ -751,9 +834,3 @@ def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"

@@ -34,20 +34,23 @@ Output = tuple[Path | None, str]  # (target, text); a None target is stdout
 
 def read_files(paths: Iterable[str | os.PathLike], *, blueprint: Blueprint | None = None,
                day_first: bool = True) -> list[tuple[Path, Plan]]:
-    """Read every workbook (folders stand for the workbooks inside them).
+    """Read every workbook and handout (folders stand for the ones inside them).
 
     Raises :class:`~mapgen.core.errors.InputsFailed` listing every file that cannot be used, having
     kept none: all inputs are usable or nothing is written.
     """
     from mapgen.formats.xlsx.reader import read_workbook
-    from mapgen.ops.inputs import expand_paths
+    from mapgen.ops.inputs import HANDOUT_SUFFIXES, expand_paths, read_input
 
     files = expand_paths(paths)
     plans: list[tuple[Path, Plan]] = []
     failed: list[str] = []
     for path in files:
         try:
-            plans.append((path, read_workbook(path, blueprint=blueprint, day_first=day_first)))
+            if path.suffix.lower() in HANDOUT_SUFFIXES:
+                plans.append((path, read_input(path, blueprint, day_first=day_first).plan))
+            else:
+                plans.append((path, read_workbook(path, blueprint=blueprint, day_first=day_first)))
         except MapgenError as exc:
             failed.append(str(exc))
     if failed:

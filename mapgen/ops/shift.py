@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapgen.core import dates
 from mapgen.core.errors import MapgenError, ValidationFailed
+from mapgen.core.text import plural
 from mapgen.model.relative_dates import PLAN_KEY, Relative, recorded, relatives, set_recorded
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,6 +84,7 @@ class ShiftResult:
     moves: list[Move]
     plan: Plan
     path: Path | None = None
+    written_as: str | None = None  # set when the output is of another kind than the input
     origins: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def to_data(self) -> list[dict[str, Any]]:
@@ -90,22 +92,6 @@ class ShiftResult:
 
 
 # --------------------------------------------------------------------------- parsing
-
-def parse_day(value: Any, what: str) -> dt.date:
-    """A date given on the command line or to the API; one clear MapgenError otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        day, ambiguous = dates.parse_date(str(value))
-    except ValueError as exc:
-        raise MapgenError(f"{what}: {exc}") from None
-    if ambiguous:
-        raise MapgenError(f"{what}: '{value}' could be read two ways; write it as "
-                          f"{day.isoformat()} (year-month-day)")
-    return day
-
 
 def parse_row_ref(text: str | tuple[str, int]) -> tuple[str, int]:
     """``phases:2`` -> ``("phases", 2)``."""
@@ -132,35 +118,17 @@ def _section(blueprint: Blueprint, name: str) -> Section:
 
 
 def _date_column(section: Section) -> str | None:
-    from mapgen.model.health import tracking
+    from mapgen.model.health import date_column
 
-    track = tracking(section.columns, section.key)
-    if track is not None and track.deadline:
-        return track.deadline
-    return next((c.key for c in section.columns if c.type == "date"), None)
+    return date_column(section.columns, section.key)
 
 
 def _label(section: Section, row: Mapping[str, Any]) -> str:
-    from mapgen.model.health import tracking
+    from mapgen.model.health import label_column
 
-    track = tracking(section.columns, section.key)
-    key = track.label if track else next(
-        (c.key for c in section.columns if c.type in ("text", "longtext")), None)
+    key = label_column(section.columns, section.key)
     value = row.get(key) if key else None
     return " ".join(str(value).split())[:60] if value not in (None, "") else ""
-
-
-def _date_of(value: Any, deal: Mapping[str, Any], holidays: list[dt.date]) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if dates.is_relative(value):
-        try:
-            return dates.resolve(value, deal, holidays)
-        except (ValueError, dates.RelativeDateError):
-            return None
-    return None
 
 
 # --------------------------------------------------------------------------- the shift
@@ -170,7 +138,8 @@ def with_standard_rows(plan: Plan, blueprint: Blueprint) -> tuple[Plan, dict[str
     the blueprint's standard rows with the plan's rows laid over them, recorded relative dates
     written as their rules. Returns that plan and the origin of each row (see ShiftResult)."""
     from mapgen.model.relative_dates import restored_rows
-    from mapgen.model.view import _overlay, overlay_origins, standard_rows
+    from mapgen.model.rowids import seen_keys, standard_keys
+    from mapgen.model.view import overlaid, overlay_origins, standard_rows
 
     out = plan.model_copy(deep=True)
     origins: dict[str, list[tuple[str, int]]] = {}
@@ -179,9 +148,11 @@ def with_standard_rows(plan: Plan, blueprint: Blueprint) -> tuple[Plan, dict[str
             continue
         own = restored_rows(plan, blueprint, section.key)
         standard = standard_rows(blueprint, section, plan.deal)
-        origins[section.key] = overlay_origins(section, standard, own)
+        keys, seen = standard_keys(section), seen_keys(plan, section.key)
+        origins[section.key] = [(kind, n) for kind, n, _ in
+                                overlay_origins(section, keys, standard, own, seen)]
         if standard or own:
-            out.sections[section.key] = _overlay(section, standard, own)
+            out.sections[section.key] = overlaid(section, keys, standard, own, seen)
     (out.model_extra or {}).pop(PLAN_KEY, None)
     return out, origins
 
@@ -225,8 +196,8 @@ def _shift_deal(plan: Plan, blueprint: Blueprint, wanted: Mapping[str, Any]) -> 
     for key, value in wanted.items():
         if not dates.is_relative(key) or "+" in key or "-" in key:
             raise MapgenError(f"'{key}' is not a deal date key")
-        day = parse_day(value, f"--{key.replace('_', '-')}")
-        old = _date_of(old_deal.get(key), {}, [])
+        day = dates.parse_day(value, f"--{key.replace('_', '-')}", today=True)
+        old = dates.as_date(old_deal.get(key))
         new_deal[key] = day
         if old != day:
             moves.append(Move(DEAL, None, key, DEAL_LABELS.get(key, key), old, day))
@@ -263,14 +234,14 @@ def _shift_row(plan: Plan, blueprint: Blueprint, ref: tuple[str, int], by: str |
     n = ref[1]
     if n > len(rows):
         raise MapgenError(f"--row {ref[0]}:{n}: section '{section.key}' has "
-                          f"{len(rows) or 'no'} row{'' if len(rows) == 1 else 's'}")
-    start = _date_of(rows[n - 1].get(column), plan.deal, holidays)
+                          f"{plural(len(rows), 'row')}")
+    start = dates.as_date(rows[n - 1].get(column), plan.deal, holidays)
     if start is None:
         raise MapgenError(f"--row {ref[0]}:{n}: the row has no {section.column(column).title} "
                           "to move")
     move: Callable[[dt.date], dt.date]
     if to is not None:
-        target = parse_day(to, "--to")
+        target = dates.parse_day(to, "--to", today=True)
         delta = target - start
         move = lambda d: d + delta  # noqa: E731
     else:
@@ -283,7 +254,7 @@ def _shift_row(plan: Plan, blueprint: Blueprint, ref: tuple[str, int], by: str |
     if cascade:
         later = []
         for i, row in enumerate(rows):
-            day = _date_of(row.get(column), plan.deal, holidays)
+            day = dates.as_date(row.get(column), plan.deal, holidays)
             if i != n - 1 and day is not None and (day > start or (day == start and i > n - 1)):
                 later.append((day, i))
         targets += [(section, i, column, day) for day, i in sorted(later)]
@@ -296,7 +267,7 @@ def _shift_row(plan: Plan, blueprint: Blueprint, ref: tuple[str, int], by: str |
                     continue
                 items = []
                 for i, row in enumerate(plan.rows(other.key)):
-                    day = _date_of(row.get(other_column), plan.deal, holidays)
+                    day = dates.as_date(row.get(other_column), plan.deal, holidays)
                     if day is not None and row.get(PHASE_KEY) in phases:
                         items.append((day, i))
                 targets += [(other, i, other_column, day) for day, i in sorted(items)]
@@ -334,24 +305,33 @@ def shift_file(path: str | os.PathLike, out: str | os.PathLike, *,
     ``force``. A workbook shifts into a workbook, a plan file into a plan file (.json/.yaml).
     """
     from mapgen.core.fileio import check_writable
-    from mapgen.ops.inputs import PLAN_SUFFIXES, WORKBOOK_SUFFIXES
+    from mapgen.ops.inputs import HANDOUT_SUFFIXES, PLAN_SUFFIXES, WORKBOOK_SUFFIXES
 
     src, dst = Path(path), Path(out)
     is_plan = src.suffix.lower() in PLAN_SUFFIXES
-    if src.suffix.lower() not in (*PLAN_SUFFIXES, *WORKBOOK_SUFFIXES):
+    is_handout = src.suffix.lower() in HANDOUT_SUFFIXES
+    if src.suffix.lower() not in (*PLAN_SUFFIXES, *WORKBOOK_SUFFIXES, *HANDOUT_SUFFIXES):
         raise MapgenError(f"{src}: cannot shift a '{src.suffix or src.name}' file; give a "
-                          "workbook (.xlsx) or a plan file (.json, .yaml)")
-    want = PLAN_SUFFIXES if is_plan else WORKBOOK_SUFFIXES
-    if dst.suffix.lower() not in want:
-        kind = "plan file (.json or .yaml)" if is_plan else f"workbook ({src.suffix.lower()})"
-        raise MapgenError(f"--out {dst}: a {'plan file' if is_plan else 'workbook'} shifts into a "
-                          f"{kind}")
+                          "workbook (.xlsx), a handout (.docx, .odt) or a plan file (.json, .yaml)")
+    if is_handout:
+        if dst.suffix.lower() not in (*PLAN_SUFFIXES, ".xlsx"):
+            raise MapgenError(f"--out {dst}: a handout shifts into a plan file (.json or .yaml) "
+                              "or a workbook (.xlsx), not into a handout")
+    else:
+        want = PLAN_SUFFIXES if is_plan else WORKBOOK_SUFFIXES
+        if dst.suffix.lower() not in want:
+            kind = "plan file (.json or .yaml)" if is_plan else f"workbook ({src.suffix.lower()})"
+            raise MapgenError(f"--out {dst}: a {'plan file' if is_plan else 'workbook'} shifts "
+                              f"into a {kind}")
     if not src.exists():
         raise MapgenError(f"{src}: no such file")
     if dst.exists() and dst.resolve() == src.resolve():
         raise MapgenError(f"--out {dst} is the input; shift writes a new file and never changes "
                           "its input")
     check_writable(dst, force)
+    if is_handout:
+        return _shift_handout(src, dst, blueprint, force, deal=deal, row=row, by=by, to=to,
+                              cascade=cascade)
     if is_plan:
         return _shift_plan_file(src, dst, blueprint, force, deal=deal, row=row, by=by, to=to,
                                 cascade=cascade)
@@ -428,6 +408,31 @@ def _shift_plan_file(src: Path, dst: Path, ref: str | Blueprint | None, force: b
 
         content = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False, width=100)
     result.path = atomic_write(dst, content, force=force)
+    return result
+
+
+def _shift_handout(src: Path, dst: Path, ref: str | Blueprint | None, force: bool,
+                   **how: Any) -> ShiftResult:
+    """A handout read as ``read`` reads it, shifted, and written as a plan file or a workbook
+    (a handout is never edited in place: its layout follows its texts)."""
+    from mapgen.core.fileio import atomic_write
+    from mapgen.ops.generate import write_view
+    from mapgen.ops.inputs import PLAN_SUFFIXES, load_input
+
+    found, bp = load_input(src, ref, what="shift")
+    result = shift_plan(found.plan, bp, standard=False, **how)
+    suffix = dst.suffix.lower()
+    if suffix in PLAN_SUFFIXES:
+        text = result.plan.to_json() if suffix == ".json" else result.plan.to_yaml()
+        result.path = atomic_write(dst, text, force=force)
+        result.written_as = "plan file"
+    else:
+        from mapgen.model.view import build_view
+
+        audience = getattr(result.plan, "audience", None)
+        view = build_view(bp, result.plan, audience=audience if audience == "buyer" else "internal")
+        result.path = write_view(view, "xlsx", dst, force=force)
+        result.written_as = "workbook"
     return result
 
 
@@ -548,7 +553,7 @@ def _check_copy(tmp: Path, result: ShiftResult, blueprint: Blueprint) -> None:
             rows = back.rows(move.section)
             got = rows[move.row - 1].get(move.column) if move.row <= len(rows) else None
             if not move.cell:
-                got = _date_of(got, back.deal, blueprint.holiday_dates())
+                got = dates.as_date(got, back.deal, blueprint.holiday_dates())
         if isinstance(got, dt.datetime):
             got = got.date()
         if got != move.new:

@@ -20,15 +20,17 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from mapgen.core.dates import as_date, parse_day
 from mapgen.core.errors import MapgenError
 from mapgen.core.issue_codes import lookup
+from mapgen.core.text import plural
 from mapgen.model.health import (
+    ATTENTION,
     HEALTH_FLAGS,
-    MEANINGS,
     Tracking,
-    as_date,
+    count_items,
     health_rules,
-    percent_complete,
+    needing_attention,
     tracking,
 )
 
@@ -40,11 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 PHASES, ACTIONS, STAKEHOLDERS, COMMUNICATION = ("phases", "action_items", "stakeholders",
                                                 "communication")
 PHASE_KEY = "phase"
-COUNT_KEYS = ("total", *MEANINGS, "percent_complete", "at_risk", "stalled", "due_soon",
-              "unowned", "undated")
-# The health flags that put an item on the "needs attention" list, most urgent first.
-ATTENTION = ("stalled", "at_risk", "blocked", "due_soon", "unowned", "undated")
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "html")
 
 Style = Callable[[str, str], str]
 
@@ -53,21 +51,11 @@ Style = Callable[[str, str], str]
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.date:
-    """The review day: a date, an ISO date text, ``today``, or None (today)."""
+    """The review day: None (today), or a day as :func:`mapgen.core.dates.parse_day` reads
+    it (``today`` included)."""
     if value is None:
         return dt.date.today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if text.casefold() == "today":
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        shown = text[:40] if text.isprintable() else repr(text[:40])
-        raise MapgenError(f"as-of date '{shown}' is not a date (write it as 2027-01-20)") from None
+    return parse_day(value, "as-of date", today=True)
 
 
 def status_report(plan: Plan, blueprint: Blueprint, as_of: str | dt.date | None = None, *,
@@ -121,25 +109,16 @@ class _Review:
         return track.due(row, self.plan.deal, self.holidays)
 
     def _item(self, key: str, track: Tracking, n: int, row: Row) -> dict[str, Any]:
-        due = self.due(track, row)
-        item: dict[str, Any] = {
-            "section": key, "row": n + 1, "label": self.label(key, row, n),
-            "deadline": due.isoformat() if due else None,
-            "responsible": track.owner_of(row),
-            "status": _text(row.get(track.status.key)) or None,
-            "meaning": track.meaning(row) or "not_started",
-            "health": track.health(row, self.as_of, self.rules, self.plan.deal, self.holidays),
-            "days_overdue": track.days_overdue(row, self.as_of, self.plan.deal, self.holidays),
-            "days_left": (due - self.as_of).days if due else None,
-        }
+        item: dict[str, Any] = {"section": key, "row": n + 1, "label": self.label(key, row, n)}
+        item.update(track.item(row, self.as_of, self.rules, self.plan.deal, self.holidays))
         item.update(self.where(key, n, track.label))
         return item
 
     def counts(self, key: str) -> dict[str, int]:
-        return _counts([i for i in self.items if i["section"] == key])
+        return count_items(i for i in self.items if i["section"] == key)
 
     def overall(self) -> dict[str, int]:
-        return _counts(self.items)
+        return count_items(self.items)
 
     def label(self, key: str, row: Row, n: int) -> str:
         return row_label(self.sections.get(key), row, n, self.tracked.get(key))
@@ -156,14 +135,12 @@ class _Review:
     def next_milestone(self) -> dict[str, Any] | None:
         """The open phase with the earliest deadline (late ones included: days < 0)."""
         track = self.tracked.get(PHASES)
-        if track is None:
+        rows = self.plan.rows(PHASES)
+        found = track.next_due(rows, self.plan.deal, self.holidays) if track else None
+        if found is None:
             return None
-        dated = [(self.due(track, row), n, row) for n, row in enumerate(self.plan.rows(PHASES))
-                 if not track.is_done(row)]
-        dated = [d for d in dated if d[0] is not None]
-        if not dated:
-            return None
-        due, n, row = min(dated, key=lambda d: (d[0], d[1]))
+        n, due = found
+        row = rows[n]
         return {"row": n + 1, "label": self.label(PHASES, row, n), "deadline": due.isoformat(),
                 "days": (due - self.as_of).days, "phase": row.get(PHASE_KEY)}
 
@@ -288,20 +265,8 @@ def row_label(section: Section | None, row: Row, n: int, track: Tracking | None 
     return text or f"row {n + 1}"
 
 
-def _counts(items: list[dict[str, Any]]) -> dict[str, int]:
-    out = {k: 0 for k in COUNT_KEYS}
-    out["total"] = len(items)
-    for item in items:
-        out[item["meaning"]] += 1
-        for flag in item["health"]:
-            if flag in out and flag != "blocked":  # blocked counts by status meaning
-                out[flag] += 1
-    out["percent_complete"] = percent_complete(out["done"], out["total"])
-    return out
-
-
 def _days(delta: dt.timedelta) -> str:
-    return "1 day" if delta.days == 1 else f"{delta.days} days"
+    return plural(delta.days, "day")
 
 
 def _text(value: Any) -> str:
@@ -338,13 +303,16 @@ def render_status(report: Mapping[str, Any], fmt: str = "text", style: Style | N
                   ) -> str:
     """The report as ``text`` (a compact table for the terminal; ``style(text, kind)`` may
     colour it, kind being a health flag, ``heading``, ``ok`` or ``finding``), ``markdown``
-    (for email, chat and wikis) or ``json``."""
+    (for email, chat and wikis), ``html`` (an email-safe page: inline styles, plain tables)
+    or ``json``."""
     if fmt == "json":
         import json
 
         return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
         return _markdown(report)
+    if fmt == "html":
+        return _html(report)
     if fmt == "text":
         return _text_report(report, style or (lambda text, kind: text))
     raise MapgenError(f"unknown status format '{fmt}' (use {', '.join(FORMATS)})")
@@ -363,11 +331,7 @@ _FLAG_WORDS = {"stalled": "stalled", "at_risk": "at risk", "blocked": "blocked",
 def attention(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The items needing attention, most urgent first (stalled, at risk, blocked, due soon,
     then unowned and undated), then by deadline."""
-    def rank(item: Mapping[str, Any]) -> tuple:
-        first = min(ATTENTION.index(f) for f in item["health"])
-        return first, -(item["days_overdue"] or 0), item["deadline"] or "9999", item["row"]
-
-    return sorted((i for i in report["items"] if set(i["health"]) & set(ATTENTION)), key=rank)
+    return needing_attention(report["items"])  # type: ignore[return-value]
 
 
 def headline(report: Mapping[str, Any]) -> str:
@@ -523,6 +487,29 @@ def _markdown(report: Mapping[str, Any]) -> str:
     else:
         lines.append("None: the sections agree with each other.")
     return "\n".join(lines) + "\n"
+
+
+def _html(report: Mapping[str, Any]) -> str:
+    """The Markdown's content as an email-safe page (:func:`mapgen.formats.html.render_email`)."""
+    from mapgen.formats.html import render_email
+
+    sections = [(_title(report, key), c) for key, c in report["sections"].items()]
+    if len(sections) > 1:
+        sections.append(("Overall", report["overall"]))
+    return render_email({
+        "title": headline(report), "heading": _headline(report)[0], "numbers": _headline(report)[1],
+        "milestone": _milestone_line(report),
+        "columns": [h for _, h in _TABLE],
+        "sections": [(name, [f"{c[k]}%" if k == "percent_complete" else str(c[k])
+                             for k, _ in _TABLE]) for name, c in sections],
+        "attention": [{"health": _item_status(i), "kind": min(i["health"], key=ATTENTION.index),
+                       "cells": [i["label"], _title(report, i["section"]), i["deadline"] or "-",
+                                 i["responsible"] or "-", i["status"] or "-"]}
+                      for i in attention(report)],
+        "findings": [(f["code"], f"{_title(report, f['section'])}, "
+                                 f"{_where(f, _title(report, f['section']))}", f["message"])
+                     for f in report["findings"]],
+    })
 
 
 __all__ = ["HEALTH_FLAGS", "attention", "headline", "parse_as_of", "plan_status",

@@ -79,6 +79,8 @@ class WordDocument:
     kind: str  # "docx", "docm" or "odt"
     tables: list[WordTable]
     properties: dict[str, str]  # custom document properties (name -> text)
+    # every heading (None: before the first) with the paragraphs under it, tables aside
+    passages: list[tuple[str | None, list[str]]] = field(default_factory=list)
 
 
 def read_document(path: str | os.PathLike) -> WordDocument:
@@ -152,7 +154,7 @@ def _read_docx(zf: zipfile.ZipFile, kind: str) -> WordDocument:
     walker = _Walker()
     if body is not None:
         _walk_word(body, walker, styles)
-    return WordDocument(kind, walker.tables, properties)
+    return WordDocument(kind, walker.tables, properties, walker.passages)
 
 
 class _WordStyles:
@@ -206,6 +208,7 @@ class _Walker:
         self.tables: list[WordTable] = []
         self.heading: str | None = None
         self.paragraphs: list[str] = []
+        self.passages: list[tuple[str | None, list[str]]] = []
 
     def paragraph(self, text: str, heading: bool) -> None:
         text = text.strip()
@@ -213,8 +216,12 @@ class _Walker:
             return
         if heading:
             self.heading, self.paragraphs = text, []
+            self.passages.append((text, []))
         else:
             self.paragraphs.append(text)
+            if not self.passages:
+                self.passages.append((None, []))
+            self.passages[-1][1].append(text)
 
     def table(self, rows: list[list[WordCell]], header_rows: int, truncated: bool) -> None:
         self.tables.append(WordTable(len(self.tables), self.heading, self.paragraphs, rows,
@@ -420,7 +427,7 @@ def _read_odt(zf: zipfile.ZipFile) -> WordDocument:
     text = root.find(f"{_q('office:body')}/{_q('office:text')}")
     if text is not None:
         _walk_odt(text, walker, styles)
-    return WordDocument("odt", walker.tables, properties)
+    return WordDocument("odt", walker.tables, properties, walker.passages)
 
 
 class _OdfStyles:

@@ -44,10 +44,14 @@ from mapgen.formats.registry import WriteOptions
 from mapgen.model.blueprint import Column
 from mapgen.model.plan import NOTES_KEY
 from mapgen.model.view import (
+    SIGNOFF_HEADERS,
+    SIGNOFF_TEXT,
+    WEB_LINK,
     DocumentView,
     SectionView,
     TimelineItem,
     display_value,
+    kept_lines,
     property_text,
     timeline,
     timeline_weeks,
@@ -82,9 +86,7 @@ NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
 LINK_BLUE = "0563C1"  # a link a plan keeps for a cell, as office suites show links
 OVERDUE_BAR, DONE_BAR, TODAY_FILL = "C00000", "70AD47", "FFF2CC"  # the timeline's colours
 TIMELINE_WEEKS = 30  # the most week columns a landscape page holds legibly
-SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
 SIGNOFF_ROW_TWIPS = 850  # 1.5 cm: room to sign
-SIGNOFF_TEXT = N_("We agree on this plan and will follow it together.")
 EXAMPLES_CAPTION = N_("Rows in grey italics are examples. Write your own in the empty rows.")
 BLANK_COVER_FIELDS = (N_("Buyer"), N_("Seller"), N_("Deal"), N_("Go-live"))
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
@@ -110,14 +112,11 @@ def write_docx(view: DocumentView, path: Path) -> None:
 
 def resolve_logo(view: DocumentView) -> Path | None:
     """The branding logo as a usable image file; a relative path starts at the blueprint file."""
-    ref = view.branding.logo
-    if not ref:
+    found = view.logo_path()
+    if found is None:
         return None
-    source = view.blueprint.source
-    path = Path(ref).expanduser()
-    if not path.is_absolute():
-        path = (source.parent if source else Path.cwd()) / path
-    named_by = f" (branding.logo in {source.name})" if source else ""
+    path, named_by = found
+    ref = view.branding.logo
     try:
         Image.from_file(str(path))
     except FileNotFoundError:
@@ -672,7 +671,7 @@ class _DocxWriter:
             texts = [t + "\n" + sv.notes.get((index, c.key), "") for t, c in zip(texts, sv.columns,
                                                                                  strict=False)
                      ] + texts[len(sv.columns):]
-        kept = _kept_lines(sv, row, index)
+        kept = kept_lines(sv, row, index)
         if kept:
             texts = [t + "".join(f"\n{line}" for line, _link in kept.get(c.key, ()))
                      for t, c in zip(texts, sv.columns, strict=False)] + texts[len(sv.columns):]
@@ -757,7 +756,7 @@ class _DocxWriter:
         mail address."""
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-        kept = _kept_lines(sv, row, index)
+        kept = kept_lines(sv, row, index)
         for tc, column in zip(ox.row_cells(tr), sv.columns, strict=False):
             for line, link in kept.get(column.key, ()):
                 p = ox.sub(tc, "w:p")
@@ -767,7 +766,7 @@ class _DocxWriter:
                                                             size_pt=NOTE_PT)))
                     continue
                 run = ox.text_run(line, ox.run_props(color=LINK_BLUE, size_pt=NOTE_PT))
-                if _WEB_LINK.match(line):
+                if WEB_LINK.match(line):
                     rid = self.doc.part.relate_to(line, RT.HYPERLINK, is_external=True)
                     hyperlink = ox.el("w:hyperlink", history="1")
                     hyperlink.set(qn("r:id"), rid)
@@ -871,32 +870,6 @@ def _count_lines(text: str, per_line: int) -> int:
         total += count
     return total
 
-
-
-_WEB_LINK = re.compile(r"(https?://|mailto:)\S+$", re.IGNORECASE)
-
-
-def _note(row: dict, key: str) -> dict:
-    notes = row.get(NOTES_KEY)
-    note = notes.get(key) if isinstance(notes, dict) else None
-    return note if isinstance(note, dict) else {}
-
-
-def _kept_lines(sv: SectionView, row: dict, index: int) -> dict[str, list[tuple[str, bool]]]:
-    """Column key -> the lines (text, whether it is the link) a data row's kept notes print
-    under the value: its comment (unless a merge note stands there, as a workbook shows that
-    one) and then its link."""
-    out: dict[str, list[tuple[str, bool]]] = {}
-    if NOTES_KEY not in row:
-        return out
-    for column in sv.columns:
-        note = _note(row, column.key)
-        conflict = (index, column.key) in sv.notes
-        lines = [(str(note[k]).strip(), k == "link") for k in ("comment", "link")
-                 if str(note.get(k) or "").strip() and not (k == "comment" and conflict)]
-        if lines:
-            out[column.key] = lines
-    return out
 
 
 def _row_twips(texts: list[str], widths: list[int], char: int) -> int:

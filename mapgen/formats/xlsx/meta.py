@@ -14,9 +14,11 @@ participant           the person the workbook was made for, or ``null``
 deal                  the deal facts (dates as ISO strings)
 live_dates            ``{"anchors": {"go_live": "C5"}, "formulas": {"=IF(...)": "go_live-12w"}}``
 overview              the Overview's input cells: deal facts and objective boxes
-section:<key>         a :class:`SheetMeta` as a JSON object, one row per section sheet
+section:<key>         a :class:`SheetMeta` as a JSON object, one row per section sheet (with
+                      each table row's id: ``rows``)
 relative_dates        dates written relative to a deal date (only when there are any):
                       section key -> ``[{"row", "column", "expr", "key"}]`` (mapgen.model.relative_dates)
+standard_rows         section key -> the standard row keys the plan has held (mapgen.model.rowids)
 ====================  ==========================================================
 
 Long values are split over several rows with the same key (a cell holds 32,767 characters at
@@ -54,6 +56,10 @@ class SheetMeta:
     texts: dict[str, str] = field(default_factory=dict)
     # cells that merge marked as conflicts: {"cell": "D9", "column": key, "note": comment text}
     conflicts: list[dict[str, str]] = field(default_factory=list)
+    # who each table row is, top to bottom as written (examples first, then data rows):
+    # {"id": row id, "std": standard row key, "example": true, "cells": {key: JSON value}}
+    # (mapgen.model.rowids; the cells let the reader find a row after a sort or a deletion)
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +79,8 @@ class WorkbookMeta:
     live_dates: dict[str, Any] = field(default_factory=dict)
     # section key -> entries of the dates that follow a deal date (see mapgen.model.relative_dates)
     relative_dates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # section key -> the standard row keys the plan has held (mapgen.model.rowids.SEEN_KEY)
+    standard_rows: dict[str, list[str]] = field(default_factory=dict)
 
     def rows(self) -> list[tuple[str, str]]:
         """(key, JSON text) rows for the meta sheet, long values chunked."""
@@ -84,6 +92,8 @@ class WorkbookMeta:
             *((f"section:{s.section}", asdict(s)) for s in self.sheets)]
         if self.relative_dates:
             facts.append(("relative_dates", self.relative_dates))
+        if self.standard_rows:
+            facts.append(("standard_rows", self.standard_rows))
         out: list[tuple[str, str]] = []
         for key, value in facts:
             text = json.dumps(value, ensure_ascii=False, default=str)
@@ -120,7 +130,8 @@ class WorkbookMeta:
                    deal=facts.get("deal") if isinstance(facts.get("deal"), dict) else {},
                    sheets=sheets, overview=_overview(facts.get("overview")), damaged=damaged,
                    live_dates=_live_dates(facts.get("live_dates")),
-                   relative_dates=relative if isinstance(relative, dict) else {})
+                   relative_dates=relative if isinstance(relative, dict) else {},
+                   standard_rows=_standard_rows(facts.get("standard_rows")))
 
 
 def _overview(value: Any) -> dict[str, Any]:
@@ -132,6 +143,14 @@ def _overview(value: Any) -> dict[str, Any]:
     return {"sheet": value["sheet"],
             "deal": {str(k): v for k, v in deal.items() if isinstance(v, str)},
             "objective": [c for c in objective if isinstance(c, str)]}
+
+
+def _standard_rows(value: Any) -> dict[str, list[str]]:
+    from mapgen.model.rowids import valid_id
+
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): [x for x in v if valid_id(x)] for k, v in value.items() if isinstance(v, list)}
 
 
 def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
@@ -157,7 +176,87 @@ def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
         sheet.conflicts = []
     sheet.conflicts = [c for c in sheet.conflicts if isinstance(c, dict)
                        and all(isinstance(c.get(k), str) for k in ("cell", "column", "note"))]
+    sheet.rows = _row_records(sheet.rows)
     return sheet
+
+
+def _row_records(value: Any) -> list[dict[str, Any]]:
+    """The recorded rows of a sheet, each of the right shape (a damaged one: no id)."""
+    from mapgen.model.rowids import valid_id
+
+    if not isinstance(value, list):
+        return []
+    out = []
+    for item in value:
+        item = item if isinstance(item, dict) else {}
+        cells = item.get("cells") if isinstance(item.get("cells"), dict) else {}
+        out.append({"id": item.get("id") if valid_id(item.get("id")) else None,
+                    "std": item.get("std") if valid_id(item.get("std")) else None,
+                    "example": item.get("example") is True, "cells": cells})
+    return out
+
+
+def row_records(sv: Any, columns: list[Any]) -> list[dict[str, Any]]:
+    """The ``rows`` entry of a section's SheetMeta: a record per example and data row of the
+    view's section (a SectionView), in the order the table holds them, with the row's cells in
+    ``columns`` (the table's, as JSON values)."""
+    out = []
+    for rows, marks in ((sv.examples, sv.example_marks), (sv.rows, sv.marks)):
+        for row, mark in zip(rows, marks, strict=False):
+            cells = {c.key: c.field.to_json(row[c.key]) for c in columns
+                     if row.get(c.key) not in (None, "")}
+            out.append({**mark.to_data(), "cells": cells})
+    return out
+
+
+def match_records(records: list[dict[str, Any]], rows: list[dict[str, Any]],
+                  positions: list[int], *, ignore: frozenset[str] = frozenset()
+                  ) -> list[dict[str, Any] | None]:
+    """The recorded row (``SheetMeta.rows``) each read row is, or None for a new row.
+
+    ``rows`` are the read rows' cells as JSON values, ``positions`` their places in the table
+    (0 for the first row under the header, as ``records`` count). A row is the recorded row
+    whose cells it holds unchanged (the nearest, when several do); then the recorded row with
+    which it shares the most cells (at least half of those written, ``ignore`` aside: running
+    numbers); then the recorded row at its own place (a row typed over). Each record is taken
+    once."""
+    out: list[dict[str, Any] | None] = [None] * len(rows)
+    free = set(range(len(records)))
+
+    def shared(record: dict[str, Any], row: dict[str, Any]) -> tuple[int, int]:
+        cells = {k: v for k, v in record["cells"].items() if k not in ignore}
+        return sum(1 for k, v in cells.items() if row.get(k) == v), len(cells)
+
+    def same(record: dict[str, Any], row: dict[str, Any]) -> bool:
+        mine = {k: v for k, v in row.items() if v not in (None, "") and k not in ignore}
+        theirs = {k: v for k, v in record["cells"].items() if k not in ignore}
+        return mine == theirs
+
+    for i, row in enumerate(rows):  # unchanged rows first
+        hits = [j for j in free if same(records[j], row)]
+        if hits:
+            j = min(hits, key=lambda j: (abs(j - positions[i]), j))
+            out[i] = records[j]
+            free.discard(j)
+    pairs = []
+    for i, row in enumerate(rows):
+        if out[i] is not None:
+            continue
+        for j in free:
+            hit, total = shared(records[j], row)
+            if hit and 2 * hit >= total:
+                pairs.append((-hit, abs(j - positions[i]), i, j))
+    done: set[int] = set()
+    for _, _, i, j in sorted(pairs):
+        if i not in done and j in free:
+            out[i] = records[j]
+            done.add(i)
+            free.discard(j)
+    for i, position in enumerate(positions):
+        if out[i] is None and position in free:
+            out[i] = records[position]
+            free.discard(position)
+    return out
 
 
 def _live_dates(value: Any) -> dict[str, Any]:

@@ -42,7 +42,13 @@ from mapgen.formats.xlsx.sheetxml import save_workbook
 from mapgen.formats.xlsx.styles import apply_style, copy_array, workbook_cache
 from mapgen.model.fields import Validation, needs_formula_guard
 from mapgen.model.health import Tracking, tracking
-from mapgen.model.view import deal_label, describe_relative, display_value, property_text
+from mapgen.model.view import (
+    SIGNOFF_HEADERS,
+    deal_label,
+    describe_relative,
+    display_value,
+    property_text,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.cell import Cell
@@ -745,9 +751,6 @@ def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
             cell.font = font
         sheet.merged(meaning, styles.text, first_col=3,
                      height=fit_height(meaning, sheet.text_width - sheet.label_width, 16))
-
-
-SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
 
 
 def write_signoff(sheet: _Cursor, roles: list[str]) -> None:

@@ -23,8 +23,9 @@ from mapgen.model.blueprint.models import (
     Where,
     _Model,
 )
-from mapgen.model.fields import FieldError
+from mapgen.model.fields import FieldError, fold_text
 from mapgen.model.health import ENGLISH_MEANINGS, MEANINGS
+from mapgen.model.rowids import ID_KEY, valid_id
 
 
 def validate(data: SrcDict) -> Blueprint:
@@ -191,6 +192,8 @@ def _semantic_issues(bp: Blueprint) -> list[Issue]:
                 add(column, "choices", f"{c}: the same choice is listed twice")
             if column.meanings is not None:
                 _meaning_issues(column, c, add)
+            if column.synonyms is not None:
+                _synonym_issues(column, c, add)
         for key in section.identity or []:
             if key not in keys:
                 add(section, "identity", f"{s}: identity column '{key}' is not a column "
@@ -198,10 +201,22 @@ def _semantic_issues(bp: Blueprint) -> list[Issue]:
         for field, rows, wheres in (("examples", section.examples, section._example_where),
                                     ("rows", section.rows, section._row_where)):
             what = "example" if field == "examples" else "standard row"
+            own_keys: set[Any] = set()
             for n, row in enumerate(rows):
                 where = wheres[n] if n < len(wheres) else section.where(field)
                 for key, value in row.items():
                     column = section.column(key)
+                    if key == ID_KEY and field == "rows":
+                        if not valid_id(value):
+                            add(section, field, f"{s}: {what} {n + 1}: '{ID_KEY}' must be a short "
+                                                "text of letters, digits and -_.:~/ (the standard "
+                                                "row's stable key)", where=where)
+                        elif value in own_keys:
+                            add(section, field, f"{s}: {what} {n + 1}: '{ID_KEY}' {value!r} is "
+                                                "already the key of another standard row",
+                                where=where)
+                        own_keys.add(value)
+                        continue
                     if column is None:
                         close = difflib.get_close_matches(str(key), keys, n=1)
                         hint = f" (did you mean '{close[0]}'?)" if close else f" (columns: {', '.join(keys)})"
@@ -242,6 +257,26 @@ def _meaning_issues(column: Column, c: str, add) -> None:
     if missing and not unknown:
         add(column, "meanings", f"{c}: meanings: no meaning for {', '.join(repr(m) for m in missing)} "
                                 f"(every choice needs one of {', '.join(MEANINGS)})")
+
+
+def _synonym_issues(column: Column, c: str, add) -> None:
+    """``synonyms``: keyed by the column's choices; a word names one choice, and no choice."""
+    choices = list(column.choices or [])
+    if not column.field.has_choices or not choices:
+        add(column, "synonyms", f"{c}: 'synonyms' only apply to a choice column with 'choices'")
+        return
+    taken = {fold_text(ch): ch for ch in choices}
+    for choice, words in (column.synonyms or {}).items():
+        if choice not in choices:
+            add(column, "synonyms", f"{c}: synonyms: '{choice}' is not one of its choices "
+                                    f"(choices: {', '.join(choices)})")
+            continue
+        for word in words:
+            other = taken.get(fold_text(word))
+            if other is not None and other != choice:
+                add(column, "synonyms", f"{c}: synonyms: '{word}' already names "
+                                        f"'{other}'")
+            taken.setdefault(fold_text(word), choice)
 
 
 def _unknown_meaning(meaning: Any) -> str:

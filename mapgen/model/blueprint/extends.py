@@ -97,10 +97,11 @@ def _keep_keys(rows: SrcList, keys: set) -> SrcList:
 def _merge_column(parent: SrcDict, child: SrcDict, issues: list[Issue]) -> SrcDict:
     out = _merge_fields(parent, child)
     # Meanings name the parent's choices: new choices without new meanings go by the defaults.
-    if "choices" in child and "meanings" not in child:
-        out.pop("meanings", None)
-        out.lines.pop("meanings", None)
-        out.files.pop("meanings", None)
+    for named in ("meanings", "synonyms"):
+        if "choices" in child and named not in child:
+            out.pop(named, None)
+            out.lines.pop(named, None)
+            out.files.pop(named, None)
     return out
 
 

@@ -112,6 +112,9 @@ class Column(_Model):
     meanings: dict[str, Meaning] | None = Field(
         None, description="What each choice of a status column means: choice -> one of "
                           + ", ".join(MEANINGS) + " (default: by position or English name).")
+    synonyms: dict[str, list[str]] | None = Field(
+        None, description="Other words people type for a choice: choice -> its synonyms "
+                          "(Done: [Complete, Finished]). Reading writes the choice, with a warning.")
     sequence: bool = Field(False, description="A running number (renumbered when merging).")
     remove: bool = Field(False, description="In a blueprint that extends another: drop it.")
     before: str | None = Field(None, description="Place this column before the column KEY.")
@@ -159,6 +162,20 @@ class Column(_Model):
             if fold_text(choice) == wanted:
                 return choice
         return self._english_choices.get(wanted)
+
+    def synonym_for(self, text: str) -> str | None:
+        """The choice that ``text`` is a synonym of (case and spacing aside), by the column's
+        ``synonyms`` or, in a translated blueprint, its English column's; None otherwise."""
+        wanted = fold_text(str(text))
+        for choice, words in (self.synonyms or {}).items():
+            if any(fold_text(w) == wanted for w in words) and choice in (self.choices or ()):
+                return choice
+        english = self._english
+        if english is not None and english.synonyms:
+            theirs = english.synonym_for(text)
+            if theirs is not None:
+                return self.choice_for(theirs)
+        return None
 
     @property
     def field(self) -> FieldType:
@@ -318,6 +335,9 @@ class Blueprint(_Model):
     holidays: Holidays = Field(default_factory=list,
                                description="Dates (2026-12-25) skipped by `bd` offsets, or a "
                                            "country's public holidays: {country: SE, dates: [...]}.")
+    deal_labels: dict[str, str] = Field(default_factory=dict, description=(
+        "Where a workbook made outside mapgen keeps its deal facts: deal key -> the label "
+        "beside its value (buyer: 'Account:'). `read` takes the value right of the label."))
     sections: list[Section] = Field(default_factory=list)
     health: Health | None = Field(None, description="Status-report thresholds (days).")
     _source: Path | None = PrivateAttr(None)

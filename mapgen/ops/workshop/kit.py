@@ -273,7 +273,7 @@ def kit_commands(view: DocumentView, kit: Kit) -> dict[str, tuple[str, ...]]:
     relative to it, so that they still work when the kit is moved or copied."""
     bp = _blueprint_option(view.blueprint)
     s2 = SESSION_2
-    inputs = (f"{DEAL_NAME} " if kit.deal else "") + f"{RETURNED}/*.xlsx"
+    inputs = (f"{DEAL_NAME} " if kit.deal else "") + f"{RETURNED}/"  # workbooks and handouts
     return {
         "where": ("# " + view.texts("cd into the kit folder (the one holding {checklist}), then:",
                                     checklist=CHECKLIST_NAME),),
@@ -286,6 +286,8 @@ def kit_commands(view: DocumentView, kit: Kit) -> dict[str, tuple[str, ...]]:
             f"mapgen read {s2}/consolidated.xlsx{bp} --out {s2}/agreed-plan.json",
             f"mapgen generate --plan {s2}/agreed-plan.json{bp} --out final",
             f"mapgen generate --plan {s2}/agreed-plan.json{bp} --audience buyer --out final",
+            f"mapgen generate --plan {s2}/agreed-plan.json{bp} --audience buyer --format html"
+            " --out final",
         ),
     }
 
@@ -413,8 +415,8 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
         Heading(_("After session 2: feedback and training")),
         Bullets((
             _("Update the consolidated workbook with the decisions of session 2, then save the "
-              "agreed plan as data and make the final documents (the second copy is for the "
-              "buyer):"),
+              "agreed plan as data and make the final documents (the second copy and the page "
+              "are for the buyer):"),
         )),
         Commands((*commands["where"], *commands["after"])),
         Bullets((

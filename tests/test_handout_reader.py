@@ -1,0 +1,130 @@
+"""Word handouts come back: filled in with python-docx as people fill them, read through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+from handout_fill import fill
+
+from mapgen.cli import main
+from mapgen.model.blueprint import load_blueprint
+from mapgen.ops.generate import generate
+
+
+def make(out: Path, blueprint: str = "map", stem: str = "blank", **kw) -> Path:
+    [path] = generate(load_blueprint(blueprint), formats=["docx"], out_dir=out, force=True,
+                      stem=stem, **kw)
+    return path
+
+
+def read(runner, path: Path, *args: str) -> tuple[int, dict, str]:
+    result = runner.invoke(main, ["read", str(path), *args])
+    data = json.loads(result.stdout) if result.stdout.strip().startswith("{") else {}
+    return result.exit_code, data, result.stderr
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory) -> Path:
+    return make(tmp_path_factory.mktemp("blank"))
+
+
+def test_filled_blank_handout_reads_every_value(runner, blank, tmp_path):
+    # Action items: row 0 is the example, rows 1.. are write-in rows.
+    filled = fill(blank, tmp_path / "filled.docx", {
+        "1.": [(1, ["1", "Win the pilot together"])],
+        "3.": [(0, [None, None, "Security review with IT", "15/01/2027", None, "High", "Tom",
+                    "In progress"]),  # typed over the example
+               (1, ["2", "1", "Kick-off call", "2027-01-20", "", "Low", "Ann", "Done"]),
+               (2, ["3", "2", "Pricing workshop", "3 Feb 2027", "", "", "Bob", "not started"])],
+    }, added={"3.": [["4", "2", "Sign the order form", "1 March 2027", "", "High", "Cleo",
+                      "Blocked"]]},
+        cover={"Buyer": "Contoso", "Go-live": "30 Apr 2027", "Name": "Ann Lee"})
+    code, plan, err = read(runner, filled)
+    assert code == 0, err
+    assert plan["deal"] == {"buyer": "Contoso", "go_live": "2027-04-30"}
+    assert plan["participant"] == "Ann Lee"
+    assert plan["sections"]["objective"] == [{"rank": 1, "description": "Win the pilot together"}]
+    assert plan["sections"]["action_items"] == [
+        {"number": 1, "phase": 1, "description": "Security review with IT", "deadline": "2027-01-15",
+         "if_missed": "Discovery phase is delayed",
+         "importance": "High", "responsible": "Tom", "status": "In progress"},
+        {"number": 2, "phase": 1, "description": "Kick-off call", "deadline": "2027-01-20",
+         "importance": "Low", "responsible": "Ann", "status": "Done"},
+        {"number": 3, "phase": 2, "description": "Pricing workshop", "deadline": "2027-02-03",
+         "responsible": "Bob", "status": "Not started"},
+        {"number": 4, "phase": 2, "description": "Sign the order form", "deadline": "2027-03-01",
+         "importance": "High", "responsible": "Cleo", "status": "Blocked"},
+    ]
+
+
+def test_a_bad_value_is_an_issue_naming_table_row_and_column(runner, blank, tmp_path):
+    filled = fill(blank, tmp_path / "bad.docx", {
+        "3.": [(2, ["7", "1", "Call", "next Friday", "", "Urgent", "Ann", "Done"])]})
+    code, plan, err = read(runner, filled)
+    assert code == 1
+    issues = {(i["code"], i.get("table"), i.get("row"), i.get("column")): i["message"]
+              for i in plan["issues"] if i["severity"] == "error"}
+    assert set(issues) == {("invalid-date", "3. Action Items", 3, "deadline"),
+                           ("invalid-choice", "3. Action Items", 3, "importance")}
+    assert issues[("invalid-date", "3. Action Items", 3, "deadline")].startswith("Deadline: 'next Friday'")
+    row = plan["sections"]["action_items"][0]
+    assert row["deadline"] == "next Friday" and row["importance"] == "Urgent"
+    assert "table '3. Action Items', row 3" in err
+
+
+def test_german_handout_dates_and_choices_in_both_languages(runner, tmp_path):
+    blank = make(tmp_path, "map-de", stem="de")
+    filled = fill(blank, tmp_path / "de-filled.docx", {
+        "3.": [(1, ["1", "1", "Auftakt", "15. Januar 2027", "", "Hoch", "Ann", "Erledigt"]),
+               (2, ["2", "1", "Review", "03.02.2027", "", "Low", "Bob", "In progress"])]})
+    code, plan, err = read(runner, filled, "--blueprint", "map-de")
+    assert code == 0, err
+    rows = plan["sections"]["action_items"]
+    de = load_blueprint("map-de").section("action_items")
+    status = de.column("status").choices
+    importance = de.column("importance").choices
+    assert [(r["deadline"], r["status"], r["importance"]) for r in rows] == [
+        ("2027-01-15", status[2], importance[0]), ("2027-02-03", status[1], importance[1])]
+
+
+def test_foreign_word_document_by_headers_and_one_without_tables(runner, tmp_path):
+    doc = Document()
+    doc.add_heading("Our actions", 1)
+    table = doc.add_table(rows=3, cols=4)
+    for row, values in zip(table.rows, [["Description", "Deadline", "Owner", "Notes"],
+                                         ["Send proposal", "2027-01-10", "Ann", "draft ready"],
+                                         ["Legal review", "12 Jan 2027", "Bob", ""]], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    path = tmp_path / "foreign.docx"
+    doc.save(path)
+    code, plan, err = read(runner, path)
+    assert code == 0, err
+    assert plan["sections"]["action_items"] == [
+        {"description": "Send proposal", "deadline": "2027-01-10", "responsible": "Ann",
+         "notes": "draft ready"},
+        {"description": "Legal review", "deadline": "2027-01-12", "responsible": "Bob"}]
+    codes = {i["code"] for i in plan["issues"]}
+    assert {"no-record", "unknown-column", "header-alias"} <= codes
+    empty = Document()
+    empty.add_paragraph("Just a letter.")
+    empty.save(tmp_path / "letter.docx")
+    result = runner.invoke(main, ["read", str(tmp_path / "letter.docx")])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "is not a MAP handout: it has no tables" in result.stderr
+
+
+def test_prefilled_handout_reads_as_its_workbook(runner, tmp_path):
+    fixture = Path(__file__).parent / "fixtures" / "deal.yaml"
+    generate_args = ["generate", "--blueprint", "saas", "--plan", str(fixture), "--format", "all",
+                     "--out", str(tmp_path)]
+    result = runner.invoke(main, generate_args)
+    assert result.exit_code == 0, result.output
+    docx, xlsx = sorted(tmp_path.glob("*.docx"))[0], sorted(tmp_path.glob("*.xlsx"))[0]
+    _, from_docx, _ = read(runner, docx, "--blueprint", "saas")
+    _, from_xlsx, _ = read(runner, xlsx)
+    assert from_docx["deal"] == from_xlsx["deal"]
+    assert from_docx["sections"] == from_xlsx["sections"]
