@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -467,6 +466,8 @@ def load_calamine(data: bytes, kind: str, label: str, *, budget: Budget | None =
             "from mapgen.formats.xlsx.calamine_child import main; main()")
     args = [sys.executable, "-c", code, root, str(MAX_ROWS_PER_SHEET), str(MAX_CELLS), str(MAX_TEXT_CHARS),
             str(CHILD_MEMORY_BYTES), str(CHILD_SECONDS)]
+    import subprocess
+
     what = _KINDS[kind]
     try:  # the child limits its own memory and time first (no preexec_fn: a plain, fast spawn)
         proc = subprocess.run(args, input=data, capture_output=True, timeout=CHILD_SECONDS)
