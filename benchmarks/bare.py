@@ -4,8 +4,11 @@ Each does the same file work as a mapgen command with the same library and nothi
 validation, styles, checks or metadata), the fastest ordinary way:
 
     python bare.py read BOOK.xlsx...        openpyxl's read-only load, every cell's value
-    python bare.py xlsx CELLS.pickle OUT    openpyxl writing the same cells (sheet, row, column, value)
-    python bare.py docx BLOCKS.pickle OUT   python-docx writing the same paragraphs and tables
+    python bare.py xlsx CELLS.pickle OUT [PLAN.yaml]   openpyxl writing the same cells
+    python bare.py docx BLOCKS.pickle OUT [PLAN.yaml]  python-docx writing the same paragraphs and tables
+
+Given the plan file that mapgen generated from, the writing scripts load it too (PyYAML), as
+mapgen does: the same file work, in and out.
 
 ``cells`` and ``blocks`` make the pickles from the file mapgen wrote, so the bare script
 writes exactly what mapgen's file holds.
@@ -90,10 +93,13 @@ def main(argv: list[str]) -> None:
     what, *args = argv
     if what == "read":
         read(args)
-    elif what == "xlsx":
-        write_xlsx(pickle.loads(Path(args[0]).read_bytes()), args[1])
-    elif what == "docx":
-        write_docx(pickle.loads(Path(args[0]).read_bytes()), args[1])
+    elif what in ("xlsx", "docx"):
+        if len(args) > 2:
+            import yaml
+
+            yaml.safe_load(Path(args[2]).read_text(encoding="utf-8"))
+        write = write_xlsx if what == "xlsx" else write_docx
+        write(pickle.loads(Path(args[0]).read_bytes()), args[1])
     else:
         raise SystemExit(f"unknown: {what}")
 
