@@ -418,7 +418,7 @@ def test_wrapped_data_rows_get_a_height_and_short_rows_keep_the_default(tmp_path
 
 
 def test_wrapped_lines_breaks_at_words():
-    from mapgen.formats.xlsx.writer import wrapped_lines
+    from mapgen.formats.xlsx.measure import wrapped_lines
 
     assert wrapped_lines("", 10) == 1
     assert wrapped_lines("one two three", 13) == 1
@@ -510,7 +510,7 @@ def test_fast_merge_writes_exactly_what_openpyxl_merge_cells_writes(tmp_path, mo
     import zipfile
 
     import mapgen
-    from mapgen.formats.xlsx import writer
+    from mapgen.formats.xlsx import shortcuts as writer
 
     bp = mapgen.load_blueprint("saas")
     plan = mapgen.load_plan(Path(__file__).parent / "fixtures" / "deal.yaml", bp)

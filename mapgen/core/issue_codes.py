@@ -77,9 +77,17 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("invalid-extends", "error", "blueprint",
               "`extends` is not the name or path of a blueprint.",
               "Write a blueprint name such as `map`, or a path to a blueprint file."),
+    IssueCode("new-key-near-parent", "warning", "blueprint",
+              "A section or column key that the parent blueprint does not have, but one close "
+              "to it does: the entry adds a new section or column instead of changing that one.",
+              "If it is a misspelling, write the parent's key (the message names it)."),
     IssueCode("remove-without-extends", "error", "blueprint",
               "A section says `remove` in a blueprint that extends nothing.",
               "Delete the section instead, or add `extends:` naming the blueprint to remove it from."),
+    IssueCode("template-error", "error", "blueprint",
+              "A text of the blueprint does not render: a template syntax error, or a variable "
+              "that no deal has (found by `blueprint check`, which renders every text).",
+              "Correct the text at the line given; the message suggests the name meant."),
     IssueCode("unknown-key", "error", "blueprint",
               "A section or column to remove, or a `before`/`after` place, names a key that is "
               "not there.",
@@ -127,6 +135,10 @@ CODES: tuple[IssueCode, ...] = (
               "A number from 1 to 100 in a percentage cell was read as that many percent.",
               "Check the value; write 50% to say so plainly."),
     # -- plan files
+    IssueCode("date-order", "warning", "plan",
+              "Every numeric date of the file reads both ways (03/04/2027); they were read "
+              "day-first.",
+              "If they are month-first, give --date-order mdy (or write dates as 2027-04-03)."),
     IssueCode("invalid-columns", "warning", "plan",
               "The plan's `columns` key is not a mapping of sections to column headers.",
               "Write it as `{section: {column_key: Header}}`, or leave it out."),
@@ -143,6 +155,10 @@ CODES: tuple[IssueCode, ...] = (
               "A row's `_id` or `_std` (its row id, its standard row's key) is not a short plain "
               "text; it is left out and the row counts as a new row.",
               "Leave `_id` and `_std` as mapgen wrote them, or delete them."),
+    IssueCode("mixed-date-order", "error", "plan",
+              "The file's numeric dates are written both day-first (13/04/2027) and month-first "
+              "(04/13/2027), so none can be trusted.",
+              "Write them one way, or say which with --date-order dmy or mdy."),
     IssueCode("unknown-column", "warning", "plan",
               "A row holds a key that is not a column of the blueprint (plan file), or a column "
               "whose header the blueprint does not know (workbook); its values are kept.",

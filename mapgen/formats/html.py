@@ -321,6 +321,9 @@ class _Page:
         bars = [t for t in timeline(self.view) if t.start and t.end]
         if not bars:
             return None
+        # by section (phases first, as the view gives them), then by date within each
+        order = list(dict.fromkeys(t.section.key for t in bars))
+        bars.sort(key=lambda t: (order.index(t.section.key), t.end, t.start))
         first = min(t.start for t in bars if t.start)
         last = max(t.end for t in bars if t.end)
         span = max(1, (last - first).days)
@@ -340,8 +343,8 @@ class _Page:
                          "point": not t.phase or t.start == t.end,
                          "left": min(left, 97.0), "width": round(max(right - left, 1.5), 2)})
         today = at(self.today) if first <= self.today <= last else None
-        return {"rows": rows, "first": _.date(first), "last": _.date(last), "today": today,
-                "today_label": _("Today"),
+        return {"rows": rows, "groups": len(order) > 1, "first": _.date(first),
+                "last": _.date(last), "today": today, "today_label": _("Today"),
                 "caption": _("From {start} to {end}", start=_.date(first), end=_.date(last))}
 
     # -- the sections

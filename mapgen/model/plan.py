@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from mapgen.core.date_order import Order, decide
 from mapgen.core.dealkeys import DEAL_DATE_KEYS, STANDARD_DEAL_KEYS
 from mapgen.core.errors import Issue, MapgenError
 from mapgen.core.text import is_blank
@@ -91,7 +92,19 @@ class Plan:
                       deal=dict(deal or {}),
                       sections={key: [dict(row) for row in rows] for key, rows in (sections or {}).items()},
                       columns={key: dict(headers) for key, headers in (columns or {}).items()},
-                      issues=list(issues or []), model_extra=dict(extra))
+                      issues=list(issues or []), model_extra=dict(extra),
+                      _carried=0)  # the first issues: stored in the plan file read
+
+    @property
+    def carried_issues(self) -> list[Issue]:
+        """The issues the plan file held when it was loaded (an earlier read's), first in
+        ``issues``; the rest were found now."""
+        return self.issues[:self._carried]
+
+    @property
+    def new_issues(self) -> list[Issue]:
+        """The issues found when the plan was made or loaded (not carried over)."""
+        return self.issues[self._carried:]
 
     def __getattr__(self, name: str) -> Any:  # an extra key (only asked when no attribute is)
         extra = self.__dict__.get("model_extra")
@@ -226,12 +239,15 @@ def parse_deal(deal: dict[str, Any], *, file: str | None = None, day_first: bool
 
 def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
               allow_relative: bool = True, day_first: bool = True,
-              extras: dict[str, str] | None = None) -> tuple[list[Row], list[Issue]]:
+              extras: dict[str, str] | None = None,
+              ambiguous: bool = True) -> tuple[list[Row], list[Issue]]:
     """Parse every value of ``rows`` by its column's type.
 
     A value that does not parse is kept as given (nothing is lost) and reported. Keys that are
     not columns are kept as extra columns: silently when ``extras`` (the plan's ``columns``)
     names them, else with a warning. ``_notes`` (cell comments and links) is checked for shape.
+    ``ambiguous=False`` leaves out the warning on each date that reads both ways (the file's
+    date order was decided for all of them: mapgen.core.date_order).
     """
     extras = extras or {}
     typed: list[Row] = []
@@ -287,7 +303,7 @@ def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
                                             f"{exc.message}"))
                 out[key] = raw
                 continue
-            if parsed.warning:
+            if parsed.warning and (ambiguous or parsed.warning[0] != "ambiguous-date"):
                 issues.append(Issue(severity="warning", code=parsed.warning[0], file=file,
                                     section=section.key, column=key,
                                     message=f"section '{section.key}' row {n}, '{column.title}': "
@@ -298,10 +314,12 @@ def type_rows(section: Section, rows: Iterable[Row], *, file: str | None = None,
     return typed, issues
 
 
-def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str | None = None) -> Plan:
+def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str | None = None,
+                   date_order: Order | None = None) -> Plan:
     """Build a typed plan from plan-format data; problems become ``plan.issues``.
 
-    Raises MapgenError when the data is not a plan at all.
+    Numeric dates are read in one order for the whole plan (``date_order``, else as its dates
+    show: mapgen.core.date_order). Raises MapgenError when the data is not a plan at all.
     """
     from mapgen.model.blueprint import resolve_blueprint_ref
 
@@ -328,7 +346,11 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
         raise MapgenError(f"{label}: 'deal' must be a mapping of deal facts")
     if not isinstance(sections_raw, dict):
         raise MapgenError(f"{label}: 'sections' must map section keys to lists of rows")
-    deal, issues = parse_deal(deal_raw, file=file)
+    order = decide(_date_texts(blueprint, deal_raw, sections_raw), date_order)
+    deal, issues = parse_deal(deal_raw, file=file, day_first=order.day_first)
+    if order.problem is not None:
+        code, message = order.problem
+        issues.append(Issue(code=code, file=file, message=message))
     columns, column_issues = _extra_columns(data.get("columns"), file)
     issues += column_issues
     sections: dict[str, list[Row]] = {}
@@ -348,7 +370,8 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
                        for n, r in enumerate(rows, start=1) if not isinstance(r, dict)]
             continue
         sections[key], row_issues = type_rows(section, rows, file=file,
-                                              extras=columns.get(key))
+                                              extras=columns.get(key), ambiguous=False,
+                                              day_first=order.day_first)
         issues += row_issues
     old_issues = [Issue.from_dict(i) for i in data.get("issues") or [] if isinstance(i, dict)]
     extra = {k: v for k, v in data.items() if k not in
@@ -357,10 +380,28 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
         section = blueprint.section(key)
         if section is not None:
             columns[key] = {k: v for k, v in headers.items() if section.column(k) is None}
-    return Plan(blueprint=BlueprintRef(name=str(ref.get("name") or blueprint.name),
+    plan = Plan(blueprint=BlueprintRef(name=str(ref.get("name") or blueprint.name),
                                        version=str(ref.get("version") or blueprint.version)),
                 deal=deal, sections=sections, columns={k: v for k, v in columns.items() if v},
                 issues=old_issues + issues, **extra)
+    plan._carried = len(old_issues)
+    return plan
+
+
+def _date_texts(blueprint: Blueprint, deal: Any, sections: Any) -> Iterable[tuple[str, Any]]:
+    """(where, value) of every date a plan's data holds: deal dates, then date columns."""
+    if isinstance(deal, dict):
+        yield from ((f"deal '{k}'", v) for k, v in deal.items() if k in DEAL_DATE_KEYS)
+    if not isinstance(sections, dict):
+        return
+    for key, rows in sections.items():
+        section = blueprint.section(str(key))
+        if section is None or not isinstance(rows, list):
+            continue
+        dates = [c.key for c in section.columns if c.field.is_date]
+        for row in rows:
+            if isinstance(row, dict):
+                yield from ((f"section '{key}', column '{k}'", row.get(k)) for k in dates)
 
 
 def _extra_columns(raw: Any, file: str | None) -> tuple[dict[str, dict[str, str]], list[Issue]]:

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mapgen.core.date_order import Order, decide
+from mapgen.core.dealkeys import DEAL_DATE_KEYS
 from mapgen.core.errors import MapgenError, TemplateError, ValidationFailed
 from mapgen.core.fileio import check_writable, read_bytes, safe_filename, unique_path
 from mapgen.core.workers import in_workers
@@ -104,11 +106,14 @@ def parse_stakeholders(text: str) -> list[dict[str, str]]:
 
 
 def load_deals(path: str | os.PathLike, blueprint: Blueprint, *,
-               warn: Callable[[str], None] | None = None) -> list[DealRow]:
+               warn: Callable[[str], None] | None = None,
+               date_order: Order | None = None) -> list[DealRow]:
     """Every deal of a CSV or JSON file as a typed plan, or an error naming its line.
 
-    ``warn`` receives notes about the file as a whole (e.g. a guessed text encoding).
-    Raises MapgenError when the file itself cannot be used or holds no deals.
+    ``warn`` receives notes about the file as a whole (e.g. a guessed text encoding, the
+    order its dates were read in). Numeric dates are read one way for the whole file
+    (``date_order``, else as its dates show: mapgen.core.date_order). Raises MapgenError when
+    the file itself cannot be used, holds no deals, or writes its dates both ways.
     """
     path = Path(path)
     raw = _read_bytes(path)
@@ -121,7 +126,16 @@ def load_deals(path: str | os.PathLike, blueprint: Blueprint, *,
     if len(records) > MAX_DEALS:
         raise MapgenError(f"{path}: {len(records):,} deals is more than one batch takes "
                           f"({MAX_DEALS:,}); split the file")
-    return [_deal_row(where, record, blueprint) for where, record in records]
+    order = decide(((f"column '{k}'", v) for _, r in records if "__error__" not in r
+                    for k, v in (r.get("deal") if isinstance(r.get("deal"), dict) else r).items()
+                    if deal_key(str(k)) in DEAL_DATE_KEYS), date_order)
+    if order.problem is not None:
+        code, message = order.problem
+        if code == "mixed-date-order":
+            raise MapgenError(f"{path}: {message}")
+        (warn or (lambda _: None))(f"{path}: {message}")
+    given: Order = "dmy" if order.day_first else "mdy"
+    return [_deal_row(where, record, blueprint, given) for where, record in records]
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -201,7 +215,8 @@ def _json_records(raw: bytes, label: str) -> list[tuple[str, dict[str, Any]]]:
     return records
 
 
-def _deal_row(where: str, record: dict[str, Any], blueprint: Blueprint) -> DealRow:
+def _deal_row(where: str, record: dict[str, Any], blueprint: Blueprint,
+              date_order: Order | None = None) -> DealRow:
     if "__error__" in record:
         return DealRow(where, error=record["__error__"])
     if "deal" in record or "sections" in record:  # a plan-format object
@@ -217,7 +232,7 @@ def _deal_row(where: str, record: dict[str, Any], blueprint: Blueprint) -> DealR
         data = {"blueprint": {"name": blueprint.name, "version": blueprint.version},
                 "deal": deal, "sections": sections}
     try:
-        plan = plan_from_data(data, blueprint, file=where)
+        plan = plan_from_data(data, blueprint, file=where, date_order=date_order)
     except MapgenError as exc:
         return DealRow(where, error=str(exc).removeprefix(f"{where}: "))
     errors = [i.message for i in plan.issues if i.severity == "error"]
@@ -480,7 +495,7 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
                   out_dir: str | os.PathLike = "output", force: bool = False,
                   name_template: str | None = None, protect: bool = False,
                   shard: tuple[int, int] | None = None, template_batch: bool = True,
-                  owners: Iterable[str] = ()) -> Batch:
+                  owners: Iterable[str] = (), date_order: Order | None = None) -> Batch:
     """Read and check every deal and plan its files; raises MapgenError for an unusable file.
 
     Buyer copies end in ``-buyer`` (as with a single plan) unless ``name_template`` is given.
@@ -499,7 +514,7 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
     template = name_template or DEFAULT_NAME
     _check_template(template)
     warnings: list[str] = []
-    rows = load_deals(deals_path, blueprint, warn=warnings.append)
+    rows = load_deals(deals_path, blueprint, warn=warnings.append, date_order=date_order)
     warnings += [f"{row.where}: {w}" for row in rows if row.plan for w in row.warnings]
     suffix = "-buyer" if audience == "buyer" and not name_template else ""
     options = {"formats": formats, "audience": audience, "out_dir": Path(out_dir),

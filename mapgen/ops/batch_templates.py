@@ -14,7 +14,7 @@ Dates are slots too, each format's own way (DATE_FORMS): the workbook writes a d
 serial number (``46357``) and as ISO text in its metadata; the handout prints it in words
 (``1 Dec 2026``) and prints its timeline's Mondays as day and month (``30 Nov``), and each
 timeline cell's background is a slot (the deal's bars, overdue and done colours and this week,
-from ``docx.writer.timeline_fills``). So each format has its own shape (:func:`format_key`):
+from ``docx.timeline.timeline_fills``). So each format has its own shape (:func:`format_key`):
 the texts' shape (numbers and the rows' structure as they are, dates left out), which of the
 view's dates are one date, and the number of timeline weeks, the one thing beyond those slots
 that the dates decide (the workbook's week cells are formulas over the dates). Printed dates
@@ -54,6 +54,7 @@ from typing import Any
 
 from mapgen.core.errors import MapgenError
 from mapgen.core.fileio import staged
+from mapgen.core.text import wrapped_lines
 from mapgen.formats import registry
 from mapgen.formats.registry import WriteOptions
 from mapgen.model.blueprint import Audience, Blueprint
@@ -269,7 +270,7 @@ def _printed(day: dt.date, texts: Any) -> str:
 
 
 def _week(day: dt.date, texts: Any) -> str:
-    from mapgen.formats.docx.writer import week_label
+    from mapgen.formats.docx.timeline import week_label
 
     return week_label(day, texts)
 
@@ -420,7 +421,7 @@ class Package:
             slots = self._slots(text, probe_text, probe)
             if any(isinstance(s[2], tuple) for s in slots):
                 pieces = _pieces(text, slots)
-                if _count_lines(self._text_of(pieces, probe), probe_per) != probe_lines:
+                if wrapped_lines(self._text_of(pieces, probe), probe_per) != probe_lines:
                     raise Unusable("a measure of lines that the probe does not repeat")
                 self.measures.append((pieces, per_line, lines))
 
@@ -429,7 +430,7 @@ class Package:
     def fits(self, fill: Fill) -> None:
         """Raises Unusable unless the deal's texts take the lines the template's took."""
         for pieces, per_line, lines in self.measures:
-            if _count_lines(self._text_of(pieces, fill), per_line) != lines:
+            if wrapped_lines(self._text_of(pieces, fill), per_line) != lines:
                 raise Unusable("the dates change the handout's layout")
 
     def write(self, path: Path, fill: Fill) -> None:
@@ -489,12 +490,6 @@ def _pieces(text: str, slots: list[tuple[int, int, Any, int]]) -> list[Any]:
         last = end
     pieces.append(text[last:])
     return pieces
-
-
-def _count_lines(text: str, per_line: int) -> int:
-    from mapgen.formats.docx.writer import _count_lines as count
-
-    return count(text, per_line)
 
 
 def _text(name: str, data: bytes) -> str | None:
@@ -564,11 +559,11 @@ def format_key(fmt: str, texts_key: str, view: DocumentView,
     known."""
     same = _same(view_dates(view) if days is None else days)
     if fmt == "xlsx":
-        from mapgen.formats.xlsx.writer import timeline_columns
+        from mapgen.formats.xlsx.timeline import timeline_columns
 
         weeks = timeline_columns(view)
     else:
-        from mapgen.formats.docx.writer import handout_timeline
+        from mapgen.formats.docx.timeline import handout_timeline
 
         weeks = len(handout_timeline(view)[1])
     return f"{texts_key}\0weeks {weeks}\0same {same}"
@@ -747,7 +742,7 @@ def _fill_for(fmt: str, view: DocumentView, tokens: Tokens, dates: dict[dt.date,
     is it): its dates by source and, for a handout, its timeline's Mondays and cells."""
     fill = Fill(tokens, {"view": dates}, view.texts)
     if fmt == "docx":
-        from mapgen.formats.docx.writer import handout_timeline, timeline_fills
+        from mapgen.formats.docx.timeline import handout_timeline, timeline_fills
 
         items, weeks = handout_timeline(view)
         own = weeks if template is None else list(template.dates["weeks"])
@@ -759,20 +754,20 @@ def _fill_for(fmt: str, view: DocumentView, tokens: Tokens, dates: dict[dt.date,
 
 
 class _measured:
-    """While a handout is written: the list of its measures of lines (docx writer MEASURES)."""
+    """While a handout is written: the list of its measures of lines (docx pages.MEASURES)."""
 
     def __init__(self, fmt: str):
         self.fmt = fmt
 
     def __enter__(self) -> list[tuple[str, int, int]]:
-        from mapgen.formats.docx import writer
+        from mapgen.formats.docx import pages
 
         self.measures: list[tuple[str, int, int]] = []
         if self.fmt == "docx":
-            writer.MEASURES = self.measures
+            pages.MEASURES = self.measures
         return self.measures
 
     def __exit__(self, *exc: object) -> None:
-        from mapgen.formats.docx import writer
+        from mapgen.formats.docx import pages
 
-        writer.MEASURES = None
+        pages.MEASURES = None

@@ -53,9 +53,8 @@ def printed_rows(view: DocumentView, sv: SectionView) -> list[dict[str, Any]]:
     (``e`` or ``d``), the row's ``mark`` (id and standard row), each column's ``texts`` and,
     per column, the ``notes`` lines printed under a data cell's value (a merge conflict's note,
     a kept comment and link) with the kept note they show."""
-    from mapgen.formats.docx.writer import _kept_lines
     from mapgen.model.plan import NOTES_KEY
-    from mapgen.model.view import display_value
+    from mapgen.model.view import display_value, kept_lines
 
     texts = view.texts
     sources = sv.sources if view.audience == "internal" else None
@@ -68,7 +67,7 @@ def printed_rows(view: DocumentView, sv: SectionView) -> list[dict[str, Any]]:
         cells = [display_value(c, row.get(c.key), texts) for c in sv.columns]
         if sources is not None:
             cells.append(sources[index] if index < len(sources) else "")
-        kept = _kept_lines(sv, row, index)
+        kept = kept_lines(sv, row, index)
         notes: dict[str, Any] = {}
         for column in sv.columns:
             lines = [sv.notes[(index, column.key)]] if sv.notes.get((index, column.key)) else []
