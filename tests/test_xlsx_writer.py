@@ -159,7 +159,7 @@ def test_typed_cells_validations_and_conditional_formats(tmp_path):
     wb = load_workbook(write(tmp_path, plan=make_plan(5)))
     ws, sheet = table_of(wb, "action_items")
     deadlines = column_cells(ws, sheet, "deadline")
-    assert all(c.number_format == "yyyy-mm-dd" for c in deadlines)
+    assert all(c.number_format == "d mmm yyyy" for c in deadlines)  # as the handout prints them
     assert isinstance(deadlines[0].value, dt.datetime) and deadlines[0].is_date
     assert deadlines[0].value.date() == TODAY + dt.timedelta(days=1 - 30)
     numbers = column_cells(ws, sheet, "number")

@@ -10,6 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from mapgen.core.i18n import Texts, texts_for
+from mapgen.core.text import wrapped_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Column
@@ -88,28 +89,12 @@ MEASURES: list[tuple[str, int, int]] | None = None
 
 
 def text_lines(text: str, per_line: int) -> int:
-    """Lines that ``text`` wraps to at word boundaries, ``per_line`` characters a line."""
+    """Lines that ``text`` wraps to at word boundaries, ``per_line`` characters a line (the one
+    counter, :func:`mapgen.core.text.wrapped_lines`), recorded while a template is made."""
+    lines = wrapped_lines(text, per_line)
     if MEASURES is not None:
-        lines = count_lines(text, per_line)
         MEASURES.append((text, per_line, lines))
-        return lines
-    return count_lines(text, per_line)
-
-
-def count_lines(text: str, per_line: int) -> int:
-    total = 0
-    for paragraph in (text or "").split("\n"):
-        count, used = 1, 0
-        for word in paragraph.split():
-            size = len(word)
-            if used and used + 1 + size > per_line:
-                count, used = count + 1, size
-            else:
-                used += size + (1 if used else 0)
-            while used > per_line:
-                count, used = count + 1, used - per_line
-        total += count
-    return total
+    return lines
 
 
 def row_twips(texts: list[str], widths: list[int], char: int) -> int:

@@ -165,6 +165,12 @@ def custom_properties_xml(properties: dict[str, str]) -> bytes:
             f"{items}</Properties>").encode()
 
 
+def record_part(record: dict[str, Any]) -> bytes:
+    """The ``docProps/custom.xml`` part of a handout with ``record`` (as python-docx saves it:
+    a batch's templates put each deal's own in place of the template's)."""
+    return custom_properties_xml(record_properties(record))
+
+
 def add_record(doc: Any, record: dict[str, Any]) -> None:
     """Add the record to a python-docx document as its custom properties part."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -173,5 +179,5 @@ def add_record(doc: Any, record: dict[str, Any]) -> None:
 
     part = Part(PackURI("/docProps/custom.xml"),
                 "application/vnd.openxmlformats-officedocument.custom-properties+xml",
-                custom_properties_xml(record_properties(record)), doc.part.package)
+                record_part(record), doc.part.package)
     doc.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)

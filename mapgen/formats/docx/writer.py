@@ -39,6 +39,7 @@ from mapgen.core.errors import MapgenError
 from mapgen.core.i18n import N_, Texts, texts_for
 from mapgen.formats.docx import ooxml as ox
 from mapgen.formats.docx.pages import BOLD_CHAR_TWIPS, TABLE_CHAR_TWIPS, TABLE_PT, Page, min_width, row_twips
+from mapgen.formats.docx.record import add_record, handout_record
 from mapgen.formats.docx.timeline import handout_timeline, timeline_fills, week_label
 from mapgen.formats.registry import WriteOptions
 from mapgen.model.plan import NOTES_KEY
@@ -94,6 +95,7 @@ def write_docx(view: DocumentView, path: Path) -> None:
     logo = resolve_logo(view)
     doc = Document()
     _DocxWriter(doc, view, logo).write()
+    add_record(doc, handout_record(view))  # what the reader needs, where no page shows it
     doc.save(str(path))
 
 

@@ -57,7 +57,7 @@ def _fold(text: str) -> str:
     """Header/sheet text compared loosely: case, spacing and punctuation ignored; & is and.
     Only the first :data:`HEADER_CHARS` characters count (no header is longer)."""
     text = unicodedata.normalize("NFKC", text[:HEADER_CHARS]).casefold().replace("&", "and")
-    return re.sub(r"[\W_]+", "", text)
+    return re.sub(r"[\W_]+", "", text) or "".join(text.split())  # '#' stays '#'
 
 
 def _title_forms(text: str) -> set[str]:

@@ -12,6 +12,7 @@ from mapgen.core.errors import Issue
 from mapgen.formats.xlsx.headers import _text
 from mapgen.formats.xlsx.meta import SheetMeta
 from mapgen.formats.xlsx.notes import CellNote
+from mapgen.formats.xlsx.outside import group_key, group_label
 from mapgen.formats.xlsx.own_texts import _is_own_note
 from mapgen.model.fields import FieldError, fold_text
 
@@ -69,9 +70,23 @@ class RowValues:
                        if note.comment and note.comment.startswith(self.own.example_notes)}
         noted_rows = {r for r, _ in notes}
         rows: list[tuple[int, Row]] = []
+        grouped = group_key(table.section) if table.recorded is None else None
+        if grouped is not None and grouped not in table.columns:
+            table.columns[grouped] = table.section.column(grouped)  # from group rows alone
+        label = None
         table.rows.reverse()  # consumed from the end: each row's cells are freed once parsed
         while table.rows:
             number, cells = table.rows.pop()
+            if grouped is not None:
+                heading = group_label([c.value for c in cells.values() if c.kind == "value"]
+                                      if len(cells) == 1 else [])
+                if heading is not None:
+                    label = heading  # a group row: the label of the rows under it
+                    continue
+                if grouped not in cells and label is not None:
+                    cells[grouped] = _Cell(label, next(iter(cells.values())).coordinate)
+                elif grouped in cells and cells[grouped].kind == "value":
+                    label = " ".join(str(cells[grouped].value).split())
             row: Row = {}
             issues: list[Issue] = []
             for key, cell in cells.items():
@@ -145,7 +160,7 @@ class RowValues:
         return parsed.value, self._cell_issue(table, key, cell, code, message, "warning")
 
     def _cell_issue(self, table: _Table, key: str, cell: _Cell, code: str, message: str,
-                    severity: str = "error") -> Issue:
+                    severity: str | None = None) -> Issue:
         return Issue(code=code, severity=severity, file=self.label, sheet=table.sheet,
                      cell=cell.coordinate, section=table.section.key, column=key,
                      message=f"{table.headers[key]}: {message}")

@@ -57,6 +57,7 @@ from mapgen.core.errors import Issue, MapgenError
 from mapgen.formats.xlsx.headers import (
     HEADER_CHARS,
     HEADER_SCAN_CELLS,
+    HEADER_SCAN_ROWS,
     _assign,
     _fold,
     _Headers,
@@ -68,7 +69,7 @@ from mapgen.formats.xlsx.notes import Notes, read_cell_notes
 from mapgen.formats.xlsx.own_texts import _own_texts
 from mapgen.formats.xlsx.read_examples import ExampleRows
 from mapgen.formats.xlsx.read_overview import OverviewFacts
-from mapgen.formats.xlsx.read_values import RowValues, _Cell, _Table
+from mapgen.formats.xlsx.read_values import RowValues, _Cell, _plain, _Table
 from mapgen.formats.xlsx.safety import (
     MAX_CELLS,
     MAX_OUTPUT_CHARS,
@@ -253,10 +254,14 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
         self.overview_cells: dict[str, _Cell | None] = {}  # "deal:buyer", "objective:0" -> cell
         self.overview_sheet: str | None = None  # the sheet those cells were read from
         self.sheets: list[_Sheet] = []
+        # a workbook made outside mapgen (see mapgen.formats.xlsx.outside): deal key ->
+        # (value, sheet, cell) found by the blueprint's deal labels, and those labels' cells
+        self.labelled: dict[str, tuple[Any, str, str | None]] = {}
+        self.deal_cells: set[tuple[str, str | None]] = set()
 
     # -- setup
 
-    def _issue(self, code: str, message: str, severity: str = "error", **where: Any) -> None:
+    def _issue(self, code: str, message: str, severity: str | None = None, **where: Any) -> None:
         self.issues.append(Issue(code=code, message=message, severity=severity, file=self.label,
                                  **where))
 
@@ -295,9 +300,13 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
                                          for section, sheet in self._found(found)):
             raise UnusableInput(self._not_a_map(sheets))
         self.sheets = sheets
+        if self.meta is None and self.blueprint.deal_labels:
+            self._find_deal(sheets)
         if self.meta is None:
+            facts = ("the deal facts were found by their labels" if self.labelled else
+                     "the deal facts are empty")
             self._issue("no-metadata", "the workbook carries no mapgen metadata: sections were "
-                        "found by sheet names and headers, and the deal facts are empty", "warning")
+                        f"found by sheet names and headers, and {facts}", "warning")
         for section in self.blueprint.sections:
             sheet = found.get(section.key)
             if sheet is None:
@@ -308,6 +317,34 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
                 self.tables.append(table)
         self._unread(sheets, found)
         self._read_overview()
+
+    def _find_deal(self, sheets: list[_Sheet]) -> None:
+        """The deal block of a workbook made outside mapgen, by the blueprint's labels."""
+        from mapgen.formats.xlsx.outside import find_deal
+
+        for sheet in sheets:
+            found = find_deal(sheet.top(HEADER_SCAN_ROWS), self.blueprint.deal_labels)
+            for key, (value, label_at, value_at) in found.items():
+                if key in self.labelled:
+                    continue
+                self.labelled[key] = (value, sheet.title, value_at)
+                self.deal_cells.update({(sheet.title, label_at), (sheet.title, value_at)})
+
+    def _labelled_deal(self) -> dict[str, Any]:
+        """The deal facts found beside the blueprint's deal labels (dates parsed)."""
+        from mapgen.model.plan import parse_deal
+
+        deal: dict[str, Any] = {}
+        for key, (value, sheet, at) in self.labelled.items():
+            if value is None:
+                continue
+            typed, problems = parse_deal({key: _plain(value)}, file=self.label)
+            for issue in problems:
+                issue.sheet, issue.cell = sheet, at
+            self.issues += problems
+            if not problems:
+                deal[key] = typed[key]
+        return deal
 
     def _own_sheets(self) -> frozenset[str]:
         """The titles (casefolded) of mapgen's own sheets: Overview and Timeline in English and
@@ -395,6 +432,8 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
             deal, deal_issues = parse_deal(facts, file=self.label)
             self.issues[:0] = deal_issues
             deal = self._overview_deal(deal)
+        elif self.labelled:
+            deal = self._labelled_deal()
         self.deal = deal  # before the rows: live formulas without a saved result count from it
         sections: dict[str, list[Row]] = {}
         columns: dict[str, dict[str, str]] = {}

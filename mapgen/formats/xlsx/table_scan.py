@@ -3,6 +3,7 @@ margins reported, and every non-blank row's cells collected (a mixin of the read
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from mapgen.formats.xlsx.headers import (
@@ -15,6 +16,7 @@ from mapgen.formats.xlsx.headers import (
     _title_forms,
 )
 from mapgen.formats.xlsx.meta import SOURCES_KEY
+from mapgen.formats.xlsx.outside import is_own_text, section_texts
 from mapgen.formats.xlsx.read_examples import _examples
 from mapgen.formats.xlsx.read_values import _Cell, _cell, _quote, _Table
 
@@ -85,7 +87,10 @@ class TableScan:
             table.headers[key] = text
             keys[i] = key
         for column in section.columns:
-            if column.key not in table.columns and not column.internal:
+            if column.key not in table.columns and not column.internal and not (
+                    recorded is None and (column.group or re.fullmatch(r"Column [A-Z]{1,3}",
+                                                                       column.title))):
+                # a group column has its labels in rows; 'Column J' has no header to find
                 self._issue("missing-column", f"column '{column.title}' is missing; its values "
                             "are left empty", "warning", column=column.key, **where)
         table.examples = _examples(section, table, recorded, self.own.texts)
@@ -94,6 +99,15 @@ class TableScan:
         if sheet.truncated:
             self._issue("truncated", sheet.truncated, **where)
         return table
+
+    def _positional(self, table: _Table, i: int) -> str | None:
+        """The blueprint's column named by its position ('Column J', as ``blueprint import``
+        names a column the template left without a header), when no header claimed it."""
+        from openpyxl.utils import get_column_letter
+
+        key = self.headers.aliases(table.section, table.recorded).get(
+            _fold(f"Column {get_column_letter(i + 1)}"))
+        return key if key is not None and key not in table.columns else None
 
     def _outside(self, sheet: str, coordinate: str, value: Any, section: str, where: str) -> None:
         """A cell that is not data: a warning that names it and quotes its value."""
@@ -109,6 +123,7 @@ class TableScan:
         own = {k: _text(v) for k, v in recorded.texts.items()} if recorded is not None else {}
         legacy = recorded is not None and not recorded.texts  # metadata from before texts
         titles = _title_forms(table.section.label) | _title_forms(table.section.title or "")
+        section_text = section_texts(table.section)
         for number, row in enumerate(sheet.head[:table.header_row], start=1):
             for i, raw in enumerate(row):
                 if raw.value is None or (number == table.header_row and i >= first):
@@ -118,6 +133,10 @@ class TableScan:
                 coordinate = f"{get_column_letter(i + 1)}{number}"
                 if own.get(coordinate) == _text(raw.value):
                     continue
+                if (sheet.title, coordinate) in self.deal_cells:
+                    continue  # a deal fact, by the blueprint's deal labels
+                if recorded is None and is_own_text([raw.value], section_text):
+                    continue  # the section's purpose or instructions, above its table
                 if legacy and i == recorded.first_col - 1 and number < table.header_row:
                     continue  # the title and texts of an older mapgen workbook
                 if number < table.header_row and _title_forms(_text(raw.value)) & titles:
@@ -134,6 +153,7 @@ class TableScan:
         from openpyxl.utils import get_column_letter
 
         limit = BLANK_RUN + table.section.blank_rows
+        own_text = section_texts(table.section)
         blank = 0
         last = first + MAX_COLUMNS
         warned_gap = False
@@ -159,6 +179,9 @@ class TableScan:
                 cell = _cell(raw, coordinate)
                 if cell is None:
                     continue
+                if i not in keys and (key := self._positional(table, i)) is not None:
+                    keys[i] = table.headers[key] = key  # a headerless column the blueprint names
+                    table.columns[key] = table.section.column(key)
                 if i not in keys:  # a value in a column without a header
                     key = _extra_key(f"column {get_column_letter(i + 1)}", table.columns,
                                      table.section)
@@ -176,6 +199,9 @@ class TableScan:
                 self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
                 if cell.kind == "formula":
                     self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
+            if cells and table.recorded is None and is_own_text(
+                    [c.value for c in cells.values()], own_text):
+                continue  # a legend or note under the table: the section's own text
             if cells:
                 if blank > limit and not warned_gap:
                     warned_gap = True
