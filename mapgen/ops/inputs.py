@@ -124,7 +124,8 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
     if suffix in HANDOUT_SUFFIXES:
         from mapgen.formats.docx.reader import read_handout_with
 
-        plan, info, used = read_handout_with(path, blueprint=blueprint, day_first=day_first)
+        plan, info, used = read_handout_with(path, blueprint=blueprint,
+                                             date_order=None if day_first else "mdy")
         recorded = (info.record or {}).get("blueprint") or {}
         return Input(path, plan, recorded.get("name") if isinstance(recorded, dict) else None,
                      {}, used)

@@ -15,17 +15,15 @@ This module is imported only when a Word document is written (python-docx loads 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from copy import deepcopy
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_LINE_SPACING
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.oxml.ns import qn
@@ -36,12 +34,14 @@ from lxml.etree import _Element as Element
 
 from mapgen.core.apportion import apportion
 from mapgen.core.colors import text_on
-from mapgen.core.dates import MONTH_ABBR
 from mapgen.core.errors import MapgenError
 from mapgen.core.i18n import N_, Texts, texts_for
 from mapgen.formats.docx import ooxml as ox
+from mapgen.formats.docx.house import MARGIN_CM, PAGE_CM, TEXT_GREY, house_page, house_styles, page_footer
+from mapgen.formats.docx.pages import BOLD_CHAR_TWIPS, TABLE_CHAR_TWIPS, TABLE_PT, Page, min_width, row_twips
+from mapgen.formats.docx.record import add_record, handout_record
+from mapgen.formats.docx.timeline import handout_timeline, timeline_fills, week_label
 from mapgen.formats.registry import WriteOptions
-from mapgen.model.blueprint import Column
 from mapgen.model.plan import NOTES_KEY
 from mapgen.model.view import (
     SIGNOFF_HEADERS,
@@ -53,12 +53,8 @@ from mapgen.model.view import (
     display_value,
     kept_lines,
     property_text,
-    timeline,
-    timeline_weeks,
 )
 
-PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
-MARGIN_CM = 2.0
 WRITE_IN_TWIPS = 510  # 0.9 cm: the height of a row to write in by hand
 WRITE_IN_ROW_TWIPS = WRITE_IN_TWIPS + 20  # with its border
 # Heights that the page estimate uses (twips; 20 a point), measured generously.
@@ -66,26 +62,15 @@ WRITE_IN_ROW_TWIPS = WRITE_IN_TWIPS + 20  # with its border
 HEADING1_TWIPS = 850   # 16 pt heading, 14 pt before and 6 pt after
 HEADING2_TWIPS = 650   # 12 pt heading, 12 pt before
 TOC_HEADING_TWIPS = 1000
-TEXT_LINE_TWIPS = 270  # a line of 10 pt body text at 1.1 line spacing
-TEXT_CHAR_TWIPS = 85   # an average character of 10 pt body text (80 measured)
-TABLE_LINE_TWIPS = 250  # a line of 9 pt table text (234 measured)
-TABLE_CHAR_TWIPS = 90   # an average character of 9 pt table text (72 measured)
 CAPTION_TWIPS = 330
 TOC_LINE_TWIPS = 330
 LOGO_BOX_CM = (6.0, 2.2)  # the largest the logo may be on the cover (width, height)
 SOURCES_WIDTH = 16  # characters, like a blueprint column width
-TABLE_PT = 9
 NOTE_PT = 7.5
-CELL_MARGIN_TWIPS = 108  # Table Grid's left and right cell margins (0.19 cm)
-CHAR_TWIPS = TABLE_PT * 12  # a generous average character width in table text (0.6 em)
-BOLD_CHAR_TWIPS = TABLE_PT * 14
 GREY = "7F7F7F"  # examples and small print
-TEXT_GREY = "595959"  # labels, subtitles, captions, footer
 BORDER_GREY = "A6A6A6"
 NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
 LINK_BLUE = "0563C1"  # a link a plan keeps for a cell, as office suites show links
-OVERDUE_BAR, DONE_BAR, TODAY_FILL = "C00000", "70AD47", "FFF2CC"  # the timeline's colours
-TIMELINE_WEEKS = 30  # the most week columns a landscape page holds legibly
 SIGNOFF_ROW_TWIPS = 850  # 1.5 cm: room to sign
 EXAMPLES_CAPTION = N_("Rows in grey italics are examples. Write your own in the empty rows.")
 BLANK_COVER_FIELDS = (N_("Buyer"), N_("Seller"), N_("Deal"), N_("Go-live"))
@@ -107,6 +92,7 @@ def write_docx(view: DocumentView, path: Path) -> None:
     logo = resolve_logo(view)
     doc = Document()
     _DocxWriter(doc, view, logo).write()
+    add_record(doc, handout_record(view))  # what the reader needs, where no page shows it
     doc.save(str(path))
 
 
@@ -139,52 +125,6 @@ def fact_text(value: Any, texts: Texts | None = None) -> str:
     return "" if value is None else str(value)
 
 
-def handout_timeline(view: DocumentView) -> tuple[list[TimelineItem], list[dt.date]]:
-    """The timeline page's items and the Mondays of its week columns (none: no such page)."""
-    items = timeline(view)
-    return items, timeline_weeks(items, view.generated, limit=TIMELINE_WEEKS)
-
-
-def timeline_fills(items: list[TimelineItem], weeks: list[dt.date], today: dt.date,
-                   brand: str) -> list[list[str | None]]:
-    """Each item's week cells' background: its bar (overdue red, done green, else ``brand``)
-    in the weeks it spans, this week's colour in today's week, else none."""
-    this_week = today - dt.timedelta(days=today.weekday())
-    out = []
-    for item in items:
-        late = item.end is not None and item.end < today and item.meaning != "done"
-        colour = OVERDUE_BAR if late else DONE_BAR if item.meaning == "done" else brand
-        row: list[str | None] = []
-        for week in weeks:
-            on = (item.start is not None and item.end is not None
-                  and week <= item.end and week + dt.timedelta(days=7) > item.start)
-            row.append(colour if on else TODAY_FILL if week == this_week else None)
-        out.append(row)
-    return out
-
-
-def week_label(week: dt.date, texts: Texts) -> str:
-    """A timeline column's week: ``3 Feb`` in English, the locale's day and short month
-    otherwise (``3. Feb.``, ``3 févr.``), from Babel's locale data."""
-    if texts.language == "en":
-        return f"{week.day} {MONTH_ABBR[week.month - 1]}"
-    from babel.dates import format_skeleton
-
-    return format_skeleton("dMMM", week, locale=texts.language)
-
-
-def longest_date(texts: Texts) -> int:
-    """Characters of the longest printed date of the language (``30 Sep 2027`` in English)."""
-    return _longest_date(texts.language)
-
-
-@cache
-def _longest_date(language: str) -> int:
-    texts = texts_for(language)
-    return max(len(texts.date(dt.date(2027, month, 28)))  # a two-digit day
-               for month in range(1, 13))
-
-
 class _DocxWriter:
     """Lays out one view in one python-docx document."""
 
@@ -194,8 +134,9 @@ class _DocxWriter:
         self._ = view.texts
         self.logo = logo
         self.brand = view.branding.primary_color
-        self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark): the contents
-        self.page = _Page(Cm(PAGE_CM[1] - 2 * MARGIN_CM).twips, Cm(PAGE_CM[0] - 2 * MARGIN_CM).twips)
+        # (level, text, bookmark, estimated page): the contents
+        self.headings: list[tuple[int, str, str, int]] = []
+        self.page = Page(Cm(PAGE_CM[1] - 2 * MARGIN_CM).twips, Cm(PAGE_CM[0] - 2 * MARGIN_CM).twips)
         self.landscape = False
         self._style_ids: dict[tuple[str, Any], str | None] = {}
         self._style_objects: dict[str, Any] = {}
@@ -248,21 +189,10 @@ class _DocxWriter:
     # ----------------------------------------------------------------------- document setup
 
     def _styles(self) -> None:
-        """The brand font on every style used; the brand colour on the title and headings."""
+        """The house style (:mod:`mapgen.formats.docx.house`), and the handout's own: the
+        contents' heading, captions."""
+        house_styles(self.doc, self.brand, self.view.branding.font, STYLES_USED)
         styles = self._style  # each style found once
-        brand = RGBColor.from_string(self.brand)
-        normal = styles("Normal")
-        normal.font.size = Pt(10)
-        normal.paragraph_format.space_after = Pt(6)
-        normal.paragraph_format.line_spacing = 1.1
-        for name, size, before, after in (("Title", 30, 0, 10), ("Heading 1", 16, 14, 6),
-                                          ("Heading 2", 12, 12, 4)):
-            style = styles(name)
-            style.font.size = Pt(size)
-            style.font.color.rgb = brand
-            style.paragraph_format.space_before = Pt(before)
-            style.paragraph_format.space_after = Pt(after)
-        ox.set_style_bottom_border(styles("Title"), self.brand)
         styles("TOC Heading").paragraph_format.space_before = Pt(20)
         caption = styles("Caption")
         caption.font.bold = False
@@ -270,20 +200,10 @@ class _DocxWriter:
         caption.font.size = Pt(8.5)
         caption.font.color.rgb = RGBColor.from_string(TEXT_GREY)
         caption.paragraph_format.space_after = Pt(3)
-        footer = styles("Footer")
-        footer.font.size = Pt(8)
-        footer.font.color.rgb = RGBColor.from_string(TEXT_GREY)
-        for name in STYLES_USED:
-            if name != "Table Grid":
-                ox.set_style_font(styles(name), self.view.branding.font or "Calibri")
 
-    def _page(self, section: Section, *, landscape: bool) -> None:
-        short, long = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
-        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = (long, short) if landscape else (short, long)
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Cm(MARGIN_CM))
-        section.header_distance = section.footer_distance = Cm(1)
+    @staticmethod
+    def _page(section: Section, *, landscape: bool) -> None:
+        house_page(section, landscape=landscape)
 
     @staticmethod
     def _text_width(section: Section) -> int:
@@ -294,27 +214,9 @@ class _DocxWriter:
         """``title · company · participant · Page N of M`` on every page but the cover.
 
         Later sections inherit this footer (python-docx links them to the previous one)."""
-        section.different_first_page_header_footer = True
-        section.first_page_footer.is_linked_to_previous = False  # the cover's footer: empty
-        paragraph = section.footer.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         parts = [self.view.title, self.view.branding.company, self.view.participant]
-        label = "  ·  ".join(p for p in parts if p)
-        # "Page {page} of {pages}" around the two fields, in the order the language puts them
-        pattern = self._("Page {page} of {pages}")
-        runs: list[Element] = []
-        text = f"{label}  ·  " if label else ""
-        for piece in re.split(r"(\{page\}|\{pages\})", pattern):
-            if piece in ("{page}", "{pages}"):
-                if text:
-                    runs.append(ox.text_run(text))
-                runs.append(ox.simple_field("PAGE" if piece == "{page}" else "NUMPAGES", "1"))
-                text = ""
-            else:
-                text += piece
-        if text:
-            runs.append(ox.text_run(text))
-        paragraph._p.extend(runs)
+        page_footer(section, "  ·  ".join(p for p in parts if p),
+                    self._("Page {page} of {pages}"), cover=True)
 
     def _properties(self) -> None:
         props = self.doc.core_properties
@@ -468,22 +370,34 @@ class _DocxWriter:
         number = len(self.headings) + 1
         bookmark = f"_Toc_mapgen_{number}"
         ox.add_bookmark(paragraph._p, bookmark, number)
-        self.headings.append((level, text, bookmark))
+        self.headings.append((level, text, bookmark, self.page.number))
 
     def _contents(self, heading: Paragraph) -> None:
-        """A real TOC field after ``heading``. Word rebuilds it with page numbers on open
-        (``updateFields``); until then, and in LibreOffice's PDF export, which prints a field's
-        cached result as it is, the cached result lists every heading with a link to it."""
+        """A real TOC field after ``heading``: each entry links to its heading, and a PAGEREF
+        field after a dotted tab gives its page. Word rebuilds the whole field on open
+        (``updateFields``); LibreOffice shows each PAGEREF's page as it lays the document out.
+        The cached page numbers are the writer's estimate."""
         if not self.headings:
             return
+        right = self._text_width(self.doc.sections[0])
         paragraphs: list[Element] = []
-        for n, (level, text, bookmark) in enumerate(self.headings):
+        for n, (level, text, bookmark, page) in enumerate(self.headings):
             p = ox.el("w:p")
-            p.append(ox.para_props(before=0, after=60, indent=360 * (level - 1) or None))
+            props = ox.para_props(before=0, after=60, indent=360 * (level - 1) or None)
+            tabs = ox.el("w:tabs")
+            ox.sub(tabs, "w:tab", val="right", leader="dot", pos=str(right))
+            spacing = props.find(ox.el("w:spacing").tag)
+            (spacing.addprevious if spacing is not None else props.append)(tabs)
+            p.append(props)
             if n == 0:
                 p.extend([ox.field_char("begin"), ox.instr_run(TOC_INSTRUCTION),
                           ox.field_char("separate")])
-            p.append(ox.internal_link(bookmark, [ox.text_run(text)]))
+            p.append(ox.internal_link(bookmark, [ox.text_run(text), ox.text_run("\t"),
+                                                 ox.field_char("begin"),
+                                                 ox.instr_run(f"PAGEREF {bookmark} \\h"),
+                                                 ox.field_char("separate"),
+                                                 ox.text_run(str(page)),
+                                                 ox.field_char("end")]))
             paragraphs.append(p)
         paragraphs[-1].append(ox.field_char("end"))
         anchor = heading._p
@@ -594,6 +508,7 @@ class _DocxWriter:
         self._page(section, landscape=True)
         self._shrink_break_paragraph()
         self.landscape = True
+        self.page.new_page(landscape=True)
         self._heading(self._("Timeline"), 1)
         today = self.view.generated
         self._styled(ox.xml_text(self._(
@@ -656,11 +571,11 @@ class _DocxWriter:
         columns, sources = sv.columns, self._sources(sv)
         titles = self._titles(sv)
         weights = [c.display_width for c in columns] + ([] if sources is None else [SOURCES_WIDTH])
-        minimums = [_min_width(c, t, self._) for c, t in zip([*columns, None], titles, strict=False)]
+        minimums = [min_width(c, t, self._) for c, t in zip([*columns, None], titles, strict=False)]
         return apportion(text_width, weights, minimums, rest="last")
 
     def _header_height(self, sv: SectionView, widths: list[int]) -> int:
-        return _row_twips(self._titles(sv), widths, BOLD_CHAR_TWIPS)
+        return row_twips(self._titles(sv), widths, BOLD_CHAR_TWIPS)
 
     def _row_height(self, sv: SectionView, widths: list[int], row: dict, index: int = -1) -> int:
         texts = [display_value(c, row.get(c.key), self._) for c in sv.columns]
@@ -675,7 +590,7 @@ class _DocxWriter:
         if kept:
             texts = [t + "".join(f"\n{line}" for line, _link in kept.get(c.key, ()))
                      for t, c in zip(texts, sv.columns, strict=False)] + texts[len(sv.columns):]
-        return _row_twips(texts, widths, TABLE_CHAR_TWIPS)
+        return row_twips(texts, widths, TABLE_CHAR_TWIPS)
 
     def _section_table(self, sv: SectionView, text_width: int, rest: list[SectionView]) -> None:
         columns, page = sv.columns, self.page
@@ -724,8 +639,9 @@ class _DocxWriter:
 
     def _fill_rows(self, sv: SectionView, rest: list[SectionView]) -> int:
         """Write-in rows beyond the blueprint's count that fill the rest of the page, when the
-        next section starts on a new page anyway (or there is none). Called before the
-        blueprint's write-in rows are added to the page estimate."""
+        next section starts on a new page anyway (or there is none), up to as many again as the
+        blueprint gives the section. Called before the blueprint's write-in rows are added to
+        the page estimate."""
         page = self.page
         after = page.used + WRITE_IN_ROW_TWIPS * sv.blank_rows
         if after > page.height:  # the table runs on to a new page
@@ -736,7 +652,8 @@ class _DocxWriter:
             return 0
         if rest and rest[0].landscape == sv.landscape and not self._new_page(rest[0], rest[1:2], after):
             return 0  # the next section starts on this page
-        return left // WRITE_IN_ROW_TWIPS
+        # no more than the blueprint asks of a blank handout: the objective gets a few lines
+        return min(left // WRITE_IN_ROW_TWIPS, sv.section.blank_rows)
 
     @staticmethod
     def _notes(tr: Element, sv: SectionView, index: int) -> None:
@@ -795,97 +712,3 @@ class _DocxWriter:
         return tbl
 
 
-class _Page:
-    """An estimate of how far down the current page the document has reached, in twips, so
-    that write-in rows can fill what is left. The estimate errs on the full side (generous
-    character widths, a safety margin): a row too many would start a page of its own."""
-
-    def __init__(self, portrait_height: int, landscape_height: int):
-        self.heights = (portrait_height, landscape_height)
-        self.height = portrait_height
-        self.width_twips = landscape_height  # text width of a portrait page
-        self.used = 0
-
-    def new_page(self, *, landscape: bool | None = None) -> None:
-        if landscape is not None:
-            self.height = self.heights[1 if landscape else 0]
-            self.width_twips = self.heights[0 if landscape else 1]  # A4 turned
-        self.used = 0
-
-    def add(self, twips: int) -> None:
-        self.used += twips
-        while self.used > self.height:
-            self.used -= self.height
-
-    def keep(self, twips: int) -> None:
-        """A block that moves to the next page as a whole when it does not fit."""
-        if self.used and self.used + twips > self.height:
-            self.used = 0
-
-    def add_row(self, twips: int, header: int) -> None:
-        """A table row (rows never split); on a new page the header row repeats above it."""
-        if self.used + twips > self.height:
-            self.used = header
-        self.used += twips
-
-    def left(self) -> int:
-        return max(0, self.height - self.used)
-
-    def safety(self) -> int:
-        return self.height // 12
-
-    def text(self, text: str, *, indent: int = 0, line: int = TEXT_LINE_TWIPS,
-             char: int = TEXT_CHAR_TWIPS, after: int = 120) -> int:
-        """Twips that a paragraph of body text takes across the page's width."""
-        per_line = max(1, (self.width_twips - indent) // char)
-        return _lines(text, per_line) * line + after
-
-
-# While mapgen.ops.batch_templates makes a template: every measure of a text's lines, as (text, per_line,
-# lines), the one way a handout's layout depends on how long its texts are.
-MEASURES: list[tuple[str, int, int]] | None = None
-
-
-def _lines(text: str, per_line: int) -> int:
-    """Lines that ``text`` wraps to at word boundaries, ``per_line`` characters a line."""
-    if MEASURES is not None:
-        lines = _count_lines(text, per_line)
-        MEASURES.append((text, per_line, lines))
-        return lines
-    return _count_lines(text, per_line)
-
-
-def _count_lines(text: str, per_line: int) -> int:
-    total = 0
-    for paragraph in (text or "").split("\n"):
-        count, used = 1, 0
-        for word in paragraph.split():
-            size = len(word)
-            if used and used + 1 + size > per_line:
-                count, used = count + 1, size
-            else:
-                used += size + (1 if used else 0)
-            while used > per_line:
-                count, used = count + 1, used - per_line
-        total += count
-    return total
-
-
-
-def _row_twips(texts: list[str], widths: list[int], char: int) -> int:
-    """Twips of a table row: its tallest cell's lines, cell spacing and border."""
-    lines = max((_lines(t, max(1, (w - 2 * CELL_MARGIN_TWIPS) // char))
-                 for t, w in zip(texts, widths, strict=False) if t), default=1)
-    return lines * TABLE_LINE_TWIPS + 2 * 40 + 20
-
-
-def _min_width(column: Column | None, header: str, texts: Texts | None = None) -> int:
-    """Twips that a column needs so that neither a header word nor a choice or a date breaks
-    across lines, cell margins included (widths measured generously: fonts differ)."""
-    words = [len(word) for word in header.split()]
-    longest = max(words, default=1) * BOLD_CHAR_TWIPS
-    if column is not None and column.field.has_choices:
-        longest = max(longest, max((len(c) for c in column.choices or ()), default=0) * CHAR_TWIPS)
-    if column is not None and column.field.is_date:
-        longest = max(longest, longest_date(texts or texts_for()) * CHAR_TWIPS)
-    return round(longest) + 2 * CELL_MARGIN_TWIPS

@@ -1,7 +1,9 @@
-"""The blueprint models: Blueprint, Section, Column and Branding (pydantic).
+"""The blueprint models: Blueprint, Section, Column, Branding, Health and CountryHolidays.
 
-These hold a fully resolved blueprint. Finding and merging files is :mod:`.loading` and
-:mod:`.extends`; turning problems into plain-language issues is :mod:`.checks`.
+These hold a fully resolved blueprint. They are plain objects declared in pydantic's words
+(:mod:`.declare`, which builds the pydantic models that validate them), so that a command that
+takes a cached blueprint never loads pydantic. Finding and merging files is
+:mod:`.loading` and :mod:`.extends`; turning problems into plain-language issues is :mod:`.checks`.
 """
 
 from __future__ import annotations
@@ -10,20 +12,18 @@ import datetime as dt
 import difflib
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
+from mapgen.model.blueprint.declare import (
     Discriminator,
     Field,
+    Model,
     PrivateAttr,
     Tag,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
-
 from mapgen.model.fields import TYPES, FieldType, field_type, fold_text
 from mapgen.model.health import MEANINGS, default_meanings
 
@@ -84,14 +84,19 @@ def split_audience_texts(data: Any, fields: tuple[str, ...]) -> Any:
     return out
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+class _Model(Model):
+    config: ClassVar[dict[str, Any]] = {"extra": "forbid", "validate_assignment": False}
     # field name -> (file, line) where the value was written
     _where: dict[str, Where] = PrivateAttr(default_factory=dict)
 
     def where(self, field: str) -> Where:
         """The file and line that a field's value came from."""
         return self._where.get(field, self._where.get("", (None, None)))
+
+
+# A word's width in a column, in characters: bold header letters run wider than the average
+# character a column width counts, and a cell has padding on both sides.
+WORD_EM, WORD_PAD = 1.15, 1.5
 
 
 class Column(_Model):
@@ -116,6 +121,10 @@ class Column(_Model):
         None, description="Other words people type for a choice: choice -> its synonyms "
                           "(Done: [Complete, Finished]). Reading writes the choice, with a warning.")
     sequence: bool = Field(False, description="A running number (renumbered when merging).")
+    group: bool = Field(False, description=(
+        "A label written once for a group of rows (a phase above its tasks): in a workbook made "
+        "outside mapgen, a row holding nothing but one text is the label of the rows under it, "
+        "and a row without a value here takes the label above it."))
     remove: bool = Field(False, description="In a blueprint that extends another: drop it.")
     before: str | None = Field(None, description="Place this column before the column KEY.")
     after: str | None = Field(None, description="Place this column after the column KEY.")
@@ -184,7 +193,12 @@ class Column(_Model):
 
     @property
     def display_width(self) -> float:
-        return self.width or self.field.default_width
+        """The width in characters: the blueprint's (or the type's default), widened where the
+        longest word of the header or of a choice would not fit on a line (a bold header in a
+        spreadsheet cell), so that no word is ever broken."""
+        words = [w for text in (self.title, *(self.choices or [])) for w in str(text).split()]
+        longest = max((len(w) for w in words), default=0)
+        return max(self.width or self.field.default_width, round(longest * WORD_EM + WORD_PAD, 1))
 
     def status_meanings(self) -> dict[str, str]:
         """Each choice's meaning (not_started, in_progress, done, blocked), as far as known.
@@ -298,12 +312,15 @@ class CountryHolidays(_Model):
 
         return HolidayCalendar(self.country, self.subdivision, tuple(self.dates))
 
-    def model_post_init(self, context: Any) -> None:
-        self.calendar().check()  # ValueError in plain words: an unknown country or region
+    @model_validator(mode="after")
+    def _known_calendar(self) -> Any:  # ``self`` is the pydantic model, which has the fields
+        CountryHolidays.calendar(self).check()  # ValueError in plain words: unknown country or region
+        return self
 
 
 def _holiday_form(value: Any) -> str:
-    return "calendar" if isinstance(value, dict | CountryHolidays) else "list"
+    """Which form of ``holidays`` a value is (a mapping or a calendar model, else a list)."""
+    return "calendar" if isinstance(value, dict) or hasattr(value, "country") else "list"
 
 
 Holidays = Annotated[
@@ -416,8 +433,10 @@ class Blueprint(_Model):
 
     def to_data(self) -> dict[str, Any]:
         """The resolved blueprint as plain data with the file format's names."""
+        from mapgen.model.blueprint.declare import to_pydantic
+
         drop = dict.fromkeys(_MERGE_ONLY, True)
-        data = self.model_dump(mode="json", exclude={"sections": {"__all__": {
+        data = to_pydantic(self).model_dump(mode="json", exclude={"sections": {"__all__": {
             **drop, "columns": {"__all__": drop}}}})
         _audience_data(self, data, ("intro", "how_to_use"))
         for section, sdata in zip(self.sections, data["sections"], strict=True):
