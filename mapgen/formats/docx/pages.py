@@ -47,27 +47,32 @@ class Page:
         self.height = portrait_height
         self.width_twips = landscape_height  # text width of a portrait page
         self.used = 0
+        self.number = 1  # the page reached (an estimate, as the rest)
 
     def new_page(self, *, landscape: bool | None = None) -> None:
         if landscape is not None:
             self.height = self.heights[1 if landscape else 0]
             self.width_twips = self.heights[0 if landscape else 1]  # A4 turned
         self.used = 0
+        self.number += 1
 
     def add(self, twips: int) -> None:
         self.used += twips
         while self.used > self.height:
             self.used -= self.height
+            self.number += 1
 
     def keep(self, twips: int) -> None:
         """A block that moves to the next page as a whole when it does not fit."""
         if self.used and self.used + twips > self.height:
             self.used = 0
+            self.number += 1
 
     def add_row(self, twips: int, header: int) -> None:
         """A table row (rows never split); on a new page the header row repeats above it."""
         if self.used + twips > self.height:
             self.used = header
+            self.number += 1
         self.used += twips
 
     def left(self) -> int:
