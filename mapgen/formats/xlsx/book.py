@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -343,12 +341,14 @@ def load_calamine(data: bytes, kind: str, label: str, *, budget: Budget | None =
     """Read ``data`` with python-calamine in a child process limited in memory and time."""
     root = str(Path(__file__).resolve().parents[3])
     code = ("import sys; sys.path.insert(0, sys.argv[1]); "
-            "from mapgen.formats.xlsx.book import _calamine_child; _calamine_child()")
-    args = [sys.executable, "-c", code, root, str(MAX_ROWS_PER_SHEET), str(MAX_CELLS), str(MAX_TEXT_CHARS)]
+            "from mapgen.formats.xlsx.calamine_child import main; main()")
+    args = [sys.executable, "-c", code, root, str(MAX_ROWS_PER_SHEET), str(MAX_CELLS), str(MAX_TEXT_CHARS),
+            str(CHILD_MEMORY_BYTES), str(CHILD_SECONDS)]
+    import subprocess
+
     what = _KINDS[kind]
-    try:
-        proc = subprocess.run(args, input=data, capture_output=True, timeout=CHILD_SECONDS,
-                              preexec_fn=_limit_child if os.name == "posix" else None)
+    try:  # the child limits its own memory and time first (no preexec_fn: a plain, fast spawn)
+        proc = subprocess.run(args, input=data, capture_output=True, timeout=CHILD_SECONDS)
     except subprocess.TimeoutExpired as exc:
         raise UnusableInput(f"{label}: the {what} takes too long to read (more than {CHILD_SECONDS} s; "
                             f"limit {CHILD_SECONDS} s)") from exc
@@ -357,6 +357,8 @@ def load_calamine(data: bytes, kind: str, label: str, *, budget: Budget | None =
                             ) from exc
     result = None
     if proc.returncode == 0:
+        import pickle
+
         try:
             result = pickle.loads(proc.stdout)
         except Exception:
@@ -376,87 +378,6 @@ def load_calamine(data: bytes, kind: str, label: str, *, budget: Budget | None =
         if truncated:
             book.notes.append(f"sheet '{title}': {truncated}")
     return book
-
-
-def _limit_child() -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_DATA, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CHILD_SECONDS, CHILD_SECONDS))
-
-
-_STATES = {"visible": "visible", "hidden": "hidden", "veryhidden": "veryHidden"}
-
-
-def _calamine_child() -> None:
-    """In the child: read stdin with calamine, write the sheets (pickled) to stdout."""
-    import datetime as dt
-
-    max_rows, max_cells, max_text = (int(a) for a in sys.argv[2:5])
-    data = sys.stdin.buffer.read()
-    out: dict[str, Any] = {"sheets": [], "error": None}
-    try:
-        import python_calamine as pc
-
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        text = cells = 0
-        for meta in wb.sheets_metadata:
-            if "worksheet" not in str(meta.typ).lower():
-                continue
-            state = _STATES.get(str(meta.visible).rsplit(".", 1)[-1].lower(), "visible")
-            sheet = wb.get_sheet_by_name(meta.name)
-            truncated = None
-            rows = []
-            for number, raw in enumerate(sheet.to_python(skip_empty_area=False), start=1):
-                if number > max_rows:
-                    truncated = f"rows after {max_rows:,} were not read"
-                    break
-                row = []
-                for value in raw:
-                    if value == "" or value is None:
-                        row.append((None, "n"))
-                    elif isinstance(value, str):
-                        text += len(value)
-                        row.append((value, "s"))
-                    elif isinstance(value, bool):
-                        row.append((value, "b"))
-                    elif isinstance(value, float):
-                        row.append((int(value) if value.is_integer() else value, "n"))
-                    elif isinstance(value, dt.date | dt.time | dt.timedelta):
-                        row.append((value, "d"))
-                    else:
-                        row.append((value, "n"))
-                while row and row[-1][0] is None:
-                    row.pop()
-                cells += len(row)
-                if text > max_text:
-                    out["error"] = (f"the {{what}} holds too much text to read safely (more than "
-                                    f"{max_text:,} characters of cell text; limit {max_text:,})")
-                    raise _Stop
-                if cells > max_cells:
-                    truncated = (f"the workbook has more than {max_cells:,} cells; rows from {number} "
-                                 "on were not read")
-                    break
-                rows.append(tuple(row))
-            out["sheets"].append((meta.name, state, rows, truncated))
-    except _Stop:
-        out["sheets"] = []
-    except Exception as exc:
-        kind = type(exc).__name__
-        if "Password" in kind or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            out["error"] = ("the workbook is password-protected; open it in Excel, remove the password "
-                            "and save again")
-        elif "Xml" in kind:
-            out["error"] = ("the {what} is damaged (its XML is not well-formed); open it in Excel or "
-                            "LibreOffice and save it again")
-        else:
-            out["error"] = ("the {what} could not be read (it is damaged or uses a feature mapgen does "
-                            "not understand); open it in Excel or LibreOffice and save it again")
-    sys.stdout.buffer.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-class _Stop(Exception):
-    pass
 
 
 def open_workbook(
