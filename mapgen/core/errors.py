@@ -90,7 +90,8 @@ class UnusableInput(MapgenError):
 
 
 class MixedBlueprints(MapgenError):
-    """Inputs made from different blueprints (``parent_and_company``: a company blueprint would read them all)."""
+    """Inputs made from different blueprints (``parent_and_company``: a company blueprint and
+    its parent, which the company blueprint reads alike)."""
 
     def __init__(self, message: str, *, parent_and_company: bool):
         self.parent_and_company = parent_and_company
