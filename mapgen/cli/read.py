@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from mapgen.cli.app import CONTEXT, blueprint_option, main, report_skips, run, verbose_option, warn
+from mapgen.core.text import plural
 
 MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
 
@@ -68,6 +69,8 @@ def _report(path: Path, plan) -> None:
     counts = ", ".join(f"{key} {len(rows)}" for key, rows in plan.sections.items() if rows)
     errors = len(plan.errors)
     warnings = len(plan.issues) - errors
+    notes = sum(len(texts) for texts in plan.notes.values())
+    noted = f"{plural(notes, 'note')}; " if notes else ""  # notes under tables (no rows)
     warn(f"{path}: {sum(len(r) for r in plan.sections.values())} rows"
-         f"{f' ({counts})' if counts else ''}; {errors} error{'s' * (errors != 1)}, "
+         f"{f' ({counts})' if counts else ''}; {noted}{errors} error{'s' * (errors != 1)}, "
          f"{warnings} warning{'s' * (warnings != 1)}")

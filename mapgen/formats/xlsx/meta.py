@@ -60,6 +60,8 @@ class SheetMeta:
     # {"id": row id, "std": standard row key, "example": true, "cells": {key: JSON value}}
     # (mapgen.model.rowids; the cells let the reader find a row after a sort or a deletion)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # the cells where the plan's notes (text under the table that is no row) were written
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -177,6 +179,9 @@ def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
     sheet.conflicts = [c for c in sheet.conflicts if isinstance(c, dict)
                        and all(isinstance(c.get(k), str) for k in ("cell", "column", "note"))]
     sheet.rows = _row_records(sheet.rows)
+    if not isinstance(sheet.notes, list):
+        sheet.notes = []
+    sheet.notes = [c for c in sheet.notes if isinstance(c, str)]
     return sheet
 
 
