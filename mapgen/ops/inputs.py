@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from mapgen.core.errors import MapgenError, UnusableInput
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.formats.docx.reader import Places
     from mapgen.formats.xlsx.reader import Cells
     from mapgen.model.blueprint import Blueprint
     from mapgen.model.plan import Plan
@@ -37,6 +38,7 @@ class Input:
     recorded: str | None  # blueprint name written in the file (None: it records none)
     cells: Cells = field(default_factory=dict)  # empty for a plan file
     blueprint: Blueprint | None = None  # a workbook's: the blueprint it was read with
+    places: Places = field(default_factory=dict)  # a handout's: each row's table and row
 
     @property
     def is_workbook(self) -> bool:
@@ -110,8 +112,8 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
 
     A workbook or handout is read exactly as ``mapgen read`` reads it, with ``blueprint``
     (default: the one it records); its stamped participant and audience become the plan's extra
-    keys ``participant`` and ``audience``, and for a workbook ``cells`` says where each row was
-    read from. A plan file is typed by ``blueprint`` or the one it records.
+    keys ``participant`` and ``audience``; ``cells`` (a workbook's) and ``places`` (a
+    handout's) say where each row was read from. A plan file is typed by ``blueprint`` or the one it records.
     Raises UnusableInput (or MapgenError) for a file that cannot be used at all.
     """
     path = Path(path)
@@ -128,7 +130,7 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
                                              date_order=None if day_first else "mdy")
         recorded = (info.record or {}).get("blueprint") or {}
         return Input(path, plan, recorded.get("name") if isinstance(recorded, dict) else None,
-                     {}, used)
+                     {}, used, places=info.places)
     if suffix not in WORKBOOK_SUFFIXES:
         raise UnusableInput(f"{path}: cannot {what} a '{suffix or path.name}' file; give "
                             "completed workbooks (.xlsx), handouts (.docx, .odt) or plan files "

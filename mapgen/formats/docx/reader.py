@@ -41,6 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Blueprint, Section
     from mapgen.model.plan import Plan, Row
 
+# per section, where each row of a plan read from a handout was: (the table's name, its row
+# number), as an issue names them ("table '3. Action Items', row 3")
+Places = dict[str, list[tuple[str, int]]]
 HEADER_SCAN_ROWS = 3  # rows at the top of a table searched for its header
 MAX_ALIGN_CELLS = 1_000_000  # row pairs compared between two unchanged rows (more: by position)
 
@@ -51,6 +54,7 @@ class HandoutInfo:
 
     record: dict[str, Any] | None
     kind: str
+    places: Places = field(default_factory=dict)  # where each row of the plan was read
 
 
 @dataclass
@@ -89,7 +93,7 @@ def read_handout_with(path: str | os.PathLike, *, blueprint: Blueprint | None = 
     doc = read_document(path)
     reader = _HandoutReader(doc, label, blueprint)
     plan = reader.plan(date_order)
-    return plan, HandoutInfo(reader.record, doc.kind), reader.blueprint
+    return plan, HandoutInfo(reader.record, doc.kind, reader.places), reader.blueprint
 
 
 class _HandoutReader:
@@ -99,6 +103,7 @@ class _HandoutReader:
 
         self.doc, self.label = doc, label
         self.issues: list[Issue] = []
+        self.places: Places = {}
         try:
             self.record = read_record(doc.properties)
         except ValueError as exc:
@@ -401,6 +406,7 @@ class _HandoutReader:
             if kept:
                 row[NOTES_KEY] = kept
             rows.append(row)
+            self.places.setdefault(hit.section.key, []).append((hit.name, number))
         return rows
 
     def _conflict_left(self, hit: _Found, key: str, where: dict[str, Any]) -> None:
