@@ -32,7 +32,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mapgen.core.errors import Issue, MapgenError, UnusableInput
+from mapgen.core.errors import Issue, MapgenError, NotOfBlueprint
 from mapgen.model.fields import FieldError, fold_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -126,25 +126,11 @@ class _HandoutReader:
                                  **where))
 
     def _blueprint(self, given: Blueprint | None) -> Blueprint:
-        from mapgen.model.blueprint import load_blueprint
+        from mapgen.model.blueprint import blueprint_to_read
 
-        recorded = (self.record or {}).get("blueprint") or {}
-        name = recorded.get("name") if isinstance(recorded, dict) else None
-        bp = given
-        if bp is None and name:
-            try:
-                bp = load_blueprint(name)
-            except MapgenError:
-                self._issue("unknown-blueprint", f"the handout was made from blueprint '{name}', "
-                            "which is not found here; read with 'map' (give --blueprint to choose)")
-        bp = bp or load_blueprint("map")
-        if name and name != bp.name:
-            self._issue("blueprint-mismatch", f"the handout was made from blueprint '{name}' but "
-                        f"is read with '{bp.name}'")
-        elif name and recorded.get("version") not in (None, bp.version):
-            self._issue("blueprint-version", f"the handout was made from version "
-                        f"{recorded['version']} of blueprint '{name}'; read with version "
-                        f"{bp.version}")
+        bp, said = blueprint_to_read(given, (self.record or {}).get("blueprint"), "handout")
+        for code, message in said:
+            self._issue(code, message)
         return bp
 
     # -- tables to sections
@@ -282,7 +268,7 @@ class _HandoutReader:
 
         found = self._tables()
         if not found:
-            raise UnusableInput(self._not_a_handout())
+            raise NotOfBlueprint(self._not_a_handout())
         day_first = self._date_orders(found, date_order)
         if self.record is None:
             self._issue("no-record", "the document carries no mapgen record: its tables were "
@@ -363,8 +349,7 @@ class _HandoutReader:
         what = "no tables" if not tables else (
             f"{tables} table{'s' if tables != 1 else ''}, none with the headers of a section")
         return (f"{self.label}: is not a MAP handout: it has {what} of blueprint "
-                f"'{self.blueprint.name}' (looked for sections such as {looked}); give "
-                "--blueprint if it was made from another blueprint")
+                f"'{self.blueprint.name}' (looked for sections such as {looked})")
 
     def _rows(self, hit: _Found) -> list[Row]:
         from mapgen.model.plan import NOTES_KEY

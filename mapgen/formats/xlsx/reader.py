@@ -54,7 +54,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mapgen.core.errors import Issue, MapgenError
+from mapgen.core.errors import Issue, NotOfBlueprint
 from mapgen.formats.xlsx.headers import (
     HEADER_CHARS,
     HEADER_SCAN_CELLS,
@@ -271,26 +271,12 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
                                  **where))
 
     def _blueprint(self, given: Blueprint | None) -> Blueprint:
-        from mapgen.model.blueprint import load_blueprint
+        from mapgen.model.blueprint import blueprint_to_read
 
-        recorded = dict(self.meta.blueprint) if self.meta else {}
-        name = recorded.get("name")
-        bp = given
-        if bp is None and name:
-            try:
-                bp = load_blueprint(name)
-            except MapgenError:
-                self._issue("unknown-blueprint", f"the workbook was made from blueprint '{name}', "
-                            "which is not found here; read with 'map' (give --blueprint to choose)",
-                            "warning")
-        bp = bp or load_blueprint("map")
-        if name and name != bp.name:
-            self._issue("blueprint-mismatch", f"the workbook was made from blueprint '{name}' but "
-                        f"is read with '{bp.name}'", "warning")
-        elif name and recorded.get("version") not in (None, bp.version):
-            self._issue("blueprint-version", f"the workbook was made from version "
-                        f"{recorded['version']} of blueprint '{name}'; read with version "
-                        f"{bp.version}", "warning")
+        bp, said = blueprint_to_read(given, dict(self.meta.blueprint) if self.meta else None,
+                                     "workbook")
+        for code, message in said:
+            self._issue(code, message)
         return bp
 
     # -- pass one
@@ -303,7 +289,7 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
                         self._own_sheets())
         if self.meta is None and not any(self.headers.score(sheet, section, None)[1]
                                          for section, sheet in self._found(found)):
-            raise UnusableInput(self._not_a_map(sheets))
+            raise NotOfBlueprint(self._not_a_map(sheets))
         self.sheets = sheets
         if self.meta is None and self.blueprint.deal_labels:
             self._find_deal(sheets)
@@ -379,7 +365,7 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
                            for s in closest)
         return (f"{self.label}: is not a MAP workbook: it has no mapgen metadata and no sheet with the "
                 f"headers of any section of blueprint '{self.blueprint.name}' (looked for sections "
-                f"such as {looked}); give --blueprint if it was made from another blueprint")
+                f"such as {looked})")
 
     def notes(self, notes: list[str]) -> None:
         """Warnings from opening the workbook (damaged shared text, truncated sheets)."""
