@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from mapgen.core.errors import BadArgument, InputsFailed, MapgenError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.model.blueprint import Blueprint
     from mapgen.model.plan import Plan
 
@@ -39,7 +40,7 @@ SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}  # a plan file's f
 
 
 def read_files(paths: Iterable[str | os.PathLike], *, blueprint: Blueprint | None = None,
-               day_first: bool = True,
+               date_order: Order | None = None,
                skips: list[tuple[Path, str]] | None = None) -> list[tuple[Path, Plan]]:
     """Read every workbook and handout (folders stand for the ones inside them; ``skips``
     collects what a folder holds that is not read, with the reason).
@@ -56,9 +57,10 @@ def read_files(paths: Iterable[str | os.PathLike], *, blueprint: Blueprint | Non
     for path in files:
         try:
             if path.suffix.lower() in HANDOUT_SUFFIXES:
-                plans.append((path, read_input(path, blueprint, day_first=day_first).plan))
+                plans.append((path, read_input(path, blueprint, date_order=date_order).plan))
             else:
-                plans.append((path, read_workbook(path, blueprint=blueprint, day_first=day_first)))
+                plans.append((path, read_workbook(path, blueprint=blueprint,
+                                                  date_order=date_order)))
         except MapgenError as exc:
             failed.append(exc)
     if failed:
