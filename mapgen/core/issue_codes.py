@@ -136,8 +136,8 @@ CODES: tuple[IssueCode, ...] = (
               "Check the value; write 50% to say so plainly."),
     # -- plan files
     IssueCode("date-order", "warning", "plan",
-              "Every numeric date of the file reads both ways (03/04/2027); they were read "
-              "day-first.",
+              "Every numeric date of the file, or of a workbook's or handout's column, reads "
+              "both ways (03/04/2027); the message names the order they were read in.",
               "If they are month-first, give --date-order mdy (or write dates as 2027-04-03)."),
     IssueCode("invalid-columns", "warning", "plan",
               "The plan's `columns` key is not a mapping of sections to column headers.",
@@ -159,7 +159,8 @@ CODES: tuple[IssueCode, ...] = (
               "The plan's `notes` key is not a mapping of sections to lists of texts.",
               "Write it as `{section: [text, ...]}`, or leave it out; the usable notes are kept."),
     IssueCode("mixed-date-order", "error", "plan",
-              "The file's numeric dates are written both day-first (13/04/2027) and month-first "
+              "The numeric dates of a file (or of one column of a workbook or handout, which "
+              "is then refused) are written both day-first (13/04/2027) and month-first "
               "(04/13/2027), so none can be trusted.",
               "Write them one way, or say which with --date-order dmy or mdy."),
     IssueCode("unknown-column", "warning", "plan",
@@ -260,6 +261,13 @@ CODES: tuple[IssueCode, ...] = (
               "Two rows of one input have the same identity (the same phase, description or "
               "name); both are kept as rows of their own, never folded into one.",
               "If they are the same row, delete one; if not, tell them apart in the identity column."),
+    IssueCode("paired-by-values", "warning", "merge",
+              "A row with no identity value (no phase, description or name, and no row id "
+              "from mapgen) has exactly the same values as such a row of another input, as when "
+              "one row is typed into a handout and a workbook of the same plan; they were taken "
+              "for one row.",
+              "Nothing, if it is one row; if not, fill in the identity column of each, so that "
+              "they stay apart."),
     # -- writing documents
     IssueCode("deal-dates-missing", "warning", "documents",
               "The blueprint dates standard rows from deal dates that are not filled in yet.",

@@ -174,6 +174,17 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         comment.width, comment.height = 320, 140
         cell.comment = comment
         table.conflicts.append({"cell": cell.coordinate, "column": key, "note": comment.text})
+    for (index, key), note in sv.merge_notes.items():  # for information: a comment, no mark
+        letter = table.letter(key)
+        if letter is None or not 0 <= index < n_rows:
+            continue
+        cell = ws[f"{letter}{first_data + index}"]
+        if cell.comment is not None:
+            continue  # a conflict's note (a running number never conflicts)
+        comment = Comment(xml_text(note)[:MAX_CELL_TEXT], author)
+        comment.width, comment.height = 260, 70
+        cell.comment = comment
+        table.notes.append({"cell": cell.coordinate, "column": key, "note": comment.text})
     write_cell_notes(ws, table)
     write_table_notes(ws, table, styles, width)
 
@@ -206,7 +217,7 @@ def write_table_notes(ws: Worksheet, table: SheetTable, styles: WorkbookStyles,
         put(cell, text, style=styles.text)
         fast.merge(ws, start_row=row, start_column=FIRST_COL, end_row=row, end_column=table.last_col)
         ws.row_dimensions[row].height = text_height(text, width)
-        table.notes.append(cell.coordinate)
+        table.note_cells.append(cell.coordinate)
 
 
 def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:
@@ -216,6 +227,7 @@ def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:
 
     from mapgen.model.plan import NOTES_KEY
 
+    noted = {n["cell"] for n in table.notes}
     for index, row in enumerate(table.view.rows):
         for key, note in (row.get(NOTES_KEY) or {}).items():
             letter = table.letter(key)
@@ -226,6 +238,9 @@ def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:
                 comment = Comment(xml_text(str(note["comment"]))[:MAX_CELL_TEXT], "mapgen")
                 comment.width, comment.height = 260, 90
                 cell.comment = comment
+            elif note.get("comment") and cell.coordinate in noted:  # after merge's own note
+                text = f"{cell.comment.text}\n\n{xml_text(str(note['comment']))}"
+                cell.comment = Comment(text[:MAX_CELL_TEXT], cell.comment.author, 90, 260)
             link = str(note.get("link") or "")
             if link:
                 target, _, location = link.partition("#")

@@ -74,7 +74,8 @@ class SheetTable:
     rules: set[str] = field(default_factory=set)  # conditional formats used: "overdue", "done"
     texts: dict[str, str] = field(default_factory=dict)  # own text outside the table, by cell
     conflicts: list[dict[str, str]] = field(default_factory=list)  # cells marked by merge
-    notes: list[str] = field(default_factory=list)  # cells of the section's notes, under the table
+    notes: list[dict[str, str]] = field(default_factory=list)  # merge's notes for information
+    note_cells: list[str] = field(default_factory=list)  # cells of the plan's notes, under the table
 
     @property
     def name(self) -> str:

@@ -154,7 +154,7 @@ class TableScan:
 
         limit = BLANK_RUN + table.section.blank_rows
         own_text = section_texts(table.section)
-        noted = set(table.recorded.notes) if table.recorded is not None else set()
+        noted = set(table.recorded.note_cells) if table.recorded is not None else set()
         blank = 0
         after_note = False  # the last non-blank row was a note (notes run on in a block)
         last = first + MAX_COLUMNS
