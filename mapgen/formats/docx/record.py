@@ -31,7 +31,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from mapgen.core.xmltext import xml_text
+from mapgen.core.xmltext import xml_attribute, xml_escape, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.view import DocumentView, SectionView
@@ -155,11 +155,9 @@ def read_record(properties: dict[str, str]) -> dict[str, Any] | None:
 
 def custom_properties_xml(properties: dict[str, str]) -> bytes:
     """``docProps/custom.xml`` holding ``properties`` as texts."""
-    from xml.sax.saxutils import escape, quoteattr
-
     items = "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{n}" '
-        f"name={quoteattr(name)}><vt:lpwstr>{escape(text)}</vt:lpwstr></property>"
+        f"name={xml_attribute(name)}><vt:lpwstr>{xml_escape(text)}</vt:lpwstr></property>"
         for n, (name, text) in enumerate(properties.items(), start=2))
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://'
             'schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://'

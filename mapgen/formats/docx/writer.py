@@ -34,7 +34,6 @@ from lxml.etree import _Element as Element
 
 from mapgen.core.apportion import apportion
 from mapgen.core.colors import text_on
-from mapgen.core.errors import MapgenError
 from mapgen.core.i18n import N_, Texts, texts_for
 from mapgen.formats.docx import ooxml as ox
 from mapgen.formats.docx.house import MARGIN_CM, PAGE_CM, TEXT_GREY, house_page, house_styles, page_footer
@@ -89,33 +88,24 @@ def write_docx(view: DocumentView, path: Path) -> None:
 
     Raises MapgenError, before anything is written, when the blueprint's logo cannot be used.
     """
-    logo = resolve_logo(view)
+    logo = view.logo(_usable_logo)
     doc = Document()
     _DocxWriter(doc, view, logo).write()
     add_record(doc, handout_record(view))  # what the reader needs, where no page shows it
     doc.save(str(path))
 
 
-def resolve_logo(view: DocumentView) -> Path | None:
-    """The branding logo as a usable image file; a relative path starts at the blueprint file."""
-    found = view.logo_path()
-    if found is None:
-        return None
-    path, named_by = found
-    ref = view.branding.logo
+def _usable_logo(path: Path) -> Path:
+    """``path`` if python-docx can place the image; ValueError saying why not (OSError as raised)."""
     try:
         Image.from_file(str(path))
-    except FileNotFoundError:
-        raise MapgenError(f"logo '{ref}'{named_by} not found: {path}") from None
     except UnrecognizedImageError:
-        reason = "not a PNG, JPEG, GIF, BMP or TIFF image"
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+        raise ValueError("not a PNG, JPEG, GIF, BMP or TIFF image") from None
+    except OSError:
+        raise
     except Exception as exc:  # a truncated image fails inside python-docx's header parsers
-        reason = f"unreadable image ({type(exc).__name__})"
-    else:
-        return path
-    raise MapgenError(f"logo '{ref}'{named_by} cannot be used: {path}: {reason}")
+        raise ValueError(f"unreadable image ({type(exc).__name__})") from None
+    return path
 
 
 def fact_text(value: Any, texts: Texts | None = None) -> str:

@@ -108,7 +108,7 @@ def _writer_classes() -> tuple[type, type]:
             ws = self.ws
             wb = ws.parent
             add_style = wb._cell_styles.add
-            style_ids: dict[bytes, int] = {}
+            style_ids: dict[bytes, str] = {}
             epoch = wb.epoch
             iso_dates = wb.iso_dates
             dims = ws.row_dimensions
@@ -134,16 +134,16 @@ def _writer_classes() -> tuple[type, type]:
             for row_idx, row in self.rows():
                 dim = dims.get(row_idx)
                 if dim is None:
-                    put(f'<row r="{row_idx}">')
+                    attrs = ""
                 elif type(dim) is RowDimension and dim._style is None:
                     key = (dim.hidden, dim.outlineLevel, dim.collapsed, dim.ht, dim.thickBot,
                            dim.thickTop)
                     attrs = row_attrs.get(key)
                     if attrs is None:
                         attrs = row_attrs[key] = _row_attrs(dim)
-                    put(f'<row r="{row_idx}"{attrs}>')
                 else:
-                    put(f'<row r="{row_idx}"{_row_attrs(dim)}>')
+                    attrs = _row_attrs(dim)
+                put(f'<row r="{row_idx}"{attrs}>')
                 for cell in row:
                     comment = cell._comment
                     if comment is not None:
@@ -176,13 +176,13 @@ def _writer_classes() -> tuple[type, type]:
                     letter = letters.get(column)
                     if letter is None:
                         letter = letters[column] = get_column_letter(column)
-                    if styled:
+                    if styled:  # the style's ` s="id"`, found by its key
                         sid = style_ids.get(style_key)
                         if sid is None:
-                            sid = style_ids[style_key] = add_style(style)
-                        put(f'<c r="{letter}{cell.row}" s="{sid}"{body}')
+                            sid = style_ids[style_key] = f' s="{add_style(style)}"'
                     else:
-                        put(f'<c r="{letter}{cell.row}"{body}')
+                        sid = ""
+                    put(f'<c r="{letter}{cell.row}"{sid}{body}')
                 put("</row>")
             flush()
 
