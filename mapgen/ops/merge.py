@@ -229,9 +229,11 @@ class MergeResult:
         return lines
 
     def view(self) -> DocumentView:
-        """The consolidated plan laid out for a document, with each row's sources and a note on
-        each conflicting cell (the writers show a Sources column and highlight and comment)."""
-        from mapgen.model.view import build_view
+        """The consolidated plan laid out for a document, with each row's sources, a note on
+        each conflicting cell (the writers show a Sources column and highlight and comment) and
+        one on each running number changed, saying whose number it was (a comment, no
+        highlight)."""
+        from mapgen.model.view import RENUMBERED_NOTE, build_view
 
         view = build_view(self.blueprint, self.plan)
         for sv in view.sections:
@@ -243,7 +245,11 @@ class MergeResult:
                 if c.section == sv.key and c.index in at and sv.section.column(c.column):
                     sv.notes[(at[c.index], c.column)] = c.note(sv.section.column(c.column),
                                                                view.texts)
-
+            for r in self.renumbered:
+                if r["section"] == sv.key and r["index"] in at and sv.section.column(r["column"]):
+                    where = (at[r["index"]], r["column"])
+                    line = view.texts(RENUMBERED_NOTE, source=r["source"], old=r["old"], new=r["new"])
+                    sv.merge_notes[where] = "\n".join(filter(None, (sv.merge_notes.get(where), line)))
         return view
 
     def _column(self, conflict: Conflict) -> Column | None:
@@ -410,6 +416,7 @@ class _SectionMerger:
         self.sequence = {c.key for c in section.columns if c.sequence} if section else set()
         self.rows: list[_MergedRow] = []
         self.index: dict[tuple, list[_MergedRow]] = {}
+        self.loose: dict[tuple, list[_MergedRow]] = {}  # rows without identity, by their values
         self.by_id: dict[str, _MergedRow] = {}
         self.inputs = 0
         self.stats = SectionStats()
@@ -447,11 +454,16 @@ class _SectionMerger:
             if target is None and key is not None:
                 target = next((m for m in self.index.get(key, []) if me not in m.inputs
                                and not (rid and m.ids and rid not in m.ids)), None)
+            alike = self._alike(values) if key is None else None
+            if target is None and alike is not None:
+                target = self._same_values(alike, me, n, source)
             if target is None:
                 target = _MergedRow()
                 self.rows.append(target)
                 if key is not None:
                     self.index.setdefault(key, []).append(target)
+                elif alike is not None:
+                    self.loose.setdefault(alike, []).append(target)
             else:
                 self.stats.duplicates_merged += 1
             target.inputs.add(me)
@@ -466,6 +478,29 @@ class _SectionMerger:
                     target.numbers.setdefault(column_key, []).append((row[column_key], source))
             self._add_values(target, values, source)
             target.add_notes(row.get(NOTES_KEY))
+
+    def _alike(self, values: Row) -> tuple | None:
+        """What a row without identity is known by: all of its values (case, spacing and
+        relative dates folded); None in a section the blueprint does not know (its rows are
+        known by all of their values anyway)."""
+        if self.section is None:
+            return None
+        return tuple(sorted((k, str(self.fold(self._column(k), v))) for k, v in values.items()))
+
+    def _same_values(self, alike: tuple, me: int, n: int, source: str) -> _MergedRow | None:
+        """The merged row, from another input, that a row without identity (no id of it known
+        either) is: one that has every value it has and no other, as when the same row is typed
+        into a handout and a workbook of one plan. Said in a ``paired-by-values`` warning."""
+        target = next((m for m in self.loose.get(alike, []) if me not in m.inputs), None)
+        if target is not None and self.section is not None:
+            names = ", ".join(c.title for c in (self.section.column(k)
+                                                for k in self.section.identity_keys) if c)
+            self.issues.append(Issue(
+                severity="warning", code="paired-by-values", section=self.key,
+                message=f"section '{self.key}': row {n} of {source} has no {names}, and its "
+                        f"values are exactly those of a row of {', '.join(target.sources)}: "
+                        "taken for one row"))
+        return target
 
     def _add_values(self, target: _MergedRow, values: Row, source: str) -> None:
         if source not in target.sources:
