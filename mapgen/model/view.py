@@ -43,6 +43,9 @@ CONFLICT_NOTES_WHY = {
     "first valid": N_("Conflict: {values} (kept {source}'s, the first valid value)"),
     "last valid": N_("Conflict: {values} (kept {source}'s, the last valid value)"),
 }
+# Merge's note on a running number it changed (two rows had it): where the row's number
+# came from, shown on the number's cell. The reader knows it as mapgen's own from the record.
+RENUMBERED_NOTE = N_("Renumbered: {source}'s {old} is now {new}")
 # The headers of the sign-off block (a row per role to write a name, title, date and signature).
 SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
 SIGNOFF_TEXT = N_("We agree on this plan and will follow it together.")
@@ -67,6 +70,9 @@ class SectionView:
     # and per (row index, column key), a note on a conflicting value (highlight and comment).
     sources: list[str] | None = None
     notes: dict[tuple[int, str], str] = field(default_factory=dict)
+    # Also set by merge: per (row index, column key), a note for information that needs no
+    # settling (a running number it changed): shown on the cell like a comment, not highlighted.
+    merge_notes: dict[tuple[int, str], str] = field(default_factory=dict)
     # Per (row index, column key) of a data row, the relative date it was written as
     # (``go_live-12w``): a workbook keeps it live, a formula on the deal's dates.
     relative: dict[tuple[int, str], str] = field(default_factory=dict)
