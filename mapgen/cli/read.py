@@ -10,6 +10,7 @@ from mapgen.cli.app import (
     CONTEXT,
     blueprint_option,
     date_order_option,
+    echo_issues,
     main,
     report_skips,
     run,
@@ -69,8 +70,7 @@ def read(files, blueprint_ref, fmt, out_path, date_order, month_first, force, ve
 
 def _report(path: Path, plan) -> None:
     """The input's first issues, then one summary line (stderr)."""
-    for issue in plan.issues[:MAX_ISSUES_SHOWN]:
-        warn(f"{issue.severity}: {issue}")
+    echo_issues(plan.issues[:MAX_ISSUES_SHOWN])
     if len(plan.issues) > MAX_ISSUES_SHOWN:
         warn(f"... and {len(plan.issues) - MAX_ISSUES_SHOWN} more issues (see the plan's 'issues')")
     counts = ", ".join(f"{key} {len(rows)}" for key, rows in plan.sections.items() if rows)
