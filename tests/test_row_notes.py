@@ -326,6 +326,22 @@ def test_the_handout_prints_the_notes_under_their_table(runner, tmp_path):
     assert back["issues"] == []
 
 
+def test_markdown_and_the_buyers_page_show_the_notes_under_their_table(runner, tmp_path):
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps({**PLAN, "notes": {"action_items": [NOTE, "<b>Sam</b> & co"]}}))
+    for fmt in ("md", "html"):
+        out = tmp_path / f"plan.{fmt}"
+        code, output = cli(runner, "generate", "--plan", str(source), "--format", fmt, "--out", str(out))
+        assert code == 0, output
+        text = out.read_text()
+        assert text.count(NOTE) == 1
+        kickoff = text.index("Kick-off")
+        assert kickoff < text.index(NOTE) < text.index("4. Stakeholders")
+    assert "\n\\<b\\>Sam\\</b\\> & co\n" in (tmp_path / "plan.md").read_text()
+    page = (tmp_path / "plan.html").read_text()
+    assert '<p class="section-note">&lt;b&gt;Sam&lt;/b&gt; &amp; co</p>' in page
+
+
 # --------------------------------------------------------------------------- the property
 
 
