@@ -34,6 +34,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+from mapgen.core.i18n import N_
 from mapgen.core.xmltext import xml_attribute, xml_escape, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,6 +46,9 @@ FORMAT = "mapgen-handout"
 VERSION = 1
 MAX_RECORD_CHARS = 20_000_000
 SOURCES_COLUMN = "_sources"  # merge's Sources column, printed for the seller
+# Paragraphs the handout prints above a section's table (with its purpose and instructions)
+INTERNAL_NOTE = N_("Internal section: left out of the buyer edition.")
+EXAMPLES_CAPTION = N_("Rows in grey italics are examples. Write your own in the empty rows.")
 
 
 def mark(text: str) -> str:
@@ -103,8 +107,6 @@ def printed_rows(view: DocumentView, sv: SectionView) -> list[dict[str, Any]]:
 def opening_texts(view: DocumentView, sv: SectionView) -> list[str]:
     """The paragraphs the handout prints between a section's heading and its table, as read
     back: the internal section's note, the purpose, the instructions, the examples' caption."""
-    from mapgen.formats.docx.writer import EXAMPLES_CAPTION, INTERNAL_NOTE
-
     _ = view.texts
     texts = [_(INTERNAL_NOTE)] if sv.section.internal else []
     texts += [sv.purpose] if sv.purpose else []

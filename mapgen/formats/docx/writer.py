@@ -38,7 +38,13 @@ from mapgen.core.i18n import N_, Texts, texts_for
 from mapgen.formats.docx import ooxml as ox
 from mapgen.formats.docx.house import MARGIN_CM, PAGE_CM, TEXT_GREY, house_page, house_styles, page_footer
 from mapgen.formats.docx.pages import BOLD_CHAR_TWIPS, TABLE_CHAR_TWIPS, TABLE_PT, Page, min_width, row_twips
-from mapgen.formats.docx.record import add_record, handout_record, merge_lines
+from mapgen.formats.docx.record import (
+    EXAMPLES_CAPTION,
+    INTERNAL_NOTE,
+    add_record,
+    handout_record,
+    merge_lines,
+)
 from mapgen.formats.docx.timeline import handout_timeline, timeline_fills, week_label
 from mapgen.formats.registry import WriteOptions
 from mapgen.model.plan import NOTES_KEY
@@ -71,8 +77,6 @@ BORDER_GREY = "A6A6A6"
 NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
 LINK_BLUE = "0563C1"  # a link a plan keeps for a cell, as office suites show links
 SIGNOFF_ROW_TWIPS = 850  # 1.5 cm: room to sign
-INTERNAL_NOTE = N_("Internal section: left out of the buyer edition.")
-EXAMPLES_CAPTION = N_("Rows in grey italics are examples. Write your own in the empty rows.")
 BLANK_COVER_FIELDS = (N_("Buyer"), N_("Seller"), N_("Deal"), N_("Go-live"))
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
 STYLES_USED = ("Normal", "Title", "Heading 1", "Heading 2", "TOC Heading", "Caption",
