@@ -17,6 +17,7 @@ from mapgen.cli.app import (
     verbose_option,
     warn,
 )
+from mapgen.core.text import plural
 
 MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
 
@@ -75,6 +76,8 @@ def _report(path: Path, plan) -> None:
     counts = ", ".join(f"{key} {len(rows)}" for key, rows in plan.sections.items() if rows)
     errors = len(plan.errors)
     warnings = len(plan.issues) - errors
+    notes = sum(len(texts) for texts in plan.notes.values())
+    noted = f"{plural(notes, 'note')}; " if notes else ""  # notes under tables (no rows)
     warn(f"{path}: {sum(len(r) for r in plan.sections.values())} rows"
-         f"{f' ({counts})' if counts else ''}; {errors} error{'s' * (errors != 1)}, "
+         f"{f' ({counts})' if counts else ''}; {noted}{errors} error{'s' * (errors != 1)}, "
          f"{warnings} warning{'s' * (warnings != 1)}")
