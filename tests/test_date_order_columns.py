@@ -279,3 +279,44 @@ def test_a_handouts_order_reaches_status(runner, blank, tmp_path):
     assert result.exit_code == 0, result.output
     assert [i["deadline"] for i in json.loads(result.stdout)["items"]] == [
         "2027-03-04", "2027-05-01"]
+
+
+# --------------------------------------------------------------------------- Swedish short months
+
+
+def test_swedish_months_print_alike_in_workbook_and_handout(runner, in_tmp):
+    """The handout prints Swedish dates as the workbook's number format shows them (three
+    letters, no dot: ``15 mar 2027``), and reads both forms back."""
+    import subprocess
+
+    from conftest import soffice_convert_all
+
+    from mapgen.core.i18n import texts_for
+
+    sv = texts_for("sv")
+    assert [sv.date(dt.date(2027, m, 15)) for m in (1, 3, 5, 6, 7, 9, 12)] == [
+        "15 jan 2027", "15 mar 2027", "15 maj 2027", "15 jun 2027", "15 jul 2027",
+        "15 sep 2027", "15 dec 2027"]
+    assert sv.day_month(dt.date(2027, 6, 7)) == "7 jun"
+    done = runner.invoke(main, ["generate", "--blueprint", "map-sv", "--plan",
+                                str(Path(__file__).parent / "fixtures" / "deal.yaml"),
+                                "--format", "all", "--out", "out"])
+    assert done.exit_code == 0, done.output
+    xlsx, docx = next(Path("out").glob("*.xlsx")), next(Path("out").glob("*.docx"))
+    docx = docx.rename(docx.with_stem(docx.stem + "-handout"))
+    pdfs = soffice_convert_all([xlsx, docx], "pdf", in_tmp / "pdf")
+    shown = [subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True,
+                            check=True).stdout for p in pdfs]
+    for text in shown:  # go-live 2027-03-15, start 2026-12-01
+        assert "15 mar 2027" in text and "1 dec 2026" in text
+        assert "15 mars 2027" not in text and "dec. 2026" not in text
+    # Read back: the printed form and Babel's own both mean the same day.
+    filled = fill(docx, in_tmp / "typed.docx", {
+        "3.": [(1, ["9", "1", "Step 9", "15 mar 2027", "", "", "Ann", ""]),
+               (2, ["10", "1", "Step 10", "15 mars 2027", "", "", "Ann", ""]),
+               (3, ["11", "1", "Step 11", "3 jun. 2027", "", "", "Ann", ""])]})
+    result, data = read(runner, filled)
+    assert result.exit_code == 0, result.stderr
+    assert [r["deadline"] for r in data["sections"]["action_items"]
+            if str(r.get("description", "")).startswith("Step ")] == [
+        "2027-03-15", "2027-03-15", "2027-06-03"]
