@@ -312,7 +312,7 @@ class _HandoutReader:
         mapgen's. A column written both ways is refused (MapgenError naming the file, table
         and column); one whose dates all read both ways gets a ``date-order`` warning."""
         from mapgen.core import dates
-        from mapgen.core.date_order import decide_columns, shown_order
+        from mapgen.core.date_order import decide_columns, refused, shown_order
 
         columns: dict[tuple[int, str], list[tuple[str, object]]] = {}
         for n, hit in enumerate(found):
@@ -333,7 +333,7 @@ class _HandoutReader:
             issue = Issue(code=code, file=self.label, table=hit.name, section=hit.section.key,
                           column=key, message=f"{hit.headers.get(key, key)}: {message}")
             if code == "mixed-date-order":
-                raise MapgenError(str(issue))
+                raise refused(f"{issue.where()}: {hit.headers.get(key, key)}", order.problem)
             self.issues.append(issue)
         return given == "dmy" if given else shown_order(orders.values())
 
