@@ -115,6 +115,19 @@ def test_without_a_gap_the_text_is_a_row_with_an_error(runner, tmp_path):
     assert [(i["code"], i["cell"]) for i in plan["issues"]] == [("invalid-integer", "B8")]
 
 
+def test_text_in_the_status_column_stays_a_row(runner, tmp_path):
+    """The Overview counts any text in a status cell as an item, so a lone text there is a
+    row with its error (read, status and the Overview agree), not a note."""
+    path = workbook(runner, tmp_path)
+    end = table_end(path, "Action Items")
+    edit(path, "Action Items", {f"I{end + 4}": "Waiting for legal"})
+    code, plan, _ = read(runner, path)
+    assert code == 1
+    assert plan["sections"]["action_items"] == [KICKOFF, {"status": "Waiting for legal"}]
+    assert "notes" not in plan
+    assert [(i["code"], i["cell"]) for i in plan["issues"]] == [("invalid-choice", f"I{end + 4}")]
+
+
 def test_text_in_a_column_without_a_header_is_a_note_and_text_that_fits_is_a_row(runner, tmp_path):
     path = workbook(runner, tmp_path)
     end = table_end(path, "Stakeholders Identification")

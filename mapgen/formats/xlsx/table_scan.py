@@ -246,8 +246,10 @@ class TableScan:
         if cell.coordinate in noted:
             table.notes.append(text)
             return True
+        from mapgen.model.plan import is_note
+
         column = table.columns.get(key) if key is not None else None
-        if not gap or (key is not None and (column is None or column.field.reads(cell.value, column))):
+        if not gap or (key is not None and (column is None or not is_note(column, cell.value))):
             return False  # next to the rows, or a value of its column (a row typed far below)
         where = (f"is not a value of column '{table.headers[key]}'" if key is not None
                  else "stands in a column without a header")
