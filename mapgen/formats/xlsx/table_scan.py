@@ -192,7 +192,9 @@ class TableScan:
                 if key is None:
                     continue
                 cells[key] = cell
-                self._account(sheet.title, number, i, cell)
+                self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
+                if cell.kind == "formula":
+                    self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
             if cells and table.recorded is None and is_own_text(
                     [c.value for c in cells.values()], own_text):
                 continue  # a legend or note under the table: the section's own text
