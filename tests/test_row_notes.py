@@ -115,6 +115,23 @@ def test_without_a_gap_the_text_is_a_row_with_an_error(runner, tmp_path):
     assert [(i["code"], i["cell"]) for i in plan["issues"]] == [("invalid-integer", "B8")]
 
 
+def test_a_value_read_leniently_far_below_is_a_row(runner, tmp_path):
+    """"50" typed alone far below, in a percent column, is 50 % (as in the table), not a note."""
+    blueprint = tmp_path / "co.yaml"
+    blueprint.write_text("name: co\nextends: map\nsections:\n  - key: action_items\n    columns:\n"
+                         "      - {key: progress, header: Progress, type: percent}\n")
+    path = tmp_path / "co.xlsx"
+    code, output = cli(runner, "generate", "--blueprint", str(blueprint), "--format", "xlsx",
+                       "--out", str(path))
+    assert code == 0, output
+    edit(path, "Action Items", {"J20": "50"})
+    code, plan, _ = read(runner, path, "--blueprint", str(blueprint))
+    assert code == 0
+    assert plan["sections"]["action_items"] == [{"progress": 0.5}]
+    assert "notes" not in plan
+    assert [(i["code"], i["cell"]) for i in plan["issues"]] == [("percent-as-number", "J20")]
+
+
 def test_text_in_the_status_column_stays_a_row(runner, tmp_path):
     """The Overview counts any text in a status cell as an item, so a lone text there is a
     row with its error (read, status and the Overview agree), not a note."""

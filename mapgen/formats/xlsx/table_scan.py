@@ -18,7 +18,7 @@ from mapgen.formats.xlsx.headers import (
 from mapgen.formats.xlsx.meta import SOURCES_KEY
 from mapgen.formats.xlsx.outside import is_own_text, section_texts
 from mapgen.formats.xlsx.read_examples import _examples
-from mapgen.formats.xlsx.read_values import _Cell, _cell, _plain, _quote, _Table
+from mapgen.formats.xlsx.read_values import _Cell, _cell, _lenient, _plain, _quote, _Table
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Section
@@ -192,9 +192,7 @@ class TableScan:
                 if key is None:
                     continue
                 cells[key] = cell
-                self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
-                if cell.kind == "formula":
-                    self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
+                self._account(sheet.title, number, i, cell)
             if cells and table.recorded is None and is_own_text(
                     [c.value for c in cells.values()], own_text):
                 continue  # a legend or note under the table: the section's own text
@@ -251,7 +249,8 @@ class TableScan:
         from mapgen.model.plan import is_note
 
         column = table.columns.get(key) if key is not None else None
-        if not gap or (key is not None and (column is None or not is_note(column, cell.value))):
+        raw = _lenient(column.field, cell.value)[0] if column is not None else cell.value
+        if not gap or (key is not None and (column is None or not is_note(column, raw))):
             return False  # next to the rows, or a value of its column (a row typed far below)
         where = (f"is not a value of column '{table.headers[key]}'" if key is not None
                  else "stands in a column without a header")
