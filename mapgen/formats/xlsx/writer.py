@@ -37,7 +37,14 @@ from typing import TYPE_CHECKING, Any
 from mapgen.core.errors import Issue, ValidationFailed
 from mapgen.core.i18n import N_
 from mapgen.core.xmltext import xml_text
-from mapgen.formats.xlsx.meta import META_SHEET, SOURCES_KEY, SheetMeta, WorkbookMeta, write_meta
+from mapgen.formats.xlsx.meta import (
+    META_SHEET,
+    SOURCES_KEY,
+    SheetMeta,
+    WorkbookMeta,
+    row_records,
+    write_meta,
+)
 from mapgen.formats.xlsx.sheetxml import save_workbook
 from mapgen.formats.xlsx.styles import apply_style, copy_array, workbook_cache
 from mapgen.model.fields import Validation, needs_formula_guard
@@ -1058,7 +1065,9 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates)
         sheets.append(SheetMeta(section=t.view.key, sheet=t.sheet, table=t.name, header_row=HEADER_ROW,
                                 first_col=FIRST_COL, columns=[c.key for c in t.columns],
                                 headers=[c.header for c in t.columns], examples=examples,
-                                texts=t.texts, conflicts=t.conflicts))
+                                texts=t.texts, conflicts=t.conflicts,
+                                rows=row_records(t.view, [c.column for c in t.columns
+                                                          if c.column is not None])))
     bp = view.blueprint
     from mapgen.model.relative_dates import workbook_entries
 
@@ -1068,7 +1077,7 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates)
                         mode="prefilled" if view.prefilled else "blank", participant=view.participant,
                         deal={k: json_value(v) for k, v in view.deal.items()}, sheets=sheets,
                         live_dates=live.meta(),
-                        relative_dates=relative)
+                        relative_dates=relative, standard_rows=view.standard_rows)
 
 
 def protect_workbook(wb: Workbook) -> None:
