@@ -102,6 +102,7 @@ class _OwnTexts:
     layout: tuple[str, ...]
     conflict_notes: tuple[str, ...]
     words: dict[bool, frozenset[str]]  # how the writer shows yes and no (folded)
+    example_note_texts: frozenset[str] = frozenset()  # the whole example notes (folded)
 
 
 @cache
@@ -122,7 +123,8 @@ def _own_texts(language: str) -> _OwnTexts:
                      tuple(dict.fromkeys(LAYOUT_TEXT_STARTS + layout)),
                      tuple(dict.fromkeys((CONFLICT_NOTE_START, start(_(CONFLICT_NOTE))))),
                      {flag: frozenset(fold_text(t(word)) for t in (_, english))
-                      for flag, word in ((True, "Yes"), (False, "No"))})
+                      for flag, word in ((True, "Yes"), (False, "No"))},
+                     frozenset(fold_text(t(EXAMPLE_NOTE)) for t in (_, english)))
 
 
 @cache
@@ -836,6 +838,9 @@ class _WorkbookReader:
                 if note is None or _is_own_note(note, f"{_letter(col)}{number}", conflict_cells,
                                                 self.own.example_notes, self.own.conflict_notes):
                     continue
+                if note.comment and not note.link and \
+                        fold_text(note.comment) in self.own.example_note_texts:
+                    continue  # the note of an example typed over (whoever the writer named)
                 entry = {k: v for k, v in (("comment", note.comment), ("link", note.link)) if v}
                 if entry:
                     row_notes[key] = entry
