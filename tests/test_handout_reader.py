@@ -128,3 +128,23 @@ def test_prefilled_handout_reads_as_its_workbook(runner, tmp_path):
     _, from_xlsx, _ = read(runner, xlsx)
     assert from_docx["deal"] == from_xlsx["deal"]
     assert from_docx["sections"] == from_xlsx["sections"]
+
+
+def test_merged_handout_reads_back_without_sources_or_conflict_notes(runner, blank, tmp_path):
+    ann = fill(blank, tmp_path / "ann.docx", {
+        "3.": [(1, ["1", "1", "Kick-off call", "2027-01-20", "", "Low", "Ann", "Done"])]},
+        cover={"Name": "Ann Lee"})
+    bob = fill(blank, tmp_path / "bob.docx", {
+        "3.": [(1, ["1", "1", "Kick-off call", "2027-01-22", "", "Low", "Ann", "Done"])]},
+        cover={"Name": "Bob Diaz"})
+    merged = tmp_path / "merged.docx"
+    result = runner.invoke(main, ["merge", str(ann), str(bob), "--out", str(merged)])
+    assert result.exit_code == 0, result.output
+    code, plan, err = read(runner, merged)
+    assert code == 0, err
+    assert plan["sections"]["action_items"] == [
+        {"number": 1, "phase": 1, "description": "Kick-off call", "deadline": "2027-01-20",
+         "importance": "Low", "responsible": "Ann", "status": "Done"}]
+    [conflict] = [i for i in plan["issues"] if i["code"] == "unresolved-conflict"]
+    assert (conflict["table"], conflict["row"], conflict["column"]) == ("3. Action Items", 1,
+                                                                       "deadline")

@@ -416,7 +416,7 @@ def _shift_handout(src: Path, dst: Path, ref: str | Blueprint | None, force: boo
     """A handout read as ``read`` reads it, shifted, and written as a plan file or a workbook
     (a handout is never edited in place: its layout follows its texts)."""
     from mapgen.core.fileio import atomic_write
-    from mapgen.ops.generate import write_view
+    from mapgen.ops.generate import view_writer
     from mapgen.ops.inputs import PLAN_SUFFIXES, load_input
 
     found, bp = load_input(src, ref, what="shift")
@@ -431,7 +431,7 @@ def _shift_handout(src: Path, dst: Path, ref: str | Blueprint | None, force: boo
 
         audience = getattr(result.plan, "audience", None)
         view = build_view(bp, result.plan, audience=audience if audience == "buyer" else "internal")
-        result.path = write_view(view, "xlsx", dst, force=force)
+        result.path = atomic_write(dst, view_writer(view, "xlsx"), force=force)
         result.written_as = "workbook"
     return result
 

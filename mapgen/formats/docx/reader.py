@@ -103,6 +103,8 @@ class _HandoutReader:
                         "are found by their headers")
         self.blueprint = self._blueprint(blueprint)
         self.texts = texts_for(self.blueprint.language)
+        self.conflict_notes: tuple[str, ...] = _headers()._own_texts(self.blueprint.language
+                                                                   ).conflict_notes
         if doc.kind == "docm":
             self._issue("macros-ignored", "the document is macro-enabled (.docm): its macros were "
                         "neither run nor kept; only its text was read")
@@ -340,10 +342,18 @@ class _HandoutReader:
                     if i < len(header) and header[i].text.strip():
                         continue  # merge's Sources column: provenance, not plan data
                     key = self._headerless(hit, i)
+                paragraphs = cell.paragraphs
                 if lines and key in lines:
-                    text, note = _strip_notes(cell.paragraphs, lines[key])
+                    text, note = _strip_notes(paragraphs, lines[key])
                     if note:
                         kept[key] = note
+                    paragraphs = text.split("\n") if text != cell.text else paragraphs
+                    if any(str(x).startswith(self.conflict_notes)
+                           for x in (lines[key] or {}).get("lines", ()) if text != cell.text):
+                        self._conflict_left(hit, key, where)
+                if len(paragraphs) > 1 and paragraphs[-1].startswith(self.conflict_notes):
+                    text = "\n".join(paragraphs[:-1])  # merge's note under a conflicting value
+                    self._conflict_left(hit, key, where)
                 if text.strip():
                     values[key] = text
             if not values:
@@ -370,6 +380,12 @@ class _HandoutReader:
                 row[NOTES_KEY] = kept
             rows.append(row)
         return rows
+
+    def _conflict_left(self, hit: _Found, key: str, where: dict[str, Any]) -> None:
+        """A conflict that merge marked under a value is still printed: not settled."""
+        self._issue("unresolved-conflict", f"{hit.headers.get(key, key)}: the conflict marked by "
+                    "merge is still there; settle the value and delete the note under it",
+                    column=key, **where)
 
     def _headerless(self, hit: _Found, i: int) -> str:
         _extra_key = _headers()._extra_key

@@ -400,7 +400,7 @@ def guide_document(view: DocumentView, plan_agenda: Agenda, kit: Kit) -> list[Pa
         )),
         Heading(_("Collect and merge the homework with mapgen")),
         Steps((
-            _("Save every returned workbook into the kit's '{folder}' folder.", folder=RETURNED),
+            _("Save every returned workbook and handout into the kit's '{folder}' folder.", folder=RETURNED),
             *([_deal_dates_note(kit, _)] if kit.deal else []),
             _("Run the commands below from the kit folder. The first merge writes the "
               "consolidated workbook and a report of every conflict and its sources; the "
