@@ -413,7 +413,7 @@ def lay_rows(section: Section, origins: list[tuple[str, int, str | None]], stand
             row[ID_KEY] = fresh_id(taken, section.key, "standard", std)
         else:
             row = dict(rows[n])
-            row[ID_KEY] = given[n] or fresh_id(taken, section.key, "row", n, _plain(row))
+            row[ID_KEY] = given[n] or fresh_id(taken, section.key, "row", _plain(row))
             row.pop(STD_KEY, None)
         if std:
             row[STD_KEY] = std
