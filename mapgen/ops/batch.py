@@ -238,7 +238,20 @@ def _deal_row(where: str, record: dict[str, Any], blueprint: Blueprint,
     errors = [i.message for i in plan.issues if i.severity == "error"]
     if errors:
         return DealRow(where, error="; ".join(errors))
+    _first_ids(plan)
     return DealRow(where, plan, warnings=[i.message for i in plan.issues])
+
+
+def _first_ids(plan: Plan) -> None:
+    """Give a deal's rows their ids as the batch first writes them: by section and place, so
+    that every deal's documents share them (a template's rows are the same rows)."""
+    from mapgen.model.rowids import ID_KEY, fresh_id, own_ids
+
+    for key, rows in plan.sections.items():
+        taken = {i for i in own_ids(rows) if i}
+        for n, (row, rid) in enumerate(zip(rows, own_ids(rows), strict=True)):
+            if rid is None:
+                row[ID_KEY] = fresh_id(taken, key, "deal row", n)
 
 
 # --------------------------------------------------------------------------- file names

@@ -637,6 +637,54 @@ def write_glance(sheet: _Cursor, progress: list[Progress], live: LiveDates) -> N
     sheet.row = row + (3 if milestones is not None else 2)
 
 
+def status_count(p: Progress, choice: str, texts: Texts | None = None) -> str:
+    """The live count of a section's rows whose status reads as ``choice``: the choice and
+    its synonyms, as ``read`` takes them, and each example row a person typed over."""
+    # (a translated workbook's formulas hold its own words only: no English in it anywhere)
+    words = (p.status.spellings(choice, english=False) if hasattr(p.status, "spellings")
+             else [choice])
+    status = p.table.data_range("status")
+    terms = [f'COUNTIFS({status},"={criteria(w)}")' for w in words]
+    for r, changed in example_changes(p.table, texts):
+        cell = p.table.cell("status", r)
+        said = ",".join(f'{cell}="{excel_string(w)}"' for w in words)
+        terms.append(f"IF(AND({changed},OR({said})),1,0)")
+    return "+".join(terms)
+
+
+def example_changes(table: SheetTable, texts: Texts | None = None) -> list[tuple[int, str]]:
+    """(sheet row, condition) of each example row of ``table``: the condition holds once a
+    person has typed over the example (a cell other than a date differs from what was
+    written), when the reader takes the row as data."""
+    out = []
+    for i, example in enumerate(table.view.examples):
+        r = HEADER_ROW + 1 + i
+        parts = []
+        for col in table.columns:
+            if col.column is None or col.is_date:
+                continue  # the Sources column of a merge; a date follows the deal's dates
+            value = example.get(col.key)
+            if type(value) is bool:
+                value = yes_no(value, texts or _english())
+            parts.append(f"{table.cell(col.key, r)}<>{excel_literal(value)}")
+        if parts:
+            out.append((r, f"OR({','.join(parts)})"))
+    return out
+
+
+def excel_literal(value: Any) -> str:
+    """A value as a formula writes it: text quoted, a date as DATE(), empty as ""."""
+    if value is None or value == "":
+        return '""'
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.date):
+        return f"DATE({value.year},{value.month},{value.day})"
+    if isinstance(value, int | float):
+        return repr(value)
+    return f'"{excel_string(xml_text(str(value)))}"'
+
+
 def overdue_count(p: Progress) -> str:
     """COUNTIFS of a section's open items whose deadline has passed."""
     deadline, status = p.table.data_range(p.deadline), p.table.data_range("status")
@@ -683,8 +731,8 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
     for status in statuses:
         put(ws.cell(sheet.row, 2), status, style=styles.label)
         for j, p in enumerate(progress):
-            formula = (f'=COUNTIFS({p.table.data_range("status")},"={criteria(status)}")'
-                       if status in (p.status.choices or ()) else None)
+            formula = (f"={status_count(p, status, _)}" if status in (p.status.choices or ())
+                       else None)
             put(ws.cell(sheet.row, 3 + j), formula, style=styles.count, formula=True)
         sheet.row += 1
     total_row = sheet.row
@@ -696,6 +744,9 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
         label, status = p.table.data_range(p.label), p.table.data_range("status")
         total = (f'=SUMPRODUCT(--((({label}<>"")+({status}<>""))>0))' if p.label != "status"
                  else f'=COUNTIF({status},"<>")')
+        for r, changed in example_changes(p.table, _):  # an example typed over is a row
+            filled = (f'{p.table.cell(p.label, r)}<>"",' if p.label != "status" else "")
+            total += f'+IF(AND({changed},OR({filled}{p.table.cell("status", r)}<>"")),1,0)'
         put(ws.cell(total_row, col), total, style=styles.count, formula=True)
         overdue = f"={overdue_count(p)}" if p.deadline else None
         put(ws.cell(total_row + 1, col), overdue, style=styles.count, formula=True)
@@ -866,6 +917,9 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
         ws.row_dimensions[2].height = text_height(note, note_width, size=9)
     ws.column_dimensions["A"].width = 2
     ws.column_dimensions[get_column_letter(grid - 1)].hidden = True  # State: for the formats
+    # The hidden State column's words, in the workbook's language like every text it shows.
+    state_done = excel_string(_.pgettext("timeline state", "done"))
+    state_overdue = excel_string(_.pgettext("timeline state", "overdue"))
     row = first_row
     for p in progress:
         t = p.table
@@ -884,8 +938,8 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
             values = (f'=IF({label}="","",{label})', f'=IF({label}="","","{excel_string(t.sheet)}")',
                       f'=IF({due}="","",{start[1:]})', f'=IF({due}="","",{due})',
                       f'=IF({status}="","",{status})',
-                      f'=IF(AND($F{row}<>"",$F{row}="{done}"),"done",IF(AND(ISNUMBER($E{row}),'
-                      f'$E{row}<TODAY()),"overdue",""))')
+                      f'=IF(AND($F{row}<>"",$F{row}="{done}"),"{state_done}",IF(AND(ISNUMBER($E{row}),'
+                      f'$E{row}<TODAY()),"{state_overdue}",""))')
             for col, value in enumerate(values, start=2):
                 style = styles.fact_date if col in (4, 5) else styles.fact
                 put(ws.cell(row, col), value, style=style, formula=True)
@@ -912,8 +966,8 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
     bar = f"AND(ISNUMBER({d}),ISNUMBER({e}),{week}<={e},{week}+7>{d})"
     state = f"$G{first_row}"
     cf = ws.conditional_formatting
-    cf.add(area, styles.bar_rule(f'AND({bar},{state}="overdue")', "overdue"))
-    cf.add(area, styles.bar_rule(f'AND({bar},{state}="done")', "done"))
+    cf.add(area, styles.bar_rule(f'AND({bar},{state}="{state_overdue}")', "overdue"))
+    cf.add(area, styles.bar_rule(f'AND({bar},{state}="{state_done}")', "done"))
     cf.add(area, styles.bar_rule(bar, "bar"))
     cf.add(f"{g0}{first_row}:{gl}{last}", styles.bar_rule(
         f"AND({g0}${head}<=TODAY(),TODAY()<{g0}${head}+7)", "today"))
