@@ -216,3 +216,114 @@ def test_ods_through_the_calamine_reader(runner, cutover, tmp_path):
     assert result.exit_code == 0, result.output
     section = _resolved(Path("bp/cut.yaml")).section("action_items")
     assert len(section.rows) == 8 and section.rows[0]["phase"] == "PRE-CUTOVER"
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _read(runner, src: Path, blueprint: Path, out: str) -> dict:
+    import json
+
+    result = runner.invoke(main, ["read", str(src), "--blueprint", str(blueprint), "--out", out])
+    assert result.exit_code == 0, result.output
+    return json.loads(Path(out).read_text(encoding="utf-8"))
+
+
+def _rows(plan: dict, section: str = "action_items") -> list[dict]:
+    return [{k: v for k, v in row.items() if not k.startswith("_")}
+            for row in plan["sections"][section]]
+
+
+def test_map_sheet_reads_back_with_its_blueprint(runner, map_sheet):
+    _import(runner, map_sheet, "--name", "acme")
+    plan = _read(runner, map_sheet, Path("bp/acme.yaml"), "acme.json")
+    assert [i for i in plan["issues"] if i["severity"] == "error"] == []
+    assert [i["code"] for i in plan["issues"]] == ["no-metadata"]  # the deal block, legend: no warnings
+    assert plan["deal"] == {"buyer": "Acme Corp", "name": "Acme analytics rollout",
+                            "seller": "Nimbus Analytics", "go_live": "2027-03-01",
+                            "our_sponsor": "Jordan Vale"}
+    rows = _rows(plan)
+    assert [(r["number"], r["phase"], r["description"], r["responsible"], r["owner_them"],
+             r["days_before_go_live"], r["status"], r.get("notes_blockers", ""))
+            for r in rows] == [(n + 1, phase, *rest[:-1], rest[-1])
+                               for n, (phase, *rest) in enumerate(_phases(shapes.MAP_ROWS))]
+    assert rows[0]["deadline"] == "2026-12-21"  # go-live minus 70 days
+
+
+def _phases(rows):
+    phase = None
+    for row in rows:
+        phase = row[0] or phase
+        yield (phase, *row[1:])
+
+
+def test_status_counts_by_the_meanings_found(runner, cutover):
+    import json
+
+    _import(runner, cutover, "--name", "cut")
+    Path("blueprints").mkdir()
+    shutil.copy("bp/cut.yaml", "blueprints/cut.yaml")
+    _read(runner, cutover, Path("bp/cut.yaml"), "cut.json")
+    result = runner.invoke(main, ["status", "cut.json", "--as-of", "2027-03-12", "--format", "json",
+                                  "--out", "status.json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(Path("status.json").read_text())["sections"]["action_items"]
+    # Completed x2 done; In Progress and Delayed in progress; On Hold blocked; Not Started x3
+    assert (counts["done"], counts["in_progress"], counts["blocked"], counts["not_started"]) == (
+        2, 2, 1, 3)
+
+
+def test_generate_writes_the_company_template_that_reads_back(runner, cutover):
+    _import(runner, cutover, "--name", "cut")
+    plan = _read(runner, cutover, Path("bp/cut.yaml"), "cut.json")
+    assert [i["code"] for i in plan["issues"]] == ["no-metadata"]
+    assert [r["phase"] for r in _rows(plan)] == ["PRE-CUTOVER"] * 3 + ["CUTOVER WEEKEND"] * 3 + [
+        "POST GO-LIVE"] * 2
+    result = runner.invoke(main, ["generate", "--blueprint", "bp/cut.yaml", "--plan", "cut.json",
+                                  "--format", "all", "--out", "made"])
+    assert result.exit_code == 0, result.output
+    made = sorted(Path("made").iterdir())
+    assert [p.suffix for p in made] == [".docx", ".xlsx"]
+    for n, path in enumerate(made):
+        back = _read(runner, path, Path("bp/cut.yaml"), f"back{n}.json")
+        assert _rows(back) == _rows(plan), path
+        assert [i for i in back["issues"] if i["severity"] == "error"] == []
+
+
+def test_project_plan_reads_back_with_headerless_columns(runner, project):
+    _import(runner, project, "--name", "proj")
+    plan = _read(runner, project, Path("bp/proj.yaml"), "proj.json")
+    assert [i["code"] for i in plan["issues"]] == ["no-metadata"]
+    rows = _rows(plan)
+    assert len(rows) == len(shapes.PROJECT)
+    assert [(r["column_j"], r["column_k"]) for r in rows] == [(p[9], p[10]) for p in shapes.PROJECT]
+    assert rows[3]["percent_complete"] == 0.45 and rows[3]["deadline"] == "2027-03-12"
+
+
+def test_template_code_and_formulas_in_cells_stay_text(runner, in_tmp):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws["A1"] = "Read me: {{ 7*7 }} {% if x %}"
+    for c, header in enumerate(["Task", "Owner", "Due"], start=1):
+        ws.cell(3, c, header)
+    rows = [("Total {{ 7*7 }}", "{# note #} Ann", "2027-01-05"),
+            ("=HYPERLINK(\"http://x\")", "Bob", "2027-01-06")]
+    for r, row in enumerate(rows, start=4):
+        for c, value in enumerate(row, start=1):
+            ws.cell(r, c).value = value
+            ws.cell(r, c).data_type = "s"
+    wb.save("hostile.xlsx")
+    result = _import(runner, Path("hostile.xlsx"), "--name", "hostile", "--extends", "none")
+    assert result.exit_code == 0, result.output
+    _check(runner, Path("bp/hostile.yaml"))
+    made = runner.invoke(main, ["generate", "--blueprint", "bp/hostile.yaml", "--format", "xlsx",
+                                "--out", "made"])
+    assert made.exit_code == 0, made.output
+    section = _resolved(Path("bp/hostile.yaml")).sections[0]
+    assert section.title == "{% raw %}Read me: {{ 7*7 }} {% if x %}{% endraw %}"
+    back = _read(runner, next(Path("made").glob("*.xlsx")), Path("bp/hostile.yaml"), "back.json")
+    assert [r["task"] for r in _rows(back, section.key)] == [rows[0][0], rows[1][0]]
+    assert _rows(back, section.key)[0]["owner"] == "{# note #} Ann"

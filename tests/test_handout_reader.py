@@ -12,7 +12,6 @@ from handout_fill import fill
 from mapgen.cli import main
 from mapgen.model.blueprint import load_blueprint
 from mapgen.ops.generate import generate
-from tests.rowids_help import without_ids
 
 
 def make(out: Path, blueprint: str = "map", stem: str = "blank", **kw) -> Path:
@@ -128,7 +127,15 @@ def test_prefilled_handout_reads_as_its_workbook(runner, tmp_path):
     _, from_docx, _ = read(runner, docx, "--blueprint", "saas")
     _, from_xlsx, _ = read(runner, xlsx)
     assert from_docx["deal"] == from_xlsx["deal"]
-    assert without_ids(from_docx["sections"]) == without_ids(from_xlsx["sections"])
+    assert from_docx["blueprint"] == {"name": "saas", "version": "1"}
+
+    def plain(sections: dict) -> dict:
+        return {k: [{c: v for c, v in r.items() if not c.startswith("_")} for r in rows]
+                for k, rows in sections.items()}
+
+    assert plain(from_docx["sections"]) == plain(from_xlsx["sections"])
+    assert from_docx["relative_dates"] == from_xlsx["relative_dates"]
+    assert all(r.get("_id") for rows in from_docx["sections"].values() for r in rows)
 
 
 def test_merged_handout_reads_back_without_sources_or_conflict_notes(runner, blank, tmp_path):
@@ -143,9 +150,105 @@ def test_merged_handout_reads_back_without_sources_or_conflict_notes(runner, bla
     assert result.exit_code == 0, result.output
     code, plan, err = read(runner, merged)
     assert code == 0, err
-    assert plan["sections"]["action_items"] == [
+    assert [{k: v for k, v in r.items() if k != "_id"} for r in plan["sections"]["action_items"]] == [
         {"number": 1, "phase": 1, "description": "Kick-off call", "deadline": "2027-01-20",
          "importance": "Low", "responsible": "Ann", "status": "Done"}]
     [conflict] = [i for i in plan["issues"] if i["code"] == "unresolved-conflict"]
     assert (conflict["table"], conflict["row"], conflict["column"]) == ("3. Action Items", 1,
                                                                        "deadline")
+
+
+def test_the_record_picks_blueprint_keeps_ids_through_deleted_and_inserted_rows(runner, tmp_path):
+    from copy import deepcopy
+
+    from docx import Document
+    from handout_fill import add_row, section_table, type_into
+
+    fixture = Path(__file__).parent / "fixtures" / "deal.yaml"
+    result = runner.invoke(main, ["generate", "--plan", str(fixture), "--format", "docx", "--out",
+                                  str(tmp_path), "--name", "deal"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "deal.docx"
+    _, before, _ = read(runner, path)  # no --blueprint: the record says saas
+    assert before["blueprint"]["name"] == "saas"
+    assert not [i for i in before["issues"] if i["code"] == "no-record"]
+    phases = before["sections"]["phases"]
+    doc = Document(str(path))
+    table = section_table(doc, "2.")
+    gone = table.rows[2]._tr  # phase 2 deleted
+    gone.getparent().remove(gone)
+    inserted = deepcopy(table.rows[3]._tr)  # a row inserted between phases 4 and 5
+    table.rows[3]._tr.addnext(inserted)
+    for cell, value in zip(table.rows[4].cells, ["", "Pilot", "", "1 Mar 2027"], strict=False):
+        type_into(cell, value)
+    for cell in table.rows[4].cells[4:]:
+        type_into(cell, "")
+    type_into(table.rows[3].cells[1], "Business case signed by the CFO")  # phase 4 reworded
+    row = add_row(table)
+    type_into(row.cells[1], "Hypercare")
+    doc.save(str(tmp_path / "edited.docx"))
+    _, after, _ = read(runner, tmp_path / "edited.docx")
+    got = after["sections"]["phases"]
+    assert [r.get("milestone") for r in got] == [
+        "Discovery", phases[2]["milestone"], "Business case signed by the CFO", "Pilot",
+        phases[4]["milestone"], "Hypercare"]
+    assert [r.get("_id") for r in got] == [phases[0]["_id"], phases[2]["_id"], phases[3]["_id"],
+                                          None, phases[4]["_id"], None]
+    assert got[2]["_std"] == phases[3]["_std"]
+    assert got[3]["deadline"] == "2027-03-01"
+
+
+def test_german_handout_without_blueprint_option(runner, tmp_path):
+    blank = make(tmp_path, "map-de", stem="de")
+    filled = fill(blank, tmp_path / "de.docx", {
+        "3.": [(1, ["1", "1", "Auftakt", "15. Januar 2027", "", "Hoch", "Ann", "Erledigt"])]},
+        cover={"Go-live": "30. April 2027"})
+    code, plan, err = read(runner, filled)
+    assert code == 0, err
+    assert plan["blueprint"]["name"] == "map-de"
+    assert plan["sections"]["action_items"][0]["deadline"] == "2027-01-15"
+
+
+def test_shift_go_live_of_a_prefilled_handout_moves_its_relative_dates(runner, tmp_path):
+    fixture = Path(__file__).parent / "fixtures" / "deal.yaml"
+    runner.invoke(main, ["generate", "--plan", str(fixture), "--format", "docx", "--out",
+                         str(tmp_path), "--name", "deal"])
+    out = tmp_path / "shifted.json"
+    result = runner.invoke(main, ["shift", str(tmp_path / "deal.docx"), "--go-live", "2027-03-22",
+                                  "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "phases row 5 (Go-live) deadline: 2027-03-15 -> 2027-03-22" in result.stdout
+    plan = json.loads(out.read_text())
+    assert plan["deal"]["go_live"] == "2027-03-22"
+    assert plan["sections"]["phases"][4]["deadline"] == "2027-03-22"
+
+
+def test_a_damaged_record_is_a_warning_and_tables_are_found_by_headers(runner, blank, tmp_path):
+    import zipfile
+
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(blank) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/custom.xml":
+                data = data.replace(b"mapgen.handout.001", b"mapgen.handout.009")
+            dst.writestr(info, data)
+    code, plan, err = read(runner, damaged)
+    assert code == 0, err
+    assert "bad-record" in {i["code"] for i in plan["issues"]}
+    assert "the handout's own record is damaged (a part of it is missing)" in err
+
+
+@pytest.mark.parametrize("dates, expected, code", [
+    (["04/13/2027", "05/01/2027"], ["2027-04-13", "2027-05-01"], None),  # a US reader
+    (["13/04/2027", "05/01/2027"], ["2027-04-13", "2027-01-05"], None),
+    (["03/04/2027", "05/01/2027"], ["2027-04-03", "2027-01-05"], "date-order"),
+    (["13/04/2027", "04/13/2027"], ["2027-04-13", "2027-04-13"], "mixed-date-order"),
+])
+def test_numeric_dates_are_read_one_way_for_the_file(runner, blank, tmp_path, dates, expected, code):
+    filled = fill(blank, tmp_path / "dates.docx", {
+        "3.": [(1 + n, [str(1 + n), "1", f"Step {n}", day, "", "", "Ann", ""])
+               for n, day in enumerate(dates)]})
+    _, plan, _ = read(runner, filled)
+    assert [r["deadline"] for r in plan["sections"]["action_items"]] == expected
+    assert {i["code"] for i in plan["issues"]} - {"no-record"} == ({code} if code else set())

@@ -163,3 +163,35 @@ def test_the_merge_summary_names_no_option_of_its_own():
     assert not [line for line in lines if "--" in line and not line.startswith("  conflict:")]
     hinted = result.summary(report_hint="see --report", prefer_hint="--prefer {side}")
     assert any("last value kept (--prefer last)" in line for line in hinted)
+
+
+# --------------------------------------------------------------------------- the line counter
+
+
+@pytest.mark.parametrize(("text", "per_line", "lines"), [
+    ("", 10, 1),
+    ("fits on one", 11, 1),
+    ("fits on one", 10, 2),                # the second word goes to the next line
+    ("a b c d e f", 3, 3),                 # "a b", "c d", "e f"
+    ("x" * 25, 10, 3),                     # a long word breaks anywhere
+    ("ab " + "x" * 12, 10, 3),             # ... on a line of its own first
+    ("one\n\ntwo", 40, 3),                 # every paragraph, even an empty one, is a line
+    ("word", 0.4, 4),                      # never less than one character a line
+    ("ten chars!", 10.9, 1),               # a part of a character does not count
+])
+def test_one_line_counter_for_every_renderer(text, per_line, lines):
+    from mapgen.core.text import wrapped_lines
+
+    assert wrapped_lines(text, per_line) == lines
+
+
+@given(st.lists(st.text(alphabet="abc", min_size=1, max_size=15), max_size=12),
+       st.integers(1, 20))
+def test_wrapped_lines_hold_every_word(words, per_line):
+    """A lower bound that any wrapping must respect: the characters, and each long word."""
+    from mapgen.core.text import wrapped_lines
+
+    text = " ".join(words)
+    lines = wrapped_lines(text, per_line)
+    assert lines >= max(1, -(-len(text.replace(" ", "")) // per_line))
+    assert lines <= max(1, sum(-(-len(w) // per_line) for w in words))

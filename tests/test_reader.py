@@ -300,7 +300,7 @@ def test_cli_out_file_never_overwritten_without_force(runner, tmp_path):
     assert result.exit_code == 2 and "--force" in result.stderr
     assert out.read_text() == "keep me"
     assert run(runner, str(FILLED), "--out", str(out), "--force").exit_code == 0
-    assert json.loads(out.read_text())["blueprint"]["name"] == "map"
+    assert yaml.safe_load(out.read_text())["blueprint"]["name"] == "map"  # YAML by its suffix
     assert [p.name for p in tmp_path.iterdir()] == ["plan.yaml"]  # no temporary files left
 
 
@@ -347,11 +347,16 @@ def test_cli_usage_errors(runner, args):
 
 
 def test_cli_folder_wanted_but_out_is_a_file(runner, tmp_path):
-    out = tmp_path / "plan.json"
+    out = tmp_path / "plans"  # no suffix: a folder, one file per input
     out.write_text("{}")
     result = run(runner, str(FILLED), str(HANDMADE), "--out", str(out))
     assert result.exit_code == 2 and "must be a folder" in result.stderr
     assert out.read_text() == "{}"
+    listed = tmp_path / "plan.json"  # a file: one list, never over a file without --force
+    listed.write_text("{}")
+    result = run(runner, str(FILLED), str(HANDMADE), "--out", str(listed))
+    assert result.exit_code == 2 and "--force" in result.stderr
+    assert listed.read_text() == "{}"
 
 
 def test_cli_relative_paths_in_issues(runner, tmp_path, monkeypatch):

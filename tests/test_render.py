@@ -192,7 +192,8 @@ def test_unknown_variable_message():
 def test_unknown_variable_with_place():
     message = err("Plan for {{ deal.customer }}", source="blueprints/map.yaml", line=12)
     assert message == (f"blueprints/map.yaml:12: unknown variable 'deal.customer' in template "
-                       f"(known deal keys: {KNOWN})")
+                       f"(known deal keys: {KNOWN}); a key that only some deals have is written "
+                       "{% if deal.customer is defined %}...{% endif %}")
 
 
 @pytest.mark.parametrize("text, where, prefix", [

@@ -319,8 +319,11 @@ def test_cli_markdown(runner, tmp_path):
     again = runner.invoke(main, ["status", str(REVIEW), "--as-of", AS_OF, "--out", str(out)])
     assert again.exit_code == 2 and "--force" in again.stderr
     forced = runner.invoke(main, ["status", str(REVIEW), "--out", str(out), "--force",
-                                  "--format", "json"])
-    assert forced.exit_code == 0 and json.loads(out.read_text())["as_of"]
+                                  "--format", "markdown"])
+    assert forced.exit_code == 0 and "status as of" in out.read_text()
+    other = runner.invoke(main, ["status", str(REVIEW), "--out", str(out), "--force",
+                                 "--format", "json"])  # JSON in a .md file: refused
+    assert other.exit_code == 2 and "by its suffix" in other.stderr
 
 
 def test_markdown_escapes_table_text(tmp_path):

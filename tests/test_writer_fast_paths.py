@@ -40,7 +40,7 @@ CASES = [("saas", "deal.yaml", {}), ("saas", "deal.yaml", {"audience": "buyer", 
 
 @pytest.mark.parametrize(("name", "fixture", "kw"), CASES)
 def test_xlsx_fast_paths_write_what_openpyxl_writes(tmp_path, monkeypatch, name, fixture, kw):
-    from mapgen.formats.xlsx import writer
+    from mapgen.formats.xlsx import shortcuts as writer
 
     bp = mapgen.load_blueprint(name)
     plan = mapgen.load_plan(FIXTURES / fixture, bp) if fixture else None

@@ -197,7 +197,7 @@ def test_translated_sheet_names_and_footer(lang, books):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_example_note_begins_with_its_marker(lang):
     """The reader knows an example note by its start (up to the colon)."""
-    from mapgen.formats.xlsx.writer import EXAMPLE_MARKER, EXAMPLE_NOTE
+    from mapgen.formats.xlsx.sections import EXAMPLE_MARKER, EXAMPLE_NOTE
 
     _ = texts_for(lang)
     start = _(EXAMPLE_NOTE).split(":")[0].strip()
@@ -272,7 +272,7 @@ def test_status_of_a_translated_workbook_counts_as_the_english_one(lang, books):
 def test_contents_links_fit_column_b_on_one_line(lang, books, tmp_path):
     """LibreOffice does not wrap a cell with a link: column B is as wide as the longest
     Contents link needs ("8. Feedback und Weiterentwicklung"), and keeps its width otherwise."""
-    from mapgen.formats.xlsx.writer import LINK_CHARS_PER_WIDTH, OVERVIEW_WIDTHS
+    from mapgen.formats.xlsx.overview import LINK_CHARS_PER_WIDTH, OVERVIEW_WIDTHS
 
     if lang == "en":
         from mapgen.ops.generate import generate

@@ -159,7 +159,7 @@ def test_typed_cells_validations_and_conditional_formats(tmp_path):
     wb = load_workbook(write(tmp_path, plan=make_plan(5)))
     ws, sheet = table_of(wb, "action_items")
     deadlines = column_cells(ws, sheet, "deadline")
-    assert all(c.number_format == "yyyy-mm-dd" for c in deadlines)
+    assert all(c.number_format == "d mmm yyyy" for c in deadlines)  # as the handout prints them
     assert isinstance(deadlines[0].value, dt.datetime) and deadlines[0].is_date
     assert deadlines[0].value.date() == TODAY + dt.timedelta(days=1 - 30)
     numbers = column_cells(ws, sheet, "number")
@@ -418,7 +418,7 @@ def test_wrapped_data_rows_get_a_height_and_short_rows_keep_the_default(tmp_path
 
 
 def test_wrapped_lines_breaks_at_words():
-    from mapgen.formats.xlsx.writer import wrapped_lines
+    from mapgen.formats.xlsx.measure import wrapped_lines
 
     assert wrapped_lines("", 10) == 1
     assert wrapped_lines("one two three", 13) == 1
@@ -510,7 +510,7 @@ def test_fast_merge_writes_exactly_what_openpyxl_merge_cells_writes(tmp_path, mo
     import zipfile
 
     import mapgen
-    from mapgen.formats.xlsx import writer
+    from mapgen.formats.xlsx import shortcuts as writer
 
     bp = mapgen.load_blueprint("saas")
     plan = mapgen.load_plan(Path(__file__).parent / "fixtures" / "deal.yaml", bp)

@@ -3,7 +3,7 @@
 from openpyxl import Workbook, load_workbook
 
 import mapgen.formats.docx.ooxml as ox
-import mapgen.formats.xlsx.writer as xw
+import mapgen.formats.xlsx.cells as xw
 from mapgen.core.xmltext import xml_text
 
 

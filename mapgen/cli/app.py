@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import functools
+import os
+import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mapgen.core.errors import InputsFailed, Issue, MapgenError, ValidationFailed
+from mapgen.core.text import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Blueprint
@@ -24,6 +28,18 @@ def echo_issues(issues: list[Issue]) -> None:
     """Each issue on stderr as ``severity: place: message``."""
     for issue in issues:
         click.echo(f"{issue.severity}: {issue}", err=True)
+
+
+def echo_plan_issues(plan: Plan, source: object = None) -> None:
+    """A plan's issues found now, each on stderr; those its file held from an earlier read as
+    one line (they are not news)."""
+    echo_issues(plan.new_issues)
+    carried = plan.carried_issues
+    if carried:
+        errors = sum(issue.severity == "error" for issue in carried)
+        what = f"{plural(len(carried), 'issue')}" + (f" ({errors} errors)" if errors else "")
+        warn(f"note: {source or 'the plan'} holds {what} from an earlier read, carried over "
+             "and not repeated here (its 'issues' lists them)")
 
 
 def warn(message: str) -> None:
@@ -50,6 +66,8 @@ def run(func: F) -> F:
             sys.exit(EXIT_UNUSABLE)
         except ValidationFailed as exc:
             echo_issues(exc.issues)
+            if writes(click.get_current_context(silent=True)):
+                warn("Nothing written.")
             sys.exit(EXIT_INVALID)
         except InputsFailed as exc:
             for line in exc.lines:
@@ -73,6 +91,13 @@ def run(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def writes(ctx: click.Context | None) -> bool:
+    """Whether the running command writes files (all but the blueprint commands that only
+    look: check, show, list, schema)."""
+    return ctx is None or not (ctx.parent is not None and ctx.parent.info_name == "blueprint"
+                               and ctx.info_name in ("check", "show", "list", "schema"))
+
+
 def blueprint_option(func: F) -> F:
     return click.option("--blueprint", "-b", "blueprint_ref", metavar="NAME|PATH",
                         help="Blueprint name (looked up in ./blueprints, then built-in) or "
@@ -92,8 +117,49 @@ def load_plan_option(plan_path: str | None, blueprint_ref: str | None,
     found, bp = load_input(plan_path, blueprint_ref, what="pre-fill from")
     if found.plan.errors:
         raise ValidationFailed(found.plan.issues)
-    echo_issues(found.plan.issues)
+    echo_plan_issues(found.plan, plan_path)
     return found.plan, bp
+
+
+def file_out(out: str | None) -> Path | None:
+    """``--out`` as a file when its suffix names one (``deal.docx``), None for a folder (an
+    existing folder, a path without a suffix or ending in ``/``, ``deals.v2``)."""
+    if not out or out.endswith(("/", os.sep)):
+        return None
+    path = Path(out)
+    if path.is_dir() or not re.fullmatch(r"\.[A-Za-z]{2,8}", path.suffix):
+        return None
+    return path
+
+
+def folder_out(out: str, what: str) -> str:
+    """``--out`` of a command that writes a folder; a file's name is refused (MapgenError)."""
+    if file_out(out) is not None:
+        raise MapgenError(f"--out {out}: {what} writes a folder of files; give a folder name "
+                          "without a suffix")
+    return out
+
+
+SKIPS_NAMED = 3  # up to this many skipped entries are named one a line without --verbose
+
+
+def report_skips(skips: list[tuple[Path, str]], verbose: bool) -> None:
+    """What a folder held that was not read: one line each (a count beyond a few, unless
+    ``verbose``), on stderr."""
+    if verbose or len(skips) <= SKIPS_NAMED:
+        for path, reason in skips:
+            warn(f"skipped {path}: {reason}")
+        return
+    counts: dict[str, int] = {}
+    for _, reason in skips:
+        key = reason.split(" (")[0]
+        counts[key] = counts.get(key, 0) + 1
+    why = "; ".join(f"{n} {reason}" if n == 1 else f"{n}: {reason}" for reason, n in counts.items())
+    warn(f"skipped {len(skips)} entries ({why}); --verbose names each")
+
+
+verbose_option = click.option("--verbose", "-v", is_flag=True,
+                              help="Name every entry of a folder that is not read, with the reason.")
 
 
 @click.group(context_settings=CONTEXT)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mapgen.cli.app import CONTEXT, echo_issues, main, run
+from mapgen.cli.app import CONTEXT, echo_issues, folder_out, main, run
 from mapgen.core.errors import MapgenError
 
 
@@ -107,6 +107,7 @@ def blueprint_new(name: str, parent: str, out_dir: str, force: bool) -> None:
 
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
         raise click.BadParameter("use letters, digits, '-', '_' and '.' only", param_hint="NAME")
+    folder_out(out_dir, "blueprint new")
     path = atomic_write(Path(out_dir) / f"{name}.yaml", new_blueprint_text(name, parent),
                         force=force)
     click.echo(str(path))

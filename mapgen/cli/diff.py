@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, main, run
+from mapgen.cli.app import CONTEXT, blueprint_option, echo_plan_issues, main, run
 from mapgen.cli.reports import output_format, report_options, terminal_style, write_or_echo
 
 COLOURS = {"added": {"fg": "green"}, "removed": {"fg": "red"}, "slipped": {"fg": "yellow"},
@@ -32,9 +32,10 @@ def diff(old_path, new_path, fmt, out_path, blueprint_ref, force) -> int:
     """
     from mapgen.ops.diff import diff_files, render_diff
 
+    fmt = output_format(fmt, out_path)  # a wrong --out is refused before anything is read
     result, plans = diff_files(old_path, new_path, blueprint_ref)
     style = terminal_style(out_path, COLOURS)
-    write_or_echo(render_diff(result, output_format(fmt, out_path), style), out_path, force)
-    for plan in plans:
-        echo_issues(plan.issues)
+    write_or_echo(render_diff(result, fmt, style), out_path, force)
+    for source, plan in zip((old_path, new_path), plans, strict=False):
+        echo_plan_issues(plan, source)
     return 1 if any(plan.errors for plan in plans) else 0

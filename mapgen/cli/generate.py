@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, load_plan_option, main, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, file_out, load_plan_option, main, run, warn
 from mapgen.cli.progress import progress_bar
 from mapgen.core.text import plural
 from mapgen.formats import registry as formats
@@ -13,8 +15,9 @@ from mapgen.formats import registry as formats
 @main.command(context_settings=CONTEXT)
 @blueprint_option
 @click.option("--format", "fmt", type=click.Choice([*formats.names("document"), "all"]),
-              default="all", show_default=True,
-              help="Which documents to write ('all': " + " and ".join(formats.ALL) + ").")
+              default=None,
+              help="Which documents to write (default 'all': " + " and ".join(formats.ALL)
+                   + "; with --out FILE: the file's, by its suffix).")
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False), metavar="PLAN",
               help="Pre-fill from a plan (.json/.yaml, as written by 'mapgen read') or a "
                    "completed workbook.")
@@ -22,8 +25,9 @@ from mapgen.formats import registry as formats
               help="Batch: one set of documents per deal in a CSV or JSON file.")
 @click.option("--audience", type=click.Choice(["internal", "buyer"]), default="internal",
               show_default=True, help="'buyer' leaves internal columns and sections out.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="output",
-              show_default=True, help="Folder to write into.")
+@click.option("--out", "out_dir", type=click.Path(), default="output", show_default=True,
+              help="Folder to write into, or one file whose suffix names its format "
+                   "(deal.docx, deal.pdf).")
 @click.option("--name", "name_template", metavar="TEMPLATE",
               help="File name without its suffix, with deal fields in braces (default: "
                    "'{buyer} - {name}' for a deal, the blueprint's name for a blank template).")
@@ -60,7 +64,11 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
     """
     from mapgen.ops.generate import generate as write_documents
 
-    names = formats.expand([fmt])
+    out_file = file_out(out_dir)
+    if out_file is not None:
+        fmt = _one_file(out_file, fmt, deals_path)
+        out_dir = str(out_file.parent)
+    names = formats.expand([fmt or "all"])
     if owners and "ics" not in names:
         raise click.UsageError("--owner picks the calendar's items: use it with --format ics")
     if any(not name.strip() for name in owners):
@@ -77,11 +85,33 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
                       name_template, jobs, protect, shard, list(owners), date_order)
     plan, bp = load_plan_option(plan_path, blueprint_ref)
     stem = _stem(name_template, plan) if name_template is not None else None
+    if out_file is not None:
+        if name_template is not None:
+            raise click.UsageError("--out names the file already; leave --name out")
+        stem = out_file.stem
     options = formats.WriteOptions(protect=protect, extra={"owners": list(owners)})
     for path in write_documents(bp, plan=plan, formats=names, audience=audience,
                                 out_dir=out_dir, force=force, options=options, stem=stem):
         click.echo(str(path))
     return 0
+
+
+def _one_file(out: Path, fmt: str | None, deals_path: str | None) -> str:
+    """The format of ``--out FILE`` (by its suffix); refused where it would not be one file."""
+    documents = {formats.get(name).suffix: name for name in formats.names("document")}
+    name = documents.get(out.suffix.lower())
+    if name is None:
+        data = " (plan data comes from 'mapgen read', not generate)" * (
+            out.suffix.lower() in (".json", ".yaml", ".yml"))
+        raise click.UsageError(f"--out {out}: generate writes into a folder, or one file ending "
+                               f"in {', '.join(documents)}, not '{out.suffix}'{data}")
+    if deals_path:
+        raise click.UsageError(f"--out {out} is one file, but --deals writes files for every "
+                               "deal: give a folder")
+    if fmt and fmt != name:
+        raise click.UsageError(f"--out {out} is {name} by its suffix, but --format is {fmt}: "
+                               "give a folder, or a matching suffix")
+    return name
 
 
 def _stem(template: str, plan) -> str:

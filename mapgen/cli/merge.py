@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, main, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, main, report_skips, run, verbose_option, warn
 from mapgen.cli.progress import progress_bar
 from mapgen.formats import registry as formats
 
@@ -17,19 +17,20 @@ from mapgen.formats import registry as formats
               help="Consolidated plan: " + ", ".join(f.suffix for f in formats.FORMATS.values())
                    + ".")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Write the full merge report (JSON) here.")
+              help="Write the full merge report here (JSON; YAML when the name ends in .yaml).")
 @click.option("--prefer", type=click.Choice(["first", "last"]), default=None,
               help="On a conflict keep this side's value (default: first, and mark it).")
 @blueprint_option
 @click.option("--keep-going", is_flag=True,
               help="Merge the usable files and name each skipped one with its reason (exit 1).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@verbose_option
 @run
-def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, force) -> int:
+def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, force, verbose) -> int:
     """Consolidate completed workbooks and plan files into one plan, losing nothing.
 
-    A folder stands for the workbooks and plan files in it (Office lock files and hidden files
-    are skipped).
+    A folder stands for the workbooks and plan files directly in it; what else it holds
+    (sub-folders, other files, Office lock files, hidden files) is skipped, and said so.
 
     \b
     Examples:
@@ -44,7 +45,9 @@ def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, force
     out = Path(out_path)
     report = Path(report_path) if report_path else None
     formats.for_path(out)  # an unknown output type is refused before anything is read
-    paths = expand_paths(files)
+    skips: list[tuple[Path, str]] = []
+    paths = expand_paths(files, skips=skips)
+    report_skips(skips, verbose)
     bp = blueprint_for(blueprint_ref) if blueprint_ref else None
     with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
         result = merge_to(paths, out, report=report, prefer=prefer, blueprint=bp, force=force,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, main, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, main, report_skips, run, verbose_option, warn
 
 MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
 
@@ -14,36 +14,43 @@ MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
 @main.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @blueprint_option
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml", "csv"]), default="json",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml", "csv"]), default=None,
+              help="Default: by --out's suffix (.json, .yaml), else json.")
 @click.option("--out", "out_path", type=click.Path(), metavar="PATH",
-              help="File to write (a folder for csv or for several inputs); default stdout.")
+              help="A .json or .yaml file (several inputs: one list of plans), or a folder "
+                   "(one file per input; csv: one file per section); default stdout.")
 @click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
               help="Read numeric dates like 03/04/2027 day-first (dmy) or month-first (mdy); "
                    "default: as each column's dates show, else day-first with a warning.")
 @click.option("--month-first", is_flag=True, hidden=True, help="The same as --date-order mdy.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@verbose_option
 @run
-def read(files, blueprint_ref, fmt, out_path, date_order, month_first, force) -> int:
+def read(files, blueprint_ref, fmt, out_path, date_order, month_first, force, verbose) -> int:
     """Read completed workbooks back into plan data (JSON, YAML or CSV).
 
-    A folder stands for the workbooks in it (Office lock files and hidden files are skipped).
+    A folder stands for the workbooks directly in it; what else it holds (sub-folders, other
+    files, Office lock files, hidden files) is skipped, and said so on stderr.
     Exit 0 when clean (warnings allowed), 1 when the data has errors (the plan's 'issues' say
     where), 2 when a file cannot be used at all.
 
     \b
     Examples:
       mapgen read output/map.xlsx
-      mapgen read filled.xlsx --format yaml --out plan.yaml
-      mapgen read homework/ --out plans/
+      mapgen read filled.xlsx --out plan.yaml         # YAML, by its suffix
+      mapgen read homework/ --out plans/              # one plan file per workbook
+      mapgen read homework/ --out all-plans.json      # one JSON list of plans
       mapgen read filled.xlsx --format csv --out plan-csv/
     """
     from mapgen.ops.inputs import blueprint_for
-    from mapgen.ops.read import read_files, read_outputs, write_outputs
+    from mapgen.ops.read import output_kind, read_files, read_outputs, write_outputs
 
+    output_kind(fmt, out_path)  # a wrong --out is refused before anything is read
     blueprint = blueprint_for(blueprint_ref) if blueprint_ref else None
     order = "mdy" if month_first else date_order
-    plans = read_files(files, blueprint=blueprint, day_first=order != "mdy")
+    skips: list[tuple[Path, str]] = []
+    plans = read_files(files, blueprint=blueprint, day_first=order != "mdy", skips=skips)
+    report_skips(skips, verbose)
     stdout = write_outputs(read_outputs(plans, fmt, out_path, blueprint=blueprint), force)
     if stdout is not None:
         click.echo(stdout, nl=False)

@@ -16,15 +16,28 @@ HTML_HELP = " or html (an email-safe page)"
 
 def output_format(fmt: str | None, out_path: str | None,
                   known: tuple[str, ...] = REPORT_FORMATS) -> str:
-    """``--format``, else the one ``--out``'s suffix names (among ``known``), else text."""
-    if fmt:
-        return fmt
-    if out_path:
-        from pathlib import Path
+    """``--format``, else the one ``--out``'s suffix names (among ``known``), else text.
 
-        named = SUFFIX_FORMATS.get(Path(out_path).suffix.lower(), "text")
-        return named if named in known else "text"
-    return "text"
+    A suffix that names none of the ``known`` formats (``report.docx``), or another format than
+    ``--format``, is refused (MapgenError, exit 2): a file's suffix always tells what it holds.
+    """
+    if not out_path:
+        return fmt or "text"
+    from pathlib import Path
+
+    from mapgen.core.errors import MapgenError
+
+    suffix = Path(out_path).suffix.lower()
+    if not suffix:
+        return fmt or "text"
+    named = SUFFIX_FORMATS.get(suffix)
+    if named is None or named not in known:
+        suffixes = ", ".join(s for s, f in SUFFIX_FORMATS.items() if f in known)
+        raise MapgenError(f"--out {out_path}: a report's file ends in {suffixes} (not '{suffix}')")
+    if fmt and fmt != named:
+        raise MapgenError(f"--out {out_path} is {named} by its suffix, but --format is {fmt}: "
+                          "give one of them, or a matching suffix")
+    return named
 
 
 def write_or_echo(text: str, out_path: str | None, force: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, main, run
+from mapgen.cli.app import CONTEXT, blueprint_option, echo_plan_issues, main, run
 from mapgen.cli.reports import (
     REPORT_FORMATS,
     output_format,
@@ -45,10 +45,10 @@ def status(plan_path, as_of, fmt, out_path, blueprint_ref, fail_on, force) -> in
     """
     from mapgen.ops.status_report import plan_status, render_status
 
+    fmt = output_format(fmt, out_path, FORMATS)  # a wrong --out: refused before reading
     report, plan = plan_status(plan_path, blueprint_ref, as_of)
-    fmt = output_format(fmt, out_path, FORMATS)
     write_or_echo(render_status(report, fmt, terminal_style(out_path, COLOURS)), out_path, force)
-    echo_issues(plan.issues)
+    echo_plan_issues(plan, plan_path)
     present = {"finding": bool(report["findings"]),
                "stalled": bool(report["overall"]["stalled"]),
                "at_risk": bool(report["overall"]["at_risk"])}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, load_plan_option, main, run
+from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, folder_out, load_plan_option, main, run
 from mapgen.cli.progress import progress_bar
 
 
@@ -35,6 +35,7 @@ def workshop(blueprint_ref, plan_path, participants, out_dir, force) -> int:
     """
     from mapgen.ops.workshop import parse_participants, prepare_workshop
 
+    folder_out(out_dir, "workshop")
     names = parse_participants(participants)
     plan, bp = load_plan_option(plan_path, blueprint_ref)
     prepared = prepare_workshop(bp, plan=plan, participants=names, out_dir=Path(out_dir),

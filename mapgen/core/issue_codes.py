@@ -77,9 +77,17 @@ CODES: tuple[IssueCode, ...] = (
     IssueCode("invalid-extends", "error", "blueprint",
               "`extends` is not the name or path of a blueprint.",
               "Write a blueprint name such as `map`, or a path to a blueprint file."),
+    IssueCode("new-key-near-parent", "warning", "blueprint",
+              "A section or column key that the parent blueprint does not have, but one close "
+              "to it does: the entry adds a new section or column instead of changing that one.",
+              "If it is a misspelling, write the parent's key (the message names it)."),
     IssueCode("remove-without-extends", "error", "blueprint",
               "A section says `remove` in a blueprint that extends nothing.",
               "Delete the section instead, or add `extends:` naming the blueprint to remove it from."),
+    IssueCode("template-error", "error", "blueprint",
+              "A text of the blueprint does not render: a template syntax error, or a variable "
+              "that no deal has (found by `blueprint check`, which renders every text).",
+              "Correct the text at the line given; the message suggests the name meant."),
     IssueCode("unknown-key", "error", "blueprint",
               "A section or column to remove, or a `before`/`after` place, names a key that is "
               "not there.",

@@ -209,9 +209,16 @@ def _unknown_variable(exc: Any, context: Mapping[str, object], paths: tuple[str,
     if top_level or deal_key:
         shown = ", ".join(keys[:30]) + (", ..." if len(keys) > 30 else "")
         message += f" (known deal keys: {shown})"
+        names = [str(k) for k in context]
+        near = difflib.get_close_matches(name, names, n=1) if top_level else []
         close = difflib.get_close_matches(name, keys, n=1)
-        if close:
+        if near:
+            message += f"; did you mean '{near[0]}'?"
+        elif close:
             message += f"; did you mean 'deal.{close[0]}'?"
+        elif deal_key:
+            message += (f"; a key that only some deals have is written "
+                        f"{{% if deal.{name} is defined %}}...{{% endif %}}")
     return message
 
 

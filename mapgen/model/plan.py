@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from mapgen.core.date_order import Order, decide
 from mapgen.core.dealkeys import DEAL_DATE_KEYS, STANDARD_DEAL_KEYS
@@ -53,6 +53,18 @@ class Plan(BaseModel):
     # Columns that rows hold beyond the blueprint's: section key -> row key -> header text.
     columns: dict[str, dict[str, str]] = Field(default_factory=dict)
     issues: list[Issue] = Field(default_factory=list)
+    _carried: int = PrivateAttr(default=0)  # the first issues: stored in the plan file read
+
+    @property
+    def carried_issues(self) -> list[Issue]:
+        """The issues the plan file held when it was loaded (an earlier read's), first in
+        ``issues``; the rest were found now."""
+        return self.issues[:self._carried]
+
+    @property
+    def new_issues(self) -> list[Issue]:
+        """The issues found when the plan was made or loaded (not carried over)."""
+        return self.issues[self._carried:]
 
     def rows(self, section: str) -> list[Row]:
         return self.sections.get(section, [])
@@ -290,10 +302,12 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
         section = blueprint.section(key)
         if section is not None:
             columns[key] = {k: v for k, v in headers.items() if section.column(k) is None}
-    return Plan(blueprint=BlueprintRef(name=str(ref.get("name") or blueprint.name),
+    plan = Plan(blueprint=BlueprintRef(name=str(ref.get("name") or blueprint.name),
                                        version=str(ref.get("version") or blueprint.version)),
                 deal=deal, sections=sections, columns={k: v for k, v in columns.items() if v},
                 issues=old_issues + issues, **extra)
+    plan._carried = len(old_issues)
+    return plan
 
 
 def _date_texts(blueprint: Blueprint, deal: Any, sections: Any) -> Iterable[tuple[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any
 from mapgen.core.dates import as_date
 from mapgen.core.errors import Issue, ValidationFailed
 from mapgen.core.i18n import N_, N_plural, Texts, texts_for
+from mapgen.core.text import is_blank
 from mapgen.core.xmltext import xml_text
 from mapgen.model.blueprint import Audience, Blueprint, Column, Section
 from mapgen.model.plan import NOTES_KEY, STANDARD_DEAL_KEYS, Plan, Row, row_key
@@ -413,7 +414,7 @@ def lay_rows(section: Section, origins: list[tuple[str, int, str | None]], stand
             row[ID_KEY] = fresh_id(taken, section.key, "standard", std)
         else:
             row = dict(rows[n])
-            row[ID_KEY] = given[n] or fresh_id(taken, section.key, "row", _plain(row))
+            row[ID_KEY] = given[n] or fresh_id(taken, section.key, "row", n)
             row.pop(STD_KEY, None)
         if std:
             row[STD_KEY] = std
@@ -440,6 +441,8 @@ def renumber(rows: list[Row], key: str) -> list[tuple[int, Any, int]]:
     top = max(used, default=0)
     changed = []
     for i, (row, number) in enumerate(zip(rows, numbers, strict=True)):
+        if number is None and all(is_blank(v) for k, v in row.items() if k != key and not k.startswith("_")):
+            continue  # a row with nothing in it gets no number: nobody typed it
         if number is None:
             top += 1
             changed.append((i, row.get(key), top))

@@ -14,7 +14,7 @@ Dates are slots too, each format's own way (DATE_FORMS): the workbook writes a d
 serial number (``46357``) and as ISO text in its metadata; the handout prints it in words
 (``1 Dec 2026``) and prints its timeline's Mondays as day and month (``30 Nov``), and each
 timeline cell's background is a slot (the deal's bars, overdue and done colours and this week,
-from ``docx.writer.timeline_fills``). So each format has its own shape (:func:`format_key`):
+from ``docx.timeline.timeline_fills``). So each format has its own shape (:func:`format_key`):
 the texts' shape (numbers and the rows' structure as they are, dates left out), which of the
 view's dates are one date, and the number of timeline weeks, the one thing beyond those slots
 that the dates decide (the workbook's week cells are formulas over the dates). Printed dates
@@ -54,6 +54,7 @@ from typing import Any
 
 from mapgen.core.errors import MapgenError
 from mapgen.core.fileio import staged
+from mapgen.core.text import wrapped_lines
 from mapgen.formats import registry
 from mapgen.formats.registry import WriteOptions
 from mapgen.model.blueprint import Audience, Blueprint
@@ -61,6 +62,7 @@ from mapgen.model.plan import NOTES_KEY, Plan
 from mapgen.model.view import DocumentView, build_view
 
 TEMPLATED = ("xlsx", "docx")  # the zip formats a template can fill in
+RECORD_PART = "docProps/custom.xml"  # a handout's own record (mapgen.formats.docx.record): per deal
 # Slot k is chr(BASE + k), in the Private Use Area (below U+F000, where symbol fonts' bullets
 # live); a second alphabet from PROBE checks that a template's parts hold the tokens as text
 # only (the same parts, but for the tokens).
@@ -238,6 +240,7 @@ class _Member:
     crc: int = 0                      # a constant part: its CRC, size and compressed bytes
     size: int = 0
     data: bytes = b""
+    record: bool = False              # a handout's record: each deal's own (Fill.record)
 
 
 @dataclasses.dataclass
@@ -250,6 +253,7 @@ class Fill:
     dates: dict[str, dict[dt.date, dt.date]]
     texts: Any = None
     shades: list[list[str | None]] = dataclasses.field(default_factory=list)
+    record: bytes | None = None  # a handout's own record part, made from the deal's view
 
 
 def _serial(day: dt.date, _texts: Any) -> str:
@@ -269,7 +273,7 @@ def _printed(day: dt.date, texts: Any) -> str:
 
 
 def _week(day: dt.date, texts: Any) -> str:
-    from mapgen.formats.docx.writer import week_label
+    from mapgen.formats.docx.timeline import week_label
 
     return week_label(day, texts)
 
@@ -314,6 +318,9 @@ class Package:
                 raise Unusable("the parts depend on the values")
             for info in zt.infolist():
                 data, probed = zt.read(info), zp.read(info.filename)
+                if fmt == "docx" and info.filename == RECORD_PART:
+                    self.members.append(_Member(info.filename, record=True))
+                    continue
                 member = self._member(info.filename, data, probed, probe)
                 if _unstamped(self._fill(member, probe, "?") if member.pieces is not None
                               else data) != _unstamped(probed):
@@ -420,7 +427,7 @@ class Package:
             slots = self._slots(text, probe_text, probe)
             if any(isinstance(s[2], tuple) for s in slots):
                 pieces = _pieces(text, slots)
-                if _count_lines(self._text_of(pieces, probe), probe_per) != probe_lines:
+                if wrapped_lines(self._text_of(pieces, probe), probe_per) != probe_lines:
                     raise Unusable("a measure of lines that the probe does not repeat")
                 self.measures.append((pieces, per_line, lines))
 
@@ -429,7 +436,7 @@ class Package:
     def fits(self, fill: Fill) -> None:
         """Raises Unusable unless the deal's texts take the lines the template's took."""
         for pieces, per_line, lines in self.measures:
-            if _count_lines(self._text_of(pieces, fill), per_line) != lines:
+            if wrapped_lines(self._text_of(pieces, fill), per_line) != lines:
                 raise Unusable("the dates change the handout's layout")
 
     def write(self, path: Path, fill: Fill) -> None:
@@ -438,7 +445,12 @@ class Package:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         entries = []
         for m in self.members:
-            if m.pieces is None:
+            if m.record:
+                if fill.record is None:
+                    raise Unusable("a handout without its record")
+                entries.append((m.name, zlib.crc32(fill.record), len(fill.record),
+                                _deflate(fill.record)))
+            elif m.pieces is None:
                 entries.append((m.name, m.crc, m.size, m.data))
             else:
                 data = self._fill(m, fill, stamp)
@@ -489,12 +501,6 @@ def _pieces(text: str, slots: list[tuple[int, int, Any, int]]) -> list[Any]:
         last = end
     pieces.append(text[last:])
     return pieces
-
-
-def _count_lines(text: str, per_line: int) -> int:
-    from mapgen.formats.docx.writer import _count_lines as count
-
-    return count(text, per_line)
 
 
 def _text(name: str, data: bytes) -> str | None:
@@ -564,11 +570,11 @@ def format_key(fmt: str, texts_key: str, view: DocumentView,
     known."""
     same = _same(view_dates(view) if days is None else days)
     if fmt == "xlsx":
-        from mapgen.formats.xlsx.writer import timeline_columns
+        from mapgen.formats.xlsx.timeline import timeline_columns
 
         weeks = timeline_columns(view)
     else:
-        from mapgen.formats.docx.writer import handout_timeline
+        from mapgen.formats.docx.timeline import handout_timeline
 
         weeks = len(handout_timeline(view)[1])
     return f"{texts_key}\0weeks {weeks}\0same {same}"
@@ -747,7 +753,10 @@ def _fill_for(fmt: str, view: DocumentView, tokens: Tokens, dates: dict[dt.date,
     is it): its dates by source and, for a handout, its timeline's Mondays and cells."""
     fill = Fill(tokens, {"view": dates}, view.texts)
     if fmt == "docx":
-        from mapgen.formats.docx.writer import handout_timeline, timeline_fills
+        from mapgen.formats.docx.record import handout_record, record_part
+        from mapgen.formats.docx.timeline import handout_timeline, timeline_fills
+
+        fill.record = record_part(handout_record(view))
 
         items, weeks = handout_timeline(view)
         own = weeks if template is None else list(template.dates["weeks"])
@@ -759,20 +768,20 @@ def _fill_for(fmt: str, view: DocumentView, tokens: Tokens, dates: dict[dt.date,
 
 
 class _measured:
-    """While a handout is written: the list of its measures of lines (docx writer MEASURES)."""
+    """While a handout is written: the list of its measures of lines (docx pages.MEASURES)."""
 
     def __init__(self, fmt: str):
         self.fmt = fmt
 
     def __enter__(self) -> list[tuple[str, int, int]]:
-        from mapgen.formats.docx import writer
+        from mapgen.formats.docx import pages
 
         self.measures: list[tuple[str, int, int]] = []
         if self.fmt == "docx":
-            writer.MEASURES = self.measures
+            pages.MEASURES = self.measures
         return self.measures
 
     def __exit__(self, *exc: object) -> None:
-        from mapgen.formats.docx import writer
+        from mapgen.formats.docx import pages
 
-        writer.MEASURES = None
+        pages.MEASURES = None

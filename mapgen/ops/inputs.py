@@ -52,21 +52,54 @@ def skipped(path: Path) -> bool:
     return path.name.startswith(("~$", "."))
 
 
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """The input files: a folder stands for the readable files directly inside it (sorted by
-    name); lock files and hidden files are left out wherever they come from."""
+def skip_reason(path: Path, suffixes: tuple[str, ...]) -> str | None:
+    """Why a path inside a given folder is not read (None: it is read)."""
+    if path.name.startswith("~$"):
+        return "an Office lock file"
+    if path.name.startswith("."):
+        return "a hidden file"
+    if path.is_dir():
+        return "a sub-folder (only the files directly inside a folder are read)"
+    if not path.is_file():
+        return "not a regular file"
+    if path.suffix.lower() not in suffixes:
+        if path.suffix.lower() in PLAN_SUFFIXES:
+            return f"a plan file (this command reads {_kinds(suffixes)})"
+        return f"not one of the {_kinds(suffixes)} this command reads"
+    return None
+
+
+def _kinds(suffixes: tuple[str, ...]) -> str:
+    """``workbooks, handouts or plan files``: what files of ``suffixes`` are."""
+    kinds = [name for name, group in (("workbooks", WORKBOOK_SUFFIXES), ("handouts", HANDOUT_SUFFIXES),
+                                      ("plan files", PLAN_SUFFIXES)) if set(group) & set(suffixes)]
+    return ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else kinds[0]
+
+
+def expand_paths(paths: Iterable[str | os.PathLike], *,
+                 suffixes: tuple[str, ...] = (*WORKBOOK_SUFFIXES, *HANDOUT_SUFFIXES, *PLAN_SUFFIXES),
+                 skips: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """The input files: a folder stands for the files with one of ``suffixes`` directly inside
+    it (sorted by name); lock files and hidden files are left out wherever they come from.
+    ``skips`` (when given) collects each path left out with the reason."""
     out: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and not skipped(p)
-                           and p.suffix.lower() in (*WORKBOOK_SUFFIXES, *HANDOUT_SUFFIXES,
-                                                    *PLAN_SUFFIXES))
+            found = []
+            for inside in sorted(path.iterdir()):
+                reason = skip_reason(inside, suffixes)
+                if reason is None:
+                    found.append(inside)
+                elif skips is not None:
+                    skips.append((inside, reason))
             if not found:
-                raise MapgenError(f"{path}: a folder with no workbooks, handouts or plan files in it")
+                raise MapgenError(f"{path}: a folder with no {_kinds(suffixes)} in it")
             out += found
         elif not skipped(path):
             out.append(path)
+        elif skips is not None:
+            skips.append((path, skip_reason(path, suffixes) or "skipped"))
     return out
 
 
@@ -91,7 +124,8 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
     if suffix in HANDOUT_SUFFIXES:
         from mapgen.formats.docx.reader import read_handout_with
 
-        plan, info, used = read_handout_with(path, blueprint=blueprint, day_first=day_first)
+        plan, info, used = read_handout_with(path, blueprint=blueprint,
+                                             date_order=None if day_first else "mdy")
         recorded = (info.record or {}).get("blueprint") or {}
         return Input(path, plan, recorded.get("name") if isinstance(recorded, dict) else None,
                      {}, used)

@@ -754,6 +754,9 @@ def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | No
     from mapgen.formats import registry as formats
 
     spec = formats.for_path(out)
+    if report is not None and report.suffix.lower() not in (".json", ".yaml", ".yml"):
+        raise MapgenError(f"--report {report}: the merge report is JSON or YAML; end its name "
+                          "in .json or .yaml")
     targets = [out] + ([report] if report is not None else [])
     for target in targets:
         check_writable(target, force)
@@ -769,7 +772,13 @@ def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | No
     atomic_write(out, formats.writer_for(spec.name, view=view, plan=result.plan), force=force)
     if report is not None:
         data = {**result.report, "output": str(out)}
-        atomic_write(report, json.dumps(data, ensure_ascii=False, indent=2) + "\n", force=force)
+        if report.suffix.lower() == ".json":
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        else:
+            import yaml
+
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        atomic_write(report, text, force=force)
     return result
 
 

@@ -4,15 +4,20 @@ Every input is read before anything is written: when one cannot be used (exit 2)
 written at all. Outputs are checked before the first is written, never overwrite an existing
 file without ``force``, and are written atomically.
 
-Where the output goes:
+Where the output goes (the format is ``--format``, else ``--out``'s suffix, else JSON):
 
-====================  ===================================  ==================================
-                      one input                            several inputs
-====================  ===================================  ==================================
-no ``--out``          the plan on stdout                   a JSON/YAML list of plans on stdout
-``--out PATH``        the file PATH (in it, if a folder)   ``PATH/<input stem>.json`` each
-``--format csv``      ``PATH/`` with one file a section    ``PATH/<input stem>/`` each
-====================  ===================================  ==================================
+=========================  ===============================  ==================================
+                           one input                        several inputs
+=========================  ===============================  ==================================
+no ``--out``               the plan on stdout               a JSON/YAML list of plans on stdout
+``--out plan.json|yaml``   that file                        that file, holding a list of plans
+``--out FOLDER``           ``FOLDER/<input stem>.json``     ``FOLDER/<input stem>.json`` each
+``--format csv``           ``FOLDER/`` one file a section   ``FOLDER/<input stem>/`` each
+=========================  ===============================  ==================================
+
+A FOLDER is an existing folder or a path without a suffix (or ending in ``/``). Any other
+suffix (``plan.csv``, ``plan.docx``) is refused, as is a ``--format`` that its suffix
+contradicts: a folder is never given a file's name.
 """
 
 from __future__ import annotations
@@ -30,19 +35,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.plan import Plan
 
 Output = tuple[Path | None, str]  # (target, text); a None target is stdout
+SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}  # a plan file's formats
 
 
 def read_files(paths: Iterable[str | os.PathLike], *, blueprint: Blueprint | None = None,
-               day_first: bool = True) -> list[tuple[Path, Plan]]:
-    """Read every workbook and handout (folders stand for the ones inside them).
+               day_first: bool = True,
+               skips: list[tuple[Path, str]] | None = None) -> list[tuple[Path, Plan]]:
+    """Read every workbook and handout (folders stand for the ones inside them; ``skips``
+    collects what a folder holds that is not read, with the reason).
 
     Raises :class:`~mapgen.core.errors.InputsFailed` listing every file that cannot be used, having
     kept none: all inputs are usable or nothing is written.
     """
     from mapgen.formats.xlsx.reader import read_workbook
-    from mapgen.ops.inputs import HANDOUT_SUFFIXES, expand_paths, read_input
+    from mapgen.ops.inputs import HANDOUT_SUFFIXES, WORKBOOK_SUFFIXES, expand_paths, read_input
 
-    files = expand_paths(paths)
+    files = expand_paths(paths, suffixes=(*WORKBOOK_SUFFIXES, *HANDOUT_SUFFIXES), skips=skips)
     plans: list[tuple[Path, Plan]] = []
     failed: list[str] = []
     for path in files:
@@ -58,11 +66,13 @@ def read_files(paths: Iterable[str | os.PathLike], *, blueprint: Blueprint | Non
     return plans
 
 
-def read_outputs(plans: list[tuple[Path, Plan]], fmt: str, out: str | None, *,
+def read_outputs(plans: list[tuple[Path, Plan]], fmt: str | None, out: str | None, *,
                  blueprint: Blueprint | None = None) -> list[Output]:
-    """(target, text) for every file to write, as the table above says."""
+    """(target, text) for every file to write, as the table above says (``fmt`` None: by
+    ``out``'s suffix, else JSON)."""
     from mapgen.ops.inputs import blueprint_for
 
+    fmt, folder = output_kind(fmt, out)
     if fmt == "csv" and not out:
         raise MapgenError("--format csv writes one file per section: give a folder with --out")
     blueprints: dict[str, Blueprint] = {}
@@ -73,7 +83,29 @@ def read_outputs(plans: list[tuple[Path, Plan]], fmt: str, out: str | None, *,
             blueprints[name] = blueprint or blueprint_for(None, name)
         return blueprints[name]
 
-    return _outputs(plans, fmt, out, blueprint_of)
+    return _outputs(plans, fmt, out, folder, blueprint_of)
+
+
+def output_kind(fmt: str | None, out: str | None) -> tuple[str, bool]:
+    """The format to write and whether ``out`` is a folder; MapgenError (exit 2) for a suffix
+    that fits no format, or contradicts ``fmt``."""
+    if not out:
+        return fmt or "json", False
+    path = Path(out)
+    if path.is_dir() or out.endswith(("/", os.sep)) or not path.suffix:
+        return fmt or "json", True
+    suffix = path.suffix.lower()
+    if suffix == ".csv" or fmt == "csv":
+        raise MapgenError(f"--out {out}: CSV is one file per section, written into a folder: "
+                          f"give a folder, e.g. --out {path.with_suffix('')}-csv/")
+    named = SUFFIXES.get(suffix)
+    if named is None:
+        raise MapgenError(f"--out {out}: read writes plan data as .json or .yaml (or CSV into a "
+                          f"folder), not '{path.suffix}'")
+    if fmt and fmt != named:
+        raise MapgenError(f"--out {out} is {named.upper()} by its suffix, but --format is {fmt}: "
+                          f"give one of them, or a matching suffix")
+    return named, False
 
 
 def write_outputs(outputs: list[Output], force: bool) -> str | None:
@@ -95,31 +127,29 @@ def write_outputs(outputs: list[Output], force: bool) -> str | None:
     return stdout
 
 
-def _outputs(plans: list[tuple[Path, Plan]], fmt: str, out_arg: str | None,
+def _outputs(plans: list[tuple[Path, Plan]], fmt: str, out_arg: str | None, folder: bool,
              blueprint_of: Callable[[Plan], Blueprint]) -> list[tuple[Path | None, str]]:
     """(target, text) for every file to write; a None target is stdout."""
     from mapgen.core.fileio import safe_filename, unique_path
     from mapgen.model.plan import plan_csv_files
 
-    if not out_arg:
+    if not out_arg or not folder:
+        target = Path(out_arg) if out_arg else None
         if len(plans) == 1:
-            return [(None, _dump(plans[0][1], fmt))]
-        return [(None, _dump_list([plan for _, plan in plans], fmt))]
+            return [(target, _dump(plans[0][1], fmt))]
+        return [(target, _dump_list([plan for _, plan in plans], fmt))]
     out = Path(out_arg)
-    folder_wanted = fmt == "csv" or len(plans) > 1
-    if folder_wanted and out.exists() and not out.is_dir():
+    if out.exists() and not out.is_dir():
         why = "one file per section" if fmt == "csv" else "one file per input"
         raise MapgenError(f"{out} is a file, but --out must be a folder here ({why})")
     if fmt == "csv":
         taken: set[str] = set()
         files = []
         for path, plan in plans:
-            folder = out if len(plans) == 1 else unique_path(out, safe_filename(path.stem), "", taken)
-            files += [(folder / name, text)
+            where = out if len(plans) == 1 else unique_path(out, safe_filename(path.stem), "", taken)
+            files += [(where / name, text)
                       for name, text in plan_csv_files(plan, blueprint_of(plan)).items()]
         return files
-    if len(plans) == 1 and not out.is_dir() and not out_arg.endswith(("/", os.sep)):
-        return [(out, _dump(plans[0][1], fmt))]
     taken = set()
     return [(unique_path(out, safe_filename(path.stem), f".{fmt}", taken), _dump(plan, fmt))
             for path, plan in plans]

@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DEAL = "deal"
 PHASE_KEY = "phase"
-DEAL_ANCHORS = ("start", "close", "go_live")
 
 
 @dataclass(frozen=True)

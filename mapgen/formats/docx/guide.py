@@ -1,8 +1,12 @@
-"""The facilitator guide laid out in Word: the parts of :mod:`mapgen.core.outline`, brand styled.
+"""The facilitator guide laid out in Word: the parts of :mod:`mapgen.core.outline`, in the
+handouts' house style (:mod:`mapgen.formats.docx.house`: page, fonts, headings, a footer with
+page numbers).
 
 Only the default template's styles are used (Title, Heading 1/2, List Bullet, List Number,
-Table Grid), restyled with the blueprint's font and colour, so that the file opens the same in
-Word and LibreOffice. Low-level XML comes from :mod:`mapgen.formats.docx.ooxml`, shared with the handout.
+Table Grid), so that the file opens the same in Word and LibreOffice. Headings stay with the
+text after them, and so does a paragraph that introduces a list, table or commands; a table
+longer than a few rows may run on to the next page (its header row repeated) rather than leave
+a page mostly empty. Low-level XML comes from :mod:`mapgen.formats.docx.ooxml`.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from mapgen.core.outline import Bullets, Checklist, Commands, Heading, Paragraph
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Branding
 
-KEEP_TABLE_ROWS = 25  # tables up to this many rows stay on one page
+KEEP_TABLE_ROWS = 6  # tables up to this many rows stay on one page; longer ones may break
+KEEP_LEADING_ROWS = 2  # rows of a longer table kept with its header (and the heading above)
 CODE_FONT = "Consolas"
 CODE_SHADE = "F2F2F2"
-BODY_PT, CODE_PT, TABLE_PT = 10.5, 9, 9.5
+CODE_PT, TABLE_PT = 9, 9
+STYLES_USED = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "List Number",
+               "Footer")
 # A monospace character's width in em, measured generously: Consolas is 0.55, the fonts that
 # stand in for it where it is missing (Liberation Mono, DejaVu Sans Mono) about 0.6.
 CODE_EM = 0.62
@@ -27,14 +34,21 @@ MIN_CODE_PT = 6  # a line with an argument too long for the page is set smaller,
 INDENT = "  "  # before a command's continued lines
 
 
-def write_guide(parts: Sequence[Part], branding: Branding, path: Path) -> None:
-    """Write the guide's ``parts`` as a .docx at ``path``."""
+def write_guide(parts: Sequence[Part], branding: Branding, path: Path, *,
+                page: str = "Page {page} of {pages}") -> None:
+    """Write the guide's ``parts`` as a .docx at ``path``; ``page`` is the footer's
+    ``Page {page} of {pages}`` in the guide's language."""
     from docx import Document
 
+    from mapgen.formats.docx.house import house_page, house_styles, page_footer
+    from mapgen.formats.docx.ooxml import enable_update_fields
     from mapgen.formats.docx.ooxml import xml_text as x
 
     doc = Document()
-    _style(doc, branding)
+    house_styles(doc, branding.primary_color, branding.font, STYLES_USED)
+    house_page(doc.sections[0])
+    title = next((p.text for p in parts if isinstance(p, Heading) and p.level == 0), "")
+    page_footer(doc.sections[0], "  ·  ".join(x(s) for s in (title, branding.company) if s), x(page))
     for n, part in enumerate(parts):
         if isinstance(part, Heading):
             doc.add_heading(x(part.text), part.level)
@@ -43,8 +57,9 @@ def write_guide(parts: Sequence[Part], branding: Branding, path: Path) -> None:
             if part.lead:
                 p.add_run(x(part.lead) + " ").bold = True
             p.add_run(x(part.text))
-            # a paragraph that introduces a table stays with it
-            p.paragraph_format.keep_with_next = isinstance(_next(parts, n), Table)
+            # a paragraph that introduces a table, list or commands stays with it
+            p.paragraph_format.keep_with_next = isinstance(
+                _next(parts, n), (Table, Bullets, Steps, Checklist, Commands))
         elif isinstance(part, Bullets):
             for item in part.items:
                 doc.add_paragraph(x(item), style="List Bullet")
@@ -58,7 +73,7 @@ def write_guide(parts: Sequence[Part], branding: Branding, path: Path) -> None:
             _table(doc, part, branding.primary_color)
         elif isinstance(part, Commands):
             _commands(doc, part.lines)
-    title = next((p.text for p in parts if isinstance(p, Heading) and p.level == 0), "")
+    enable_update_fields(doc.settings.element)
     doc.core_properties.title = x(title)
     doc.core_properties.author = x(branding.company) or "mapgen"
     doc.save(str(path))
@@ -66,24 +81,6 @@ def write_guide(parts: Sequence[Part], branding: Branding, path: Path) -> None:
 
 def _next(parts: Sequence[Part], n: int) -> Part | None:
     return parts[n + 1] if n + 1 < len(parts) else None
-
-
-def _style(doc: Any, branding: Branding) -> None:
-    """Brand font on every style used, brand colour on the title and headings; tidy margins."""
-    from docx.shared import Cm, Pt, RGBColor
-
-    from mapgen.formats.docx.ooxml import set_style_font
-
-    colour = RGBColor.from_string(branding.primary_color)
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "List Number"):
-        style = doc.styles[name]
-        set_style_font(style, branding.font)
-        if name in ("Title", "Heading 1", "Heading 2"):
-            style.font.color.rgb = colour
-    doc.styles["Normal"].font.size = Pt(BODY_PT)
-    for section in doc.sections:
-        section.left_margin = section.right_margin = Cm(2)
-        section.top_margin = section.bottom_margin = Cm(2)
 
 
 def _restart_numbering(doc: Any, paragraphs: list[Any]) -> None:
@@ -117,26 +114,37 @@ def _table(doc: Any, part: Any, colour: str) -> None:
     _repeat_header(header)
     for cell, text in zip(header.cells, part.headers, strict=True):
         shade_cell(cell._tc, colour)
+        _tight(cell.paragraphs[0])
         run = cell.paragraphs[0].add_run(xml_text(text))
         run.bold = True
         run.font.size = Pt(TABLE_PT)
         run.font.color.rgb = RGBColor.from_string("FFFFFF")
-    keep = len(part.rows) <= KEEP_TABLE_ROWS
+    last = len(part.rows) - 1
+    kept = last if last < KEEP_TABLE_ROWS else KEEP_LEADING_ROWS  # rows kept with the next
     for n, values in enumerate(part.rows):
         row = table.add_row()
         _keep_row_together(row)
         for cell, text in zip(row.cells, values, strict=True):
             paragraph = cell.paragraphs[0]
+            _tight(paragraph)
             paragraph.add_run(xml_text(text)).font.size = Pt(TABLE_PT)
-            paragraph.paragraph_format.keep_with_next = keep and n < len(part.rows) - 1
-    if keep:
-        for cell in header.cells:
-            cell.paragraphs[0].paragraph_format.keep_with_next = True
+            # the first rows stay with the header, and the last two together
+            paragraph.paragraph_format.keep_with_next = n < kept or n == last - 1
+    for cell in header.cells:
+        cell.paragraphs[0].paragraph_format.keep_with_next = bool(part.rows)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
         for cell in column.cells:
             cell.width = width
     doc.add_paragraph()
+
+
+def _tight(paragraph: Any) -> None:
+    """A table cell's paragraph: no space after it, single line spacing."""
+    from docx.shared import Pt
+
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
 
 
 def _shade_paragraph(paragraph: Any, fill: str) -> None:

@@ -36,12 +36,13 @@ from mapgen.core.errors import Issue, MapgenError, UnusableInput
 from mapgen.model.fields import FieldError, fold_text
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.formats.docx.tables import WordDocument, WordTable
     from mapgen.model.blueprint import Blueprint, Section
     from mapgen.model.plan import Plan, Row
 
 HEADER_SCAN_ROWS = 3  # rows at the top of a table searched for its header
-MAX_ALIGN_CELLS = 4_000_000  # row pairs compared to find written rows again (else by position)
+MAX_ALIGN_CELLS = 1_000_000  # row pairs compared between two unchanged rows (more: by position)
 
 
 @dataclass
@@ -70,13 +71,16 @@ class _Found:
 
 
 def read_handout(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                 day_first: bool = True) -> Plan:
-    """Read a filled-in handout into a plan; problems in the data are ``plan.issues``."""
-    return read_handout_with(path, blueprint=blueprint, day_first=day_first)[0]
+                 date_order: Order | None = None) -> Plan:
+    """Read a filled-in handout into a plan; problems in the data are ``plan.issues``.
+
+    Numeric dates (03/04/2027) are read one way for the whole file: ``date_order``, else as the
+    file's dates show (:mod:`mapgen.core.date_order`)."""
+    return read_handout_with(path, blueprint=blueprint, date_order=date_order)[0]
 
 
 def read_handout_with(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                      day_first: bool = True) -> tuple[Plan, HandoutInfo, Blueprint]:
+                      date_order: Order | None = None) -> tuple[Plan, HandoutInfo, Blueprint]:
     """:func:`read_handout`, what the handout says about itself, and the blueprint it was read
     with (``blueprint``, else the one the handout records, else ``map``)."""
     from mapgen.formats.docx.tables import read_document
@@ -84,7 +88,7 @@ def read_handout_with(path: str | os.PathLike, *, blueprint: Blueprint | None = 
     label = os.fspath(path)
     doc = read_document(path)
     reader = _HandoutReader(doc, label, blueprint)
-    plan = reader.plan(day_first)
+    plan = reader.plan(date_order)
     return plan, HandoutInfo(reader.record, doc.kind), reader.blueprint
 
 
@@ -103,8 +107,9 @@ class _HandoutReader:
                         "are found by their headers")
         self.blueprint = self._blueprint(blueprint)
         self.texts = texts_for(self.blueprint.language)
-        self.conflict_notes: tuple[str, ...] = _headers()._own_texts(self.blueprint.language
-                                                                   ).conflict_notes
+        from mapgen.formats.xlsx.own_texts import _own_texts
+
+        self.conflict_notes: tuple[str, ...] = _own_texts(self.blueprint.language).conflict_notes
         if doc.kind == "docm":
             self._issue("macros-ignored", "the document is macro-enabled (.docm): its macros were "
                         "neither run nor kept; only its text was read")
@@ -265,12 +270,13 @@ class _HandoutReader:
 
     # -- the plan
 
-    def plan(self, day_first: bool) -> Plan:
+    def plan(self, date_order: Order | None) -> Plan:
         from mapgen.model.plan import BlueprintRef, Plan
 
         found = self._tables()
         if not found:
             raise UnusableInput(self._not_a_handout())
+        day_first = self._date_order(found, date_order)
         if self.record is None:
             self._issue("no-record", "the document carries no mapgen record: its tables were "
                         "found by their headers, and rows are matched by their values")
@@ -301,6 +307,37 @@ class _HandoutReader:
 
             from_workbook(plan, record["relative_dates"], self.blueprint)
         return plan
+
+    def _date_order(self, found: list[_Found], given: Order | None) -> bool:
+        """Day-first or month-first for the whole file, from its numeric dates (dates printed
+        exactly as the handout prints them in its language do not vote: they are mapgen's)."""
+        from mapgen.core import dates
+        from mapgen.core.date_order import decide
+
+        def votes():
+            for hit in found:
+                columns = [(i, k) for i, k in enumerate(hit.keys) if k and hit.section.column(k)
+                           is not None and hit.section.column(k).field.is_date]
+                for row in hit.table.rows[hit.header_row + 1:] if columns else ():
+                    for i, key in columns:
+                        text = row[i].text.strip() if i < len(row) else ""
+                        if text and not self._printed_date(text, dates):
+                            yield (f"table '{hit.name}', column '{hit.headers.get(key, key)}'",
+                                   text)
+
+        order = decide(votes(), given)
+        if order.problem is not None:
+            code, message = order.problem
+            self._issue(code, message)
+        return order.day_first
+
+    def _printed_date(self, text: str, dates: Any) -> bool:
+        """Whether ``text`` is a date exactly as the handout prints dates in its language."""
+        try:
+            day, _ = dates.parse_date(text, day_first=True)
+        except ValueError:
+            return False
+        return self.texts.date(day) == text
 
     def _not_a_handout(self) -> str:
         shown = [s for s in self.blueprint.sections if not s.internal][:3]
@@ -417,6 +454,8 @@ class _HandoutReader:
         if parsed.warning is None or quiet:
             return parsed.value, None
         code, message = parsed.warning
+        if code == "ambiguous-date":  # the file's one order decided it (see _date_order)
+            return parsed.value, None
         return parsed.value, self._cell_issue(hit, key, code, message, where, "warning")
 
     def _cell_issue(self, hit: _Found, key: str, code: str, message: str, where: dict[str, Any],
@@ -538,9 +577,9 @@ class _HandoutReader:
 def _headers() -> Any:
     """The workbook reader's header matching (folding, aliases, synonyms, keys for unknown
     columns): a handout's table headers are matched as a sheet's are."""
-    from mapgen.formats.xlsx import reader
+    from mapgen.formats.xlsx import headers
 
-    return reader
+    return headers
 
 
 def _need(section: Section) -> int:
@@ -579,9 +618,12 @@ def _align(recorded: list[list], found: list[list[str]], width: int) -> dict[int
     """Found row index -> the recorded row it is (None: a new row), by content and order.
 
     Rows typed at the end, rows inserted or deleted in between and cells edited in place are
-    all told apart: an alignment that keeps the order of both and pairs as many equal cells as
-    it can (a pair with no equal cell still counts a little, so that a row typed over stays
-    the row it was)."""
+    all told apart: rows left exactly as written anchor the alignment (difflib's matching
+    blocks), and between anchors an alignment that keeps the order of both pairs as many
+    equal cells as it can (a pair with no equal cell still counts a little, so that a row
+    typed over stays the row it was)."""
+    from difflib import SequenceMatcher
+
     n, m = len(recorded), len(found)
     if n == 0:
         return {}
@@ -592,19 +634,39 @@ def _align(recorded: list[list], found: list[list[str]], width: int) -> dict[int
 
     if m >= n and all(same(i, i) for i in range(n) if any(recorded[i][3])):
         return {j: (j if j < n else None) for j in range(m)}
+    size = max(width, *(len(r[3]) for r in recorded))
+    mine = [tuple(r[3]) + ("",) * (size - len(r[3])) for r in recorded]
+    theirs = [tuple(f) + ("",) * (size - len(f)) for f in found]
+    out: dict[int, int | None] = {j: None for j in range(m)}
+    i0 = j0 = 0
+    for block in SequenceMatcher(None, mine, theirs, autojunk=False).get_matching_blocks():
+        out.update(_align_gap(range(i0, block.a), range(j0, block.b), same, found))
+        for k in range(block.size):
+            out[block.b + k] = block.a + k
+        i0, j0 = block.a + block.size, block.b + block.size
+    return out
+
+
+def _align_gap(rows: range, cells: range, same: Any, found: list[list[str]]) -> dict[int, int]:
+    """The pairs of recorded ``rows`` and found ``cells`` rows between two anchors."""
+    n, m = len(rows), len(cells)
+    if n == 0 or m == 0:
+        return {}
     if n * m > MAX_ALIGN_CELLS:
-        return {j: (j if j < n else None) for j in range(m)}
+        return {cells[k]: rows[k] for k in range(min(n, m))}
+
+    def pair(i: int, j: int) -> float:
+        return same(rows[i], cells[j]) + (0.5 if any(found[cells[j]]) else 0.25)
+
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            pair = same(i, j) + (0.5 if any(found[j]) else 0.25)
-            score[i][j] = max(pair + score[i + 1][j + 1], score[i + 1][j], score[i][j + 1])
-    out: dict[int, int | None] = {j: None for j in range(m)}
+            score[i][j] = max(pair(i, j) + score[i + 1][j + 1], score[i + 1][j], score[i][j + 1])
+    out: dict[int, int] = {}
     i = j = 0
     while i < n and j < m:
-        pair = same(i, j) + (0.5 if any(found[j]) else 0.25)
-        if score[i][j] == pair + score[i + 1][j + 1]:
-            out[j] = i
+        if score[i][j] == pair(i, j) + score[i + 1][j + 1]:
+            out[cells[j]] = rows[i]
             i, j = i + 1, j + 1
         elif score[i][j] == score[i + 1][j]:
             i += 1

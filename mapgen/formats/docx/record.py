@@ -53,9 +53,8 @@ def printed_rows(view: DocumentView, sv: SectionView) -> list[dict[str, Any]]:
     (``e`` or ``d``), the row's ``mark`` (id and standard row), each column's ``texts`` and,
     per column, the ``notes`` lines printed under a data cell's value (a merge conflict's note,
     a kept comment and link) with the kept note they show."""
-    from mapgen.formats.docx.writer import _kept_lines
     from mapgen.model.plan import NOTES_KEY
-    from mapgen.model.view import display_value
+    from mapgen.model.view import display_value, kept_lines
 
     texts = view.texts
     sources = sv.sources if view.audience == "internal" else None
@@ -68,7 +67,7 @@ def printed_rows(view: DocumentView, sv: SectionView) -> list[dict[str, Any]]:
         cells = [display_value(c, row.get(c.key), texts) for c in sv.columns]
         if sources is not None:
             cells.append(sources[index] if index < len(sources) else "")
-        kept = _kept_lines(sv, row, index)
+        kept = kept_lines(sv, row, index)
         notes: dict[str, Any] = {}
         for column in sv.columns:
             lines = [sv.notes[(index, column.key)]] if sv.notes.get((index, column.key)) else []
@@ -166,6 +165,12 @@ def custom_properties_xml(properties: dict[str, str]) -> bytes:
             f"{items}</Properties>").encode()
 
 
+def record_part(record: dict[str, Any]) -> bytes:
+    """The ``docProps/custom.xml`` part of a handout with ``record`` (as python-docx saves it:
+    a batch's templates put each deal's own in place of the template's)."""
+    return custom_properties_xml(record_properties(record))
+
+
 def add_record(doc: Any, record: dict[str, Any]) -> None:
     """Add the record to a python-docx document as its custom properties part."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -174,5 +179,5 @@ def add_record(doc: Any, record: dict[str, Any]) -> None:
 
     part = Part(PackURI("/docProps/custom.xml"),
                 "application/vnd.openxmlformats-officedocument.custom-properties+xml",
-                custom_properties_xml(record_properties(record)), doc.part.package)
+                record_part(record), doc.part.package)
     doc.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)

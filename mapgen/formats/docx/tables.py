@@ -23,6 +23,7 @@ import io
 import os
 import posixpath
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,7 +65,7 @@ class WordTable:
     index: int  # 0-based among the body's tables
     heading: str | None  # the last heading before the table
     paragraphs: list[str]  # the non-empty paragraphs between the previous table (or heading) and it
-    rows: list[list[WordCell]]
+    rows: Sequence[list[WordCell]]  # each row read when first used
     header_rows: int = 0  # rows marked to repeat as the header on each page
     truncated: bool = False
 
@@ -223,7 +224,7 @@ class _Walker:
                 self.passages.append((None, []))
             self.passages[-1][1].append(text)
 
-    def table(self, rows: list[list[WordCell]], header_rows: int, truncated: bool) -> None:
+    def table(self, rows: Sequence[list[WordCell]], header_rows: int, truncated: bool) -> None:
         self.tables.append(WordTable(len(self.tables), self.heading, self.paragraphs, rows,
                                      header_rows, truncated))
         self.paragraphs = []
@@ -269,30 +270,58 @@ def _word_cells(tr: Any) -> list[Any]:
 
 
 def _word_table(tbl: Any, walker: _Walker, styles: _WordStyles) -> None:
-    rows: list[list[WordCell]] = []
+    kept: list[Any] = []
     header_rows = 0
     truncated = False
     for tr in _word_rows(tbl):
         props = tr.find(f"{_W}trPr")
         if props is not None and props.find(f"{_W}del") is not None:
             continue  # a row deleted with changes tracked
-        if len(rows) >= MAX_TABLE_ROWS:
+        if len(kept) >= MAX_TABLE_ROWS:
             truncated = True
             break
-        if props is not None and props.find(f"{_W}tblHeader") is not None and len(rows) == header_rows:
+        if props is not None and props.find(f"{_W}tblHeader") is not None and len(kept) == header_rows:
             header_rows += 1
-        before = props.find(f"{_W}gridBefore") if props is not None else None
-        row = [WordCell("", covered=True) for _ in range(_int(before, f"{_W}val"))]
-        for tc in _word_cells(tr)[:MAX_ROW_CELLS]:
-            tcpr = tc.find(f"{_W}tcPr")
-            span = _int(tcpr.find(f"{_W}gridSpan") if tcpr is not None else None, f"{_W}val") or 1
-            merge = tcpr.find(f"{_W}vMerge") if tcpr is not None else None
-            continued = merge is not None and merge.get(f"{_W}val", "continue") == "continue"
-            cell = WordCell("", covered=True) if continued else _word_cell(tc, tcpr, styles)
-            row.append(cell)
-            row += [WordCell("", covered=True) for _ in range(min(span, MAX_ROW_CELLS) - 1)]
-        rows.append(row[:MAX_ROW_CELLS])
-    walker.table(rows, header_rows, truncated)
+        kept.append(tr)
+    walker.table(_Rows(kept, lambda tr: _word_row(tr, styles)), header_rows, truncated)
+
+
+def _word_row(tr: Any, styles: _WordStyles) -> list[WordCell]:
+    props = tr.find(f"{_W}trPr")
+    before = props.find(f"{_W}gridBefore") if props is not None else None
+    row = [WordCell("", covered=True) for _ in range(_int(before, f"{_W}val"))]
+    for tc in _word_cells(tr)[:MAX_ROW_CELLS]:
+        tcpr = tc.find(f"{_W}tcPr")
+        span = _int(tcpr.find(f"{_W}gridSpan") if tcpr is not None else None, f"{_W}val") or 1
+        merge = tcpr.find(f"{_W}vMerge") if tcpr is not None else None
+        continued = merge is not None and merge.get(f"{_W}val", "continue") == "continue"
+        cell = WordCell("", covered=True) if continued else _word_cell(tc, tcpr, styles)
+        row.append(cell)
+        row += [WordCell("", covered=True) for _ in range(min(span, MAX_ROW_CELLS) - 1)]
+    return row[:MAX_ROW_CELLS]
+
+
+class _Rows(Sequence):
+    """A table's rows, each read into cells when it is first asked for (a reader that looks
+    at a large table's header only never pays for its body)."""
+
+    def __init__(self, items: list[Any], convert: Callable[[Any], list[WordCell]]):
+        self._items, self._convert = items, convert
+        self._done: dict[int, list[WordCell]] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self._items):
+            raise IndexError(index)
+        if index not in self._done:
+            self._done[index] = self._convert(self._items[index])
+        return self._done[index]
 
 
 def _int(el: Any, attr: str) -> int:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from copy import deepcopy
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,12 +35,13 @@ from lxml.etree import _Element as Element
 
 from mapgen.core.apportion import apportion
 from mapgen.core.colors import text_on
-from mapgen.core.dates import MONTH_ABBR
 from mapgen.core.errors import MapgenError
 from mapgen.core.i18n import N_, Texts, texts_for
 from mapgen.formats.docx import ooxml as ox
+from mapgen.formats.docx.pages import BOLD_CHAR_TWIPS, TABLE_CHAR_TWIPS, TABLE_PT, Page, min_width, row_twips
+from mapgen.formats.docx.record import add_record, handout_record
+from mapgen.formats.docx.timeline import handout_timeline, timeline_fills, week_label
 from mapgen.formats.registry import WriteOptions
-from mapgen.model.blueprint import Column
 from mapgen.model.plan import NOTES_KEY
 from mapgen.model.view import (
     SIGNOFF_HEADERS,
@@ -53,8 +53,6 @@ from mapgen.model.view import (
     display_value,
     kept_lines,
     property_text,
-    timeline,
-    timeline_weeks,
 )
 
 PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
@@ -66,26 +64,16 @@ WRITE_IN_ROW_TWIPS = WRITE_IN_TWIPS + 20  # with its border
 HEADING1_TWIPS = 850   # 16 pt heading, 14 pt before and 6 pt after
 HEADING2_TWIPS = 650   # 12 pt heading, 12 pt before
 TOC_HEADING_TWIPS = 1000
-TEXT_LINE_TWIPS = 270  # a line of 10 pt body text at 1.1 line spacing
-TEXT_CHAR_TWIPS = 85   # an average character of 10 pt body text (80 measured)
-TABLE_LINE_TWIPS = 250  # a line of 9 pt table text (234 measured)
-TABLE_CHAR_TWIPS = 90   # an average character of 9 pt table text (72 measured)
 CAPTION_TWIPS = 330
 TOC_LINE_TWIPS = 330
 LOGO_BOX_CM = (6.0, 2.2)  # the largest the logo may be on the cover (width, height)
 SOURCES_WIDTH = 16  # characters, like a blueprint column width
-TABLE_PT = 9
 NOTE_PT = 7.5
-CELL_MARGIN_TWIPS = 108  # Table Grid's left and right cell margins (0.19 cm)
-CHAR_TWIPS = TABLE_PT * 12  # a generous average character width in table text (0.6 em)
-BOLD_CHAR_TWIPS = TABLE_PT * 14
 GREY = "7F7F7F"  # examples and small print
 TEXT_GREY = "595959"  # labels, subtitles, captions, footer
 BORDER_GREY = "A6A6A6"
 NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
 LINK_BLUE = "0563C1"  # a link a plan keeps for a cell, as office suites show links
-OVERDUE_BAR, DONE_BAR, TODAY_FILL = "C00000", "70AD47", "FFF2CC"  # the timeline's colours
-TIMELINE_WEEKS = 30  # the most week columns a landscape page holds legibly
 SIGNOFF_ROW_TWIPS = 850  # 1.5 cm: room to sign
 EXAMPLES_CAPTION = N_("Rows in grey italics are examples. Write your own in the empty rows.")
 BLANK_COVER_FIELDS = (N_("Buyer"), N_("Seller"), N_("Deal"), N_("Go-live"))
@@ -107,6 +95,7 @@ def write_docx(view: DocumentView, path: Path) -> None:
     logo = resolve_logo(view)
     doc = Document()
     _DocxWriter(doc, view, logo).write()
+    add_record(doc, handout_record(view))  # what the reader needs, where no page shows it
     doc.save(str(path))
 
 
@@ -139,52 +128,6 @@ def fact_text(value: Any, texts: Texts | None = None) -> str:
     return "" if value is None else str(value)
 
 
-def handout_timeline(view: DocumentView) -> tuple[list[TimelineItem], list[dt.date]]:
-    """The timeline page's items and the Mondays of its week columns (none: no such page)."""
-    items = timeline(view)
-    return items, timeline_weeks(items, view.generated, limit=TIMELINE_WEEKS)
-
-
-def timeline_fills(items: list[TimelineItem], weeks: list[dt.date], today: dt.date,
-                   brand: str) -> list[list[str | None]]:
-    """Each item's week cells' background: its bar (overdue red, done green, else ``brand``)
-    in the weeks it spans, this week's colour in today's week, else none."""
-    this_week = today - dt.timedelta(days=today.weekday())
-    out = []
-    for item in items:
-        late = item.end is not None and item.end < today and item.meaning != "done"
-        colour = OVERDUE_BAR if late else DONE_BAR if item.meaning == "done" else brand
-        row: list[str | None] = []
-        for week in weeks:
-            on = (item.start is not None and item.end is not None
-                  and week <= item.end and week + dt.timedelta(days=7) > item.start)
-            row.append(colour if on else TODAY_FILL if week == this_week else None)
-        out.append(row)
-    return out
-
-
-def week_label(week: dt.date, texts: Texts) -> str:
-    """A timeline column's week: ``3 Feb`` in English, the locale's day and short month
-    otherwise (``3. Feb.``, ``3 févr.``), from Babel's locale data."""
-    if texts.language == "en":
-        return f"{week.day} {MONTH_ABBR[week.month - 1]}"
-    from babel.dates import format_skeleton
-
-    return format_skeleton("dMMM", week, locale=texts.language)
-
-
-def longest_date(texts: Texts) -> int:
-    """Characters of the longest printed date of the language (``30 Sep 2027`` in English)."""
-    return _longest_date(texts.language)
-
-
-@cache
-def _longest_date(language: str) -> int:
-    texts = texts_for(language)
-    return max(len(texts.date(dt.date(2027, month, 28)))  # a two-digit day
-               for month in range(1, 13))
-
-
 class _DocxWriter:
     """Lays out one view in one python-docx document."""
 
@@ -195,7 +138,7 @@ class _DocxWriter:
         self.logo = logo
         self.brand = view.branding.primary_color
         self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark): the contents
-        self.page = _Page(Cm(PAGE_CM[1] - 2 * MARGIN_CM).twips, Cm(PAGE_CM[0] - 2 * MARGIN_CM).twips)
+        self.page = Page(Cm(PAGE_CM[1] - 2 * MARGIN_CM).twips, Cm(PAGE_CM[0] - 2 * MARGIN_CM).twips)
         self.landscape = False
         self._style_ids: dict[tuple[str, Any], str | None] = {}
         self._style_objects: dict[str, Any] = {}
@@ -656,11 +599,11 @@ class _DocxWriter:
         columns, sources = sv.columns, self._sources(sv)
         titles = self._titles(sv)
         weights = [c.display_width for c in columns] + ([] if sources is None else [SOURCES_WIDTH])
-        minimums = [_min_width(c, t, self._) for c, t in zip([*columns, None], titles, strict=False)]
+        minimums = [min_width(c, t, self._) for c, t in zip([*columns, None], titles, strict=False)]
         return apportion(text_width, weights, minimums, rest="last")
 
     def _header_height(self, sv: SectionView, widths: list[int]) -> int:
-        return _row_twips(self._titles(sv), widths, BOLD_CHAR_TWIPS)
+        return row_twips(self._titles(sv), widths, BOLD_CHAR_TWIPS)
 
     def _row_height(self, sv: SectionView, widths: list[int], row: dict, index: int = -1) -> int:
         texts = [display_value(c, row.get(c.key), self._) for c in sv.columns]
@@ -675,7 +618,7 @@ class _DocxWriter:
         if kept:
             texts = [t + "".join(f"\n{line}" for line, _link in kept.get(c.key, ()))
                      for t, c in zip(texts, sv.columns, strict=False)] + texts[len(sv.columns):]
-        return _row_twips(texts, widths, TABLE_CHAR_TWIPS)
+        return row_twips(texts, widths, TABLE_CHAR_TWIPS)
 
     def _section_table(self, sv: SectionView, text_width: int, rest: list[SectionView]) -> None:
         columns, page = sv.columns, self.page
@@ -795,97 +738,3 @@ class _DocxWriter:
         return tbl
 
 
-class _Page:
-    """An estimate of how far down the current page the document has reached, in twips, so
-    that write-in rows can fill what is left. The estimate errs on the full side (generous
-    character widths, a safety margin): a row too many would start a page of its own."""
-
-    def __init__(self, portrait_height: int, landscape_height: int):
-        self.heights = (portrait_height, landscape_height)
-        self.height = portrait_height
-        self.width_twips = landscape_height  # text width of a portrait page
-        self.used = 0
-
-    def new_page(self, *, landscape: bool | None = None) -> None:
-        if landscape is not None:
-            self.height = self.heights[1 if landscape else 0]
-            self.width_twips = self.heights[0 if landscape else 1]  # A4 turned
-        self.used = 0
-
-    def add(self, twips: int) -> None:
-        self.used += twips
-        while self.used > self.height:
-            self.used -= self.height
-
-    def keep(self, twips: int) -> None:
-        """A block that moves to the next page as a whole when it does not fit."""
-        if self.used and self.used + twips > self.height:
-            self.used = 0
-
-    def add_row(self, twips: int, header: int) -> None:
-        """A table row (rows never split); on a new page the header row repeats above it."""
-        if self.used + twips > self.height:
-            self.used = header
-        self.used += twips
-
-    def left(self) -> int:
-        return max(0, self.height - self.used)
-
-    def safety(self) -> int:
-        return self.height // 12
-
-    def text(self, text: str, *, indent: int = 0, line: int = TEXT_LINE_TWIPS,
-             char: int = TEXT_CHAR_TWIPS, after: int = 120) -> int:
-        """Twips that a paragraph of body text takes across the page's width."""
-        per_line = max(1, (self.width_twips - indent) // char)
-        return _lines(text, per_line) * line + after
-
-
-# While mapgen.ops.batch_templates makes a template: every measure of a text's lines, as (text, per_line,
-# lines), the one way a handout's layout depends on how long its texts are.
-MEASURES: list[tuple[str, int, int]] | None = None
-
-
-def _lines(text: str, per_line: int) -> int:
-    """Lines that ``text`` wraps to at word boundaries, ``per_line`` characters a line."""
-    if MEASURES is not None:
-        lines = _count_lines(text, per_line)
-        MEASURES.append((text, per_line, lines))
-        return lines
-    return _count_lines(text, per_line)
-
-
-def _count_lines(text: str, per_line: int) -> int:
-    total = 0
-    for paragraph in (text or "").split("\n"):
-        count, used = 1, 0
-        for word in paragraph.split():
-            size = len(word)
-            if used and used + 1 + size > per_line:
-                count, used = count + 1, size
-            else:
-                used += size + (1 if used else 0)
-            while used > per_line:
-                count, used = count + 1, used - per_line
-        total += count
-    return total
-
-
-
-def _row_twips(texts: list[str], widths: list[int], char: int) -> int:
-    """Twips of a table row: its tallest cell's lines, cell spacing and border."""
-    lines = max((_lines(t, max(1, (w - 2 * CELL_MARGIN_TWIPS) // char))
-                 for t, w in zip(texts, widths, strict=False) if t), default=1)
-    return lines * TABLE_LINE_TWIPS + 2 * 40 + 20
-
-
-def _min_width(column: Column | None, header: str, texts: Texts | None = None) -> int:
-    """Twips that a column needs so that neither a header word nor a choice or a date breaks
-    across lines, cell margins included (widths measured generously: fonts differ)."""
-    words = [len(word) for word in header.split()]
-    longest = max(words, default=1) * BOLD_CHAR_TWIPS
-    if column is not None and column.field.has_choices:
-        longest = max(longest, max((len(c) for c in column.choices or ()), default=0) * CHAR_TWIPS)
-    if column is not None and column.field.is_date:
-        longest = max(longest, longest_date(texts or texts_for()) * CHAR_TWIPS)
-    return round(longest) + 2 * CELL_MARGIN_TWIPS

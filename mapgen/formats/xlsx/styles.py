@@ -7,6 +7,7 @@ Input styles are unlocked: with sheet protection on, only they can be edited.
 
 from __future__ import annotations
 
+import re
 from array import array as _array
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,20 @@ TODAY_FILL = "FFF2CC"   # this week's column on the timeline
 DATE_LOCALES = {"sv": "41D", "de": "407", "fr": "40C", "es": "C0A", "nl": "413"}
 BODY_SIZE = 10
 _new_array = _array.__new__
+
+def excel_date_format(language: str) -> str:
+    """The number format that prints a date as the language's handout and page do
+    (:meth:`mapgen.core.i18n.Texts.date`): ``d mmm yyyy`` in English, the locale's medium form
+    otherwise (``dd.mm.yyyy`` in German), with the locale's month names."""
+    if language not in DATE_LOCALES:
+        return "d mmm yyyy"
+    from babel.dates import get_date_format
+
+    pattern = get_date_format("medium", locale=language).pattern
+    code = re.sub(r"y+", "yyyy", pattern).replace("MMM", "mmm").replace("MM", "mm")
+    code = re.sub(r"'([^']*)'", r'"\1"', code)  # quoted literals as Excel quotes them
+    return (f"[$-{DATE_LOCALES[language]}]" if "mmm" in code else "") + code
+
 
 def workbook_cache(wb: Any) -> dict[tuple, Any]:
     """A dict kept on ``wb``, for style look-ups that only depend on its style lists (openpyxl
@@ -97,6 +112,7 @@ class WorkbookStyles:
         self.accent = self.primary if on_primary == WHITE else TEXT
         self._workbook = workbook
         months = f"[$-{DATE_LOCALES[language]}]" if language in DATE_LOCALES else ""
+        date = excel_date_format(language)
         side = Side(style="thin", color=GRID)
         box = Border(left=side, right=side, top=side, bottom=side)
         top_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
@@ -129,7 +145,7 @@ class WorkbookStyles:
         add(self.fact_label, font=font(bold=True, color=MUTED),
             alignment=Alignment(horizontal="left", vertical="top"))
         add(self.fact, font=font(), alignment=Alignment(horizontal="left", vertical="top"))
-        add(self.fact_date, font=font(), number_format=f"{months}d mmm yyyy",
+        add(self.fact_date, font=font(), number_format=date,
             alignment=Alignment(horizontal="left", vertical="top"))
         add(self.link, font=font(color=self.accent, underline="single"), alignment=top_left)
         center = Alignment(horizontal="center", vertical="center")
@@ -138,21 +154,22 @@ class WorkbookStyles:
         add(self.kpi_alert, font=font(size=14, bold=True, color=OVERDUE_FONT), alignment=center,
             number_format="0;-0;0")
         add(self.kpi_date, font=font(size=12, bold=True, color=self.accent), alignment=center,
-            number_format=f"{months}d mmm yyyy")
+            number_format=date)
         add(self.week, font=font(size=8, bold=True, color=on_primary), fill=primary_fill,
             number_format=f"{months}d mmm", alignment=Alignment(horizontal="center", vertical="center",
                                                        text_rotation=90))
         add(self.week_marker, font=font(size=10, bold=True, color=OVERDUE_FONT),
             alignment=Alignment(horizontal="center", vertical="bottom"))
-        add(self.deal_date, font=font(bold=True), border=box, number_format=f"{months}d mmm yyyy",
+        add(self.deal_date, font=font(bold=True), border=box, number_format=date,
             alignment=Alignment(horizontal="left", vertical="top"), protection=unlocked)
         # One input style and one example style per column type.
         for field in TYPES.values():
             align = Alignment(horizontal=field.align, vertical="top", wrap_text=field.wrap)
+            shown = date if field.name == "date" else field.excel_format
             add(self._body_name(field.name, False), font=font(), border=box, alignment=align,
-                number_format=field.excel_format, protection=unlocked)
+                number_format=shown, protection=unlocked)
             add(self._body_name(field.name, True), font=font(italic=True, color=MUTED), border=box,
-                alignment=align, number_format=field.excel_format, protection=unlocked)
+                alignment=align, number_format=shown, protection=unlocked)
         # Shared objects for the few cells styled beyond their named style.
         self.conflict_fill = PatternFill("solid", start_color=CONFLICT_FILL, end_color=CONFLICT_FILL)
         self.soft_fill = PatternFill("solid", start_color=SOFT, end_color=SOFT)

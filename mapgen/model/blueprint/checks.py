@@ -172,7 +172,11 @@ def _semantic_issues(bp: Blueprint) -> list[Issue]:
     for section in bp.sections:
         s = f"section '{section.key}'"
         if not section.columns:
-            add(section, "columns", f"{s}: needs at least one column")
+            others = [o.key for o in bp.sections if o is not section]
+            close = difflib.get_close_matches(section.key, others, n=1)
+            hint = (f" (did you mean '{close[0]}'? a section key that does not match one of "
+                    "the blueprint's adds a new section)") if close else ""
+            add(section, "columns", f"{s}: needs at least one column{hint}")
         folded = section.label.casefold()
         if folded in seen_titles:
             add(section, "title", f"{s}: same title as section '{seen_titles[folded]}'")
@@ -284,3 +288,138 @@ def _unknown_meaning(meaning: Any) -> str:
     guess = close[0] if close else ENGLISH_MEANINGS.get(wanted.replace("_", " "))
     hint = f"did you mean '{guess}'? " if guess else ""
     return f"unknown meaning '{meaning}' ({hint}expected one of {', '.join(MEANINGS)})"
+
+
+# --------------------------------------------------------------------------- texts
+
+SAMPLE_DEAL = {"name": "Sample deal", "buyer": "Buyer Inc", "seller": "Seller Ltd",
+               "start": "2027-01-04", "close": "2027-03-01", "go_live": "2027-04-05"}
+
+
+def template_issues(bp: Blueprint) -> list[Issue]:
+    """Every text of ``bp`` rendered in the sandbox as generate renders it, for a blank
+    template and for a sample deal: each text that fails is an issue at its file and line,
+    with the name meant where one is close (``did you mean 'deal.buyer'?``)."""
+    import datetime as dt
+
+    from mapgen.core.templating import deal_context, has_template
+
+    sample = {k: dt.date.fromisoformat(v) if k in ("start", "close", "go_live") else v
+              for k, v in SAMPLE_DEAL.items()}
+    issues: list[Issue] = []
+    for text, (file, line) in _texts(bp):
+        if not has_template(text):
+            continue
+        found = _render_errors(text, deal_context(sample), file, line)
+        if not found:  # fine for a deal: is it for a blank template, with no deal facts?
+            found = [(_blank_hint(message), at)
+                     for message, at in _render_errors(text, deal_context(None), file, line)[:1]]
+        issues += [Issue(code="template-error", file=file, line=at, message=message)
+                   for message, at in found]
+    return issues
+
+
+def _blank_hint(message: str) -> str:
+    """A message for a text that renders for a deal but not for a blank template."""
+    import re
+
+    key = re.search(r"'deal\.(\w+)", message)
+    guard = f"deal.{key.group(1)}" if key else "deal.KEY"
+    return (f"{message}: a blank template has no deal facts yet (write "
+            f"{{% if {guard} %}}...{{% endif %}} around it)")
+
+
+class _StandIn(dict):
+    """The deal with stand-ins for unknown keys, which it does not list as known."""
+
+    def __init__(self, deal: dict):
+        super().__init__(deal)
+        self.known = list(deal)
+
+    def __iter__(self):
+        return iter(self.known)
+
+
+def _render_errors(text: str, context: dict, file: str | None, line: int | None,
+                   ) -> list[tuple[str, int | None]]:
+    """Every error of one text: rendered again with each unknown name stood in for, until it
+    renders or fails otherwise (at most 20 names)."""
+    from jinja2.utils import missing
+
+    from mapgen.core.templating import TemplateError, render_text
+
+    errors: list[tuple[str, int | None]] = []
+    context = {**context, "deal": _StandIn(context["deal"])}
+    for _ in range(20):
+        try:
+            render_text(text, context, source=file, line=line)
+            return errors
+        except TemplateError as exc:
+            errors.append(_placed(str(exc), file, line))
+            cause = exc.__cause__
+            name, obj = getattr(cause, "name", None), getattr(cause, "obj", None)
+            if name is None or (obj is not missing and obj is not context["deal"]):
+                return errors
+            if obj is missing:
+                context[str(name)] = context["deal"]  # a misspelled 'deal': its keys work
+            else:
+                context["deal"][str(name)] = "x"
+    return errors
+
+
+def _texts(bp: Blueprint) -> list[tuple[Any, Where]]:
+    """(text, where) of every text that generate renders: titles, intros, steps, purposes,
+    instructions (both audiences), and the cells of standard rows and examples."""
+    out: list[tuple[Any, Where]] = [(bp.title, bp.where("title")), (bp.intro, bp.where("intro")),
+                                    (bp.buyer_intro, bp.where("intro"))]
+    out += [(step, bp.where("how_to_use")) for step in [*bp.how_to_use, *(bp.buyer_how_to_use or [])]]
+    for section in bp.sections:
+        for field in ("title", "purpose", "instructions", "buyer_purpose", "buyer_instructions"):
+            out.append((getattr(section, field), section.where(field.removeprefix("buyer_"))))
+        for field, rows, wheres in (("examples", section.examples, section._example_where),
+                                    ("rows", section.rows, section._row_where)):
+            for n, row in enumerate(rows):
+                where = wheres[n] if n < len(wheres) else section.where(field)
+                out += [(value, where) for value in row.values()]
+    return out
+
+
+def _placed(message: str, file: str | None, line: int | None) -> tuple[str, int | None]:
+    """A TemplateError's message without its ``file:line:`` prefix, and the line it names."""
+    import re
+
+    prefix = f"{file}:" if file else ""
+    if prefix and message.startswith(prefix):
+        found = re.match(r"(\d+): ", message[len(prefix):])
+        if found:
+            return message[len(prefix) + found.end():], int(found.group(1))
+        return message[len(prefix):].lstrip(), line
+    return message, line
+
+
+def near_parent_keys(bp: Blueprint, parent: Blueprint) -> list[Issue]:
+    """Warnings for section and column keys that the parent lacks but has one close to
+    (``responsable`` beside the parent's ``responsible``): likely a misspelling that adds an
+    entry instead of changing the parent's."""
+    issues: list[Issue] = []
+
+    def warn(obj: _Model, what: str, key: str, known: list[str]) -> None:
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+        if close:
+            file, line = obj.where("key")
+            issues.append(Issue(code="new-key-near-parent", file=file, line=line, message=(
+                f"{what} '{key}' is not in '{parent.name}', so it adds a new {what.split()[-1]} "
+                f"(did you mean '{close[0]}'?)")))
+
+    parents = {s.key: s for s in parent.sections}
+    for section in bp.sections:
+        mine = parents.get(section.key)
+        if mine is None:
+            if section.columns:  # without columns, "needs at least one column" says it
+                warn(section, "section", section.key, list(parents))
+            continue
+        theirs = [c.key for c in mine.columns]
+        for column in section.columns:
+            if column.key not in theirs:
+                warn(column, f"section '{section.key}': column", column.key, theirs)
+    return issues

@@ -153,8 +153,11 @@ def _merge_keyed(parent: SrcList, child: Any, issues: list[Issue], what: str, me
             out.lines[pos] = line
         else:
             if item.get("remove"):
+                close = difflib.get_close_matches(str(key), [str(k) for k in index], n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
                 issues.append(Issue(code="unknown-key", file=item.file, line=line,
-                                    message=f"{what} '{key}' cannot be removed: the parent has none"))
+                                    message=f"{what} '{key}' cannot be removed: the parent has "
+                                            f"none{hint}"))
                 continue
             index[key] = len(out)
             out.append(item)

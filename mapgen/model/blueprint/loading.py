@@ -109,14 +109,26 @@ def load_blueprint(ref: str | os.PathLike | None = None) -> Blueprint:
 
 
 def check_blueprint(ref: str | os.PathLike) -> list[Issue]:
-    """Every problem in a blueprint file, as issues (empty when it is fine)."""
+    """Every problem in a blueprint file, as issues (empty when it is fine); a blueprint that
+    loads has every text rendered too (:func:`~mapgen.model.blueprint.checks.template_issues`)."""
+    from mapgen.model.blueprint.checks import template_issues
+
     try:
-        load_blueprint(ref)
+        bp = load_blueprint(ref)
     except ValidationFailed as exc:
         return exc.issues
     except YamlError as exc:
         return [exc.issue]
-    return []
+    issues = template_issues(bp)
+    if bp.extends:
+        from mapgen.model.blueprint.checks import near_parent_keys
+
+        try:
+            parent = load_blueprint(find_blueprint(bp.extends, relative_to=Path(bp._chain[0]).parent))
+        except MapgenError:  # loaded once already: cannot happen, and never blocks a check
+            return issues
+        issues += near_parent_keys(bp, parent)
+    return issues
 
 
 def _label(path: Path) -> str:

@@ -94,6 +94,11 @@ class _Model(BaseModel):
         return self._where.get(field, self._where.get("", (None, None)))
 
 
+# A word's width in a column, in characters: bold header letters run wider than the average
+# character a column width counts, and a cell has padding on both sides.
+WORD_EM, WORD_PAD = 1.15, 1.5
+
+
 class Column(_Model):
     """One typed column of a section's table."""
 
@@ -116,6 +121,10 @@ class Column(_Model):
         None, description="Other words people type for a choice: choice -> its synonyms "
                           "(Done: [Complete, Finished]). Reading writes the choice, with a warning.")
     sequence: bool = Field(False, description="A running number (renumbered when merging).")
+    group: bool = Field(False, description=(
+        "A label written once for a group of rows (a phase above its tasks): in a workbook made "
+        "outside mapgen, a row holding nothing but one text is the label of the rows under it, "
+        "and a row without a value here takes the label above it."))
     remove: bool = Field(False, description="In a blueprint that extends another: drop it.")
     before: str | None = Field(None, description="Place this column before the column KEY.")
     after: str | None = Field(None, description="Place this column after the column KEY.")
@@ -200,7 +209,12 @@ class Column(_Model):
 
     @property
     def display_width(self) -> float:
-        return self.width or self.field.default_width
+        """The width in characters: the blueprint's (or the type's default), widened where the
+        longest word of the header or of a choice would not fit on a line (a bold header in a
+        spreadsheet cell), so that no word is ever broken."""
+        words = [w for text in (self.title, *(self.choices or [])) for w in str(text).split()]
+        longest = max((len(w) for w in words), default=0)
+        return max(self.width or self.field.default_width, round(longest * WORD_EM + WORD_PAD, 1))
 
     def status_meanings(self) -> dict[str, str]:
         """Each choice's meaning (not_started, in_progress, done, blocked), as far as known.

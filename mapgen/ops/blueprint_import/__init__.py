@@ -128,9 +128,12 @@ def import_template(path: str | os.PathLike, *, name: str | None = None, extends
                                   "keep them)"))
     for plan in plans:
         if plan.removed:
-            decisions.append(Decision("removed", f"columns of {plan.parent.label} not in your "
+            decisions.append(Decision("removed", f"columns of {plan.parent.key} not in your "
                                       f"template, removed: {', '.join(plan.removed)}"))
     title, intro, how_to_use = _document_texts(source, plans, decisions)
+    if removed and not intro:
+        decisions.append(Decision("texts", f"the introduction of '{extends}' speaks of sections "
+                                  "your template does not have: left empty for you to write"))
     from mapgen.ops.blueprint_import.yamlout import write_yaml
 
     header = [f"{name}: imported from {Path(path).name} by `mapgen blueprint import` on "
@@ -167,7 +170,7 @@ def _section_decisions(plans: list[SectionPlan], parent, decisions: list[Decisio
     for plan in plans:
         table = plan.table
         at = (f"header row {table.header_at + 1}" if not table.grid.word else "header in row 1")
-        onto = (f"extends {plan.parent.label} of '{parent.name}'" if plan.parent is not None
+        onto = (f"extends '{parent.name}' section {plan.parent.key}" if plan.parent is not None
                 else "a new section")
         title_from = ("its title row" if table.title else
                       "the heading above it" if table.grid.word else "the sheet's name")
@@ -178,7 +181,7 @@ def _section_decisions(plans: list[SectionPlan], parent, decisions: list[Decisio
             what = col.type + (f" of {', '.join(col.choices)}" if col.choices else "")
             text = f"{plan.key}: '{col.header}' -> {col.key} ({what}): {col.why}"
             if mapped:
-                text += f"; is {mapped}"
+                text += f"; {mapped}"
             if col.key in plan.retyped:
                 text += f"; its type {col.type} replaces the parent's {plan.retyped[col.key]}"
             decisions.append(Decision("columns", text, col.guessed))

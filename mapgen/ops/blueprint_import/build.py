@@ -29,6 +29,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "phase": ("phase", "stage", "milestone phase"),
 }
 OWNER = re.compile(r"owner|responsible|assignee|assigned|resource|\bwho\b", re.I)
+OWN_HINT = "Select a cell to see what belongs in it."  # a mapgen workbook's line above a table
 ACTION_WORDS = ("task", "action", "activity", "to do", "step")
 
 
@@ -72,7 +73,7 @@ def base_fold(text: str) -> str:
 def section_plan(table: Table, deal: list[DealPair], decisions: list[Decision]) -> SectionPlan:
     """A table's columns, rows, examples and texts (before any mapping onto a parent)."""
     columns = plan_columns(table, deal)
-    title = table.title or re.sub(r"^\s*\d+\s*[.)]\s*", "", table.grid.title).strip()
+    title = re.sub(r"^\s*\d+\s*[.)]\s*", "", table.title or table.grid.title).strip()
     plan = SectionPlan(slug(title, "section"), title, table, columns)
     if table.groups:
         _group_column(plan, decisions)
@@ -171,6 +172,8 @@ def _texts(plan: SectionPlan, table: Table, decisions: list[Decision]) -> None:
     legends and notes under it."""
     texts = [(table.grid.where, t) for t in table.grid.texts] + table.above
     for where, text in texts:
+        if text.startswith(OWN_HINT):
+            continue  # mapgen's own line above its tables
         label, _, rest = text.partition(":")
         word = fold(label)
         if word == "purpose" and rest.strip():
@@ -192,17 +195,31 @@ def _texts(plan: SectionPlan, table: Table, decisions: list[Decision]) -> None:
 
 
 def _legend_lines(cells: list[tuple[str, str]]) -> list[str]:
-    """Cells under a table as lines: a row's cells joined ('Done: finished')."""
+    """Cells under a table as sentences: a row's cells joined ('Done: finished'), the entries
+    under a heading such as 'Status key:' in one line with it."""
     rows: dict[str, list[str]] = {}
     for where, text in cells:
         row = re.sub(r"^.*?(\d+)$", r"\1", where.rsplit(" ", 1)[-1])
         rows.setdefault(row, []).append(text)
-    out = []
+    out: list[str] = []
+    items: list[str] | None = None
     for parts in rows.values():
         if len(parts) == 2 and not parts[0].endswith(":"):
-            out.append(f"{parts[0]}: {parts[1]}")
-        else:
-            out.append(" ".join(parts))
+            entry = f"{parts[0]}: {parts[1]}"
+            if items is not None:
+                items.append(entry)
+                continue
+            out.append(entry)
+            continue
+        if items:
+            out[-1] += " " + "; ".join(items) + "."
+        items = None
+        line = " ".join(parts)
+        out.append(line)
+        if line.endswith(":"):
+            items = []
+    if items:
+        out[-1] += " " + "; ".join(items) + "."
     return out
 
 
@@ -257,7 +274,7 @@ def _names(column: Column) -> set[str]:
 
 
 def _compatible(plan: ColumnPlan, column: Column) -> bool:
-    if plan.why.startswith("empty"):
+    if plan.why.startswith("empty") or plan.from_examples:
         return True
     texts = ("text", "longtext")
     if plan.type == column.type or (plan.type in texts and column.type in texts):
@@ -291,23 +308,23 @@ def _match_columns(plan: SectionPlan, section: Section, decisions: list[Decision
         taken[chosen.key] = col
         old = col.key
         col.key = chosen.key
-        if how == "retyped" or (col.why.startswith("empty")):
+        if how == "retyped" or col.why.startswith("empty") or col.from_examples:
             if how == "retyped":
                 plan.retyped[col.key] = chosen.type
             else:
                 col.type, col.choices, col.meanings = chosen.type, chosen.choices, chosen.meanings
-                col.why, col.guessed = f"no values to go by: {section.label}'s type", False
+                col.why, col.guessed = f"no rows to go by: {section.label}'s type", False
         elif col.type != chosen.type and not (col.type == "choice" and chosen.type == "choice"):
             col.type = chosen.type  # text and long text, or values a choice's words
             if chosen.type == "choice" and not col.choices:
                 col.choices = chosen.choices
-        plan.mapped[col.key] = (f"{section.label}'s '{chosen.title}'"
-                                + (f" (was '{old}')" if old != chosen.key else ""))
+        plan.mapped[col.key] = (f"the parent's {section.key}.{chosen.key} ('{chosen.title}')"
+                                + (f", not a new '{old}'" if old != chosen.key else ""))
     plan.removed = [c.key for c in section.columns if c.key not in taken]
     for col in owners[1:]:
         decisions.append(Decision("columns", f"'{col.header}' is another owner: kept as its own "
                                   f"column '{col.key}' (the first owner, '{owners[0].header}', is "
-                                  f"{section.label}'s responsible person)"))
+                                  f"the parent's {section.key}.responsible)"))
 
 
 def deal_facts(pairs: list[DealPair], decisions: list[Decision]) -> dict[str, str]:

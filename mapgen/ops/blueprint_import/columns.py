@@ -41,6 +41,7 @@ class ColumnPlan:
     relative: dict[int, str] = field(default_factory=dict)  # row -> rule (go_live-30d)
     width: float | None = None
     once_per_group: bool = False  # written on the first row of its group only
+    from_examples: bool = False  # typed by example rows alone (the template has no other rows)
 
 
 def plan_columns(table: Table, deal: list[DealPair]) -> list[ColumnPlan]:
@@ -67,8 +68,14 @@ def plan_columns(table: Table, deal: list[DealPair]) -> list[ColumnPlan]:
         plan = ColumnPlan(c, header, key, made_header=made, width=table.grid.widths.get(c))
         cells = [(r, table.cell(r, c)) for r in data_rows]
         cells = [(r, cell) for r, cell in cells if cell is not None and (text_of(cell) or cell.formula)]
-        example_cells = [table.cell(r, c) for r in table.rows if r in table.examples]
-        _type(plan, table, cells, [x for x in example_cells if x is not None], refs)
+        example_cells = [(r, table.cell(r, c)) for r in table.rows if r in table.examples]
+        example_cells = [(r, x) for r, x in example_cells if x is not None and text_of(x)]
+        if not cells and example_cells:  # only examples to go by
+            plan.from_examples = True
+            cells = example_cells
+        _type(plan, table, cells, [x for _, x in example_cells], refs)
+        if plan.from_examples:
+            plan.why, plan.guessed = f"from its example(s) only: {plan.why}", True
         if made:
             plan.guessed = True
             plan.why += "; the template has no header here, so the header is made from its position"
@@ -144,7 +151,7 @@ def _type(plan: ColumnPlan, table: Table, cells: list[tuple[int, Cell]], example
         plan.type, plan.why = "integer", "its cells take whole numbers (validation)"
     elif kind == "date" or any(_date_format(f) for f in formats):
         plan.type, plan.why = "date", "its cells take dates"
-    elif kind == "decimal" and any("%" in f for f in formats):
+    elif kind == "decimal":  # mapgen writes percent cells so; no other type is a decimal
         plan.type, plan.why = "percent", "its cells take percentages"
     elif kind == "list" and dv and dv[1]:
         plan.type, plan.choices, plan.why = "choice", list(dv[1]), "a dropdown list"

@@ -99,14 +99,13 @@ def load_source(path: str | os.PathLike) -> Source:
 def _openpyxl(path: str | os.PathLike, label: str) -> Source:
     from openpyxl.utils import get_column_letter
 
-    from mapgen.formats.xlsx.book import open_workbook
-
-    wb = open_workbook(path, read_only=False, data_only=False)
-    values = open_workbook(path, read_only=False, data_only=True)
+    wb, values = _full_workbooks(path)
     source = Source(label, "xlsx", [])
+    own = _own_sheets(wb)
     for ws in wb.worksheets:
-        if ws.title == "_mapgen":
-            source.skipped.append(f"sheet '{ws.title}': mapgen's own metadata")
+        if ws.title == "_mapgen" or ws.title in own:
+            source.skipped.append(f"sheet '{ws.title}': mapgen's own "
+                                  + ("metadata" if ws.title == "_mapgen" else "sheet"))
             continue
         if ws.sheet_state != "visible":
             if ws.max_row > 1 or ws.max_column > 1:
@@ -151,6 +150,35 @@ def _openpyxl(path: str | os.PathLike, label: str) -> Source:
 
 
 Validations = dict[tuple[int, int], tuple[str, tuple[str, ...] | None]]
+
+
+def _own_sheets(wb: Any) -> set[str]:
+    """In a workbook mapgen made (it has the metadata sheet): its Overview and Timeline."""
+    if "_mapgen" not in wb.sheetnames:
+        return set()
+    from mapgen.core.i18n import texts_for
+    from mapgen.formats.xlsx.writer import reserved_sheets
+
+    return set(reserved_sheets(texts_for()))
+
+
+def _full_workbooks(path: str | os.PathLike) -> tuple[Any, Any]:
+    """openpyxl's full workbooks (formulas, and their saved results) from the checked bytes;
+    a package openpyxl cannot load as it is goes through the reader's normalised one (which
+    keeps sheets, texts and styles, not tables or comments)."""
+    import io
+
+    from mapgen.formats.xlsx.book import open_workbook
+    from mapgen.formats.xlsx.safety import _openpyxl_loader, inspect
+
+    data, _ = inspect(path)
+    load = _openpyxl_loader()
+    try:
+        return (load(io.BytesIO(data), read_only=False, data_only=False),
+                load(io.BytesIO(data), read_only=False, data_only=True))
+    except Exception:
+        return (open_workbook(path, read_only=False, data_only=False),
+                open_workbook(path, read_only=False, data_only=True))
 
 
 def _validations(ws: Any, values: Any, source: Source) -> Validations:

@@ -12,6 +12,16 @@ from mapgen.ops.blueprint_import.columns import ColumnPlan
 WIDTH = 96
 
 
+def literal(text: str) -> str:
+    """Text from the template kept as written: blueprint texts and rows are templates
+    (``{{ deal.buyer }}``), so template markers in a cell must not run."""
+    if not any(m in text for m in ("{{", "{%", "{#")):
+        return text
+    if "endraw" not in text:
+        return "{% raw %}" + text + "{% endraw %}"
+    return text.replace("{", "{{ '{' }}")
+
+
 def q(value: Any) -> str:
     """A scalar as YAML (JSON's quoting is valid YAML)."""
     if isinstance(value, bool) or value is None:
@@ -22,7 +32,8 @@ def q(value: Any) -> str:
 
 
 def flow(row: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{_key(k)}: {q(v)}" for k, v in row.items()) + "}"
+    return "{" + ", ".join(f"{_key(k)}: {q(literal(v) if isinstance(v, str) else v)}"
+                           for k, v in row.items()) + "}"
 
 
 def _key(key: str) -> str:
@@ -31,6 +42,7 @@ def _key(key: str) -> str:
 
 def block_text(indent: str, key: str, text: str) -> list[str]:
     """``key: >-`` folded text, or a plain quoted line when short."""
+    text = literal(text)
     if len(text) + len(indent) + len(key) < WIDTH - 4 and "\n" not in text:
         return [f"{indent}{key}: {q(text)}"]
     if "\n" in text:
@@ -59,12 +71,15 @@ def write_yaml(*, header: list[str], name: str, extends: str | None, title: str,
     if extends:
         lines.append(f"extends: {extends}")
     lines.append('version: "1"')
-    lines.append(f"title: {q(title)}")
+    lines.append(f"title: {q(literal(title))}")
     if intro:
         lines += block_text("", "intro", intro)
+    elif removed_sections:
+        lines.append('intro: ""                        # the parent\'s speaks of sections your '
+                     "template does not have: write your own")
     if how_to_use:
         lines.append("how_to_use:")
-        lines += [f"  - {q(step)}" for step in how_to_use]
+        lines += [f"  - {q(literal(step))}" for step in how_to_use]
     if deal_labels:
         lines.append("# Where the template keeps its deal facts: `mapgen read` takes the value "
                      "beside each label.")
@@ -85,12 +100,11 @@ def _section(plan: SectionPlan, extending: bool) -> list[str]:
     out = [f"  - key: {plan.key}"]
     parent = plan.parent
     if parent is None or parent.label != plan.title:
-        out.append(f"    title: {q(plan.title)}")
+        out.append(f"    title: {q(literal(plan.title))}")
     if plan.purpose:
         out += block_text("    ", "purpose", plan.purpose)
     if plan.instructions:
-        out += block_text("    ", "instructions", "\n".join(plan.instructions)
-                          if len(plan.instructions) > 1 else plan.instructions[0])
+        out += block_text("    ", "instructions", " ".join(plan.instructions))
     if plan.blank_rows is not None:
         out.append(f"    blank_rows: {plan.blank_rows}")
     out.append("    columns:")
@@ -131,7 +145,9 @@ def _column(plan: SectionPlan, col: ColumnPlan, before: str | None, extending: b
         out.append(f"        meanings: {flow(col.meanings)}{asked}")
     elif parent is not None and parent.meanings and col.type != "choice":
         pass
-    if parent is None and col.width:
+    if col.once_per_group or col.index < 0:
+        out.append("        group: true              # a label written once heads the rows under it")
+    if col.width and (parent is None or (parent.width or 0) < col.width):
         out.append(f"        width: {round(col.width)}")
     if extending and plan.parent is not None:
         if before is None:

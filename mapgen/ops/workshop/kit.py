@@ -167,7 +167,9 @@ class PreparedKit:
 
         try:
             with staged(self.force) as staging:
-                add(kit.guide, lambda tmp: write_guide(self.guide, self.view.branding, tmp))
+                page = self.view.texts("Page {page} of {pages}")
+                add(kit.guide, lambda tmp: write_guide(self.guide, self.view.branding, tmp,
+                                                       page=page))
                 add(kit.checklist, self.checklist)
                 if kit.deal is not None and self.deal is not None:
                     add(kit.deal, self.deal)
