@@ -414,7 +414,9 @@ def lay_rows(section: Section, origins: list[tuple[str, int, str | None]], stand
             row[ID_KEY] = fresh_id(taken, section.key, "standard", std)
         else:
             row = dict(rows[n])
-            row[ID_KEY] = given[n] or fresh_id(taken, section.key, "row", n)
+            # made from the row's content: a plan's rows in another order keep their ids (a
+            # batch gives its deals' rows place ids first, so that deals share templates)
+            row[ID_KEY] = given[n] or fresh_id(taken, section.key, "row", _plain(row))
             row.pop(STD_KEY, None)
         if std:
             row[STD_KEY] = std
