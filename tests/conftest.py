@@ -15,6 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_blueprint_cache(tmp_path_factory) -> None:
+    """The tests' blueprint cache is their own (mapgen.model.blueprint.cache), not the user's."""
+    os.environ["MAPGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("blueprint-cache"))
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

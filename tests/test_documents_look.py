@@ -142,3 +142,28 @@ def test_the_guide_has_page_numbers_and_no_page_mostly_empty(rendered):
         body = [bottom for bottom, word in words if bottom < height * 0.92]  # above the footer
         if n < len(guide):
             assert max(body) > height * 0.6, f"page {n} is mostly empty"
+
+
+@pytest.mark.parametrize("name", ["internal", "german"])
+def test_the_contents_give_each_headings_page(rendered, name):
+    """Each entry of the contents ends in the page LibreOffice printed its heading on."""
+    doc, pdf = rendered[name]
+    import docx
+
+    assert "PAGEREF" in docx.Document(str(doc)).element.xml
+    text = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+            for n in range(1, len(pages(pdf)) + 1)]
+    entries = re.findall(r"^(\S.*?)\s*\.{4,}\s*(\d+)$", text[1], flags=re.M)
+    assert len(entries) >= 10
+    for title, page in entries:
+        assert f"\n{title.strip()}\n" in "\n" + text[int(page) - 1], (title, page)
+
+
+def test_the_objective_gets_a_few_write_in_lines_not_a_page(rendered):
+    import docx
+
+    for name in ("internal", "buyer"):
+        table = docx.Document(str(rendered[name][0])).tables
+        objective = next(t for t in table if t.rows[0].cells[0].text == "Objective")
+        assert len(objective.rows) <= 1 + 1 + 6, name  # header, the plan's row, a few to write in

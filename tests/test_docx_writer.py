@@ -209,12 +209,15 @@ def test_contents_is_a_toc_field_whose_cached_result_links_every_heading(docs):
     doc = Document(str(docs["blank"]))
     body = doc.element.body
     instr = [t.text.strip() for t in body.iter(qn("w:instrText"))]
-    assert instr == [TOC_INSTRUCTION]
-    chars = [c.get(qn("w:fldCharType")) for c in body.iter(qn("w:fldChar"))]
-    assert chars == ["begin", "separate", "end"]
     links = body.findall(f".//{qn('w:hyperlink')}")
+    # the TOC, and in each entry a PAGEREF to its heading (its page)
+    assert instr == [TOC_INSTRUCTION] + [f"PAGEREF {link.get(qn('w:anchor'))} \\h" for link in links]
+    chars = [c.get(qn("w:fldCharType")) for c in body.iter(qn("w:fldChar"))]
+    assert chars == ["begin", "separate"] + ["begin", "separate", "end"] * len(links) + ["end"]
     titles = headings(doc)
-    assert [link.xpath("string(.)") for link in links] == [titles[0], "How to use this plan", *titles[1:]]
+    texts = [[t.text for t in link.iter(qn("w:t"))] for link in links]  # title, page
+    assert [text[0] for text in texts] == [titles[0], "How to use this plan", *titles[1:]]
+    assert all(len(text) == 2 and text[1].isdigit() for text in texts)
     bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
     assert {link.get(qn("w:anchor")) for link in links} == bookmarks
     settings = doc.settings.element

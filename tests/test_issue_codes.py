@@ -16,8 +16,9 @@ DOC = ROOT / "docs" / "issue-codes.md"
 
 # Calls whose first positional argument is an issue code.
 _CODE_FIRST = {"Issue", "FieldError", "_issue", "issue", "finding"}
-# Calls whose code is a later positional argument: name -> its index.
-_CODE_AT = {"_cell_issue": 3}
+# Calls whose code is a later positional argument (its place differs between the readers):
+# any positional argument shaped like a code (a message has spaces), severities aside.
+_CODE_LATER = {"_cell_issue"}
 _CODE = re.compile(r"[a-z]+(-[a-z]+)*")
 
 
@@ -48,8 +49,9 @@ def code_literals() -> dict[str, list[str]]:
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 if name in _CODE_FIRST and node.args:
                     codes += _strings(node.args[0])
-                if name in _CODE_AT and len(node.args) > _CODE_AT[name]:
-                    codes += _strings(node.args[_CODE_AT[name]])
+                if name in _CODE_LATER:
+                    codes += [s for a in node.args for s in _strings(a)
+                              if _CODE.fullmatch(s) and s not in ("error", "warning")]
                 codes += [s for k in node.keywords if k.arg == "code" for s in _strings(k.value)]
             elif isinstance(node, ast.Assign):
                 if any(isinstance(t, ast.Name) and t.id == "code" for t in node.targets):

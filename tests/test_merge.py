@@ -135,7 +135,8 @@ def test_nothing_is_lost(inputs: list[Plan], prefer) -> None:
     reported = {(r["index"], r["source"]) for r in result.renumbered}
     for plan, label in zip(inputs, labels, strict=True):  # a number changed is reported
         for row in plan.rows("action_items"):
-            if row.get("number") is not None and row["number"] not in numbers:
+            typed = any(v not in (None, "") for c, v in row.items() if c != "number")
+            if typed and row.get("number") is not None and row["number"] not in numbers:
                 assert any(source == label for _, source in reported)
     for conflict in result.conflicts:
         assert conflict.column != "number"
@@ -268,7 +269,7 @@ def test_inputs_with_errors_are_merged_and_exit_1(runner, homework, tmp_path) ->
 @pytest.mark.parametrize("case, message", [
     ("mixed", "ann.json uses blueprint 'map' but saas.json uses 'saas'; merge files made from "
               "the same blueprint"),
-    ("extension", "unknown output type '.csv' (use .xlsx, .docx, .pdf, .md, .ics, .json or .yaml)"),
+    ("extension", "unknown output type '.csv' (use .xlsx, .docx, .pdf, .md, .html, .ics, .json or .yaml)"),
     ("exists", "already exists; use --force to overwrite it"),
     ("missing", "nobody.json: no such plan file"),
     ("kind", "cannot merge a '.txt' file"),

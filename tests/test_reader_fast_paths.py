@@ -1,7 +1,7 @@
 """The reader's sheet parsing gives exactly what openpyxl's own read-only parsing gives.
 
 mapgen reads plain inline text straight from its ``<t>`` elements and walks rows itself
-(:func:`mapgen.formats.xlsx.book._parser_class`, :func:`mapgen.formats.xlsx.book._sheet_class`); every cell
+(:mod:`mapgen.formats.xlsx.read_shortcuts`: ``parser_class``, ``sheet_class``); every cell
 dictionary and every row must be the one openpyxl makes, for workbooks openpyxl writes and
 for inline-string shapes other programs write.
 """
@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from mapgen.formats.xlsx.book import _parser_class, open_book
+from mapgen.formats.xlsx.book import open_book
+from mapgen.formats.xlsx.read_shortcuts import parser_class as _parser_class
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 

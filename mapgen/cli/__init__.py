@@ -5,7 +5,11 @@ exit code to :func:`mapgen.cli.app.run` (0 done, 1 the input has errors, 2 usage
 unusable input). One module per command group; each registers itself on :data:`main`.
 """
 
-from mapgen.cli import blueprints, diff, generate, merge, read, shift, status, workshop  # noqa: F401
 from mapgen.cli.app import main
+
+# Each command's module, imported when the command runs (or ``--help`` lists them all).
+main.modules = {name: f"mapgen.cli.{module}" for name, module in (
+    ("blueprint", "blueprints"), ("diff", "diff"), ("generate", "generate"), ("merge", "merge"),
+    ("read", "read"), ("shift", "shift"), ("status", "status"), ("workshop", "workshop"))}
 
 __all__ = ["main"]

@@ -162,7 +162,27 @@ verbose_option = click.option("--verbose", "-v", is_flag=True,
                               help="Name every entry of a folder that is not read, with the reason.")
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    """The command group. A command's module is imported when the command is asked for, so
+    that ``mapgen read`` loads nothing of generate or merge; :mod:`mapgen.cli` (the package,
+    which owns its modules) says which module holds which command in ``modules``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.modules: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.modules})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.modules:
+            import importlib
+
+            importlib.import_module(self.modules[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(package_name="mapgen")
 def main() -> None:
     """mapgen: Mutual Action Plans from one blueprint, as Word handouts and Excel plans.

@@ -8,6 +8,7 @@ import click
 
 from mapgen.cli.app import CONTEXT, blueprint_option, main, report_skips, run, verbose_option, warn
 from mapgen.cli.progress import progress_bar
+from mapgen.core.errors import MapgenError, MixedBlueprints
 from mapgen.formats import registry as formats
 
 
@@ -49,9 +50,14 @@ def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, force
     paths = expand_paths(files, skips=skips)
     report_skips(skips, verbose)
     bp = blueprint_for(blueprint_ref) if blueprint_ref else None
-    with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
-        result = merge_to(paths, out, report=report, prefer=prefer, blueprint=bp, force=force,
-                          on_read=step, keep_going=keep_going)
+    try:
+        with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
+            result = merge_to(paths, out, report=report, prefer=prefer, blueprint=bp, force=force,
+                              on_read=step, keep_going=keep_going)
+    except MixedBlueprints as exc:  # the library says what; the command line names the option
+        if exc.parent_and_company:
+            raise MapgenError(f"{exc}: use --blueprint COMPANY") from None
+        raise
     for line in result.summary(report_hint="see --report", prefer_hint="--prefer {side}"):
         warn(line)
     warn(f"Wrote {out}" + (f" and {report}" if report is not None else ""))

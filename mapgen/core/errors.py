@@ -89,6 +89,15 @@ class UnusableInput(MapgenError):
     """A file that is missing, not of the expected kind, corrupt, unsafe or too large."""
 
 
+class MixedBlueprints(MapgenError):
+    """Inputs made from different blueprints (``parent_and_company``: a company blueprint and
+    its parent, which the company blueprint reads alike)."""
+
+    def __init__(self, message: str, *, parent_and_company: bool):
+        self.parent_and_company = parent_and_company
+        super().__init__(message)
+
+
 class TemplateError(MapgenError):
     """A blueprint text that cannot be rendered (unknown variable, sandbox violation)."""
 

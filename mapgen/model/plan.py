@@ -7,7 +7,9 @@ dates and empty cells left out. CSV export writes one file per section.
 
 from __future__ import annotations
 
+import copy
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -15,8 +17,6 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from mapgen.core.date_order import Order, decide
 from mapgen.core.dealkeys import DEAL_DATE_KEYS, STANDARD_DEAL_KEYS
@@ -35,25 +35,65 @@ MAX_PLAN_BYTES = 50 * 1024 * 1024
 Row = dict[str, Any]
 
 
-class BlueprintRef(BaseModel):
-    name: str = "map"
-    version: str = "1"
+class BlueprintRef:
+    """Which blueprint a plan was made from: its name and version."""
+
+    def __init__(self, name: str = "map", version: str = "1"):
+        self.name, self.version = name, version
+
+    def model_dump(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version}
+
+    def model_copy(self) -> BlueprintRef:
+        return BlueprintRef(self.name, self.version)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BlueprintRef) and self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"BlueprintRef(name={self.name!r}, version={self.version!r})"
 
 
-class Plan(BaseModel):
-    """One MAP's data. ``sections`` maps a section key to its rows (column key -> value)."""
+_PLAN_FIELDS = ("format", "format_version", "blueprint", "deal", "sections", "columns", "issues")
 
-    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
 
-    format: Literal["mapgen-plan"] = FORMAT
-    format_version: Literal[1] = FORMAT_VERSION
-    blueprint: BlueprintRef = Field(default_factory=BlueprintRef)
-    deal: dict[str, Any] = Field(default_factory=dict)
-    sections: dict[str, list[Row]] = Field(default_factory=dict)
+class Plan:
+    """One MAP's data. ``sections`` maps a section key to its rows (column key -> value).
+
+    A plain object (a read never loads pydantic): the constructor copies the containers it is
+    given, as a validating model would, and keeps any other keyword (``relative_dates``,
+    ``participant``...) in ``model_extra``, readable and settable as an attribute.
+    """
+
+    format: Literal["mapgen-plan"]
+    format_version: Literal[1]
+    blueprint: BlueprintRef
+    deal: dict[str, Any]
+    sections: dict[str, list[Row]]
     # Columns that rows hold beyond the blueprint's: section key -> row key -> header text.
-    columns: dict[str, dict[str, str]] = Field(default_factory=dict)
-    issues: list[Issue] = Field(default_factory=list)
-    _carried: int = PrivateAttr(default=0)  # the first issues: stored in the plan file read
+    columns: dict[str, dict[str, str]]
+    issues: list[Issue]
+    model_extra: dict[str, Any]
+
+    def __init__(self, *, format: str = FORMAT, format_version: int = FORMAT_VERSION,
+                 blueprint: BlueprintRef | dict[str, Any] | None = None,
+                 deal: dict[str, Any] | None = None, sections: dict[str, list[Row]] | None = None,
+                 columns: dict[str, dict[str, str]] | None = None, issues: list[Issue] | None = None,
+                 **extra: Any):
+        if format != FORMAT or format_version != FORMAT_VERSION:
+            raise ValueError(f"not a {FORMAT} of version {FORMAT_VERSION}: {format!r} {format_version!r}")
+        if isinstance(blueprint, dict):
+            blueprint = BlueprintRef(**blueprint)
+        fields = self.__dict__
+        fields.update(format=format, format_version=format_version,
+                      blueprint=blueprint if blueprint is not None else BlueprintRef(),
+                      deal=dict(deal or {}),
+                      sections={key: [dict(row) for row in rows] for key, rows in (sections or {}).items()},
+                      columns={key: dict(headers) for key, headers in (columns or {}).items()},
+                      issues=list(issues or []), model_extra=dict(extra),
+                      _carried=0)  # the first issues: stored in the plan file read
 
     @property
     def carried_issues(self) -> list[Issue]:
@@ -65,6 +105,44 @@ class Plan(BaseModel):
     def new_issues(self) -> list[Issue]:
         """The issues found when the plan was made or loaded (not carried over)."""
         return self.issues[self._carried:]
+
+    def __getattr__(self, name: str) -> Any:  # an extra key (only asked when no attribute is)
+        extra = self.__dict__.get("model_extra")
+        if extra is not None and name in extra:
+            return extra[name]
+        raise AttributeError(f"'Plan' object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _PLAN_FIELDS or name.startswith("_"):
+            self.__dict__[name] = value
+        else:
+            self.model_extra[name] = value
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Plan:
+        """A copy (``deep``: nothing shared), with ``update`` laid over it (not copied)."""
+        out = Plan.__new__(Plan)
+        state = copy.deepcopy(self.__dict__) if deep else {**self.__dict__,
+                                                            "model_extra": dict(self.model_extra)}
+        out.__dict__.update(state)
+        for key, value in (update or {}).items():
+            setattr(out, key, value)
+        return out
+
+    def model_dump(self) -> dict[str, Any]:
+        """Every field and extra key as plain data (the blueprint and issues as mappings)."""
+        out = {name: copy.deepcopy(getattr(self, name)) for name in _PLAN_FIELDS}
+        out["blueprint"] = self.blueprint.model_dump()
+        out["issues"] = [dataclasses.asdict(i) for i in self.issues]
+        return {**out, **copy.deepcopy(self.model_extra)}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Plan) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        items = [*((name, getattr(self, name)) for name in _PLAN_FIELDS), *self.model_extra.items()]
+        return f"Plan({', '.join(f'{k}={v!r}' for k, v in items)})"
 
     def rows(self, section: str) -> list[Row]:
         return self.sections.get(section, [])

@@ -601,6 +601,7 @@ class Prepared:
         # owners: for the calendar, which is not templated but written as usual (see write)
         self.options = WriteOptions(protect=protect, extra={"owners": list(owners)})
         self.keep = keep
+        self.off: str | None = None  # why templates are off for this batch (a failure of theirs)
         self._views: OrderedDict[str, DocumentView | Unusable] = OrderedDict()
         self._packages: OrderedDict[tuple[str, str], Package | Unusable] = OrderedDict()
 
@@ -610,7 +611,19 @@ class Prepared:
 
     def check(self, plan: Plan, view: DocumentView) -> tuple[Shape | None, str | None]:
         """(the shape, None) when ``plan``, whose view is ``view``, can use templates: for each
-        templated format, (format, key); (None, why not) otherwise."""
+        templated format, (format, key); (None, why not) otherwise (also once the templates
+        are off: see :meth:`write`)."""
+        if self.off:
+            return None, self.off
+        try:
+            return self._check(plan, view)
+        except (MapgenError, OSError):
+            raise
+        except Exception as exc:  # the templates' own failure: every deal one by one from now on
+            self.off = f"templates turned off: {type(exc).__name__}: {exc}"
+            return None, self.off
+
+    def _check(self, plan: Plan, view: DocumentView) -> tuple[Shape | None, str | None]:
         days = view_dates(view)
         try:
             tokenized, tokens, key = tokenize(plan)
@@ -629,6 +642,18 @@ class Prepared:
         """Write the files of a deal that :meth:`check` passed: the formats of ``shape`` from
         their templates, the others as usual; all formats land, or none. Raises Unusable when
         a template cannot be made or does not fit the deal (write it one by one)."""
+        if self.off:
+            raise Unusable(self.off)
+        try:
+            return self._write(plan, shape, targets, force)
+        except (Unusable, MapgenError, OSError):
+            raise
+        except Exception as exc:  # the templates' own failure: this deal and the next on their own
+            self.off = f"templates turned off: {type(exc).__name__}: {exc}"
+            raise Unusable(self.off) from exc
+
+    def _write(self, plan: Plan, shape: Shape, targets: list[tuple[str, Path]], force: bool
+               ) -> list[Path]:
         tokenized, tokens, key = tokenize(plan)
         view = build_view(self.blueprint, plan, audience=self.audience)
         fills = {}
@@ -768,7 +793,9 @@ def _fill_for(fmt: str, view: DocumentView, tokens: Tokens, dates: dict[dt.date,
 
 
 class _measured:
-    """While a handout is written: the list of its measures of lines (docx pages.MEASURES)."""
+    """While a handout is written: the list of its measures of lines (docx pages.MEASURES, a
+    module global set for the write). Guarded: Unusable (the deal is written on its own) when
+    the hook is not where it should be, or when the write recorded no measure at all."""
 
     def __init__(self, fmt: str):
         self.fmt = fmt
@@ -778,10 +805,16 @@ class _measured:
 
         self.measures: list[tuple[str, int, int]] = []
         if self.fmt == "docx":
+            if getattr(pages, "MEASURES", ()) is not None:
+                raise Unusable("the handout's measures of lines cannot be recorded")
             pages.MEASURES = self.measures
         return self.measures
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
         from mapgen.formats.docx import pages
 
+        if self.fmt != "docx":
+            return
         pages.MEASURES = None
+        if kind is None and not self.measures:
+            raise Unusable("the handout recorded no measure of lines")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mapgen.core.errors import Issue, MapgenError
+from mapgen.core.errors import Issue, MapgenError, MixedBlueprints
 from mapgen.core.i18n import Texts, texts_for
 from mapgen.core.text import is_blank, plural
 from mapgen.model.fields import fold_text
@@ -339,10 +339,10 @@ def check_same_blueprint(names: Sequence[str], labels: Sequence[str],
                                   f"'{family[0]}' nor one of its parents; merge files made from "
                                   "the same blueprint")
         elif name != names[0]:
-            raise MapgenError(f"{labels[0]} uses blueprint '{names[0]}' but {label} uses '{name}'; "
-                              "merge files made from the same blueprint (copies of a company "
-                              "blueprint and of its parent merge when read with the company "
-                              "blueprint)")
+            raise MixedBlueprints(f"{labels[0]} uses blueprint '{names[0]}' but {label} uses "
+                                  f"'{name}'; merge files made from the same blueprint (copies of "
+                                  "a company blueprint and of its parent merge when read with the "
+                                  "company blueprint)", parent_and_company=True)
 
 
 def blueprint_lineage(blueprint: Blueprint) -> set[str]:

@@ -10,6 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from mapgen.core.i18n import Texts, texts_for
+from mapgen.core.text import wrapped_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Column
@@ -46,27 +47,32 @@ class Page:
         self.height = portrait_height
         self.width_twips = landscape_height  # text width of a portrait page
         self.used = 0
+        self.number = 1  # the page reached (an estimate, as the rest)
 
     def new_page(self, *, landscape: bool | None = None) -> None:
         if landscape is not None:
             self.height = self.heights[1 if landscape else 0]
             self.width_twips = self.heights[0 if landscape else 1]  # A4 turned
         self.used = 0
+        self.number += 1
 
     def add(self, twips: int) -> None:
         self.used += twips
         while self.used > self.height:
             self.used -= self.height
+            self.number += 1
 
     def keep(self, twips: int) -> None:
         """A block that moves to the next page as a whole when it does not fit."""
         if self.used and self.used + twips > self.height:
             self.used = 0
+            self.number += 1
 
     def add_row(self, twips: int, header: int) -> None:
         """A table row (rows never split); on a new page the header row repeats above it."""
         if self.used + twips > self.height:
             self.used = header
+            self.number += 1
         self.used += twips
 
     def left(self) -> int:
@@ -88,28 +94,12 @@ MEASURES: list[tuple[str, int, int]] | None = None
 
 
 def text_lines(text: str, per_line: int) -> int:
-    """Lines that ``text`` wraps to at word boundaries, ``per_line`` characters a line."""
+    """Lines that ``text`` wraps to at word boundaries, ``per_line`` characters a line (the one
+    counter, :func:`mapgen.core.text.wrapped_lines`), recorded while a template is made."""
+    lines = wrapped_lines(text, per_line)
     if MEASURES is not None:
-        lines = count_lines(text, per_line)
         MEASURES.append((text, per_line, lines))
-        return lines
-    return count_lines(text, per_line)
-
-
-def count_lines(text: str, per_line: int) -> int:
-    total = 0
-    for paragraph in (text or "").split("\n"):
-        count, used = 1, 0
-        for word in paragraph.split():
-            size = len(word)
-            if used and used + 1 + size > per_line:
-                count, used = count + 1, size
-            else:
-                used += size + (1 if used else 0)
-            while used > per_line:
-                count, used = count + 1, used - per_line
-        total += count
-    return total
+    return lines
 
 
 def row_twips(texts: list[str], widths: list[int], char: int) -> int:

@@ -31,6 +31,8 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+from mapgen.core.xmltext import xml_text
+
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.view import DocumentView, SectionView
 
@@ -44,7 +46,7 @@ SOURCES_COLUMN = "_sources"  # merge's Sources column, printed for the seller
 
 def mark(text: str) -> str:
     """A cell's printed text as a six-character fingerprint (spacing and case folded)."""
-    folded = " ".join(text.split()).casefold()
+    folded = " ".join(xml_text(text).split()).casefold()  # as printed: what XML cannot hold is gone
     return hashlib.blake2b(folded.encode(), digest_size=3).hexdigest() if folded else ""
 
 

@@ -15,16 +15,15 @@ This module is imported only when a Word document is written (python-docx loads 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from copy import deepcopy
 from pathlib import Path
 from typing import Any, Literal
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_LINE_SPACING
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.oxml.ns import qn
@@ -38,6 +37,7 @@ from mapgen.core.colors import text_on
 from mapgen.core.errors import MapgenError
 from mapgen.core.i18n import N_, Texts, texts_for
 from mapgen.formats.docx import ooxml as ox
+from mapgen.formats.docx.house import MARGIN_CM, PAGE_CM, TEXT_GREY, house_page, house_styles, page_footer
 from mapgen.formats.docx.pages import BOLD_CHAR_TWIPS, TABLE_CHAR_TWIPS, TABLE_PT, Page, min_width, row_twips
 from mapgen.formats.docx.record import add_record, handout_record
 from mapgen.formats.docx.timeline import handout_timeline, timeline_fills, week_label
@@ -55,8 +55,6 @@ from mapgen.model.view import (
     property_text,
 )
 
-PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height); landscape sections swap them
-MARGIN_CM = 2.0
 WRITE_IN_TWIPS = 510  # 0.9 cm: the height of a row to write in by hand
 WRITE_IN_ROW_TWIPS = WRITE_IN_TWIPS + 20  # with its border
 # Heights that the page estimate uses (twips; 20 a point), measured generously.
@@ -70,7 +68,6 @@ LOGO_BOX_CM = (6.0, 2.2)  # the largest the logo may be on the cover (width, hei
 SOURCES_WIDTH = 16  # characters, like a blueprint column width
 NOTE_PT = 7.5
 GREY = "7F7F7F"  # examples and small print
-TEXT_GREY = "595959"  # labels, subtitles, captions, footer
 BORDER_GREY = "A6A6A6"
 NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
 LINK_BLUE = "0563C1"  # a link a plan keeps for a cell, as office suites show links
@@ -137,7 +134,8 @@ class _DocxWriter:
         self._ = view.texts
         self.logo = logo
         self.brand = view.branding.primary_color
-        self.headings: list[tuple[int, str, str]] = []  # (level, text, bookmark): the contents
+        # (level, text, bookmark, estimated page): the contents
+        self.headings: list[tuple[int, str, str, int]] = []
         self.page = Page(Cm(PAGE_CM[1] - 2 * MARGIN_CM).twips, Cm(PAGE_CM[0] - 2 * MARGIN_CM).twips)
         self.landscape = False
         self._style_ids: dict[tuple[str, Any], str | None] = {}
@@ -191,21 +189,10 @@ class _DocxWriter:
     # ----------------------------------------------------------------------- document setup
 
     def _styles(self) -> None:
-        """The brand font on every style used; the brand colour on the title and headings."""
+        """The house style (:mod:`mapgen.formats.docx.house`), and the handout's own: the
+        contents' heading, captions."""
+        house_styles(self.doc, self.brand, self.view.branding.font, STYLES_USED)
         styles = self._style  # each style found once
-        brand = RGBColor.from_string(self.brand)
-        normal = styles("Normal")
-        normal.font.size = Pt(10)
-        normal.paragraph_format.space_after = Pt(6)
-        normal.paragraph_format.line_spacing = 1.1
-        for name, size, before, after in (("Title", 30, 0, 10), ("Heading 1", 16, 14, 6),
-                                          ("Heading 2", 12, 12, 4)):
-            style = styles(name)
-            style.font.size = Pt(size)
-            style.font.color.rgb = brand
-            style.paragraph_format.space_before = Pt(before)
-            style.paragraph_format.space_after = Pt(after)
-        ox.set_style_bottom_border(styles("Title"), self.brand)
         styles("TOC Heading").paragraph_format.space_before = Pt(20)
         caption = styles("Caption")
         caption.font.bold = False
@@ -213,20 +200,10 @@ class _DocxWriter:
         caption.font.size = Pt(8.5)
         caption.font.color.rgb = RGBColor.from_string(TEXT_GREY)
         caption.paragraph_format.space_after = Pt(3)
-        footer = styles("Footer")
-        footer.font.size = Pt(8)
-        footer.font.color.rgb = RGBColor.from_string(TEXT_GREY)
-        for name in STYLES_USED:
-            if name != "Table Grid":
-                ox.set_style_font(styles(name), self.view.branding.font or "Calibri")
 
-    def _page(self, section: Section, *, landscape: bool) -> None:
-        short, long = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
-        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = (long, short) if landscape else (short, long)
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Cm(MARGIN_CM))
-        section.header_distance = section.footer_distance = Cm(1)
+    @staticmethod
+    def _page(section: Section, *, landscape: bool) -> None:
+        house_page(section, landscape=landscape)
 
     @staticmethod
     def _text_width(section: Section) -> int:
@@ -237,27 +214,9 @@ class _DocxWriter:
         """``title · company · participant · Page N of M`` on every page but the cover.
 
         Later sections inherit this footer (python-docx links them to the previous one)."""
-        section.different_first_page_header_footer = True
-        section.first_page_footer.is_linked_to_previous = False  # the cover's footer: empty
-        paragraph = section.footer.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         parts = [self.view.title, self.view.branding.company, self.view.participant]
-        label = "  ·  ".join(p for p in parts if p)
-        # "Page {page} of {pages}" around the two fields, in the order the language puts them
-        pattern = self._("Page {page} of {pages}")
-        runs: list[Element] = []
-        text = f"{label}  ·  " if label else ""
-        for piece in re.split(r"(\{page\}|\{pages\})", pattern):
-            if piece in ("{page}", "{pages}"):
-                if text:
-                    runs.append(ox.text_run(text))
-                runs.append(ox.simple_field("PAGE" if piece == "{page}" else "NUMPAGES", "1"))
-                text = ""
-            else:
-                text += piece
-        if text:
-            runs.append(ox.text_run(text))
-        paragraph._p.extend(runs)
+        page_footer(section, "  ·  ".join(p for p in parts if p),
+                    self._("Page {page} of {pages}"), cover=True)
 
     def _properties(self) -> None:
         props = self.doc.core_properties
@@ -411,22 +370,34 @@ class _DocxWriter:
         number = len(self.headings) + 1
         bookmark = f"_Toc_mapgen_{number}"
         ox.add_bookmark(paragraph._p, bookmark, number)
-        self.headings.append((level, text, bookmark))
+        self.headings.append((level, text, bookmark, self.page.number))
 
     def _contents(self, heading: Paragraph) -> None:
-        """A real TOC field after ``heading``. Word rebuilds it with page numbers on open
-        (``updateFields``); until then, and in LibreOffice's PDF export, which prints a field's
-        cached result as it is, the cached result lists every heading with a link to it."""
+        """A real TOC field after ``heading``: each entry links to its heading, and a PAGEREF
+        field after a dotted tab gives its page. Word rebuilds the whole field on open
+        (``updateFields``); LibreOffice shows each PAGEREF's page as it lays the document out.
+        The cached page numbers are the writer's estimate."""
         if not self.headings:
             return
+        right = self._text_width(self.doc.sections[0])
         paragraphs: list[Element] = []
-        for n, (level, text, bookmark) in enumerate(self.headings):
+        for n, (level, text, bookmark, page) in enumerate(self.headings):
             p = ox.el("w:p")
-            p.append(ox.para_props(before=0, after=60, indent=360 * (level - 1) or None))
+            props = ox.para_props(before=0, after=60, indent=360 * (level - 1) or None)
+            tabs = ox.el("w:tabs")
+            ox.sub(tabs, "w:tab", val="right", leader="dot", pos=str(right))
+            spacing = props.find(ox.el("w:spacing").tag)
+            (spacing.addprevious if spacing is not None else props.append)(tabs)
+            p.append(props)
             if n == 0:
                 p.extend([ox.field_char("begin"), ox.instr_run(TOC_INSTRUCTION),
                           ox.field_char("separate")])
-            p.append(ox.internal_link(bookmark, [ox.text_run(text)]))
+            p.append(ox.internal_link(bookmark, [ox.text_run(text), ox.text_run("\t"),
+                                                 ox.field_char("begin"),
+                                                 ox.instr_run(f"PAGEREF {bookmark} \\h"),
+                                                 ox.field_char("separate"),
+                                                 ox.text_run(str(page)),
+                                                 ox.field_char("end")]))
             paragraphs.append(p)
         paragraphs[-1].append(ox.field_char("end"))
         anchor = heading._p
@@ -537,6 +508,7 @@ class _DocxWriter:
         self._page(section, landscape=True)
         self._shrink_break_paragraph()
         self.landscape = True
+        self.page.new_page(landscape=True)
         self._heading(self._("Timeline"), 1)
         today = self.view.generated
         self._styled(ox.xml_text(self._(
@@ -667,8 +639,9 @@ class _DocxWriter:
 
     def _fill_rows(self, sv: SectionView, rest: list[SectionView]) -> int:
         """Write-in rows beyond the blueprint's count that fill the rest of the page, when the
-        next section starts on a new page anyway (or there is none). Called before the
-        blueprint's write-in rows are added to the page estimate."""
+        next section starts on a new page anyway (or there is none), up to as many again as the
+        blueprint gives the section. Called before the blueprint's write-in rows are added to
+        the page estimate."""
         page = self.page
         after = page.used + WRITE_IN_ROW_TWIPS * sv.blank_rows
         if after > page.height:  # the table runs on to a new page
@@ -679,7 +652,8 @@ class _DocxWriter:
             return 0
         if rest and rest[0].landscape == sv.landscape and not self._new_page(rest[0], rest[1:2], after):
             return 0  # the next section starts on this page
-        return left // WRITE_IN_ROW_TWIPS
+        # no more than the blueprint asks of a blank handout: the objective gets a few lines
+        return min(left // WRITE_IN_ROW_TWIPS, sv.section.blank_rows)
 
     @staticmethod
     def _notes(tr: Element, sv: SectionView, index: int) -> None:

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +30,7 @@ from mapgen.core.errors import UnusableInput
 from mapgen.formats.xlsx.failures import one_line as _one_line
 from mapgen.formats.xlsx.failures import part_error
 from mapgen.formats.xlsx.package import Package, normalise
+from mapgen.formats.xlsx.read_shortcuts import sheet_class
 from mapgen.formats.xlsx.safety import (
     _SAVE_AS,
     MAX_CELLS,
@@ -241,132 +240,9 @@ def load_openpyxl(package: Package, label: str, *, data_only: bool,
         part = package.sheets.get(rid)
         if part is None or part not in package.sheet_parts:
             continue  # a chart sheet, or a sheet without a relationship: no cells
-        ws = _sheet_class()(parent, title, part, strings)
+        ws = sheet_class()(parent, title, part, strings)
         book.worksheets.append(BookSheet(book, title, state, part, ws))
     return book
-
-
-_SHEET_CLASS: Any = None
-
-
-def _sheet_class() -> Any:
-    """openpyxl's read-only sheet, without its size probe: that parses a whole sheet whose
-    ``<dimension>`` is missing, and the reader reads what is there anyway (no recorded size)."""
-    global _SHEET_CLASS
-    if _SHEET_CLASS is None:
-        from openpyxl.cell.read_only import EMPTY_CELL, ReadOnlyCell
-        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-        parser_class = _parser_class()
-
-        class _Sheet(ReadOnlyWorksheet):
-            def _get_size(self) -> None:
-                self._max_column = self._max_row = None
-
-            def _cells_by_row(self, min_col, min_row, max_col, max_row, values_only=False):
-                """Rows from ``min_row`` to the sheet's last (or ``max_row``, where a later row
-                exists) as tuples of cells (or values) from ``min_col`` to ``max_col`` (to the
-                row's last, without one); a row missing from the part is an empty tuple."""
-                filler = None if values_only else EMPTY_CELL
-                empty = (filler,) * (max_col + 1 - min_col) if max_col else ()
-                expected = min_row
-                with self._get_source() as src:
-                    parser = parser_class(src, self._shared_strings, data_only=self.parent.data_only,
-                                          epoch=self.parent.epoch,
-                                          date_formats=self.parent._date_formats,
-                                          timedelta_formats=self.parent._timedelta_formats)
-                    for number, cells in parser.parse():
-                        if max_row is not None and number > max_row:
-                            while expected <= max_row:  # empty rows up to a later one
-                                expected += 1
-                                yield empty
-                            return
-                        if number < expected:
-                            continue  # above min_row, or a row number given twice
-                        while expected < number:
-                            expected += 1
-                            yield empty
-                        expected += 1
-                        if not cells and not max_col:
-                            yield ()
-                            continue
-                        last = max_col or cells[-1]["column"]
-                        row = [filler] * (last + 1 - min_col)
-                        for cell in cells:
-                            if min_col <= cell["column"] <= last:
-                                row[cell["column"] - min_col] = (
-                                    cell["value"] if values_only else ReadOnlyCell(self, **cell))
-                        yield tuple(row)
-
-        _SHEET_CLASS = _Sheet
-    return _SHEET_CLASS
-
-
-_PARSER_CLASS: Any = None
-
-
-def _parser_class() -> Any:
-    """openpyxl's sheet parser, with plain inline text read straight from its ``<t>`` elements.
-
-    openpyxl writes every text cell as an inline string, and its parser builds a rich-text
-    object for each one just to join its runs: about a third of the time of reading a
-    workbook it wrote. Here a cell whose ``<is>`` holds one ``<t>``, or runs each with one
-    ``<t>`` (phonetic hints skipped, as openpyxl skips them), gives the same text directly;
-    anything else (a formula, another shape) goes to openpyxl's own parser.
-    """
-    global _PARSER_CLASS
-    if _PARSER_CLASS is None:
-        from openpyxl.utils.cell import coordinate_to_tuple
-        from openpyxl.worksheet._reader import WorkSheetParser
-        from openpyxl.xml.constants import SHEET_MAIN_NS
-
-        ns = f"{{{SHEET_MAIN_NS}}}"
-        inline, formula, text, run = f"{ns}is", f"{ns}f", f"{ns}t", f"{ns}r"
-        skipped = (f"{ns}rPh", f"{ns}phoneticPr")
-
-        def inline_text(node: Any) -> str | None:
-            parts: list[str] = []
-            plain = 0
-            for child in node:
-                if child.tag == text:
-                    plain += 1
-                    if plain > 1:
-                        return None
-                    parts.insert(0, child.text or "")  # openpyxl puts the plain text first
-                elif child.tag == run:
-                    t = [c for c in child if c.tag == text]
-                    if len(t) > 1:
-                        return None
-                    if t:
-                        parts.append(t[0].text or "")
-                elif child.tag not in skipped:
-                    return None
-            return "".join(parts)
-
-        class _Parser(WorkSheetParser):
-            def parse_cell(self, element: Any) -> dict[str, Any]:
-                if element.get("t") != "inlineStr" or self.rich_text or (
-                        not self.data_only and element.find(formula) is not None):
-                    return super().parse_cell(element)
-                node = element.find(inline)
-                value = inline_text(node) if node is not None else None
-                if value is None:
-                    return super().parse_cell(element)
-                style_id = element.get("s", 0)
-                if style_id:
-                    style_id = int(style_id)
-                coordinate = element.get("r")
-                if coordinate:
-                    row, column = coordinate_to_tuple(coordinate)
-                    self.col_counter = column
-                else:
-                    self.col_counter += 1
-                    row, column = self.row_counter, self.col_counter
-                return {"row": row, "column": column, "value": value, "data_type": "s",
-                        "style_id": style_id}
-
-        _PARSER_CLASS = _Parser
-    return _PARSER_CLASS
 
 
 def _local(tag: object) -> str:
@@ -465,12 +341,14 @@ def load_calamine(data: bytes, kind: str, label: str, *, budget: Budget | None =
     """Read ``data`` with python-calamine in a child process limited in memory and time."""
     root = str(Path(__file__).resolve().parents[3])
     code = ("import sys; sys.path.insert(0, sys.argv[1]); "
-            "from mapgen.formats.xlsx.book import _calamine_child; _calamine_child()")
-    args = [sys.executable, "-c", code, root, str(MAX_ROWS_PER_SHEET), str(MAX_CELLS), str(MAX_TEXT_CHARS)]
+            "from mapgen.formats.xlsx.calamine_child import main; main()")
+    args = [sys.executable, "-c", code, root, str(MAX_ROWS_PER_SHEET), str(MAX_CELLS), str(MAX_TEXT_CHARS),
+            str(CHILD_MEMORY_BYTES), str(CHILD_SECONDS)]
+    import subprocess
+
     what = _KINDS[kind]
-    try:
-        proc = subprocess.run(args, input=data, capture_output=True, timeout=CHILD_SECONDS,
-                              preexec_fn=_limit_child if os.name == "posix" else None)
+    try:  # the child limits its own memory and time first (no preexec_fn: a plain, fast spawn)
+        proc = subprocess.run(args, input=data, capture_output=True, timeout=CHILD_SECONDS)
     except subprocess.TimeoutExpired as exc:
         raise UnusableInput(f"{label}: the {what} takes too long to read (more than {CHILD_SECONDS} s; "
                             f"limit {CHILD_SECONDS} s)") from exc
@@ -479,6 +357,8 @@ def load_calamine(data: bytes, kind: str, label: str, *, budget: Budget | None =
                             ) from exc
     result = None
     if proc.returncode == 0:
+        import pickle
+
         try:
             result = pickle.loads(proc.stdout)
         except Exception:
@@ -498,87 +378,6 @@ def load_calamine(data: bytes, kind: str, label: str, *, budget: Budget | None =
         if truncated:
             book.notes.append(f"sheet '{title}': {truncated}")
     return book
-
-
-def _limit_child() -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_DATA, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CHILD_SECONDS, CHILD_SECONDS))
-
-
-_STATES = {"visible": "visible", "hidden": "hidden", "veryhidden": "veryHidden"}
-
-
-def _calamine_child() -> None:
-    """In the child: read stdin with calamine, write the sheets (pickled) to stdout."""
-    import datetime as dt
-
-    max_rows, max_cells, max_text = (int(a) for a in sys.argv[2:5])
-    data = sys.stdin.buffer.read()
-    out: dict[str, Any] = {"sheets": [], "error": None}
-    try:
-        import python_calamine as pc
-
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        text = cells = 0
-        for meta in wb.sheets_metadata:
-            if "worksheet" not in str(meta.typ).lower():
-                continue
-            state = _STATES.get(str(meta.visible).rsplit(".", 1)[-1].lower(), "visible")
-            sheet = wb.get_sheet_by_name(meta.name)
-            truncated = None
-            rows = []
-            for number, raw in enumerate(sheet.to_python(skip_empty_area=False), start=1):
-                if number > max_rows:
-                    truncated = f"rows after {max_rows:,} were not read"
-                    break
-                row = []
-                for value in raw:
-                    if value == "" or value is None:
-                        row.append((None, "n"))
-                    elif isinstance(value, str):
-                        text += len(value)
-                        row.append((value, "s"))
-                    elif isinstance(value, bool):
-                        row.append((value, "b"))
-                    elif isinstance(value, float):
-                        row.append((int(value) if value.is_integer() else value, "n"))
-                    elif isinstance(value, dt.date | dt.time | dt.timedelta):
-                        row.append((value, "d"))
-                    else:
-                        row.append((value, "n"))
-                while row and row[-1][0] is None:
-                    row.pop()
-                cells += len(row)
-                if text > max_text:
-                    out["error"] = (f"the {{what}} holds too much text to read safely (more than "
-                                    f"{max_text:,} characters of cell text; limit {max_text:,})")
-                    raise _Stop
-                if cells > max_cells:
-                    truncated = (f"the workbook has more than {max_cells:,} cells; rows from {number} "
-                                 "on were not read")
-                    break
-                rows.append(tuple(row))
-            out["sheets"].append((meta.name, state, rows, truncated))
-    except _Stop:
-        out["sheets"] = []
-    except Exception as exc:
-        kind = type(exc).__name__
-        if "Password" in kind or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            out["error"] = ("the workbook is password-protected; open it in Excel, remove the password "
-                            "and save again")
-        elif "Xml" in kind:
-            out["error"] = ("the {what} is damaged (its XML is not well-formed); open it in Excel or "
-                            "LibreOffice and save it again")
-        else:
-            out["error"] = ("the {what} could not be read (it is damaged or uses a feature mapgen does "
-                            "not understand); open it in Excel or LibreOffice and save it again")
-    sys.stdout.buffer.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-class _Stop(Exception):
-    pass
 
 
 def open_workbook(

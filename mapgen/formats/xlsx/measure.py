@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from mapgen.core.text import wrapped_lines  # the one line counter (also for the timeline)
 from mapgen.core.xmltext import xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,30 +26,6 @@ def fit_height(text: str, width: float, minimum: float, *, size: int = 10) -> fl
     if wrapped_lines(text, (width - 1) * 11 / size * 0.95) <= 1:
         return minimum
     return max(minimum, text_height(text, width, size=size))
-
-
-def wrapped_lines(text: str, per_line: float) -> int:
-    """Lines that ``text`` takes when wrapped at word boundaries in ``per_line`` characters."""
-    per_line = max(1, int(per_line))
-    if len(text) <= per_line and "\n" not in text:
-        return 1  # its words and the spaces between them fit (the loop below counts 1)
-    lines = 0
-    for paragraph in (text or "").split("\n"):
-        used, count = 0, 1
-        for word in paragraph.split():
-            size = len(word)
-            while size > per_line:  # a word longer than the line breaks anywhere
-                if used:
-                    count += 1
-                size -= per_line
-                used = per_line
-            if used and used + 1 + size > per_line:
-                count += 1
-                used = size
-            else:
-                used += size + (1 if used else 0)
-        lines += count
-    return lines
 
 
 def row_height(columns: list[TableColumn], values: list[Any], *, size: int = 10,

@@ -9,7 +9,6 @@ XML part goes through defusedxml, and sizes stay bounded by the same limits.
 
 from __future__ import annotations
 
-import html
 import os
 import posixpath
 import re
@@ -149,6 +148,8 @@ def _sheet_notes(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], CellNo
             _comments(zf, _resolve(part, target), notes)
     data = _from_hyperlinks(zf, part)
     if data:
+        import html
+
         for block in _HYPERLINKS.findall(data):
             for attrs in _HYPERLINK.findall(block):
                 values = {k.decode().rsplit(":", 1)[-1]: html.unescape((a or b).decode("utf-8",

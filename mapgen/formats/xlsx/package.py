@@ -26,7 +26,6 @@ import posixpath
 import zipfile
 from dataclasses import dataclass, field
 from typing import IO
-from xml.sax.saxutils import quoteattr
 
 from mapgen.core.errors import UnusableInput
 from mapgen.formats.xlsx.failures import SAVE_AGAIN, part_error
@@ -96,6 +95,8 @@ class Package:
 
     def to_zip(self) -> bytes:
         """A minimal, plain package of the parts the reader needs (for openpyxl's full loader)."""
+        from xml.sax.saxutils import quoteattr  # here: it loads urllib, which a read never needs
+
         rels = [(rid, "worksheet", part) for rid, part in self.sheets.items() if part in self.members]
         rels += [(f"rIdMapgen{k}", k, p) for k, p in (("sharedStrings", self.shared_strings),
                                                       ("styles", self.styles)) if p]

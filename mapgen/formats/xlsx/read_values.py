@@ -163,7 +163,7 @@ class RowValues:
         return parsed.value, self._cell_issue(table, key, cell, code, message, "warning")
 
     def _cell_issue(self, table: _Table, key: str, cell: _Cell, code: str, message: str,
-                    severity: str = "error") -> Issue:
+                    severity: str | None = None) -> Issue:
         return Issue(code=code, severity=severity, file=self.label, sheet=table.sheet,
                      cell=cell.coordinate, section=table.section.key, column=key,
                      message=f"{table.headers[key]}: {message}")

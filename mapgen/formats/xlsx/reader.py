@@ -261,7 +261,7 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
 
     # -- setup
 
-    def _issue(self, code: str, message: str, severity: str = "error", **where: Any) -> None:
+    def _issue(self, code: str, message: str, severity: str | None = None, **where: Any) -> None:
         self.issues.append(Issue(code=code, message=message, severity=severity, file=self.label,
                                  **where))
 

@@ -198,14 +198,20 @@ def _not_a_document(head: bytes, name: str) -> UnusableInput:
     return UnusableInput(f"{name}: is not a Word document (.docx files are zip archives)")
 
 
-def _document_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> str:
-    """The zip must be a Word document or OpenDocument text, not a workbook or slides."""
+def _folded_names(infos: list[zipfile.ZipInfo], name: str, what: str, fix: str) -> dict[str, str]:
+    """Each member's name as Office finds a part (forward slashes, no leading one, any case) ->
+    its name as stored; a zip of too many entries, or of one entry twice, is refused."""
     if len(infos) > MAX_MEMBERS:
         raise _too_many(name, len(infos))
     names = [i.filename for i in infos]
     if len(set(names)) != len(names):
-        raise UnusableInput(f"{name}: the document is damaged (duplicate zip entries); save it again")
-    lower = {n.replace("\\", "/").lstrip("/").lower(): n for n in names}
+        raise UnusableInput(f"{name}: the {what} is damaged (duplicate zip entries); {fix}")
+    return {n.replace("\\", "/").lstrip("/").lower(): n for n in names}
+
+
+def _document_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> str:
+    """The zip must be a Word document or OpenDocument text, not a workbook or slides."""
+    lower = _folded_names(infos, name, "document", "save it again")
     if "mimetype" in lower:
         mimetype = zf.read(lower["mimetype"])[:200]
         if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
@@ -496,12 +502,8 @@ def _too_many(name: str, count: int) -> UnusableInput:
 
 def _check_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> str:
     """The zip must be a workbook (.xlsx, .xlsb or .ods), not Word, PowerPoint or just any zip."""
-    if len(infos) > MAX_MEMBERS:
-        raise _too_many(name, len(infos))
     names = [i.filename for i in infos]
-    if len(set(names)) != len(names):
-        raise UnusableInput(f"{name}: the workbook is damaged (duplicate zip entries); {_FRESH_COPY}")
-    lower = {n.replace("\\", "/").lstrip("/").lower() for n in names}
+    lower = _folded_names(infos, name, "workbook", _FRESH_COPY)
     if "mimetype" in lower:
         try:
             with zf.open(next(n for n in names if n.lower() == "mimetype")) as member:

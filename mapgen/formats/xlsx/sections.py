@@ -94,7 +94,9 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     if not protect:
         hint.append(_("Type below the last row to add one: the table grows."))
     hint = " ".join(hint)
-    put(ws.cell(1, FIRST_COL), f"{sv.number}. {sv.title}", style=styles.title)
+    cell = ws.cell(1, FIRST_COL)
+    put(cell, f"{sv.number}. {sv.title}", style=styles.title)
+    outside = {cell.coordinate: cell.value}  # the texts outside the table, as written
     ws.row_dimensions[1].height = 30
     purpose, instructions = (_("{label}:", label=word) for word in (_("Purpose"), _("Instructions")))
     for row, label, text, style in ((2, purpose, sv.purpose, styles.text),
@@ -109,6 +111,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
             cell.value = labelled(label, text, styles)
         else:
             put(cell, text, style=style)
+        outside[cell.coordinate] = cell.value
         fast.merge(ws, start_row=row, start_column=FIRST_COL, end_row=row, end_column=table.last_col)
         ws.row_dimensions[row].height = text_height(
             f"{label} {text}" if label else text, width, size=10 if label else 9)
@@ -177,14 +180,13 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     tbl = Table(displayName=table.name, ref=ref)
     tbl.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
     ws.add_table(tbl)
-    # The column names openpyxl's writer would read from the header cells, taken here without
-    # it making a list of every cell of the table's range to read the first row.
-    tbl._initialise_columns()
-    for i, table_column in enumerate(tbl.tableColumns):
-        table_column.name = str(ws.cell(HEADER_ROW, FIRST_COL + i).value)
+    fast.name_columns(ws, tbl, HEADER_ROW, FIRST_COL)
     add_validations(ws, table, lists, _)
     add_conditional_formats(ws, table, styles)
 
+    # Every text the writer put outside the table (title, purpose, instructions, hint), by
+    # cell: the reader tells them from text a person typed.
+    table.texts = {k: " ".join(str(v).split()) for k, v in outside.items() if v is not None}
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.sheet_view.showGridLines = False
     set_print(ws, landscape=sv.landscape, company=styles.company, title_rows=HEADER_ROW, texts=_)
@@ -213,18 +215,6 @@ def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:
                 target, _, location = link.partition("#")
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target or None,
                                            location=location or None)
-
-
-def outside_texts(ws: Worksheet, table: SheetTable) -> dict[str, str]:
-    """Every text the writer put on a section sheet outside the table (title, purpose,
-    instructions, hints), by cell: the reader tells them from text a person typed."""
-    top, bottom, last_col = HEADER_ROW, table.last_row, table.last_col
-    out = {}
-    for (row, col), cell in ws._cells.items():
-        if (top <= row <= bottom and FIRST_COL <= col <= last_col) or cell.value is None:
-            continue
-        out[cell.coordinate] = " ".join(str(cell.value).split())
-    return out
 
 
 def add_validations(ws: Worksheet, table: SheetTable, lists: ChoiceLists,

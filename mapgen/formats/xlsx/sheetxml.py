@@ -262,17 +262,18 @@ def _cell_body(data_type: str, value: Any, epoch: Any, iso_dates: bool, to_excel
 
 @functools.cache
 def _classes() -> tuple[type, type] | None:
-    """The writer classes, or None when they do not write what openpyxl writes here."""
-    import openpyxl
-
-    if not openpyxl.LXML:
-        return None
-    classes = _writer_classes()
+    """The writer classes, or None when they do not write what openpyxl writes here: making
+    them and the probe both run inside the ``try``, so that a class or attribute moved in
+    another openpyxl or lxml turns the shortcut off instead of failing every save."""
     try:
-        same = _probe_matches(classes[0])
-    except Exception:  # pragma: no cover (another openpyxl or lxml)
-        same = False
-    return classes if same else None
+        import openpyxl
+
+        if not openpyxl.LXML:
+            return None
+        classes = _writer_classes()
+        return classes if _probe_matches(classes[0]) else None
+    except Exception:
+        return None
 
 
 def _probe_sheet() -> Any:

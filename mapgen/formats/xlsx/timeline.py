@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mapgen.core.text import wrapped_lines
 from mapgen.formats.xlsx import shortcuts as fast
 from mapgen.formats.xlsx.cells import excel_string, put
-from mapgen.formats.xlsx.measure import text_height, wrapped_lines
+from mapgen.formats.xlsx.measure import text_height
 from mapgen.formats.xlsx.sheets import TIMELINE_SHEET, Progress, set_print
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -34,7 +34,7 @@ from mapgen.formats.xlsx.cells import json_value
 from mapgen.formats.xlsx.live_dates import LiveDates
 from mapgen.formats.xlsx.meta import SheetMeta, WorkbookMeta, row_records, write_meta
 from mapgen.formats.xlsx.overview import write_overview
-from mapgen.formats.xlsx.sections import outside_texts, write_section
+from mapgen.formats.xlsx.sections import write_section
 from mapgen.formats.xlsx.sheets import (
     FIRST_COL,
     HEADER_ROW,
@@ -64,8 +64,14 @@ def write(view: DocumentView, path: Path, options: WriteOptions) -> None:
 def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None:
     """Write ``view`` as an .xlsx workbook at ``path`` (protected, without password, if asked).
 
-    Raises ValidationFailed for a value that no Excel cell can hold.
+    Raises ValidationFailed for a value that no Excel cell can hold. The workbook is made
+    with the writer's shortcuts, or again with openpyxl's plain calls should they fail
+    (:func:`mapgen.formats.xlsx.shortcuts.guarded`).
     """
+    fast.guarded(lambda: _write_xlsx(view, path, protect=protect))
+
+
+def _write_xlsx(view: DocumentView, path: Path, *, protect: bool) -> None:
     from openpyxl import Workbook
 
     from mapgen.formats.xlsx.styles import WorkbookStyles
@@ -84,7 +90,6 @@ def write_xlsx(view: DocumentView, path: Path, *, protect: bool = False) -> None
         ws = wb.create_sheet(names.make(sv.title, fallback=sv.key))
         tables.append(write_section(ws, sv, styles, lists, live, internal=internal, protect=protect,
                                     texts=_))
-        tables[-1].texts = outside_texts(ws, tables[-1])
     cells = write_overview(overview, view, tables, styles, live, protect=protect)
     progress = [p for p in (Progress.of(t) for t in tables) if p is not None and p.deadline]
     if progress:

@@ -12,7 +12,9 @@ from mapgen.model.fields import TYPES
 
 def schema() -> dict[str, Any]:
     """JSON Schema of the blueprint file format (for editors)."""
-    out = Blueprint.model_json_schema()
+    from mapgen.model.blueprint.declare import json_schema
+
+    out = json_schema(Blueprint)
     out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     out["title"] = "mapgen blueprint"
     return out

@@ -10,8 +10,6 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from mapgen.core.errors import Issue, ValidationFailed
 from mapgen.core.yamlsrc import SrcDict, SrcList
 from mapgen.model.blueprint.models import (
@@ -32,9 +30,13 @@ from mapgen.model.rowids import ID_KEY, valid_id
 
 def validate(data: SrcDict) -> Blueprint:
     """The merged data as a Blueprint; ValidationFailed with every error found."""
+    from pydantic import ValidationError
+
+    from mapgen.model.blueprint.declare import validate_model
+
     clean = _without_merge_keys(data)
     try:
-        bp = Blueprint.model_validate(clean)
+        bp = validate_model(Blueprint, clean)
     except ValidationError as exc:
         raise ValidationFailed([_issue_from_pydantic(err, data) for err in exc.errors()]) from None
     _attach_where(bp, data)
@@ -124,8 +126,8 @@ def shown(value: Any) -> str:
     return f"{type(value).__name__} {text if len(text) <= 30 else text[:29] + '…'}"
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Blueprint
+def _model_at(loc: tuple) -> type[_Model] | None:
+    model: type[_Model] | None = Blueprint
     for part in loc:
         if isinstance(part, int):
             continue

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mapgen.core.errors import Issue, MapgenError, ValidationFailed
 from mapgen.core.yamlsrc import SrcDict, YamlError, load_yaml_file
+from mapgen.model.blueprint import cache
 from mapgen.model.blueprint.checks import validate
 from mapgen.model.blueprint.extends import check_raw, merge_blueprint, strip_merge_keys
 from mapgen.model.blueprint.models import DEFAULT_LANGUAGE, Blueprint, Column
@@ -105,7 +106,12 @@ def load_blueprint(ref: str | os.PathLike | None = None) -> Blueprint:
             raise MapgenError(f"blueprint file '{ref}' not found")
     else:
         path = find_blueprint(ref or "map")
-    return _load_resolved(path)
+    bp = cache.load(path, find_blueprint)
+    if bp is None:
+        sources: cache.Sources = ([], [])
+        bp = _load_resolved(path, sources=sources)
+        cache.store(path, bp, sources)
+    return bp
 
 
 def check_blueprint(ref: str | os.PathLike) -> list[Issue]:
@@ -138,8 +144,9 @@ def _label(path: Path) -> str:
         return str(path)
 
 
-def _load_resolved(path: Path, chain: tuple[Path, ...] = ()) -> Blueprint:
-    data, levels = _load_merged(path, chain)
+def _load_resolved(path: Path, chain: tuple[Path, ...] = (),
+                   sources: cache.Sources | None = None) -> Blueprint:
+    data, levels = _load_merged(path, chain, sources)
     bp = validate(data)
     bp._source = path.resolve()
     bp._chain = [str(p) for p, _ in levels]
@@ -190,9 +197,11 @@ def _english_choices(english: Column, translated: Column | None, column: Column)
     return {fold_text(e): c for e, c in pairs if c is not None}
 
 
-def _load_merged(path: Path, chain: tuple[Path, ...]) -> tuple[SrcDict, list[tuple[Path, SrcDict]]]:
+def _load_merged(path: Path, chain: tuple[Path, ...], sources: cache.Sources | None = None
+                 ) -> tuple[SrcDict, list[tuple[Path, SrcDict]]]:
     """The file's data merged onto its parents' (still plain data), and each file of the chain
-    with its own merged data (this file first)."""
+    with its own merged data (this file first). ``sources`` collects what the result came
+    from, for the cache: each file's bytes (read before it is parsed) and each ``extends``."""
     resolved = path.resolve()
     label = _label(path)
     if resolved in chain:
@@ -202,6 +211,8 @@ def _load_merged(path: Path, chain: tuple[Path, ...]) -> tuple[SrcDict, list[tup
     if len(chain) > 20:
         raise ValidationFailed([Issue(code="extends-depth", file=label,
                                       message="'extends' chain is deeper than 20 blueprints")])
+    if sources is not None:
+        sources[0].append((str(resolved), resolved.read_bytes()))
     data = load_yaml_file(path, label)
     if data is None:
         data = SrcDict()
@@ -227,7 +238,9 @@ def _load_merged(path: Path, chain: tuple[Path, ...]) -> tuple[SrcDict, list[tup
     except MapgenError as exc:
         raise ValidationFailed([Issue(code="unknown-parent", file=label, line=data.lines["extends"],
                                       message=f"extends: {exc}")]) from None
-    parent, parent_chain = _load_merged(parent_path, (*chain, resolved))
+    if sources is not None:
+        sources[1].append((parent_ref, str(path.parent), str(parent_path.resolve())))
+    parent, parent_chain = _load_merged(parent_path, (*chain, resolved), sources)
     merged = merge_blueprint(parent, data, issues)
     if issues:
         raise ValidationFailed(issues)

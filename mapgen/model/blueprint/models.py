@@ -1,7 +1,9 @@
-"""The blueprint models: Blueprint, Section, Column and Branding (pydantic).
+"""The blueprint models: Blueprint, Section, Column, Branding, Health and CountryHolidays.
 
-These hold a fully resolved blueprint. Finding and merging files is :mod:`.loading` and
-:mod:`.extends`; turning problems into plain-language issues is :mod:`.checks`.
+These hold a fully resolved blueprint. They are plain objects declared in pydantic's words
+(:mod:`.declare`, which builds the pydantic models that validate them), so that a command that
+takes a cached blueprint never loads pydantic. Finding and merging files is
+:mod:`.loading` and :mod:`.extends`; turning problems into plain-language issues is :mod:`.checks`.
 """
 
 from __future__ import annotations
@@ -10,20 +12,18 @@ import datetime as dt
 import difflib
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
+from mapgen.model.blueprint.declare import (
     Discriminator,
     Field,
+    Model,
     PrivateAttr,
     Tag,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
-
 from mapgen.model.fields import TYPES, FieldType, field_type, fold_text
 from mapgen.model.health import MEANINGS, default_meanings
 
@@ -84,8 +84,8 @@ def split_audience_texts(data: Any, fields: tuple[str, ...]) -> Any:
     return out
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+class _Model(Model):
+    config: ClassVar[dict[str, Any]] = {"extra": "forbid", "validate_assignment": False}
     # field name -> (file, line) where the value was written
     _where: dict[str, Where] = PrivateAttr(default_factory=dict)
 
@@ -328,12 +328,15 @@ class CountryHolidays(_Model):
 
         return HolidayCalendar(self.country, self.subdivision, tuple(self.dates))
 
-    def model_post_init(self, context: Any) -> None:
-        self.calendar().check()  # ValueError in plain words: an unknown country or region
+    @model_validator(mode="after")
+    def _known_calendar(self) -> Any:  # ``self`` is the pydantic model, which has the fields
+        CountryHolidays.calendar(self).check()  # ValueError in plain words: unknown country or region
+        return self
 
 
 def _holiday_form(value: Any) -> str:
-    return "calendar" if isinstance(value, dict | CountryHolidays) else "list"
+    """Which form of ``holidays`` a value is (a mapping or a calendar model, else a list)."""
+    return "calendar" if isinstance(value, dict) or hasattr(value, "country") else "list"
 
 
 Holidays = Annotated[
@@ -446,8 +449,10 @@ class Blueprint(_Model):
 
     def to_data(self) -> dict[str, Any]:
         """The resolved blueprint as plain data with the file format's names."""
+        from mapgen.model.blueprint.declare import to_pydantic
+
         drop = dict.fromkeys(_MERGE_ONLY, True)
-        data = self.model_dump(mode="json", exclude={"sections": {"__all__": {
+        data = to_pydantic(self).model_dump(mode="json", exclude={"sections": {"__all__": {
             **drop, "columns": {"__all__": drop}}}})
         _audience_data(self, data, ("intro", "how_to_use"))
         for section, sdata in zip(self.sections, data["sections"], strict=True):
