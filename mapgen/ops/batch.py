@@ -238,7 +238,6 @@ def _deal_row(where: str, record: dict[str, Any], blueprint: Blueprint,
     errors = [i.message for i in plan.issues if i.severity == "error"]
     if errors:
         return DealRow(where, error="; ".join(errors))
-    _first_ids(plan)
     return DealRow(where, plan, warnings=[i.message for i in plan.issues])
 
 
@@ -349,6 +348,7 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
         targets = {fmt: unique_path(out_dir, stem, fmt_suffix(fmt), taken) for fmt in formats}
         if not mine:
             continue
+        _first_ids(row.plan)
         try:
             view = build_view(blueprint, row.plan, audience=audience)
         except ValidationFailed as exc:
