@@ -568,5 +568,5 @@ def test_deal_facts_merge_like_a_row() -> None:
         "values": [{"value": "Contoso", "source": "Ann"}, {"value": "Fabrikam", "source": "Bob"}],
         "kept": "Contoso", "kept_source": "Ann", "resolution": "first"}
     assert result.report["totals"]["gaps_filled"] == 1
-    assert ("  conflict: deal, buyer: Ann: Contoso; Bob: Fabrikam (kept Ann's, --prefer first)"
+    assert ("  conflict: deal, buyer: Ann: Contoso; Bob: Fabrikam (kept Ann's, the first copy's value)"
             in result.summary())

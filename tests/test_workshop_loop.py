@@ -148,7 +148,7 @@ def test_company_blueprint_loop_takes_the_deal_dates_from_the_kit(runner, in_tmp
     made = runner.invoke(main, ["workshop", "-b", "saas", "--participants", "Ann Lee, Bob Diaz",
                                 "--out", "kit"])
     assert made.exit_code == 0, made.output
-    assert "fill them in kit/deal.yaml before the merge" in made.stderr
+    assert "fill them in kit/deal.yaml before the merge, or make the kit with --plan" in made.stderr
     kit = in_tmp / "kit"
     homework = {"Ann Lee": {"stakeholders": [{"name": "Sarah Chen", "role": "CFO"}]},
                 "Bob Diaz": {"stakeholders": [{"name": "Sarah Chen", "impact": "High"}]}}

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mapgen.core.errors import InputsFailed, Issue, MapgenError, ValidationFailed
+from mapgen.core.errors import (
+    BadArgument,
+    FileExists,
+    InputsFailed,
+    Issue,
+    MapgenError,
+    NotOfBlueprint,
+    ValidationFailed,
+)
 from mapgen.core.text import plural
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,10 +32,39 @@ EXIT_DONE, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# What the command line adds to an issue of these codes: the option that helps (the library
+# names no option; mapgen.core.issue_codes says what to do in the docs' words).
+ISSUE_ADVICE = {
+    "unknown-blueprint": " (give --blueprint to choose)",
+    "deal-dates-missing": ", or make the kit with --plan",
+}
+
+
 def echo_issues(issues: list[Issue]) -> None:
-    """Each issue on stderr as ``severity: place: message``."""
+    """Each issue on stderr as ``severity: place: message``, with the option that helps."""
     for issue in issues:
-        click.echo(f"{issue.severity}: {issue}", err=True)
+        click.echo(f"{issue.severity}: {issue}{ISSUE_ADVICE.get(issue.code, '')}", err=True)
+
+
+def option_name(param: str) -> str:
+    """The running command's option for a library function's parameter: ``go_live`` ->
+    ``--go-live``."""
+    ctx = click.get_current_context(silent=True)
+    for p in ctx.command.params if ctx else ():
+        if p.name == param and isinstance(p, click.Option):
+            return max(p.opts, key=len)
+    return f"--{param.replace('_', '-')}"
+
+
+def say(exc: BaseException) -> str:
+    """A library error in the command line's words: the options that help, named."""
+    if isinstance(exc, BadArgument):
+        return exc.say(option_name)
+    if isinstance(exc, FileExists):
+        return f"{exc}; use --force to overwrite it"
+    if isinstance(exc, NotOfBlueprint):
+        return f"{exc}; give --blueprint if it was made from another blueprint"
+    return str(exc)
 
 
 def echo_plan_issues(plan: Plan, source: object = None) -> None:
@@ -70,13 +107,13 @@ def run(func: F) -> F:
                 warn("Nothing written.")
             sys.exit(EXIT_INVALID)
         except InputsFailed as exc:
-            for line in exc.lines:
-                warn(f"Error: {line}")
+            for line in exc.errors:
+                warn(f"Error: {say(line)}")
             if len(exc.lines) < exc.total:
                 warn(f"Nothing written: {len(exc.lines)} of {exc.total} files could not be read.")
             sys.exit(EXIT_UNUSABLE)
         except MapgenError as exc:
-            warn(f"Error: {exc}")
+            warn(f"Error: {say(exc)}")
             sys.exit(EXIT_UNUSABLE)
         except OSError as exc:  # the disk, not the input: still one line, no traceback
             where = f"{exc.filename}: " if exc.filename else ""

@@ -154,6 +154,8 @@ def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_temp
         warn(f"warning: {line}")
     for line in result.failed:
         warn(f"error: {line}")
+    if batch.existing:
+        warn(f"use --force to overwrite {plural(len(batch.existing), 'existing file')}")
     templated = f" ({result.templated} from a prepared template)" if result.templated else ""
     if result.partly:
         templated = (f" ({result.templated} from a prepared template, {result.partly} in part)")

@@ -49,7 +49,7 @@ def read(files, blueprint_ref, fmt, out_path, date_order, month_first, force, ve
     blueprint = blueprint_for(blueprint_ref) if blueprint_ref else None
     order = "mdy" if month_first else date_order
     skips: list[tuple[Path, str]] = []
-    plans = read_files(files, blueprint=blueprint, day_first=order != "mdy", skips=skips)
+    plans = read_files(files, blueprint=blueprint, date_order=order, skips=skips)
     report_skips(skips, verbose)
     stdout = write_outputs(read_outputs(plans, fmt, out_path, blueprint=blueprint), force)
     if stdout is not None:

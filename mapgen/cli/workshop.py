@@ -36,7 +36,7 @@ def workshop(blueprint_ref, plan_path, participants, out_dir, force) -> int:
     from mapgen.ops.workshop import parse_participants, prepare_workshop
 
     folder_out(out_dir, "workshop")
-    names = parse_participants(participants)
+    names = parse_participants(participants, source="--participants")
     plan, bp = load_plan_option(plan_path, blueprint_ref)
     prepared = prepare_workshop(bp, plan=plan, participants=names, out_dir=Path(out_dir),
                                 force=force)

@@ -1,36 +1,49 @@
-"""Date order: whether the numeric dates of one file (03/04/2027) are day-first or month-first.
+"""Date order: whether numeric dates typed as text (03/04/2027) are day-first or month-first.
 
-One rule for a whole file (a CRM export, a plan file, a workbook's column): a date whose first
-field is over 12 (``13/04/2027``) can only be day-first, one whose second field is over 12
-(``04/13/2027``) only month-first. The file is read the way its dates show; when they show
-both ways, that is an error naming where; when every date reads both ways, day-first is used
-and a warning says so. A given order (``--date-order dmy|mdy``) decides instead.
+One rule for a whole file (a CRM export, a plan file) or for one column of a workbook or a
+handout: a date whose first field is over 12 (``13/04/2027``) can only be day-first, one whose
+second field is over 12 (``04/13/2027``) only month-first. The dates are read the way they
+show; when they show both ways, that is an error naming where; when every date reads both
+ways, a default order is used (day-first unless the caller says otherwise; a column follows the
+order its file's other columns show, when they agree) and a warning names it. A given order
+(``--date-order dmy|mdy``) decides instead, without a word. Real dates (a spreadsheet's date
+cells) never come here: only texts vote.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 Order = Literal["dmy", "mdy"]
 ORDERS: tuple[Order, ...] = ("dmy", "mdy")
 _NUMERIC = re.compile(r"\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})\s*", re.ASCII)
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
 class OrderFound:
-    """The order a file's dates are read in, and why: ``problem`` is None, or (code, message)
-    for the file's one issue about it (``mixed-date-order``, an error; ``date-order``, a
-    warning)."""
+    """The order dates are read in, and why: ``problem`` is None, or (code, message) for the
+    one issue about it (``mixed-date-order``, an error; ``date-order``, a warning); ``shown``:
+    the dates themselves proved the order."""
 
     day_first: bool
     problem: tuple[str, str] | None = None
+    shown: bool = False
 
 
-def decide(values: Iterable[tuple[str, object]], given: Order | None = None) -> OrderFound:
-    """The order of ``values`` ((where, value): where names the column, value as typed)."""
+def order_name(day_first: bool) -> str:
+    return "day-first" if day_first else "month-first"
+
+
+def decide(values: Iterable[tuple[str, object]], given: Order | None = None, *,
+           day_first: bool = True, why: str = "") -> OrderFound:
+    """The order of ``values`` ((where, value): where names the place, value as typed).
+
+    ``day_first`` is the order used when every date reads both ways, ``why`` the reason for it
+    said in the warning (e.g. "as the file's other columns show")."""
     if given is not None:
         return OrderFound(given == "dmy")
     day: tuple[str, str] | None = None
@@ -51,11 +64,37 @@ def decide(values: Iterable[tuple[str, object]], given: Order | None = None) -> 
         return OrderFound(True, ("mixed-date-order",
                                  f"{day[0]} has the day first ('{day[1]}') but {month[0]} has the "
                                  f"month first ('{month[1]}'); write the dates one way, or give "
-                                 "--date-order dmy or mdy"))
+                                 "--date-order dmy or mdy"), shown=True)
     if day or month:
-        return OrderFound(day is not None)
+        return OrderFound(day is not None, shown=True)
     if both:
-        return OrderFound(True, ("date-order",
-                                 f"every date reads both ways (like '{both[1]}' in {both[0]}); "
-                                 "read day-first: give --date-order mdy if they are month-first"))
-    return OrderFound(True)
+        other, flag = order_name(not day_first), "mdy" if day_first else "dmy"
+        return OrderFound(day_first, ("date-order",
+                                      f"every date reads both ways (like '{both[1]}' in "
+                                      f"{both[0]}); read {order_name(day_first)}"
+                                      f"{f' {why}' if why else ''}: give --date-order {flag} if "
+                                      f"they are {other}"))
+    return OrderFound(day_first)
+
+
+def decide_columns(columns: Mapping[K, Sequence[tuple[str, object]]], given: Order | None = None,
+                   *, day_first: bool = True) -> dict[K, OrderFound]:
+    """:func:`decide` for each column of one file (column -> its (where, value) pairs).
+
+    A column whose dates all read both ways follows the order the file's other columns show
+    when they all show the same one, else ``day_first``; either way with a warning naming it."""
+    found = {key: decide(values, given, day_first=day_first) for key, values in columns.items()}
+    shown = {f.day_first for f in found.values() if f.shown and f.problem is None}
+    if len(shown) != 1 or not any(f.problem and f.problem[0] == "date-order"
+                                  for f in found.values()):
+        return found
+    file_order = shown.pop()
+    return {key: decide(columns[key], given, day_first=file_order,
+                        why="as the file's other dates show")
+            if f.problem and f.problem[0] == "date-order" else f for key, f in found.items()}
+
+
+def shown_order(found: Iterable[OrderFound], day_first: bool = True) -> bool:
+    """The order that columns' dates show when they all show the same one, else ``day_first``."""
+    shown = {f.day_first for f in found if f.shown and f.problem is None}
+    return shown.pop() if len(shown) == 1 else day_first

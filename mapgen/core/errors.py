@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import InitVar, asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from mapgen.core.issue_codes import SEVERITIES, Severity, lookup
@@ -89,6 +90,55 @@ class UnusableInput(MapgenError):
     """A file that is missing, not of the expected kind, corrupt, unsafe or too large."""
 
 
+class FileExists(MapgenError):
+    """A file that is there already and would be overwritten without ``force``."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        super().__init__(f"{path} already exists")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # across worker processes
+        return FileExists, (self.path,)
+
+
+class BadArgument(MapgenError):
+    """A value given to a library function that cannot be used.
+
+    ``text`` is a format string: ``{-name}`` stands for the function's parameter ``name``
+    (which the command line says as its option), any other ``{field}`` for a value given as a
+    keyword, so that the library never spells a command-line option:
+    ``BadArgument("{-row} '{text}': write it as SECTION:N", text=text)``.
+    """
+
+    def __init__(self, text: str, /, **values: Any):
+        self.text, self.values = text, values
+        super().__init__(self.say(str))
+
+    @property
+    def names(self) -> list[str]:
+        """The parameters the message names, in order."""
+        import string
+
+        fields = (f for _, f, _, _ in string.Formatter().parse(self.text) if f)
+        return list(dict.fromkeys(f[1:] for f in fields if f.startswith("-")))
+
+    def say(self, name: Any) -> str:
+        """The message with each parameter said as ``name(parameter)``."""
+        return self.text.format(**self.values, **{f"-{n}": name(n) for n in self.names})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _bad_argument, (self.text, self.values)
+
+
+def _bad_argument(text: str, values: dict[str, Any]) -> BadArgument:
+    return BadArgument(text, **values)
+
+
+class NotOfBlueprint(UnusableInput):
+    """A workbook or handout in which nothing of the blueprint it is read with was found (it
+    may have been made from another blueprint)."""
+
+
 class MixedBlueprints(MapgenError):
     """Inputs made from different blueprints (``parent_and_company``: a company blueprint and
     its parent, which the company blueprint reads alike)."""
@@ -103,10 +153,13 @@ class TemplateError(MapgenError):
 
 
 class InputsFailed(MapgenError):
-    """Some of several inputs cannot be used: one line each in ``lines``; nothing was written."""
+    """Some of several inputs cannot be used: one line each in ``lines`` (``errors``: the
+    errors themselves where given); nothing was written."""
 
-    def __init__(self, lines: list[str], total: int):
-        self.lines, self.total = lines, total
+    def __init__(self, failed: list[str] | list[MapgenError], total: int):
+        self.errors: list[str | MapgenError] = list(failed)
+        self.lines, self.total = [str(e) for e in failed], total
+        lines = self.lines
         super().__init__(lines[0] if len(lines) == 1 else
                          f"{len(lines)} of {total} files could not be read")
 

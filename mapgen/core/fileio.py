@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mapgen.core.errors import MapgenError
+from mapgen.core.errors import FileExists, MapgenError
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
              *(f"lpt{i}" for i in range(1, 10))}
@@ -49,11 +49,12 @@ def _size(n: int) -> str:
 
 
 def check_writable(path: Path, force: bool) -> None:
-    """Refuse to overwrite an existing file unless ``force``; refuse folders always."""
+    """Refuse to overwrite an existing file unless ``force`` (FileExists); refuse folders
+    always."""
     if path.is_dir():
         raise MapgenError(f"{path}: is a folder; give a file name")
     if path.exists() and not force:
-        raise MapgenError(f"{path} already exists; use --force to overwrite it")
+        raise FileExists(path)
 
 
 Content = Callable[[Path], None] | bytes | str

@@ -136,8 +136,8 @@ CODES: tuple[IssueCode, ...] = (
               "Check the value; write 50% to say so plainly."),
     # -- plan files
     IssueCode("date-order", "warning", "plan",
-              "Every numeric date of the file reads both ways (03/04/2027); they were read "
-              "day-first.",
+              "Every numeric date of the file, or of a workbook's or handout's column, reads "
+              "both ways (03/04/2027); the message names the order they were read in.",
               "If they are month-first, give --date-order mdy (or write dates as 2027-04-03)."),
     IssueCode("invalid-columns", "warning", "plan",
               "The plan's `columns` key is not a mapping of sections to column headers.",
@@ -156,7 +156,8 @@ CODES: tuple[IssueCode, ...] = (
               "text; it is left out and the row counts as a new row.",
               "Leave `_id` and `_std` as mapgen wrote them, or delete them."),
     IssueCode("mixed-date-order", "error", "plan",
-              "The file's numeric dates are written both day-first (13/04/2027) and month-first "
+              "The numeric dates of a file (or of one column of a workbook or handout, which "
+              "is then refused) are written both day-first (13/04/2027) and month-first "
               "(04/13/2027), so none can be trusted.",
               "Write them one way, or say which with --date-order dmy or mdy."),
     IssueCode("unknown-column", "warning", "plan",

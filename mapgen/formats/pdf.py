@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapgen.core.errors import MapgenError
+from mapgen.core.errors import BadArgument, MapgenError
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.formats.registry import WriteOptions
@@ -28,8 +28,8 @@ def find_soffice() -> str:
     """The LibreOffice program on PATH; MapgenError saying how to install it otherwise."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
-        raise MapgenError(f"--format pdf needs LibreOffice, which is not installed (install it "
-                          f"with: {INSTALL})")
+        raise BadArgument("{-format} pdf needs LibreOffice, which is not installed (install it "
+                          "with: {install})", install=INSTALL)
     return exe
 
 

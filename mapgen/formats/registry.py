@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mapgen.core.errors import MapgenError
+from mapgen.core.errors import BadArgument, MapgenError
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.plan import Plan
@@ -86,15 +86,17 @@ def expand(requested: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def for_path(path: Path, *, what: str = "--out") -> OutputFormat:
-    """The format a file name asks for by its suffix (``plan.yml`` -> yaml)."""
+def for_path(path: Path, *, what: str = "out") -> OutputFormat:
+    """The format a file name asks for by its suffix (``plan.yml`` -> yaml); BadArgument naming
+    the parameter ``what`` that gave it otherwise."""
     suffix = path.suffix.lower()
     name = SUFFIX_ALIASES.get(suffix) or next(
         (f.name for f in FORMATS.values() if f.suffix == suffix), None)
     if name is None:
         suffixes = [f.suffix for f in FORMATS.values()]
         known = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
-        raise MapgenError(f"{what} {path}: unknown output type '{path.suffix}' (use {known})")
+        raise BadArgument("{-" + what + "} {path}: unknown output type '{suffix}' (use {known})",
+                          path=path, suffix=path.suffix, known=known)
     return FORMATS[name]
 
 

@@ -452,8 +452,10 @@ def clean_notes(raw: Any) -> tuple[dict[str, dict[str, str]], str | None]:
 
 # --------------------------------------------------------------------------- files
 
-def load_plan(path: str | os.PathLike, blueprint: Blueprint | None = None) -> Plan:
-    """Load a plan file (.json, .yaml or .yml), typed by its blueprint."""
+def load_plan(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
+              date_order: Order | None = None) -> Plan:
+    """Load a plan file (.json, .yaml or .yml), typed by its blueprint (numeric dates in
+    ``date_order``, else as they show: :func:`plan_from_data`)."""
     from mapgen.core.fileio import read_text
 
     path = Path(path)
@@ -470,7 +472,7 @@ def load_plan(path: str | os.PathLike, blueprint: Blueprint | None = None) -> Pl
         data = load_yaml_text(text, label)
     else:
         raise MapgenError(f"{label}: unknown plan file type '{path.suffix}' (use .json or .yaml)")
-    return plan_from_data(data, blueprint, file=label)
+    return plan_from_data(data, blueprint, file=label, date_order=date_order)
 
 
 def csv_escape(value: Any) -> str:

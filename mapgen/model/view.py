@@ -33,8 +33,15 @@ DEAL_LABELS = {"name": N_("Deal"), "buyer": N_("Buyer"), "seller": N_("Seller"),
 _ANCHOR_WORDS = {"start": N_("start"), "close": N_("close"), "go_live": N_("go-live")}
 # Merge's note on a conflicting cell (mapgen.ops.merge.Conflict.note); the reader knows it by the
 # text before the first colon, in English and the workbook's language.
+# It says why the value was kept in words (never a command-line option: a workbook's reader
+# may never have seen the command that made it).
 CONFLICT_NOTE = N_("Conflict: {values} (kept {source}'s)")
-CONFLICT_NOTE_PREFER = N_("Conflict: {values} (kept {source}'s, --prefer {prefer})")
+CONFLICT_NOTES_WHY = {
+    "first": N_("Conflict: {values} (kept {source}'s, the first copy's value)"),
+    "last": N_("Conflict: {values} (kept {source}'s, the last copy's value)"),
+    "first valid": N_("Conflict: {values} (kept {source}'s, the first valid value)"),
+    "last valid": N_("Conflict: {values} (kept {source}'s, the last valid value)"),
+}
 # The headers of the sign-off block (a row per role to write a name, title, date and signature).
 SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
 SIGNOFF_TEXT = N_("We agree on this plan and will follow it together.")

@@ -35,7 +35,7 @@ from typing import Any
 
 from mapgen.core.date_order import Order, decide
 from mapgen.core.dealkeys import DEAL_DATE_KEYS
-from mapgen.core.errors import MapgenError, TemplateError, ValidationFailed
+from mapgen.core.errors import FileExists, MapgenError, TemplateError, ValidationFailed
 from mapgen.core.fileio import check_writable, read_bytes, safe_filename, unique_path
 from mapgen.core.workers import in_workers
 from mapgen.model.blueprint import Audience, Blueprint
@@ -306,7 +306,8 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
               audience: Audience, out_dir: Path, force: bool, name_template: str,
               suffix: str = "", shard: tuple[int, int] | None = None,
               prepared: Prepared | None = None, owners: Iterable[str] = (),
-              no_events: list[str] | None = None) -> tuple[list[_Job], list[str]]:
+              no_events: list[str] | None = None, existing: list[Path] | None = None,
+              ) -> tuple[list[_Job], list[str]]:
     """The file name each good deal will be written to, and the deals that cannot be done.
 
     File names are given to every deal of the file in order (so each shard names its deals
@@ -317,7 +318,8 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
     prepared template (a shape that only one deal has is written on its own).
     With ``owners``, a deal whose calendar would hold no event of theirs is written without
     its ``ics`` (and not at all when that is its only format), and its ``where`` is added to
-    ``no_events``.
+    ``no_events``. A deal refused because a file of its is there already (and not ``force``)
+    has that file added to ``existing``.
     """
     from mapgen.formats.ics import calendar_events
     from mapgen.model.view import build_view
@@ -371,6 +373,8 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
                 check_writable(targets[fmt], force)
         except MapgenError as exc:
             failed.append(f"{row.where}: {exc}")
+            if isinstance(exc, FileExists) and existing is not None:
+                existing.append(exc.path)
             continue
         key, why = prepared.check(row.plan, view) if prepared else (None, None)
         jobs.append(_Job(row.where, row.plan, stem, key, why, own))
@@ -462,6 +466,7 @@ class Batch:
     options: dict[str, Any]  # for generate(): formats, audience, out_dir, force, protect, owners
     prepared: Prepared | None = None
     no_events: list[str] = field(default_factory=list)  # deals given no calendar (``owners``)
+    existing: list[Path] = field(default_factory=list)  # files refused: there already, no force
 
     def run(self, workers: int | None = None,
             on_done: Callable[[str, list[Path] | None, str | None], None] | None = None,
@@ -534,12 +539,13 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
                "force": force, "protect": protect, "owners": owners}
     prepared = _prepared(blueprint, options) if template_batch else None
     no_events: list[str] = []
+    existing: list[Path] = []
     work, failed = plan_jobs(rows, blueprint, formats=formats, audience=audience,
                              out_dir=Path(out_dir), force=force, name_template=template,
                              suffix=suffix, shard=shard,
                              prepared=prepared if prepared and prepared.useful else None,
-                             owners=owners, no_events=no_events)
-    return Batch(blueprint, work, failed, warnings, options, prepared, no_events)
+                             owners=owners, no_events=no_events, existing=existing)
+    return Batch(blueprint, work, failed, warnings, options, prepared, no_events, existing)
 
 
 def check_owners(owners: Iterable[str], formats: Iterable[Format]) -> list[str]:

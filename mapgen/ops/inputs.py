@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from mapgen.core.errors import MapgenError, UnusableInput
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
+    from mapgen.formats.docx.reader import Places
     from mapgen.formats.xlsx.reader import Cells
     from mapgen.model.blueprint import Blueprint
     from mapgen.model.plan import Plan
@@ -37,6 +39,7 @@ class Input:
     recorded: str | None  # blueprint name written in the file (None: it records none)
     cells: Cells = field(default_factory=dict)  # empty for a plan file
     blueprint: Blueprint | None = None  # a workbook's: the blueprint it was read with
+    places: Places = field(default_factory=dict)  # a handout's: each row's table and row
 
     @property
     def is_workbook(self) -> bool:
@@ -104,14 +107,16 @@ def expand_paths(paths: Iterable[str | os.PathLike], *,
 
 
 def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
-               day_first: bool = True, what: str = "read") -> Input:
+               date_order: Order | None = None, what: str = "read") -> Input:
     """One plan file (.json/.yaml), completed workbook (.xlsx...) or filled-in handout
     (.docx, .docm, .odt), as a plan.
 
     A workbook or handout is read exactly as ``mapgen read`` reads it, with ``blueprint``
     (default: the one it records); its stamped participant and audience become the plan's extra
-    keys ``participant`` and ``audience``, and for a workbook ``cells`` says where each row was
-    read from. A plan file is typed by ``blueprint`` or the one it records.
+    keys ``participant`` and ``audience``; ``cells`` (a workbook's) and ``places`` (a
+    handout's) say where each row was read from. A plan file is typed by ``blueprint`` or the
+    one it records. Numeric dates (03/04/2027) are read in ``date_order``, else as they show
+    (:mod:`mapgen.core.date_order`).
     Raises UnusableInput (or MapgenError) for a file that cannot be used at all.
     """
     path = Path(path)
@@ -119,16 +124,15 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
     if suffix in PLAN_SUFFIXES:
         from mapgen.model.plan import load_plan
 
-        plan = load_plan(path, blueprint)
+        plan = load_plan(path, blueprint, date_order=date_order)
         return Input(path, plan, plan.blueprint.name)
     if suffix in HANDOUT_SUFFIXES:
         from mapgen.formats.docx.reader import read_handout_with
 
-        plan, info, used = read_handout_with(path, blueprint=blueprint,
-                                             date_order=None if day_first else "mdy")
+        plan, info, used = read_handout_with(path, blueprint=blueprint, date_order=date_order)
         recorded = (info.record or {}).get("blueprint") or {}
         return Input(path, plan, recorded.get("name") if isinstance(recorded, dict) else None,
-                     {}, used)
+                     {}, used, places=info.places)
     if suffix not in WORKBOOK_SUFFIXES:
         raise UnusableInput(f"{path}: cannot {what} a '{suffix or path.name}' file; give "
                             "completed workbooks (.xlsx), handouts (.docx, .odt) or plan files "
@@ -136,7 +140,7 @@ def read_input(path: str | os.PathLike, blueprint: Blueprint | None = None, *,
     from mapgen.formats.xlsx.reader import read_workbook_with
 
     cells: Cells = {}
-    plan, meta, used = read_workbook_with(path, blueprint=blueprint, day_first=day_first,
+    plan, meta, used = read_workbook_with(path, blueprint=blueprint, date_order=date_order,
                                           cells=cells)
     if meta is None:
         return Input(path, plan, None, cells, used)
@@ -155,9 +159,9 @@ def blueprint_for(ref: str | Blueprint | None, recorded: str | None = None) -> B
 
 
 def load_input(path: str | os.PathLike, blueprint: str | Blueprint | None = None, *,
-               day_first: bool = True, what: str = "read") -> tuple[Input, Blueprint]:
+               date_order: Order | None = None, what: str = "read") -> tuple[Input, Blueprint]:
     """:func:`read_input`, and the blueprint chosen by :func:`blueprint_for` (the one the
     input was typed with)."""
     given = blueprint_for(blueprint) if blueprint is not None else None
-    found = read_input(path, given, day_first=day_first, what=what)
+    found = read_input(path, given, date_order=date_order, what=what)
     return found, given or found.blueprint or blueprint_for(None, found.recorded)

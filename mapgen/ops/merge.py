@@ -71,8 +71,9 @@ class Conflict:
     def note(self, column: Column | None = None, texts: Texts | None = None) -> str:
         """``Conflict: Ann: 2027-01-15; Bob, Cleo: 2027-01-22 (kept Ann's)`` for a cell comment
         (in the language of ``texts``): each value once (case and spacing folded), after
-        everyone who gave it."""
-        from mapgen.model.view import CONFLICT_NOTE, CONFLICT_NOTE_PREFER
+        everyone who gave it, and why the value was kept when a rule chose it (the first or
+        last copy's, or the first or last valid one), in words."""
+        from mapgen.model.view import CONFLICT_NOTE, CONFLICT_NOTES_WHY
 
         _ = texts or texts_for()
         groups: dict[str, tuple[str, list[str]]] = {}
@@ -80,9 +81,12 @@ class Conflict:
             text = _show(column, value)
             groups.setdefault(fold_text(text), (text, []))[1].append(source)
         listed = "; ".join(f"{', '.join(sources)}: {text}" for text, sources in groups.values())
-        if self.resolution == "marked":
-            return _(CONFLICT_NOTE, values=listed, source=self.kept_source)
-        return _(CONFLICT_NOTE_PREFER, values=listed, source=self.kept_source, prefer=self.resolution)
+        fits = {_fits(column, v) for v, _source in self.values} if column is not None else set()
+        passed = len(fits) > 1  # a value that does not fit was passed over
+        side = "last" if self.resolution == "last" else "first"
+        why = f"{side} valid" if passed else None if self.resolution == "marked" else side
+        return _(CONFLICT_NOTES_WHY[why] if why else CONFLICT_NOTE, values=listed,
+                 source=self.kept_source)
 
     def to_dict(self) -> dict[str, Any]:
         return {"section": self.section, "row": self.row, "index": self.index,
@@ -755,8 +759,8 @@ def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | No
 
     spec = formats.for_path(out)
     if report is not None and report.suffix.lower() not in (".json", ".yaml", ".yml"):
-        raise MapgenError(f"--report {report}: the merge report is JSON or YAML; end its name "
-                          "in .json or .yaml")
+        raise MapgenError(f"{report}: the merge report is JSON or YAML; end its name in .json "
+                          "or .yaml")
     targets = [out] + ([report] if report is not None else [])
     for target in targets:
         check_writable(target, force)

@@ -28,9 +28,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapgen.core.errors import InputsFailed, MapgenError
+from mapgen.core.errors import BadArgument, InputsFailed, MapgenError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.model.blueprint import Blueprint
     from mapgen.model.plan import Plan
 
@@ -39,7 +40,7 @@ SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}  # a plan file's f
 
 
 def read_files(paths: Iterable[str | os.PathLike], *, blueprint: Blueprint | None = None,
-               day_first: bool = True,
+               date_order: Order | None = None,
                skips: list[tuple[Path, str]] | None = None) -> list[tuple[Path, Plan]]:
     """Read every workbook and handout (folders stand for the ones inside them; ``skips``
     collects what a folder holds that is not read, with the reason).
@@ -52,15 +53,16 @@ def read_files(paths: Iterable[str | os.PathLike], *, blueprint: Blueprint | Non
 
     files = expand_paths(paths, suffixes=(*WORKBOOK_SUFFIXES, *HANDOUT_SUFFIXES), skips=skips)
     plans: list[tuple[Path, Plan]] = []
-    failed: list[str] = []
+    failed: list[MapgenError] = []
     for path in files:
         try:
             if path.suffix.lower() in HANDOUT_SUFFIXES:
-                plans.append((path, read_input(path, blueprint, day_first=day_first).plan))
+                plans.append((path, read_input(path, blueprint, date_order=date_order).plan))
             else:
-                plans.append((path, read_workbook(path, blueprint=blueprint, day_first=day_first)))
+                plans.append((path, read_workbook(path, blueprint=blueprint,
+                                                  date_order=date_order)))
         except MapgenError as exc:
-            failed.append(str(exc))
+            failed.append(exc)
     if failed:
         raise InputsFailed(failed, total=len(files))
     return plans
@@ -74,7 +76,7 @@ def read_outputs(plans: list[tuple[Path, Plan]], fmt: str | None, out: str | Non
 
     fmt, folder = output_kind(fmt, out)
     if fmt == "csv" and not out:
-        raise MapgenError("--format csv writes one file per section: give a folder with --out")
+        raise BadArgument("{-format} csv writes one file per section: give a folder with {-out}")
     blueprints: dict[str, Blueprint] = {}
 
     def blueprint_of(plan: Plan) -> Blueprint:
@@ -96,15 +98,17 @@ def output_kind(fmt: str | None, out: str | None) -> tuple[str, bool]:
         return fmt or "json", True
     suffix = path.suffix.lower()
     if suffix == ".csv" or fmt == "csv":
-        raise MapgenError(f"--out {out}: CSV is one file per section, written into a folder: "
-                          f"give a folder, e.g. --out {path.with_suffix('')}-csv/")
+        raise BadArgument("{-out} {out}: CSV is one file per section, written into a folder: "
+                          "give a folder, e.g. {-out} {folder}-csv/", out=out,
+                          folder=path.with_suffix(""))
     named = SUFFIXES.get(suffix)
     if named is None:
-        raise MapgenError(f"--out {out}: read writes plan data as .json or .yaml (or CSV into a "
-                          f"folder), not '{path.suffix}'")
+        raise BadArgument("{-out} {out}: read writes plan data as .json or .yaml (or CSV into a "
+                          "folder), not '{suffix}'", out=out, suffix=path.suffix)
     if fmt and fmt != named:
-        raise MapgenError(f"--out {out} is {named.upper()} by its suffix, but --format is {fmt}: "
-                          f"give one of them, or a matching suffix")
+        raise BadArgument("{-out} {out} is {named} by its suffix, but {-format} is {fmt}: "
+                          "give one of them, or a matching suffix", out=out, named=named.upper(),
+                          fmt=fmt)
     return named, False
 
 
@@ -141,7 +145,8 @@ def _outputs(plans: list[tuple[Path, Plan]], fmt: str, out_arg: str | None, fold
     out = Path(out_arg)
     if out.exists() and not out.is_dir():
         why = "one file per section" if fmt == "csv" else "one file per input"
-        raise MapgenError(f"{out} is a file, but --out must be a folder here ({why})")
+        raise BadArgument("{out} is a file, but {-out} must be a folder here ({why})", out=out,
+                          why=why)
     if fmt == "csv":
         taken: set[str] = set()
         files = []

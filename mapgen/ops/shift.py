@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.core import dates
-from mapgen.core.errors import MapgenError, ValidationFailed
+from mapgen.core.errors import BadArgument, MapgenError, ValidationFailed
 from mapgen.core.text import plural
 from mapgen.model.relative_dates import PLAN_KEY, Relative, recorded, relatives, set_recorded
 
@@ -98,9 +98,17 @@ def parse_row_ref(text: str | tuple[str, int]) -> tuple[str, int]:
         return text
     name, sep, number = str(text).rpartition(":")
     if not sep or not name.strip() or not number.strip().isdigit() or int(number) < 1:
-        raise MapgenError(f"--row '{text}': write it as SECTION:N, like phases:2 (N counts the "
-                          "section's rows from 1)")
+        raise BadArgument("{-row} '{text}': write it as SECTION:N, like phases:2 (N counts the "
+                          "section's rows from 1)", text=text)
     return name.strip(), int(number)
+
+
+def _day(value: Any, name: str) -> dt.date:
+    """The day given for the parameter ``name`` (``to``, ``go_live``); BadArgument naming it."""
+    try:
+        return dates.parse_day(value, "", today=True)
+    except MapgenError as exc:  # ": '31/02/2027' is not a date (...)"
+        raise BadArgument("{-" + name + "}{why}", why=exc) from None
 
 
 def _section(blueprint: Blueprint, name: str) -> Section:
@@ -112,8 +120,9 @@ def _section(blueprint: Blueprint, name: str) -> Section:
                       fold_text(section.title or "")}:
             return section
     dated = [s.key for s in blueprint.sections if _date_column(s)]
-    raise MapgenError(f"--row: no section '{name}' in blueprint '{blueprint.name}' (sections with "
-                      f"dates: {', '.join(dated) or 'none'})")
+    raise BadArgument("{-row}: no section '{name}' in blueprint '{blueprint}' (sections with "
+                      "dates: {dated})", name=name, blueprint=blueprint.name,
+                      dated=", ".join(dated) or "none")
 
 
 def _date_column(section: Section) -> str | None:
@@ -180,7 +189,7 @@ def shift_plan(plan: Plan, blueprint: Blueprint, *, deal: Mapping[str, Any] | No
         moves = _shift_deal(shifted, blueprint, deal)
     else:
         if (by is None) == (to is None):
-            raise MapgenError("--row needs --by OFFSET or --to DATE (one of them)")
+            raise BadArgument("{-row} needs {-by} OFFSET or {-to} DATE (one of them)")
         moves = _shift_row(shifted, blueprint, parse_row_ref(row), by, to, cascade)
     return ShiftResult(moves=moves, plan=shifted, origins=origins)
 
@@ -195,7 +204,7 @@ def _shift_deal(plan: Plan, blueprint: Blueprint, wanted: Mapping[str, Any]) -> 
     for key, value in wanted.items():
         if not dates.is_relative(key) or "+" in key or "-" in key:
             raise MapgenError(f"'{key}' is not a deal date key")
-        day = dates.parse_day(value, f"--{key.replace('_', '-')}", today=True)
+        day = _day(value, key)
         old = dates.as_date(old_deal.get(key))
         new_deal[key] = day
         if old != day:
@@ -228,26 +237,26 @@ def _shift_row(plan: Plan, blueprint: Blueprint, ref: tuple[str, int], by: str |
     section = _section(blueprint, ref[0])
     column = _date_column(section)
     if column is None:
-        raise MapgenError(f"--row: section '{section.key}' has no date column to move")
+        raise BadArgument("{-row}: section '{key}' has no date column to move", key=section.key)
     rows = plan.rows(section.key)
     n = ref[1]
     if n > len(rows):
-        raise MapgenError(f"--row {ref[0]}:{n}: section '{section.key}' has "
-                          f"{plural(len(rows), 'row')}")
+        raise BadArgument("{-row} {ref}: section '{key}' has {rows}", ref=f"{ref[0]}:{n}",
+                          key=section.key, rows=plural(len(rows), "row"))
     start = dates.as_date(rows[n - 1].get(column), plan.deal, holidays)
     if start is None:
-        raise MapgenError(f"--row {ref[0]}:{n}: the row has no {section.column(column).title} "
-                          "to move")
+        raise BadArgument("{-row} {ref}: the row has no {title} to move", ref=f"{ref[0]}:{n}",
+                          title=section.column(column).title)
     move: Callable[[dt.date], dt.date]
     if to is not None:
-        target = dates.parse_day(to, "--to", today=True)
+        target = _day(to, "to")
         delta = target - start
         move = lambda d: d + delta  # noqa: E731
     else:
         try:
             amount, unit = dates.parse_offset(by)
         except ValueError as exc:
-            raise MapgenError(f"--by: {exc}") from None
+            raise BadArgument("{-by}: {why}", why=exc) from None
         move = lambda d: dates.add_offset(d, amount, unit, holidays)  # noqa: E731
     targets: list[tuple[Section, int, str, dt.date]] = [(section, n - 1, column, start)]
     if cascade:
@@ -314,19 +323,19 @@ def shift_file(path: str | os.PathLike, out: str | os.PathLike, *,
                           "workbook (.xlsx), a handout (.docx, .odt) or a plan file (.json, .yaml)")
     if is_handout:
         if dst.suffix.lower() not in (*PLAN_SUFFIXES, ".xlsx"):
-            raise MapgenError(f"--out {dst}: a handout shifts into a plan file (.json or .yaml) "
-                              "or a workbook (.xlsx), not into a handout")
+            raise BadArgument("{-out} {dst}: a handout shifts into a plan file (.json or .yaml) "
+                              "or a workbook (.xlsx), not into a handout", dst=dst)
     else:
         want = PLAN_SUFFIXES if is_plan else WORKBOOK_SUFFIXES
         if dst.suffix.lower() not in want:
             kind = "plan file (.json or .yaml)" if is_plan else f"workbook ({src.suffix.lower()})"
-            raise MapgenError(f"--out {dst}: a {'plan file' if is_plan else 'workbook'} shifts "
-                              f"into a {kind}")
+            raise BadArgument("{-out} {dst}: a {what} shifts into a {kind}", dst=dst, kind=kind,
+                              what="plan file" if is_plan else "workbook")
     if not src.exists():
         raise MapgenError(f"{src}: no such file")
     if dst.exists() and dst.resolve() == src.resolve():
-        raise MapgenError(f"--out {dst} is the input; shift writes a new file and never changes "
-                          "its input")
+        raise BadArgument("{-out} {dst} is the input; shift writes a new file and never changes "
+                          "its input", dst=dst)
     check_writable(dst, force)
     if is_handout:
         return _shift_handout(src, dst, blueprint, force, deal=deal, row=row, by=by, to=to,
@@ -452,8 +461,8 @@ def _shift_workbook(src: Path, dst: Path, ref: str | Blueprint | None, force: bo
     plan, meta = read_workbook_meta(src, blueprint=given, cells=cells)
     bp = given or blueprint_for(None, (meta.blueprint.get("name") or None) if meta else None)
     if meta is None and how.get("deal"):
-        raise MapgenError(f"{src}: the workbook carries no mapgen metadata, so its deal dates are "
-                          "not known; only --row can shift it")
+        raise BadArgument("{src}: the workbook carries no mapgen metadata, so its deal dates are "
+                          "not known; only {-row} can shift it", src=src)
     result = shift_plan(plan, bp, standard=False, **how)
 
     def write(tmp: Path) -> None:

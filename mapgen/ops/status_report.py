@@ -36,6 +36,7 @@ from mapgen.model.health import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.formats.docx.reader import Places
     from mapgen.formats.xlsx.reader import Cells
     from mapgen.model.blueprint import Blueprint, Section
     from mapgen.model.plan import Plan, Row
@@ -60,16 +61,18 @@ def parse_as_of(value: str | dt.date | None) -> dt.date:
 
 
 def status_report(plan: Plan, blueprint: Blueprint, as_of: str | dt.date | None = None, *,
-                  source: str | None = None, cells: Cells | None = None) -> dict[str, Any]:
+                  source: str | None = None, cells: Cells | None = None,
+                  places: Places | None = None) -> dict[str, Any]:
     """The plan's status on ``as_of`` (default today) as JSON-ready data (see the module doc).
 
     ``cells`` (a workbook's, as :func:`mapgen.ops.inputs.read_input` returns them) adds the sheet
-    and cell of each item and finding of a plan read from a workbook; ``source`` names the
-    file in the report.
+    and cell of each item and finding of a plan read from a workbook, ``places`` (a handout's)
+    the ``table`` and ``table_row`` (as the handout reader's issues name them); ``source`` names
+    the file in the report.
     """
     day = parse_as_of(as_of)
     rules = health_rules(blueprint)
-    review = _Review(plan, blueprint, day, cells or {})
+    review = _Review(plan, blueprint, day, cells or {}, places or {})
     go_live = as_date(plan.deal.get("go_live"))
     return {
         "as_of": day.isoformat(),
@@ -90,8 +93,10 @@ def status_report(plan: Plan, blueprint: Blueprint, as_of: str | dt.date | None 
 class _Review:
     """One pass over a plan: the tracked sections, their items and the findings."""
 
-    def __init__(self, plan: Plan, blueprint: Blueprint, as_of: dt.date, cells: Cells):
+    def __init__(self, plan: Plan, blueprint: Blueprint, as_of: dt.date, cells: Cells,
+                 places: Places):
         self.plan, self.blueprint, self.as_of, self.cells = plan, blueprint, as_of, cells
+        self.places = places
         self.rules = health_rules(blueprint)
         self.holidays = blueprint.holiday_dates()
         self.sections: dict[str, Section] = {s.key: s for s in blueprint.sections}
@@ -124,11 +129,15 @@ class _Review:
     def label(self, key: str, row: Row, n: int) -> str:
         return row_label(self.sections.get(key), row, n, self.tracked.get(key))
 
-    def where(self, key: str, n: int, column: str | None) -> dict[str, str]:
-        """The sheet and cell of row ``n``'s ``column`` (else of its first column)."""
+    def where(self, key: str, n: int, column: str | None) -> dict[str, Any]:
+        """The sheet and cell of row ``n``'s ``column`` (else of its first column) in a
+        workbook; its table and row in a handout."""
         rows = self.cells.get(key) or ()
         cells = rows[n] if n < len(rows) else None
         if not cells:
+            places = self.places.get(key) or ()
+            if n < len(places):
+                return {"table": places[n][0], "table_row": places[n][1]}
             return {}
         sheet, cell = cells.get(column or "") or next(iter(cells.values()))
         return {"sheet": sheet, "cell": cell}
@@ -287,14 +296,16 @@ def _json(value: Any) -> Any:
 
 def plan_status(path: str | os.PathLike, blueprint: str | Blueprint | None = None,
                 as_of: str | dt.date | None = None) -> tuple[dict[str, Any], Plan]:
-    """Read a plan file or completed workbook (as ``mapgen read`` does) and report its status;
-    a workbook's items and findings name their sheet and cell. Returns the report and the plan
-    (whose ``issues`` say what was wrong in the input)."""
+    """Read a plan file, completed workbook or handout (as ``mapgen read`` does) and report its
+    status; a workbook's items and findings name their sheet and cell, a handout's their table
+    and row. Returns the report and the plan (whose ``issues`` say what was wrong in the
+    input)."""
     from mapgen.ops.inputs import load_input
 
     day = parse_as_of(as_of)  # a bad date is refused before anything is read
     found, bp = load_input(path, blueprint, what="report the status of")
-    return status_report(found.plan, bp, day, source=str(path), cells=found.cells), found.plan
+    return status_report(found.plan, bp, day, source=str(path), cells=found.cells,
+                         places=found.places), found.plan
 
 
 # --------------------------------------------------------------------------- rendering
@@ -375,7 +386,10 @@ def _title(report: Mapping[str, Any], key: str) -> str:
 
 def _where(entry: Mapping[str, Any], title: str = "") -> str:
     """'row 7', and where the plan came from a workbook its cell: 'row 7 (cell C13)', or with
-    the sheet as Excel names it when the sheet is not called like the section."""
+    the sheet as Excel names it when the sheet is not called like the section; from a handout
+    the table and row as its reader's issues name them: "table '3. Action Items', row 3"."""
+    if entry.get("table"):
+        return f"table '{entry['table']}', row {entry.get('table_row')}"
     place = f"row {entry['row']}"
     if entry.get("cell"):
         sheet = entry.get("sheet") or ""
@@ -387,7 +401,7 @@ def _where(entry: Mapping[str, Any], title: str = "") -> str:
 
 def _place(report: Mapping[str, Any], entry: Mapping[str, Any]) -> str:
     title = _title(report, entry["section"])
-    return f"{title} {_where(entry, title)}"
+    return _where(entry) if entry.get("table") else f"{title} {_where(entry, title)}"
 
 
 def _item_status(item: Mapping[str, Any]) -> str:

@@ -32,7 +32,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mapgen.core.errors import Issue, MapgenError, UnusableInput
+from mapgen.core.errors import Issue, MapgenError, NotOfBlueprint
 from mapgen.model.fields import FieldError, fold_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,6 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Blueprint, Section
     from mapgen.model.plan import Plan, Row
 
+# per section, where each row of a plan read from a handout was: (the table's name, its row
+# number), as an issue names them ("table '3. Action Items', row 3")
+Places = dict[str, list[tuple[str, int]]]
 HEADER_SCAN_ROWS = 3  # rows at the top of a table searched for its header
 MAX_ALIGN_CELLS = 1_000_000  # row pairs compared between two unchanged rows (more: by position)
 
@@ -51,6 +54,7 @@ class HandoutInfo:
 
     record: dict[str, Any] | None
     kind: str
+    places: Places = field(default_factory=dict)  # where each row of the plan was read
 
 
 @dataclass
@@ -64,6 +68,7 @@ class _Found:
     headers: dict[str, str]  # row key -> header as printed
     extras: dict[str, str] = field(default_factory=dict)
     recorded: dict[str, Any] | None = None
+    day_first: dict[str, bool] = field(default_factory=dict)  # date column -> its order
 
     @property
     def name(self) -> str:
@@ -74,8 +79,9 @@ def read_handout(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
                  date_order: Order | None = None) -> Plan:
     """Read a filled-in handout into a plan; problems in the data are ``plan.issues``.
 
-    Numeric dates (03/04/2027) are read one way for the whole file: ``date_order``, else as the
-    file's dates show (:mod:`mapgen.core.date_order`)."""
+    Numeric dates (03/04/2027) are read one way per column: ``date_order``, else as the
+    column's dates show (:mod:`mapgen.core.date_order`; MapgenError for a column written both
+    ways)."""
     return read_handout_with(path, blueprint=blueprint, date_order=date_order)[0]
 
 
@@ -89,7 +95,7 @@ def read_handout_with(path: str | os.PathLike, *, blueprint: Blueprint | None = 
     doc = read_document(path)
     reader = _HandoutReader(doc, label, blueprint)
     plan = reader.plan(date_order)
-    return plan, HandoutInfo(reader.record, doc.kind), reader.blueprint
+    return plan, HandoutInfo(reader.record, doc.kind, reader.places), reader.blueprint
 
 
 class _HandoutReader:
@@ -99,6 +105,7 @@ class _HandoutReader:
 
         self.doc, self.label = doc, label
         self.issues: list[Issue] = []
+        self.places: Places = {}
         try:
             self.record = read_record(doc.properties)
         except ValueError as exc:
@@ -119,25 +126,11 @@ class _HandoutReader:
                                  **where))
 
     def _blueprint(self, given: Blueprint | None) -> Blueprint:
-        from mapgen.model.blueprint import load_blueprint
+        from mapgen.model.blueprint import blueprint_to_read
 
-        recorded = (self.record or {}).get("blueprint") or {}
-        name = recorded.get("name") if isinstance(recorded, dict) else None
-        bp = given
-        if bp is None and name:
-            try:
-                bp = load_blueprint(name)
-            except MapgenError:
-                self._issue("unknown-blueprint", f"the handout was made from blueprint '{name}', "
-                            "which is not found here; read with 'map' (give --blueprint to choose)")
-        bp = bp or load_blueprint("map")
-        if name and name != bp.name:
-            self._issue("blueprint-mismatch", f"the handout was made from blueprint '{name}' but "
-                        f"is read with '{bp.name}'")
-        elif name and recorded.get("version") not in (None, bp.version):
-            self._issue("blueprint-version", f"the handout was made from version "
-                        f"{recorded['version']} of blueprint '{name}'; read with version "
-                        f"{bp.version}")
+        bp, said = blueprint_to_read(given, (self.record or {}).get("blueprint"), "handout")
+        for code, message in said:
+            self._issue(code, message)
         return bp
 
     # -- tables to sections
@@ -275,15 +268,15 @@ class _HandoutReader:
 
         found = self._tables()
         if not found:
-            raise UnusableInput(self._not_a_handout())
-        day_first = self._date_order(found, date_order)
+            raise NotOfBlueprint(self._not_a_handout())
+        day_first = self._date_orders(found, date_order)
         if self.record is None:
             self._issue("no-record", "the document carries no mapgen record: its tables were "
                         "found by their headers, and rows are matched by their values")
         sections: dict[str, list[Row]] = {}
         columns: dict[str, dict[str, str]] = {}
         for hit in found:
-            rows = self._rows(hit, day_first)
+            rows = self._rows(hit)
             sections[hit.section.key] = rows
             used = {k for row in rows for k in row}
             extras = {k: h for k, h in hit.extras.items() if k in used}
@@ -308,28 +301,37 @@ class _HandoutReader:
             from_workbook(plan, record["relative_dates"], self.blueprint)
         return plan
 
-    def _date_order(self, found: list[_Found], given: Order | None) -> bool:
-        """Day-first or month-first for the whole file, from its numeric dates (dates printed
-        exactly as the handout prints them in its language do not vote: they are mapgen's)."""
+    def _date_orders(self, found: list[_Found], given: Order | None) -> bool:
+        """Decide each date column's order (``hit.day_first``) from its numeric dates, and
+        return the order of the file's other dates (:mod:`mapgen.core.date_order`). Dates
+        printed exactly as the handout prints them in its language do not vote: they are
+        mapgen's. A column written both ways is refused (MapgenError naming the file, table
+        and column); one whose dates all read both ways gets a ``date-order`` warning."""
         from mapgen.core import dates
-        from mapgen.core.date_order import decide
+        from mapgen.core.date_order import decide_columns, shown_order
 
-        def votes():
-            for hit in found:
-                columns = [(i, k) for i, k in enumerate(hit.keys) if k and hit.section.column(k)
-                           is not None and hit.section.column(k).field.is_date]
-                for row in hit.table.rows[hit.header_row + 1:] if columns else ():
-                    for i, key in columns:
-                        text = row[i].text.strip() if i < len(row) else ""
-                        if text and not self._printed_date(text, dates):
-                            yield (f"table '{hit.name}', column '{hit.headers.get(key, key)}'",
-                                   text)
-
-        order = decide(votes(), given)
-        if order.problem is not None:
+        columns: dict[tuple[int, str], list[tuple[str, object]]] = {}
+        for n, hit in enumerate(found):
+            keyed = [(i, k) for i, k in enumerate(hit.keys) if k and hit.section.column(k)
+                     is not None and hit.section.column(k).field.is_date]
+            for i, key in keyed:
+                texts = [(f"row {r}", row[i].text.strip()) for r, row in
+                         enumerate(hit.table.rows[hit.header_row + 1:], start=1) if i < len(row)]
+                columns[n, key] = [(where, text) for where, text in texts
+                                   if text and not self._printed_date(text, dates)]
+        orders = decide_columns(columns, given)
+        for (n, key), order in orders.items():
+            hit = found[n]
+            hit.day_first[key] = order.day_first
+            if order.problem is None:
+                continue
             code, message = order.problem
-            self._issue(code, message)
-        return order.day_first
+            issue = Issue(code=code, file=self.label, table=hit.name, section=hit.section.key,
+                          column=key, message=f"{hit.headers.get(key, key)}: {message}")
+            if code == "mixed-date-order":
+                raise MapgenError(str(issue))
+            self.issues.append(issue)
+        return given == "dmy" if given else shown_order(orders.values())
 
     def _printed_date(self, text: str, dates: Any) -> bool:
         """Whether ``text`` is a date exactly as the handout prints dates in its language."""
@@ -347,10 +349,9 @@ class _HandoutReader:
         what = "no tables" if not tables else (
             f"{tables} table{'s' if tables != 1 else ''}, none with the headers of a section")
         return (f"{self.label}: is not a MAP handout: it has {what} of blueprint "
-                f"'{self.blueprint.name}' (looked for sections such as {looked}); give "
-                "--blueprint if it was made from another blueprint")
+                f"'{self.blueprint.name}' (looked for sections such as {looked})")
 
-    def _rows(self, hit: _Found, day_first: bool) -> list[Row]:
+    def _rows(self, hit: _Found) -> list[Row]:
         from mapgen.model.plan import NOTES_KEY
 
         body = hit.table.rows[hit.header_row + 1:]
@@ -403,7 +404,7 @@ class _HandoutReader:
             row: Row = {}
             unchanged = entry is not None and _row_marks(texts[n], width) == entry[3]
             for key, text in values.items():
-                value, issue = self._value(hit, key, text, day_first, where, quiet=unchanged)
+                value, issue = self._value(hit, key, text, where, quiet=unchanged)
                 if value is not None:
                     row[key] = value
                 if issue is not None:
@@ -416,6 +417,7 @@ class _HandoutReader:
             if kept:
                 row[NOTES_KEY] = kept
             rows.append(row)
+            self.places.setdefault(hit.section.key, []).append((hit.name, number))
         return rows
 
     def _conflict_left(self, hit: _Found, key: str, where: dict[str, Any]) -> None:
@@ -437,7 +439,7 @@ class _HandoutReader:
                     f"under '{key}'", "warning", table=hit.name, section=hit.section.key, column=key)
         return key
 
-    def _value(self, hit: _Found, key: str, text: str, day_first: bool, where: dict[str, Any],
+    def _value(self, hit: _Found, key: str, text: str, where: dict[str, Any],
                quiet: bool = False) -> tuple[Any, Issue | None]:
         """A cell's text as its column's value, and the issue it raises (its text is kept)."""
         from mapgen.core.month_names import english_months
@@ -448,13 +450,14 @@ class _HandoutReader:
             return clean_text(text), None
         raw = english_months(text, self.blueprint.language) if column.field.is_date else text
         try:
-            parsed = column.field.parse(raw, column, day_first=day_first, allow_relative=True)
+            parsed = column.field.parse(raw, column, day_first=hit.day_first.get(key, True),
+                                        allow_relative=True)
         except FieldError as exc:
             return clean_text(text), self._cell_issue(hit, key, exc.code, exc.message, where)
         if parsed.warning is None or quiet:
             return parsed.value, None
         code, message = parsed.warning
-        if code == "ambiguous-date":  # the file's one order decided it (see _date_order)
+        if code == "ambiguous-date":  # the column's one order decided it (see _date_orders)
             return parsed.value, None
         return parsed.value, self._cell_issue(hit, key, code, message, where, "warning")
 

@@ -92,7 +92,8 @@ class OverviewFacts:
                 continue  # an error, or a formula without a saved result: the recorded value
             value = _plain(cell.value)
             if key in DEAL_DATE_KEYS:
-                typed, problems = parse_deal({key: value}, file=self.label)
+                typed, problems = parse_deal({key: value}, file=self.label,
+                                             day_first=self.day_first)
                 if problems:
                     for issue in problems:
                         issue.sheet, issue.cell = self.overview_sheet, cell.coordinate

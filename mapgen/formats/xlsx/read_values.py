@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mapgen.core.errors import Issue
+from mapgen.core.errors import Issue, MapgenError
 from mapgen.formats.xlsx.headers import _text
 from mapgen.formats.xlsx.meta import SheetMeta
 from mapgen.formats.xlsx.notes import CellNote
@@ -17,6 +17,7 @@ from mapgen.formats.xlsx.own_texts import _is_own_note
 from mapgen.model.fields import FieldError, fold_text
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.model.blueprint import Column, Section
     from mapgen.model.plan import Row
 
@@ -49,13 +50,42 @@ class _Table:
     recorded: SheetMeta | None = None
     extras: dict[str, str] = field(default_factory=dict)  # unknown columns: key -> header
     letters: dict[str, str] | None = None  # column key -> letter (see _row_cells)
+    day_first: dict[str, bool] = field(default_factory=dict)  # date column -> its order
 
 
 class RowValues:
     """Parsing a table's rows (uses the reader's ``cell_notes``, ``own``, ``issues``, ``label``,
     ``_issue``, ``_live_date`` and ``_example``)."""
 
-    def _rows(self, table: _Table, day_first: bool) -> list[tuple[int, Row]]:
+    def _date_orders(self, given: Order | None) -> bool:
+        """Decide the order of each date column's numeric date texts (``table.day_first``;
+        :mod:`mapgen.core.date_order`) and return the order of the file's other dates.
+
+        A column written both ways is refused (MapgenError naming the file, sheet and column);
+        one whose dates all read both ways gets a ``date-order`` warning naming the order."""
+        from mapgen.core.date_order import decide_columns, shown_order
+
+        columns: dict[tuple[int, str], list[tuple[str, object]]] = {}
+        for n, table in enumerate(self.tables):
+            dated = {k for k, c in table.columns.items() if c is not None and c.field.is_date}
+            for key in dated:
+                columns[n, key] = [(f"cell {c.coordinate}", c.value) for _, cells in table.rows
+                                   if (c := cells.get(key)) is not None and c.kind == "value"]
+        found = decide_columns(columns, given)
+        for (n, key), order in found.items():
+            table = self.tables[n]
+            table.day_first[key] = order.day_first
+            if order.problem is None:
+                continue
+            code, message = order.problem
+            issue = Issue(code=code, file=self.label, sheet=table.sheet, section=table.section.key,
+                          column=key, message=f"{table.headers.get(key, key)}: {message}")
+            if code == "mixed-date-order":
+                raise MapgenError(str(issue))
+            self.issues.append(issue)
+        return given == "dmy" if given else shown_order(found.values())
+
+    def _rows(self, table: _Table) -> list[tuple[int, Row]]:
         """Parse every row's cells by their columns' types; skip untouched examples; attach
         each data cell's comment and link (``_notes``); report conflicts still marked."""
         from mapgen.model.plan import NOTES_KEY
@@ -90,7 +120,7 @@ class RowValues:
             row: Row = {}
             issues: list[Issue] = []
             for key, cell in cells.items():
-                value, issue = self._value(table, key, cell, day_first)
+                value, issue = self._value(table, key, cell)
                 if value is not None:
                     row[key] = value
                 if issue is not None:
@@ -141,8 +171,7 @@ class RowValues:
                         "the comment", "warning", sheet=table.sheet, cell=conflict["cell"],
                         section=table.section.key, column=conflict["column"])
 
-    def _value(self, table: _Table, key: str, cell: _Cell, day_first: bool
-               ) -> tuple[Any, Issue | None]:
+    def _value(self, table: _Table, key: str, cell: _Cell) -> tuple[Any, Issue | None]:
         """A cell's value for the plan, and the issue it raises if any (its raw value is kept)."""
         if cell.kind != "value":
             special = self._formula_or_error(table, key, cell)
@@ -154,12 +183,16 @@ class RowValues:
         field = column.field
         raw, lenient = _lenient(field, cell.value)
         try:
-            parsed = field.parse(raw, column, day_first=day_first, allow_relative=True)
+            parsed = field.parse(raw, column, day_first=table.day_first.get(key, True),
+                                 allow_relative=True)
         except FieldError as exc:
             return _plain(cell.value), self._cell_issue(table, key, cell, exc.code, exc.message)
-        if lenient is None and parsed.warning is None:
+        warning = parsed.warning
+        if warning is not None and warning[0] == "ambiguous-date":
+            warning = None  # the column's one order decided it (see _date_orders)
+        if lenient is None and warning is None:
             return parsed.value, None
-        code, message = lenient or parsed.warning
+        code, message = lenient or warning
         return parsed.value, self._cell_issue(table, key, cell, code, message, "warning")
 
     def _cell_issue(self, table: _Table, key: str, cell: _Cell, code: str, message: str,

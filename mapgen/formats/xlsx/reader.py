@@ -29,7 +29,8 @@ the reader is tolerant by design and strict only about values:
   formulas count from are read the same way (a cleared one leaves the deal), before the rows,
   so that formulas without a saved result follow them.
 - **Values** are parsed by their column type (:mod:`mapgen.model.fields`): real dates, date texts
-  (ambiguous ones are read ``day_first`` and reported), whole numbers, choices in any case.
+  (numeric ones like 03/04/2027 one way per column: :mod:`mapgen.core.date_order`), whole
+  numbers, choices in any case.
   A value that does not parse is an error naming the cell, and its raw value is kept.
 - **Languages**: a translated blueprint (``language: de``...) also accepts its English parent's
   headers and choices, as a buyer may have pasted from an English copy.
@@ -53,7 +54,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mapgen.core.errors import Issue, MapgenError
+from mapgen.core.errors import Issue, NotOfBlueprint
 from mapgen.formats.xlsx.headers import (
     HEADER_CHARS,
     HEADER_SCAN_CELLS,
@@ -80,6 +81,7 @@ from mapgen.formats.xlsx.safety import (
 from mapgen.formats.xlsx.table_scan import MAX_COLUMNS, TableScan
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.model.blueprint import Blueprint, Section
     from mapgen.model.plan import Plan, Row
 
@@ -95,18 +97,19 @@ Cells = dict[str, list[dict[str, tuple[str, str]]]]
 
 
 def read_workbook(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                  day_first: bool = True) -> Plan:
+                  date_order: Order | None = None) -> Plan:
     """Read a completed workbook into a plan; problems in the data are ``plan.issues``.
 
-    ``blueprint`` defaults to the one recorded in the workbook, else ``map``. ``day_first``
-    decides how an ambiguous date text like 03/04/2027 is read (the choice is reported).
+    ``blueprint`` defaults to the one recorded in the workbook, else ``map``. Date texts like
+    03/04/2027 are read one way per column: ``date_order``, else as the column's dates show
+    (:mod:`mapgen.core.date_order`; MapgenError for a column written both ways).
     Raises :class:`~mapgen.core.errors.UnusableInput` for a file that is not a usable workbook.
     """
-    return read_workbook_meta(path, blueprint=blueprint, day_first=day_first)[0]
+    return read_workbook_meta(path, blueprint=blueprint, date_order=date_order)[0]
 
 
 def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                       day_first: bool = True, cells: Cells
+                       date_order: Order | None = None, cells: Cells
                        | None = None) -> tuple[Plan, WorkbookMeta | None]:
     """:func:`read_workbook`, and the workbook's metadata (``None`` when it has none).
 
@@ -114,12 +117,13 @@ def read_workbook_meta(path: str | os.PathLike, *, blueprint: Blueprint | None =
     row, column key -> (sheet title, cell coordinate) for every column of the table, empty
     cells included (``shift`` edits those cells; ``status`` names them).
     """
-    plan, meta, _ = read_workbook_with(path, blueprint=blueprint, day_first=day_first, cells=cells)
+    plan, meta, _ = read_workbook_with(path, blueprint=blueprint, date_order=date_order,
+                                       cells=cells)
     return plan, meta
 
 
 def read_workbook_with(path: str | os.PathLike, *, blueprint: Blueprint | None = None,
-                       day_first: bool = True, cells: Cells | None = None
+                       date_order: Order | None = None, cells: Cells | None = None
                        ) -> tuple[Plan, WorkbookMeta | None, Blueprint]:
     """:func:`read_workbook_meta`, and the blueprint it was read with (``blueprint``, else the
     one the workbook records, else ``map``), so that a caller need not load it again."""
@@ -138,7 +142,7 @@ def read_workbook_with(path: str | os.PathLike, *, blueprint: Blueprint | None =
         book.finish()
         reader.notes(book.notes)
         reader.cell_notes = read_cell_notes(path, reader.noted_sheets())
-        plan = reader.plan(day_first=day_first, cells=cells is not None)
+        plan = reader.plan(date_order=date_order, cells=cells is not None)
         _check_output(plan, label)
     if cells is not None:
         cells.update(reader.cells)
@@ -249,6 +253,7 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
         # sheet title -> (row, column) -> cell whose formula needs its cached result
         self.formulas: dict[str, dict[tuple[int, int], _Cell]] = {}
         self.deal: dict[str, Any] = {}
+        self.day_first = True  # the order of deal dates typed as text (see _date_orders)
         self.cells: Cells = {}  # see read_workbook_meta
         self.cell_notes: Notes = {}  # comments and links, read after pass one
         self.overview_cells: dict[str, _Cell | None] = {}  # "deal:buyer", "objective:0" -> cell
@@ -266,26 +271,12 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
                                  **where))
 
     def _blueprint(self, given: Blueprint | None) -> Blueprint:
-        from mapgen.model.blueprint import load_blueprint
+        from mapgen.model.blueprint import blueprint_to_read
 
-        recorded = dict(self.meta.blueprint) if self.meta else {}
-        name = recorded.get("name")
-        bp = given
-        if bp is None and name:
-            try:
-                bp = load_blueprint(name)
-            except MapgenError:
-                self._issue("unknown-blueprint", f"the workbook was made from blueprint '{name}', "
-                            "which is not found here; read with 'map' (give --blueprint to choose)",
-                            "warning")
-        bp = bp or load_blueprint("map")
-        if name and name != bp.name:
-            self._issue("blueprint-mismatch", f"the workbook was made from blueprint '{name}' but "
-                        f"is read with '{bp.name}'", "warning")
-        elif name and recorded.get("version") not in (None, bp.version):
-            self._issue("blueprint-version", f"the workbook was made from version "
-                        f"{recorded['version']} of blueprint '{name}'; read with version "
-                        f"{bp.version}", "warning")
+        bp, said = blueprint_to_read(given, dict(self.meta.blueprint) if self.meta else None,
+                                     "workbook")
+        for code, message in said:
+            self._issue(code, message)
         return bp
 
     # -- pass one
@@ -298,7 +289,7 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
                         self._own_sheets())
         if self.meta is None and not any(self.headers.score(sheet, section, None)[1]
                                          for section, sheet in self._found(found)):
-            raise UnusableInput(self._not_a_map(sheets))
+            raise NotOfBlueprint(self._not_a_map(sheets))
         self.sheets = sheets
         if self.meta is None and self.blueprint.deal_labels:
             self._find_deal(sheets)
@@ -338,7 +329,8 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
         for key, (value, sheet, at) in self.labelled.items():
             if value is None:
                 continue
-            typed, problems = parse_deal({key: _plain(value)}, file=self.label)
+            typed, problems = parse_deal({key: _plain(value)}, file=self.label,
+                                         day_first=self.day_first)
             for issue in problems:
                 issue.sheet, issue.cell = sheet, at
             self.issues += problems
@@ -373,7 +365,7 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
                            for s in closest)
         return (f"{self.label}: is not a MAP workbook: it has no mapgen metadata and no sheet with the "
                 f"headers of any section of blueprint '{self.blueprint.name}' (looked for sections "
-                f"such as {looked}); give --blueprint if it was made from another blueprint")
+                f"such as {looked})")
 
     def notes(self, notes: list[str]) -> None:
         """Warnings from opening the workbook (damaged shared text, truncated sheets)."""
@@ -422,10 +414,11 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
 
     # -- after pass one (and the cached values of formulas, if any)
 
-    def plan(self, *, day_first: bool, cells: bool = True) -> Plan:
+    def plan(self, *, date_order: Order | None = None, cells: bool = True) -> Plan:
         """The plan read; ``cells``: also record where each row came from (``self.cells``)."""
         from mapgen.model.plan import BlueprintRef, Plan, parse_deal
 
+        self.day_first = self._date_orders(date_order)
         deal: dict[str, Any] = {}
         if self.meta is not None:
             facts = {k: v for k, v in self.meta.deal.items() if v not in (None, "")}
@@ -438,7 +431,7 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
         sections: dict[str, list[Row]] = {}
         columns: dict[str, dict[str, str]] = {}
         for table in self.tables:
-            numbered = self._rows(table, day_first)
+            numbered = self._rows(table)
             if table.section.key == "objective":
                 numbered = self._overview_objective(table, numbered)
             self._row_ids(table, numbered)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from mapgen.model.blueprint.authoring import new_blueprint_text, schema
 from mapgen.model.blueprint.loading import (
     BlueprintInfo,
+    blueprint_to_read,
     builtin_dir,
     check_blueprint,
     find_blueprint,
@@ -34,6 +35,6 @@ from mapgen.model.blueprint.models import (
 )
 
 __all__ = ["KEY_PATTERN", "MEANINGS", "Audience", "Blueprint", "BlueprintInfo", "Branding", "Column",
-           "Section", "builtin_dir", "check_blueprint", "find_blueprint", "list_blueprints",
-           "load_blueprint", "looks_like_path", "new_blueprint_text", "resolve_blueprint_ref",
-           "schema", "search_dirs"]
+           "Section", "blueprint_to_read", "builtin_dir", "check_blueprint", "find_blueprint",
+           "list_blueprints", "load_blueprint", "looks_like_path", "new_blueprint_text",
+           "resolve_blueprint_ref", "schema", "search_dirs"]

@@ -247,6 +247,33 @@ def _load_merged(path: Path, chain: tuple[Path, ...], sources: cache.Sources | N
     return merged, [(resolved, merged), *parent_chain]
 
 
+def blueprint_to_read(given: Blueprint | None, recorded: object, what: str,
+                      ) -> tuple[Blueprint, list[tuple[str, str]]]:
+    """The blueprint a document is read with: ``given``, else the one its own record names
+    (``recorded``: ``{"name": ..., "version": ...}``) where it is found here, else ``map``;
+    and what the reader should say as (issue code, message): a recorded blueprint not found,
+    another blueprint, another version. ``what`` names the document (``workbook``)."""
+    recorded = recorded if isinstance(recorded, dict) else {}
+    name = recorded.get("name")
+    said: list[tuple[str, str]] = []
+    bp = given
+    if bp is None and name:
+        try:
+            bp = load_blueprint(name)
+        except MapgenError:
+            said.append(("unknown-blueprint", f"the {what} was made from blueprint '{name}', "
+                         "which is not found here; read with 'map'"))
+    bp = bp or load_blueprint("map")
+    if name and name != bp.name:
+        said.append(("blueprint-mismatch", f"the {what} was made from blueprint '{name}' but is "
+                     f"read with '{bp.name}'"))
+    elif name and recorded.get("version") not in (None, bp.version):
+        said.append(("blueprint-version", f"the {what} was made from version "
+                     f"{recorded['version']} of blueprint '{name}'; read with version "
+                     f"{bp.version}"))
+    return bp, said
+
+
 def resolve_blueprint_ref(ref: str | None, recorded: str | None = None) -> Blueprint:
     """``--blueprint`` if given, else the blueprint recorded in the input, else ``map``."""
     if ref:

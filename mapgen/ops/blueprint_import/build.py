@@ -124,8 +124,9 @@ def fill_rows(plan: SectionPlan, rows_as: str, decisions: list[Decision]) -> Non
                                   f"read back as data): {table.example_why[r]}"))
     real = [r for r in data_rows if r not in table.examples]
     if real:
-        what = "examples (--rows-as examples)" if rows_as == "examples" else (
-            "standard rows that pre-fill every plan (give --rows-as examples to make them examples)")
+        what = "examples (rows imported as examples)" if rows_as == "examples" else (
+            "standard rows that pre-fill every plan (import the rows as examples to make them "
+            "examples)")
         decisions.append(Decision("rows", f"{table.grid.where}: {_span(table, real)}, "
                                   f"{len(real)} filled row(s): {what}"))
     for col in columns:

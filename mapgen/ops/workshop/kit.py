@@ -212,7 +212,7 @@ def prepare_workshop(blueprint: Blueprint, *, plan: Plan | None = None,
             "deal-dates-missing", severity="warning",
             message=f"blueprint '{blueprint.name}' dates its standard rows from the deal's "
                     f"{join_and(kit.deal_dates)} dates; fill them in {kit.deal} before the "
-                    "merge, or make the kit with --plan"))
+                    "merge"))
     return PreparedKit(kit=kit, view=view, guide=tuple(guide_document(view, plan_agenda, kit)),
                        checklist=to_markdown(checklist_document(view, plan_agenda, kit)),
                        deal=deal_stub(view, kit.deal_dates) if kit.deal_dates else None,

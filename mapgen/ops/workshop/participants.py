@@ -20,8 +20,9 @@ MAX_PARTICIPANTS_FILE = 1024 * 1024  # bytes
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def parse_participants(value: str | None) -> list[str]:
-    """Participant names from ``--participants``: comma-separated names, or a UTF-8 file.
+def parse_participants(value: str | None, *, source: str = "participants") -> list[str]:
+    """Participant names: comma-separated names, or a UTF-8 file (``source`` names the value
+    in messages).
 
     In a file, each line is one name; blank lines and lines starting with '#' are skipped.
     A value without a comma that names a file, or looks like a path (a folder separator or a
@@ -34,7 +35,7 @@ def parse_participants(value: str | None) -> list[str]:
     path = Path(value.strip())
     if "," not in value and (path.is_file() or _looks_like_path(value.strip())):
         return _participants_file(path)
-    return check_participants(value.split(","), source="--participants")
+    return check_participants(value.split(","), source=source)
 
 
 def _looks_like_path(text: str) -> bool:
