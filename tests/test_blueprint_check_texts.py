@@ -50,25 +50,20 @@ sections:
     purpose: ours
 """)
     assert code == 1 and "acme.yaml:4:" in lines[0] and "did you mean 'action_items'?" in lines[0]
-    code, lines = check(runner, """name: acme
+    owner_misspelled = """name: acme
 extends: map
 sections:
   - key: phases
     columns:
       - {key: responsable, header: Owner}
-  - key: stakeholders
+"""
+    code, lines = check(runner, owner_misspelled + """  - key: stakeholders
     remove: true
   - key: tool
     remove: true
 """)
     assert code == 1 and "'tool' cannot be removed" in lines[0] and "did you mean 'tools'?" in lines[0]
-    code, lines = check(runner, """name: acme
-extends: map
-sections:
-  - key: phases
-    columns:
-      - {key: responsable, header: Owner}
-  - key: stakeholdrs
+    code, lines = check(runner, owner_misspelled + """  - key: stakeholdrs
     columns: [{key: name}]
 """)
     assert code == 0, lines  # warnings: the blueprint works, but likely not as meant

@@ -459,13 +459,17 @@ def test_merge_three_homework_workbooks(runner, workbooks, in_tmp) -> None:
                                "mitigation": "Offer a phased start", "sources": ann_bob}]
     assert cells["objective"][0]["sources"] == everyone
 
-    # The conflicting cells, and only they, are highlighted with a comment listing every value.
-    notes = {}
+    # The conflicting cells, and only they, are highlighted with a comment listing every value;
+    # a number merge changed has a comment saying whose it was, not highlighted.
+    notes, renumbered = {}, {}
     for key, (ws, columns, first) in found.items():
         for name, c in columns.items():
             for r in range(first, first + len(cells[key])):
                 cell = ws.cell(r, c)
-                if cell.comment is not None:
+                if cell.comment is not None and name == "number":
+                    renumbered[(key, r - first)] = cell.comment.text
+                    assert not str(cell.fill.fgColor.rgb).endswith("FCE4D6")
+                elif cell.comment is not None:
                     notes[(key, r - first, name)] = cell.comment.text
                     assert cell.fill.fgColor.rgb.endswith("FCE4D6")
                 else:
@@ -477,6 +481,8 @@ def test_merge_three_homework_workbooks(runner, workbooks, in_tmp) -> None:
                                        "In progress (kept Ann Lee's)",
         ("action_items", 3, "deadline"): "Conflict: Ann Lee: 2027-01-20; Bob Diaz: 2027-01-27 "
                                          "(kept Ann Lee's)"}
+    assert renumbered == {("action_items", 3): "Renumbered: Bob Diaz's 5 is now 4",
+                          ("action_items", 4): "Renumbered: Bob Diaz's 4 is now 6"}
 
     # The consolidated workbook reads back as the merged plan (the Sources column is not data),
     # the same plan that a JSON output holds.

@@ -5,13 +5,22 @@ merged with workbooks of the same plan, and where a handout's status items are."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+from conftest import FIXTURES
 from handout_fill import fill
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from test_merge import fill as fill_workbook
+from test_merge import tables
 
 from mapgen.cli import main
+from mapgen.formats.xlsx.reader import read_workbook
 from mapgen.model.blueprint import load_blueprint
+from mapgen.model.plan import NOTES_KEY, load_plan
 from mapgen.ops.generate import generate
 
 MAP = load_blueprint("map")
@@ -56,3 +65,199 @@ def test_a_handouts_status_items_name_their_table_and_row(runner, tmp_path):
     markdown = run(runner, "status", filled, "--as-of", "2027-02-01", "--format", "markdown").stdout
     assert ("- `unowned` (Action Items, table '3. Action Items', row 2): 'Kick-off call' has no "
             "one responsible") in markdown.splitlines()
+
+
+# --------------------------------------------------------------------------- two copies, merged
+
+def ids_aside(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k not in ("_id", "_std")} for row in rows]
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory) -> Path:
+    """Ann's and Bob's workbooks (stamped for them): Ann typed "Weekly check-in" twice and a
+    deadline that is no date; Bob typed one "Weekly check-in" under another number, the same
+    "Security review" with a date, and two rows of his own, one under a number Ann used."""
+    folder = tmp_path_factory.mktemp("copies")
+    for stem, who in (("ann", "Ann"), ("bob", "Bob")):
+        generate(MAP, formats=["xlsx"], out_dir=folder, force=True, stem=stem, participant=who)
+    fill_workbook(folder / "ann.xlsx", {"action_items": [
+        {"number": 1, "description": "Weekly check-in", "deadline": dt.datetime(2027, 1, 8),
+         "responsible": "Ann"},
+        {"number": 2, "description": "Weekly check-in", "deadline": dt.datetime(2027, 1, 15),
+         "responsible": "Ann"},
+        {"number": 3, "description": "Security review", "deadline": "next Friday"}]})
+    fill_workbook(folder / "bob.xlsx", {"action_items": [
+        {"number": 4, "description": "weekly check-in", "status": "In progress"},
+        {"number": 1, "description": "Legal review", "deadline": dt.datetime(2027, 1, 20),
+         "responsible": "Bob"},
+        {"number": 3, "description": "Security review", "deadline": dt.datetime(2027, 1, 22)},
+        {"number": 7, "description": "Pricing call", "responsible": "Bob"}]})
+    return folder
+
+
+MERGED_ITEMS = [  # Ann's rows first, then Bob's own; numbers kept unless an earlier row has it
+    {"number": 1, "description": "Weekly check-in", "deadline": "2027-01-08", "responsible": "Ann",
+     "status": "In progress"},
+    {"number": 2, "description": "Weekly check-in", "deadline": "2027-01-15", "responsible": "Ann"},
+    {"number": 3, "description": "Security review", "deadline": "2027-01-22"},
+    {"number": 8, "description": "Legal review", "deadline": "2027-01-20", "responsible": "Bob"},
+    {"number": 7, "description": "Pricing call", "responsible": "Bob"}]
+
+
+@pytest.fixture(scope="module")
+def merged(copies) -> tuple[Path, object]:
+    """The two copies merged into a workbook with its report (through the command line)."""
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["merge", str(copies / "ann.xlsx"), str(copies / "bob.xlsx"),
+                                       "--out", str(copies / "merged.xlsx"),
+                                       "--report", str(copies / "report.json")])
+    return copies, result
+
+
+def test_two_rows_of_one_copy_with_one_description_stay_two(merged):
+    folder, result = merged
+    assert result.exit_code == 1  # Ann's 'next Friday' is an error of her copy
+    report = json.loads((folder / "report.json").read_text())
+    plan = read_workbook(folder / "merged.xlsx")
+    assert ids_aside(plan.to_data()["sections"]["action_items"]) == MERGED_ITEMS
+    assert [p["sources"] for p in report["provenance"]["action_items"]] == [
+        ["Ann", "Bob"], ["Ann"], ["Ann", "Bob"], ["Bob"], ["Bob"]]
+    assert report["sections"]["action_items"] == {"rows_in": 7, "rows_out": 5,
+                                                  "duplicates_merged": 2, "gaps_filled": 1,
+                                                  "conflicts": 1}
+    [same] = [i for i in report["issues"] if i["code"] == "same-identity"]
+    assert same["message"] == ("section 'action_items': rows 1 and 2 of Ann are both 'Weekly "
+                               "check-in'; both kept as rows of their own")
+    assert same["severity"] == "warning"
+
+
+def test_a_conflict_keeps_the_valid_date_and_is_still_marked(merged, runner, tmp_path):
+    folder, result = merged
+    report = json.loads((folder / "report.json").read_text())
+    note = "Conflict: Ann: next Friday; Bob: 2027-01-22 (kept Bob's, the first valid value)"
+    assert report["conflicts"] == [{
+        "section": "action_items", "row": "Security review", "index": 2, "column": "deadline",
+        "values": [{"value": "next Friday", "source": "Ann"}, {"value": "2027-01-22", "source": "Bob"}],
+        "kept": "2027-01-22", "kept_source": "Bob", "resolution": "marked"}]
+    assert f"  conflict: action_items 'Security review', Deadline: {note.removeprefix('Conflict: ')}" \
+        in result.stderr.splitlines()
+    ws, columns, first = tables(load_workbook(folder / "merged.xlsx"))["action_items"]
+    cell = ws.cell(first + 2, columns["deadline"])
+    assert cell.value == dt.datetime(2027, 1, 22)
+    assert cell.comment.text == note and cell.fill.fgColor.rgb.endswith("FCE4D6")
+    # read back, the conflict is still there until someone settles it
+    back = read_workbook(folder / "merged.xlsx")
+    assert [(i.code, i.cell) for i in back.issues] == [("unresolved-conflict", cell.coordinate)]
+    # the other side, as asked: still the valid value, and the note says why
+    out = tmp_path / "last.json"
+    last = run(runner, "merge", folder / "ann.xlsx", folder / "bob.xlsx", "--out", out,
+               "--prefer", "last")
+    assert last.exit_code == 1
+    [conflict] = json.loads(out.read_text())["conflicts"]
+    assert (conflict["kept"], conflict["resolution"]) == ("2027-01-22", "last")
+    assert "(kept Bob's, the last valid value)" in last.stderr
+    assert "--prefer" not in "".join(line for line in last.stderr.splitlines()
+                                     if line.startswith("  conflict:"))
+
+
+def test_renumbering_is_reported_per_row_and_noted_in_the_merged_documents(merged, runner):
+    folder, result = merged
+    report = json.loads((folder / "report.json").read_text())
+    assert report["renumbered"] == [
+        {"section": "action_items", "row": "Weekly check-in", "index": 0, "column": "number",
+         "old": 4, "new": 1, "source": "Bob"},
+        {"section": "action_items", "row": "Legal review", "index": 3, "column": "number",
+         "old": 1, "new": 8, "source": "Bob"}]
+    lines = result.stderr.splitlines()
+    assert "  renumbered: action_items 'Weekly check-in': Bob's 4 -> 1" in lines
+    assert "  renumbered: action_items 'Legal review': Bob's 1 -> 8" in lines
+
+    # the merged workbook: a comment on each number changed (not highlighted), no other number
+    path = folder / "merged.xlsx"
+    wb = load_workbook(path)
+    ws, columns, first = tables(wb)["action_items"]
+    notes = {}
+    for index in range(len(MERGED_ITEMS)):
+        cell = ws.cell(first + index, columns["number"])
+        if cell.comment is not None:
+            notes[index] = cell.comment.text
+            assert not str(cell.fill.fgColor.rgb).endswith("FCE4D6")
+    assert notes == {0: "Renumbered: Bob's 4 is now 1", 3: "Renumbered: Bob's 1 is now 8"}
+    legend = [row for row in wb["Overview"].iter_rows(values_only=True) if "Renumbered" in row]
+    assert len(legend) == 1
+    # mapgen's note is not a person's comment when the workbook is read back; what a person
+    # writes after it is theirs
+    assert NOTES_KEY not in str(read_workbook(path).to_data()["sections"])
+    cell = ws.cell(first + 3, columns["number"])
+    cell.comment = Comment(cell.comment.text + "\n\nAsk Bob why", "Ann")
+    wb.save(folder / "commented.xlsx")
+    back = read_workbook(folder / "commented.xlsx").to_data()["sections"]["action_items"]
+    assert back[3][NOTES_KEY] == {"number": {"comment": "Ask Bob why"}}
+    assert [NOTES_KEY in row for row in back] == [False, False, False, True, False]
+
+    # the merged handout: the note under the row's sources (a number's column is too narrow)
+    out = folder / "merged.docx"
+    assert run(runner, "merge", folder / "ann.xlsx", folder / "bob.xlsx", "--out", out).exit_code == 1
+    from docx import Document
+
+    doc = Document(str(out))
+    items = next(t for t in doc.tables if t.rows[0].cells[0].text == "Action Item")
+    body = [[c.text for c in row.cells] for row in items.rows[1:6]]
+    assert [row[0] for row in body] == ["1", "2", "3", "8", "7"]
+    assert [row[-1] for row in body] == [
+        "Ann, Bob\nRenumbered: Bob's 4 is now 1", "Ann", "Ann, Bob",
+        "Bob\nRenumbered: Bob's 1 is now 8", "Bob"]
+    cover = "\n".join(p.text for p in doc.paragraphs[:20])
+    assert ("2 rows renumbered, as other rows had their numbers: each old number is noted under "
+            "the row's sources.") in cover
+    code = run(runner, "read", out, "--out", folder / "handout.json").exit_code
+    assert code == 0
+    again = json.loads((folder / "handout.json").read_text())
+    assert ids_aside(again["sections"]["action_items"]) == MERGED_ITEMS
+    assert [i["code"] for i in again["issues"]] == ["unresolved-conflict"]
+
+
+# --------------------------------------------------------------------------- handouts and workbooks
+
+def test_a_handout_and_a_workbook_of_one_plan_merge_without_duplicate_rows(runner, tmp_path):
+    """The same plan as a workbook and a handout, the same rows typed into both (one with an
+    identity, one without: no description), and a row only in the handout."""
+    saas = load_blueprint("saas")
+    plan = load_plan(FIXTURES / "deal.yaml", saas)
+    paths = generate(saas, plan=plan, formats=["xlsx", "docx"], out_dir=tmp_path, stem="deal")
+    book = next(p for p in paths if p.suffix == ".xlsx")
+    handout = next(p for p in paths if p.suffix == ".docx")
+    base = read_workbook(book).to_data()["sections"]  # the plan's rows, as the documents hold them
+    fill_workbook(book, {"action_items": [
+        {"number": 5, "description": "Weekly check-in", "deadline": dt.datetime(2027, 1, 8),
+         "responsible": "Ann"},
+        {"number": 6, "phase": 2, "deadline": dt.datetime(2027, 1, 9), "responsible": "Bob"}]})
+    filled = fill(handout, tmp_path / "filled.docx", {}, added={"3.": [
+        ["5", "", "Weekly check-in", "2027-01-08", "", "", "Ann", ""],
+        ["6", "2", "", "9 Jan 2027", "", "", "Bob", ""],
+        ["7", "", "Pricing call", "", "", "", "Cleo", ""]]})
+    out, report_path = tmp_path / "merged.json", tmp_path / "report.json"
+    result = run(runner, "merge", book, filled, "--out", out, "--report", report_path)
+    assert result.exit_code == 0, result.output
+    merged = json.loads(out.read_text())
+    items = ids_aside(merged["sections"]["action_items"])
+    assert len(base["action_items"]) == 4
+    assert items == [*ids_aside(base["action_items"]),
+                     {"number": 5, "description": "Weekly check-in", "deadline": "2027-01-08",
+                      "responsible": "Ann"},
+                     {"number": 6, "phase": 2, "deadline": "2027-01-09", "responsible": "Bob"},
+                     {"number": 7, "description": "Pricing call", "responsible": "Cleo"}]
+    both = ["deal.xlsx", "filled.docx"]
+    assert merged["provenance"]["action_items"] == [both] * 6 + [["filled.docx"]]
+    for key in ("phases", "stakeholders", "objective"):  # the plan's rows once each
+        assert ids_aside(merged["sections"][key]) == ids_aside(base[key]), key
+        assert merged["provenance"][key] == [both] * len(base[key]), key
+    report = json.loads(report_path.read_text())
+    assert report["renumbered"] == [] and report["conflicts"] == []
+    [paired] = [i for i in report["issues"] if i["code"] == "paired-by-values"]
+    assert paired == {
+        "severity": "warning", "code": "paired-by-values", "section": "action_items",
+        "message": "section 'action_items': row 6 of filled.docx has no Description, and its "
+                   "values are exactly those of a row of deal.xlsx: taken for one row"}

@@ -249,6 +249,13 @@ CODES: tuple[IssueCode, ...] = (
               "Two rows of one input have the same identity (the same phase, description or "
               "name); both are kept as rows of their own, never folded into one.",
               "If they are the same row, delete one; if not, tell them apart in the identity column."),
+    IssueCode("paired-by-values", "warning", "merge",
+              "A row with no identity value (no phase, description or name, and no row id "
+              "from mapgen) has exactly the same values as such a row of another input, as when "
+              "one row is typed into a handout and a workbook of the same plan; they were taken "
+              "for one row.",
+              "Nothing, if it is one row; if not, fill in the identity column of each, so that "
+              "they stay apart."),
     # -- writing documents
     IssueCode("deal-dates-missing", "warning", "documents",
               "The blueprint dates standard rows from deal dates that are not filled in yet.",

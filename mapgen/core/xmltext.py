@@ -17,3 +17,19 @@ def xml_text(value: object) -> str:
     when pasted, is one too) and the other characters XML cannot hold dropped."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
     return _NOT_XML.sub("", text)
+
+
+def xml_escape(text: str) -> str:
+    """Element text escaped as ``xml.sax.saxutils.escape`` does (``&``, ``<``, ``>``), without
+    importing xml.sax, which brings urllib, http and ssl with it."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def xml_attribute(text: str) -> str:
+    """An attribute value, quotes included, as ``xml.sax.saxutils.quoteattr`` writes it."""
+    text = xml_escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))

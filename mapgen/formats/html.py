@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 from mapgen.core.colors import DARK_TEXT, WHITE, contrast_ratio, text_on
 from mapgen.core.dates import as_date
-from mapgen.core.errors import MapgenError
 from mapgen.core.i18n import N_
 from mapgen.formats.ics import meaning_word
 from mapgen.formats.markdown import fact
@@ -130,26 +129,13 @@ def link(url: str, text: str | None = None) -> Markup:
         url, text if text is not None else url)
 
 
-def logo_data_uri(view: DocumentView) -> str | None:
-    """The branding logo as a ``data:`` URI (PNG, JPEG or GIF); MapgenError naming the file
-    when it cannot be used."""
-    found = view.logo_path()
-    if found is None:
-        return None
-    path, named_by = found
-    ref = view.branding.logo
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(LOGO_LIMIT + 1)
-    except FileNotFoundError:
-        raise MapgenError(f"logo '{ref}'{named_by} not found: {path}") from None
-    except OSError as exc:
-        raise MapgenError(f"logo '{ref}'{named_by} cannot be used: {path}: "
-                          f"{exc.strerror or exc}") from None
+def logo_data_uri(path: Path) -> str:
+    """The logo at ``path`` as a ``data:`` URI (PNG, JPEG or GIF); ValueError saying why not."""
+    with path.open("rb") as fh:
+        data = fh.read(LOGO_LIMIT + 1)
     kind = next((t for magic, t in LOGO_TYPES.items() if data.startswith(magic)), None)
     if kind is None or len(data) > LOGO_LIMIT:
-        reason = "not a PNG, JPEG or GIF image" if kind is None else "larger than 2 MB"
-        raise MapgenError(f"logo '{ref}'{named_by} cannot be used: {path}: {reason}")
+        raise ValueError("not a PNG, JPEG or GIF image" if kind is None else "larger than 2 MB")
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
@@ -199,7 +185,7 @@ class _Page:
                         if view.prefilled else ""),
             "made": _("Prepared {date}", date=_.date(self.today)),
             "company": view.branding.company,
-            "logo": logo_data_uri(view),
+            "logo": view.logo(logo_data_uri),
             "colours": brand_colours(view.branding.primary_color),
             "intro": view.intro,
             "facts": [(label, fact(value, _)) for label, value in view.deal_facts()],

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mapgen.core.dates import as_date
-from mapgen.core.errors import Issue, ValidationFailed
+from mapgen.core.errors import Issue, MapgenError, ValidationFailed
 from mapgen.core.i18n import N_, N_plural, Texts, texts_for
 from mapgen.core.text import is_blank
 from mapgen.core.xmltext import xml_text
@@ -24,6 +24,7 @@ from mapgen.model.blueprint import Audience, Blueprint, Column, Section
 from mapgen.model.plan import NOTES_KEY, STANDARD_DEAL_KEYS, Plan, Row, row_key
 from mapgen.model.rowids import ID_KEY, STD_KEY, RowMark, fresh_id, own_ids, seen_keys, standard_keys
 
+T = TypeVar("T")
 PREFILLED_SPARE_ROWS = 3
 LANDSCAPE_WIDTH = 105  # sum of column widths (characters) above which a section prints landscape
 # The standard deal facts' labels (English; a document shows them in its language).
@@ -42,6 +43,9 @@ CONFLICT_NOTES_WHY = {
     "first valid": N_("Conflict: {values} (kept {source}'s, the first valid value)"),
     "last valid": N_("Conflict: {values} (kept {source}'s, the last valid value)"),
 }
+# Merge's note on a running number it changed (two rows had it): where the row's number
+# came from, shown on the number's cell. The reader knows it as mapgen's own from the record.
+RENUMBERED_NOTE = N_("Renumbered: {source}'s {old} is now {new}")
 # The headers of the sign-off block (a row per role to write a name, title, date and signature).
 SIGNOFF_HEADERS = (N_("Role"), N_("Name"), N_("Title"), N_("Date"), N_("Signature"))
 SIGNOFF_TEXT = N_("We agree on this plan and will follow it together.")
@@ -66,6 +70,9 @@ class SectionView:
     # and per (row index, column key), a note on a conflicting value (highlight and comment).
     sources: list[str] | None = None
     notes: dict[tuple[int, str], str] = field(default_factory=dict)
+    # Also set by merge: per (row index, column key), a note for information that needs no
+    # settling (a running number it changed): shown on the cell like a comment, not highlighted.
+    merge_notes: dict[tuple[int, str], str] = field(default_factory=dict)
     # Per (row index, column key) of a data row, the relative date it was written as
     # (``go_live-12w``): a workbook keeps it live, a formula on the deal's dates.
     relative: dict[tuple[int, str], str] = field(default_factory=dict)
@@ -115,10 +122,10 @@ class DocumentView:
         """mapgen's own texts in the blueprint's language."""
         return texts_for(self.blueprint.language)
 
-    def logo_path(self) -> tuple[Path, str] | None:
-        """The branding logo's file (a relative path starts at the blueprint file) and how to
-        name where it was given in a message (`` (branding.logo in acme.yaml)``); None without
-        a logo."""
+    def logo(self, use: Callable[[Path], T]) -> T | None:
+        """What ``use`` makes of the branding logo's file (a relative path starts at the
+        blueprint file); None without a logo. ``use`` raises OSError, or ValueError saying why,
+        for a file it cannot use: MapgenError naming the logo and where it was given then."""
         ref = self.branding.logo
         if not ref:
             return None
@@ -126,7 +133,14 @@ class DocumentView:
         path = Path(ref).expanduser()
         if not path.is_absolute():
             path = (source.parent if source else Path.cwd()) / path
-        return path, f" (branding.logo in {source.name})" if source else ""
+        named = f"logo '{ref}'" + (f" (branding.logo in {source.name})" if source else "")
+        try:
+            return use(path)
+        except FileNotFoundError:
+            raise MapgenError(f"{named} not found: {path}") from None
+        except (OSError, ValueError) as exc:
+            why = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+            raise MapgenError(f"{named} cannot be used: {path}: {why}") from None
 
     @property
     def signoff(self) -> list[str]:

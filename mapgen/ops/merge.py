@@ -36,6 +36,7 @@ from mapgen.model.rowids import seen_keys, set_seen
 from mapgen.ops.inputs import read_input
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.model.blueprint import Blueprint, Column, Section
     from mapgen.model.view import DocumentView
 
@@ -228,9 +229,11 @@ class MergeResult:
         return lines
 
     def view(self) -> DocumentView:
-        """The consolidated plan laid out for a document, with each row's sources and a note on
-        each conflicting cell (the writers show a Sources column and highlight and comment)."""
-        from mapgen.model.view import build_view
+        """The consolidated plan laid out for a document, with each row's sources, a note on
+        each conflicting cell (the writers show a Sources column and highlight and comment) and
+        one on each running number changed, saying whose number it was (a comment, no
+        highlight)."""
+        from mapgen.model.view import RENUMBERED_NOTE, build_view
 
         view = build_view(self.blueprint, self.plan)
         for sv in view.sections:
@@ -242,7 +245,11 @@ class MergeResult:
                 if c.section == sv.key and c.index in at and sv.section.column(c.column):
                     sv.notes[(at[c.index], c.column)] = c.note(sv.section.column(c.column),
                                                                view.texts)
-
+            for r in self.renumbered:
+                if r["section"] == sv.key and r["index"] in at and sv.section.column(r["column"]):
+                    where = (at[r["index"]], r["column"])
+                    line = view.texts(RENUMBERED_NOTE, source=r["source"], old=r["old"], new=r["new"])
+                    sv.merge_notes[where] = "\n".join(filter(None, (sv.merge_notes.get(where), line)))
         return view
 
     def _column(self, conflict: Conflict) -> Column | None:
@@ -409,6 +416,7 @@ class _SectionMerger:
         self.sequence = {c.key for c in section.columns if c.sequence} if section else set()
         self.rows: list[_MergedRow] = []
         self.index: dict[tuple, list[_MergedRow]] = {}
+        self.loose: dict[tuple, list[_MergedRow]] = {}  # rows without identity, by their values
         self.by_id: dict[str, _MergedRow] = {}
         self.inputs = 0
         self.stats = SectionStats()
@@ -418,7 +426,8 @@ class _SectionMerger:
     def add(self, rows: Iterable[Row], source: str) -> None:
         """One input's rows: a row is the merged row with its id; a row whose id no merged row
         has (or without one) is the merged row with its identity that no row of this input took
-        already; never two rows of one input in one."""
+        already and that has no id of its own beside it (a row with neither id nor identity: the
+        one with all its values); never two rows of one input in one."""
         from mapgen.model.rowids import STD_KEY, own_ids
 
         rows = list(rows)
@@ -426,7 +435,7 @@ class _SectionMerger:
         me = self.inputs
         self.inputs += 1
         own: dict[tuple, int] = {}  # identity -> first row of this input (for the finding)
-        kept: list[tuple[Row, str | None, Row, tuple | None]] = []
+        kept: list[tuple[int, Row, str | None, Row, tuple | None]] = []
         for n, (row, rid) in enumerate(zip(rows, ids, strict=True), start=1):
             values = {k: v for k, v in row.items() if not is_blank(v) and k not in self.sequence
                       and not str(k).startswith("_")}
@@ -442,23 +451,29 @@ class _SectionMerger:
                             "their own"))
             elif key is not None:
                 own[key] = n
-            kept.append((row, rid, values, key))
+            kept.append((n, row, rid, values, key))
         targets: list[_MergedRow | None] = []
-        for _row, rid, _values, _key in kept:  # by id first, for every row of the input
+        for _n, _row, rid, _values, _key in kept:  # by id first, for every row of the input
             target = self.by_id.get(rid) if rid else None
             if target is not None and me not in target.inputs:
                 target.inputs.add(me)
             else:
                 target = None
             targets.append(target)
-        for (row, rid, values, key), target in zip(kept, targets, strict=True):
+        for (n, row, rid, values, key), target in zip(kept, targets, strict=True):
             if target is None and key is not None:
-                target = next((m for m in self.index.get(key, []) if me not in m.inputs), None)
+                target = next((m for m in self.index.get(key, []) if me not in m.inputs
+                               and not (rid and m.ids and rid not in m.ids)), None)
+            alike = self._alike(values) if key is None else None
+            if target is None and alike is not None:
+                target = self._same_values(alike, me, n, source)
             if target is None:
                 target = _MergedRow()
                 self.rows.append(target)
                 if key is not None:
                     self.index.setdefault(key, []).append(target)
+                elif alike is not None:
+                    self.loose.setdefault(alike, []).append(target)
             else:
                 self.stats.duplicates_merged += 1
             target.inputs.add(me)
@@ -473,6 +488,29 @@ class _SectionMerger:
                     target.numbers.setdefault(column_key, []).append((row[column_key], source))
             self._add_values(target, values, source)
             target.add_notes(row.get(NOTES_KEY))
+
+    def _alike(self, values: Row) -> tuple | None:
+        """What a row without identity is known by: all of its values (case, spacing and
+        relative dates folded); None in a section the blueprint does not know (its rows are
+        known by all of their values anyway)."""
+        if self.section is None:
+            return None
+        return tuple(sorted((k, str(self.fold(self._column(k), v))) for k, v in values.items()))
+
+    def _same_values(self, alike: tuple, me: int, n: int, source: str) -> _MergedRow | None:
+        """The merged row, from another input, that a row without identity (no id of it known
+        either) is: one that has every value it has and no other, as when the same row is typed
+        into a handout and a workbook of one plan. Said in a ``paired-by-values`` warning."""
+        target = next((m for m in self.loose.get(alike, []) if me not in m.inputs), None)
+        if target is not None and self.section is not None:
+            names = ", ".join(c.title for c in (self.section.column(k)
+                                                for k in self.section.identity_keys) if c)
+            self.issues.append(Issue(
+                severity="warning", code="paired-by-values", section=self.key,
+                message=f"section '{self.key}': row {n} of {source} has no {names}, and its "
+                        f"values are exactly those of a row of {', '.join(target.sources)}: "
+                        "taken for one row"))
+        return target
 
     def _add_values(self, target: _MergedRow, values: Row, source: str) -> None:
         if source not in target.sources:
@@ -614,7 +652,8 @@ class _Folder:
 
 def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | None = None,
                 prefer: Prefer | None = None, on_read: Callable[[Path], None] | None = None,
-                jobs: int | None = None, keep_going: bool = False) -> MergeResult:
+                jobs: int | None = None, keep_going: bool = False,
+                date_order: Order | None = None) -> MergeResult:
     """Read workbooks and plan files (mixed) and merge them; prints nothing.
 
     ``blueprint`` defaults to the one the first input records (else ``map``); every input is
@@ -625,7 +664,8 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
 
     Raises MapgenError, having merged nothing, for an unusable input or for inputs made from
     different blueprints; with ``keep_going``, such inputs are left out instead and listed in
-    ``result.skipped`` with the reason (MapgenError only when no input is usable).
+    ``result.skipped`` with the reason (MapgenError only when no input is usable). Numeric
+    date texts are read in ``date_order``, else as each input's dates show.
     """
     from mapgen.model.blueprint import resolve_blueprint_ref
 
@@ -660,7 +700,7 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
 
     rest = paths
     while blueprint is None and rest:  # the first usable input decides the blueprint
-        outcome = _attempt(rest[0], None)
+        outcome = _attempt(rest[0], None, date_order)
         if isinstance(outcome, tuple):
             blueprint = resolve_blueprint_ref(None, outcome[1])
         keep(rest[0], outcome)
@@ -668,7 +708,7 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
     if blueprint is None:
         raise MapgenError(f"no input could be used ({len(skipped)} skipped): "
                           + "; ".join(f"{f}: {why}" for f, why in skipped[:3]))
-    for path, outcome in zip(rest, _read_rest(rest, blueprint, jobs, keep_going), strict=True):
+    for path, outcome in zip(rest, _read_rest(rest, blueprint, jobs, keep_going, date_order), strict=True):
         keep(path, outcome)
     if not plans:
         raise MapgenError(f"no input could be used ({len(skipped)} skipped): "
@@ -690,21 +730,23 @@ def _reason(exc: MapgenError, path: Path) -> str:
     return text
 
 
-def _attempt(path: Path, blueprint: Blueprint | None) -> tuple[Plan, str | None] | MapgenError:
+def _attempt(path: Path, blueprint: Blueprint | None, date_order: Order | None = None
+             ) -> tuple[Plan, str | None] | MapgenError:
     try:
-        return _read(path, blueprint)
+        return _read(path, blueprint, date_order)
     except MapgenError as exc:
         return exc
 
 
 def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
-               keep_going: bool = False) -> Iterator[tuple[Plan, str | None] | MapgenError]:
+               keep_going: bool = False, date_order: Order | None = None
+               ) -> Iterator[tuple[Plan, str | None] | MapgenError]:
     """:func:`_read` for each path, in order (a failure as its error); in worker processes for
     large batches. Without ``keep_going``, the first failure stops the reading."""
     jobs = min(jobs or os.cpu_count() or 1, MAX_JOBS)
     if len(paths) < PARALLEL_FROM or jobs < 2:
         for path in paths:
-            outcome = _attempt(path, blueprint)
+            outcome = _attempt(path, blueprint, date_order)
             if isinstance(outcome, MapgenError) and not keep_going:
                 raise outcome
             yield outcome
@@ -714,7 +756,8 @@ def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
     from mapgen.core.workers import in_workers
 
     # closed at once on a refusal: the files not read yet are not waited for
-    with closing(in_workers(_worker_read, paths, jobs=jobs, state=blueprint, chunksize=4)) as read:
+    with closing(in_workers(_worker_read, paths, jobs=jobs, state=(blueprint, date_order),
+                                chunksize=4)) as read:
         for outcome in read:
             if isinstance(outcome, _Failed):
                 if not keep_going:
@@ -724,8 +767,9 @@ def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
             yield outcome
 
 
-def _read(path: Path, blueprint: Blueprint | None) -> tuple[Plan, str | None]:
-    found = read_input(path, blueprint, what="merge")
+def _read(path: Path, blueprint: Blueprint | None, date_order: Order | None = None
+          ) -> tuple[Plan, str | None]:
+    found = read_input(path, blueprint, date_order=date_order, what="merge")
     return found.plan, found.recorded
 
 
@@ -736,9 +780,10 @@ class _Failed:
     message: str
 
 
-def _worker_read(blueprint: Blueprint, path: Path) -> tuple[Plan, str | None] | _Failed:
+def _worker_read(state: tuple[Blueprint, Order | None], path: Path
+                 ) -> tuple[Plan, str | None] | _Failed:
     try:
-        return _read(path, blueprint)
+        return _read(path, *state)
     except MapgenError as exc:
         return _Failed(str(exc))
 
@@ -746,7 +791,7 @@ def _worker_read(blueprint: Blueprint, path: Path) -> tuple[Plan, str | None] | 
 def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | None = None,
              prefer: Prefer | None = None, blueprint: Blueprint | None = None,
              force: bool = False, on_read: Callable[[Path], None] | None = None,
-             keep_going: bool = False) -> MergeResult:
+             keep_going: bool = False, date_order: Order | None = None) -> MergeResult:
     """Merge ``paths`` and write ``out`` (any format of :mod:`mapgen.formats.registry`, by its suffix)
     and, when asked, the JSON ``report``.
 
@@ -771,7 +816,7 @@ def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | No
     if report is not None and _resolved(report) == _resolved(out):
         raise MapgenError(f"the merge and its report would be the same file ({out})")
     result = merge_files(paths, blueprint=blueprint, prefer=prefer, on_read=on_read,
-                         keep_going=keep_going)
+                         keep_going=keep_going, date_order=date_order)
     view = result.view() if spec.kind == "document" else None
     atomic_write(out, formats.writer_for(spec.name, view=view, plan=result.plan), force=force)
     if report is not None:

@@ -31,7 +31,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from mapgen.core.xmltext import xml_text
+from mapgen.core.xmltext import xml_attribute, xml_escape, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.view import DocumentView, SectionView
@@ -50,11 +50,25 @@ def mark(text: str) -> str:
     return hashlib.blake2b(folded.encode(), digest_size=3).hexdigest() if folded else ""
 
 
+def merge_lines(sv: SectionView, index: int, sources: bool) -> tuple[dict[str, list[str]], list[str]]:
+    """Merge's notes for information on data row ``index`` (a number it changed) as the
+    handout prints them: under the Sources cell where there is one (``sources``; a number's
+    column is too narrow for a sentence), else under their own cell. Returns (column key ->
+    lines, lines under the Sources cell)."""
+    own: dict[str, list[str]] = {}
+    under: list[str] = []
+    for (i, key), note in sv.merge_notes.items():
+        if i == index:
+            (under if sources else own.setdefault(key, [])).extend(note.splitlines())
+    return own, under
+
+
 def printed_rows(view: DocumentView, sv: SectionView) -> list[dict[str, Any]]:
     """What the handout prints for each example and data row of ``sv``, in order: ``kind``
     (``e`` or ``d``), the row's ``mark`` (id and standard row), each column's ``texts`` and,
     per column, the ``notes`` lines printed under a data cell's value (a merge conflict's note,
-    a kept comment and link) with the kept note they show."""
+    merge's note on a number it changed, a kept comment and link) with the kept note they
+    show."""
     from mapgen.model.plan import NOTES_KEY
     from mapgen.model.view import display_value, kept_lines
 
@@ -67,12 +81,14 @@ def printed_rows(view: DocumentView, sv: SectionView) -> list[dict[str, Any]]:
                     "texts": [display_value(c, row.get(c.key), texts) for c in sv.columns] + extra})
     for index, (row, rowmark) in enumerate(zip(sv.rows, sv.marks, strict=False)):
         cells = [display_value(c, row.get(c.key), texts) for c in sv.columns]
-        if sources is not None:
-            cells.append(sources[index] if index < len(sources) else "")
+        own, under = merge_lines(sv, index, sources is not None)
+        if sources is not None:  # the Sources cell as printed, with merge's notes under it
+            cells.append("\n".join([sources[index] if index < len(sources) else "", *under]))
         kept = kept_lines(sv, row, index)
         notes: dict[str, Any] = {}
         for column in sv.columns:
             lines = [sv.notes[(index, column.key)]] if sv.notes.get((index, column.key)) else []
+            lines += own.get(column.key, [])
             lines += [line for line, _link in kept.get(column.key, ())]
             if lines:
                 note = (row.get(NOTES_KEY) or {}).get(column.key) if kept.get(column.key) else None
@@ -155,11 +171,9 @@ def read_record(properties: dict[str, str]) -> dict[str, Any] | None:
 
 def custom_properties_xml(properties: dict[str, str]) -> bytes:
     """``docProps/custom.xml`` holding ``properties`` as texts."""
-    from xml.sax.saxutils import escape, quoteattr
-
     items = "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{n}" '
-        f"name={quoteattr(name)}><vt:lpwstr>{escape(text)}</vt:lpwstr></property>"
+        f"name={xml_attribute(name)}><vt:lpwstr>{xml_escape(text)}</vt:lpwstr></property>"
         for n, (name, text) in enumerate(properties.items(), start=2))
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://'
             'schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://'

@@ -249,31 +249,23 @@ def _walk_word(parent: Any, walker: _Walker, styles: _WordStyles) -> None:
             _walk_word(child, walker, styles)
 
 
-def _word_rows(tbl: Any) -> list[Any]:
-    rows = []
-    for child in tbl:
-        if child.tag == f"{_W}tr":
-            rows.append(child)
+def _word_parts(parent: Any, tag: str) -> list[Any]:
+    """The children of ``parent`` with ``tag`` (``tr`` of a table, ``tc`` of a row), those
+    inside wrappers (content controls, tracked insertions) included."""
+    found = []
+    for child in parent:
+        if child.tag == f"{_W}{tag}":
+            found.append(child)
         elif child.tag in _WRAPPERS:
-            rows += _word_rows(child)
-    return rows
-
-
-def _word_cells(tr: Any) -> list[Any]:
-    cells = []
-    for child in tr:
-        if child.tag == f"{_W}tc":
-            cells.append(child)
-        elif child.tag in _WRAPPERS:
-            cells += _word_cells(child)
-    return cells
+            found += _word_parts(child, tag)
+    return found
 
 
 def _word_table(tbl: Any, walker: _Walker, styles: _WordStyles) -> None:
     kept: list[Any] = []
     header_rows = 0
     truncated = False
-    for tr in _word_rows(tbl):
+    for tr in _word_parts(tbl, "tr"):
         props = tr.find(f"{_W}trPr")
         if props is not None and props.find(f"{_W}del") is not None:
             continue  # a row deleted with changes tracked
@@ -290,7 +282,7 @@ def _word_row(tr: Any, styles: _WordStyles) -> list[WordCell]:
     props = tr.find(f"{_W}trPr")
     before = props.find(f"{_W}gridBefore") if props is not None else None
     row = [WordCell("", covered=True) for _ in range(_int(before, f"{_W}val"))]
-    for tc in _word_cells(tr)[:MAX_ROW_CELLS]:
+    for tc in _word_parts(tr, "tc")[:MAX_ROW_CELLS]:
         tcpr = tc.find(f"{_W}tcPr")
         span = _int(tcpr.find(f"{_W}gridSpan") if tcpr is not None else None, f"{_W}val") or 1
         merge = tcpr.find(f"{_W}vMerge") if tcpr is not None else None

@@ -34,12 +34,11 @@ from lxml.etree import _Element as Element
 
 from mapgen.core.apportion import apportion
 from mapgen.core.colors import text_on
-from mapgen.core.errors import MapgenError
 from mapgen.core.i18n import N_, Texts, texts_for
 from mapgen.formats.docx import ooxml as ox
 from mapgen.formats.docx.house import MARGIN_CM, PAGE_CM, TEXT_GREY, house_page, house_styles, page_footer
 from mapgen.formats.docx.pages import BOLD_CHAR_TWIPS, TABLE_CHAR_TWIPS, TABLE_PT, Page, min_width, row_twips
-from mapgen.formats.docx.record import add_record, handout_record
+from mapgen.formats.docx.record import add_record, handout_record, merge_lines
 from mapgen.formats.docx.timeline import handout_timeline, timeline_fills, week_label
 from mapgen.formats.registry import WriteOptions
 from mapgen.model.plan import NOTES_KEY
@@ -89,33 +88,24 @@ def write_docx(view: DocumentView, path: Path) -> None:
 
     Raises MapgenError, before anything is written, when the blueprint's logo cannot be used.
     """
-    logo = resolve_logo(view)
+    logo = view.logo(_usable_logo)
     doc = Document()
     _DocxWriter(doc, view, logo).write()
     add_record(doc, handout_record(view))  # what the reader needs, where no page shows it
     doc.save(str(path))
 
 
-def resolve_logo(view: DocumentView) -> Path | None:
-    """The branding logo as a usable image file; a relative path starts at the blueprint file."""
-    found = view.logo_path()
-    if found is None:
-        return None
-    path, named_by = found
-    ref = view.branding.logo
+def _usable_logo(path: Path) -> Path:
+    """``path`` if python-docx can place the image; ValueError saying why not (OSError as raised)."""
     try:
         Image.from_file(str(path))
-    except FileNotFoundError:
-        raise MapgenError(f"logo '{ref}'{named_by} not found: {path}") from None
     except UnrecognizedImageError:
-        reason = "not a PNG, JPEG, GIF, BMP or TIFF image"
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+        raise ValueError("not a PNG, JPEG, GIF, BMP or TIFF image") from None
+    except OSError:
+        raise
     except Exception as exc:  # a truncated image fails inside python-docx's header parsers
-        reason = f"unreadable image ({type(exc).__name__})"
-    else:
-        return path
-    raise MapgenError(f"logo '{ref}'{named_by} cannot be used: {path}: {reason}")
+        raise ValueError(f"unreadable image ({type(exc).__name__})") from None
+    return path
 
 
 def fact_text(value: Any, texts: Texts | None = None) -> str:
@@ -264,6 +254,7 @@ class _DocxWriter:
             for text in sv.sources or ():
                 people.update(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
         conflicts = sum(len(sv.notes) for sv in view.sections)
+        renumbered = sum(len(sv.merge_notes) for sv in view.sections)
         heading = doc.add_paragraph()
         heading.paragraph_format.space_before = Pt(18)
         _ = self._
@@ -281,6 +272,12 @@ class _DocxWriter:
                        "{n} values to settle together: shaded in the tables, with every "
                        "contributor's value beneath.", conflicts) if conflicts else
             _("No conflicting values: the contributions agree.")), bold=bool(conflicts))
+        if renumbered:
+            self._run(doc.add_paragraph(), _.ngettext(
+                "{n} row renumbered, as another row had its number: its old number is noted "
+                "under its sources.",
+                "{n} rows renumbered, as other rows had their numbers: each old number is noted "
+                "under the row's sources.", renumbered))
 
     @staticmethod
     def _run(paragraph: Paragraph, text: str, *, size: float | None = None,
@@ -582,10 +579,13 @@ class _DocxWriter:
         sources = self._sources(sv)
         if sources is not None:
             texts.append(sources[index] if 0 <= index < len(sources) else "")
-        if sv.notes and index >= 0:
-            texts = [t + "\n" + sv.notes.get((index, c.key), "") for t, c in zip(texts, sv.columns,
-                                                                                 strict=False)
-                     ] + texts[len(sv.columns):]
+        if (sv.notes or sv.merge_notes) and index >= 0:
+            own, under = merge_lines(sv, index, sources is not None)
+            texts = [t + "".join(f"\n{line}" for line in [*([sv.notes[(index, c.key)]] if
+                                                           (index, c.key) in sv.notes else []),
+                                                         *own.get(c.key, [])])
+                     for t, c in zip(texts, sv.columns, strict=False)] + [
+                         "\n".join([t, *under]) for t in texts[len(sv.columns):]]
         kept = kept_lines(sv, row, index)
         if kept:
             texts = [t + "".join(f"\n{line}" for line, _link in kept.get(c.key, ()))
@@ -626,8 +626,8 @@ class _DocxWriter:
             if sources is not None:
                 texts.append(sources[index] if index < len(sources) else "")
             ox.fill_row(tr, texts)
-            if sv.notes:
-                self._notes(tr, sv, index)
+            if sv.notes or sv.merge_notes:
+                self._notes(tr, sv, index, sources is not None)
             if NOTES_KEY in row:
                 self._write_kept_notes(tr, sv, row, index)
             add_row(tr, self._row_height(sv, widths, row, index))
@@ -656,16 +656,24 @@ class _DocxWriter:
         return min(left // WRITE_IN_ROW_TWIPS, sv.section.blank_rows)
 
     @staticmethod
-    def _notes(tr: Element, sv: SectionView, index: int) -> None:
-        """Shade the cells of data row ``index`` that carry a note, and print the note small."""
-        for tc, column in zip(ox.row_cells(tr), sv.columns, strict=False):
-            note = sv.notes.get((index, column.key))
-            if not note:
-                continue
-            ox.shade_cell(tc, NOTE_FILL)
-            p = ox.sub(tc, "w:p")
-            p.append(ox.para_props(before=0, after=40))
-            p.append(ox.text_run(note, ox.run_props(italic=True, color=TEXT_GREY, size_pt=NOTE_PT)))
+    def _notes(tr: Element, sv: SectionView, index: int, sources: bool) -> None:
+        """Shade the cells of data row ``index`` that carry a conflict's note, and print the
+        note small; merge's notes for information (a number it changed) are printed unshaded,
+        under the Sources cell when there is one (:func:`merge_lines`)."""
+        cells = ox.row_cells(tr)
+        own, under = merge_lines(sv, index, sources)
+        for n, tc in enumerate(cells):
+            column = sv.columns[n] if n < len(sv.columns) else None
+            note = sv.notes.get((index, column.key)) if column is not None else None
+            if note:
+                ox.shade_cell(tc, NOTE_FILL)
+            lines = [note] if note else []
+            lines += own.get(column.key, []) if column is not None else under
+            for line in lines:
+                p = ox.sub(tc, "w:p")
+                p.append(ox.para_props(before=0, after=40))
+                p.append(ox.text_run(line, ox.run_props(italic=True, color=TEXT_GREY,
+                                                        size_pt=NOTE_PT)))
 
     def _write_kept_notes(self, tr: Element, sv: SectionView, row: dict, index: int) -> None:
         """A cell's comment and link that the plan keeps (``_notes``, as a workbook's cells

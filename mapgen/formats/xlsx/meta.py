@@ -56,6 +56,9 @@ class SheetMeta:
     texts: dict[str, str] = field(default_factory=dict)
     # cells that merge marked as conflicts: {"cell": "D9", "column": key, "note": comment text}
     conflicts: list[dict[str, str]] = field(default_factory=list)
+    # merge's notes for information (a running number it changed), in the same form: comments
+    # that are mapgen's, not a person's (written only when there are some)
+    notes: list[dict[str, str]] = field(default_factory=list)
     # who each table row is, top to bottom as written (examples first, then data rows):
     # {"id": row id, "std": standard row key, "example": true, "cells": {key: JSON value}}
     # (mapgen.model.rowids; the cells let the reader find a row after a sort or a deletion)
@@ -89,7 +92,8 @@ class WorkbookMeta:
             ("blueprint", self.blueprint), ("audience", self.audience), ("mode", self.mode),
             ("participant", self.participant), ("deal", self.deal), ("live_dates", self.live_dates),
             *((("overview", self.overview),) if self.overview else ()),
-            *((f"section:{s.section}", asdict(s)) for s in self.sheets)]
+            *((f"section:{s.section}", {k: v for k, v in asdict(s).items()
+                                        if v or k != "notes"}) for s in self.sheets)]
         if self.relative_dates:
             facts.append(("relative_dates", self.relative_dates))
         if self.standard_rows:
@@ -172,12 +176,17 @@ def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
     if not isinstance(sheet.texts, dict):
         sheet.texts = {}
     sheet.texts = {k: v for k, v in sheet.texts.items() if isinstance(v, str)}
-    if not isinstance(sheet.conflicts, list):
-        sheet.conflicts = []
-    sheet.conflicts = [c for c in sheet.conflicts if isinstance(c, dict)
-                       and all(isinstance(c.get(k), str) for k in ("cell", "column", "note"))]
+    sheet.conflicts, sheet.notes = _noted_cells(sheet.conflicts), _noted_cells(sheet.notes)
     sheet.rows = _row_records(sheet.rows)
     return sheet
+
+
+def _noted_cells(value: Any) -> list[dict[str, str]]:
+    """Recorded notes on cells (``{"cell", "column", "note"}``), those of the right shape."""
+    if not isinstance(value, list):
+        return []
+    return [c for c in value if isinstance(c, dict)
+            and all(isinstance(c.get(k), str) for k in ("cell", "column", "note"))]
 
 
 def _row_records(value: Any) -> list[dict[str, Any]]:

@@ -342,6 +342,10 @@ def write_legend(sheet: _Cursor, tables: list[SheetTable]) -> None:
     if any(t.view.notes for t in tables):
         entries.append((_("Conflict"), _("Contributors disagreed on this value; its comment says how."),
                         entry, styles.conflict_fill, None))
+    if any(t.view.merge_notes for t in tables):
+        entries.append((_("Renumbered"), _("The merge gave this row a new number, as another row "
+                                           "had its own; the number's comment says whose it was."),
+                        entry, None, None))
     for label, meaning, style, fill, font in entries:
         cell = ws.cell(sheet.row, 2)
         put(cell, label, style=style)

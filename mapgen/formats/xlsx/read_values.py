@@ -96,6 +96,7 @@ class RowValues:
         columns = {key: i + 1 for i, key in table.positions.items() if key is not None}
         self._conflicts_left(table, notes)
         conflict_cells = {c["cell"] for c in table.recorded.conflicts} if table.recorded else set()
+        merge_notes = [n["note"] for n in table.recorded.notes] if table.recorded else []
         marked_rows = {r for (r, _), note in notes.items()
                        if note.comment and note.comment.startswith(self.own.example_notes)}
         noted_rows = {r for r, _ in notes}
@@ -139,7 +140,8 @@ class RowValues:
                 if note.comment and not note.link and \
                         fold_text(note.comment) in self.own.example_note_texts:
                     continue  # the note of an example typed over (whoever the writer named)
-                entry = {k: v for k, v in (("comment", note.comment), ("link", note.link)) if v}
+                comment = _without_merge_note(note.comment, merge_notes)
+                entry = {k: v for k, v in (("comment", comment), ("link", note.link)) if v}
                 if entry:
                     row_notes[key] = entry
             if row_notes:
@@ -322,3 +324,17 @@ def _norm(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return fold_text(str(value)) or None
+
+
+def _without_merge_note(comment: str | None, merge_notes: list[str]) -> str | None:
+    """A cell's comment without a note merge wrote for information (a renumbered row's old
+    number, :data:`mapgen.model.view.RENUMBERED_NOTE`), wherever the row went since (a sort
+    moves comments with their cells): what a person wrote after it is theirs."""
+    if not comment or not merge_notes:
+        return comment
+    for note in merge_notes:
+        if fold_text(comment) == fold_text(note):
+            return None
+        if comment.startswith(note):
+            return comment[len(note):].strip() or None
+    return comment

@@ -174,6 +174,17 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         comment.width, comment.height = 320, 140
         cell.comment = comment
         table.conflicts.append({"cell": cell.coordinate, "column": key, "note": comment.text})
+    for (index, key), note in sv.merge_notes.items():  # for information: a comment, no mark
+        letter = table.letter(key)
+        if letter is None or not 0 <= index < n_rows:
+            continue
+        cell = ws[f"{letter}{first_data + index}"]
+        if cell.comment is not None:
+            continue  # a conflict's note (a running number never conflicts)
+        comment = Comment(xml_text(note)[:MAX_CELL_TEXT], author)
+        comment.width, comment.height = 260, 70
+        cell.comment = comment
+        table.notes.append({"cell": cell.coordinate, "column": key, "note": comment.text})
     write_cell_notes(ws, table)
 
     ref = f"{get_column_letter(FIRST_COL)}{HEADER_ROW}:{last_letter}{table.last_row}"
@@ -200,6 +211,7 @@ def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:
 
     from mapgen.model.plan import NOTES_KEY
 
+    noted = {n["cell"] for n in table.notes}
     for index, row in enumerate(table.view.rows):
         for key, note in (row.get(NOTES_KEY) or {}).items():
             letter = table.letter(key)
@@ -210,6 +222,9 @@ def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:
                 comment = Comment(xml_text(str(note["comment"]))[:MAX_CELL_TEXT], "mapgen")
                 comment.width, comment.height = 260, 90
                 cell.comment = comment
+            elif note.get("comment") and cell.coordinate in noted:  # after merge's own note
+                text = f"{cell.comment.text}\n\n{xml_text(str(note['comment']))}"
+                cell.comment = Comment(text[:MAX_CELL_TEXT], cell.comment.author, 90, 260)
             link = str(note.get("link") or "")
             if link:
                 target, _, location = link.partition("#")

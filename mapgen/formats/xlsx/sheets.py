@@ -74,6 +74,7 @@ class SheetTable:
     rules: set[str] = field(default_factory=set)  # conditional formats used: "overdue", "done"
     texts: dict[str, str] = field(default_factory=dict)  # own text outside the table, by cell
     conflicts: list[dict[str, str]] = field(default_factory=list)  # cells marked by merge
+    notes: list[dict[str, str]] = field(default_factory=list)  # merge's notes for information
 
     @property
     def name(self) -> str:

@@ -27,7 +27,9 @@ to the zip as openpyxl adds its file (same member metadata, compressed in the sa
 Nothing in openpyxl is patched: the writer classes here are subclasses used only by
 :func:`save_workbook`. Once a process, before the first use, a probe sheet of awkward cells is
 written both ways; if any byte differs (another openpyxl or lxml), every sheet is written by
-openpyxl's own writer. tests/test_writer_fast_paths.py compares the two writers cell by cell.
+openpyxl's own writer. A pass is kept between runs for the same code
+(:mod:`mapgen.formats.verdicts`). tests/test_writer_fast_paths.py compares the two writers
+cell by cell.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def _writer_classes() -> tuple[type, type]:
             ws = self.ws
             wb = ws.parent
             add_style = wb._cell_styles.add
-            style_ids: dict[bytes, int] = {}
+            style_ids: dict[bytes, str] = {}
             epoch = wb.epoch
             iso_dates = wb.iso_dates
             dims = ws.row_dimensions
@@ -134,16 +136,16 @@ def _writer_classes() -> tuple[type, type]:
             for row_idx, row in self.rows():
                 dim = dims.get(row_idx)
                 if dim is None:
-                    put(f'<row r="{row_idx}">')
+                    attrs = ""
                 elif type(dim) is RowDimension and dim._style is None:
                     key = (dim.hidden, dim.outlineLevel, dim.collapsed, dim.ht, dim.thickBot,
                            dim.thickTop)
                     attrs = row_attrs.get(key)
                     if attrs is None:
                         attrs = row_attrs[key] = _row_attrs(dim)
-                    put(f'<row r="{row_idx}"{attrs}>')
                 else:
-                    put(f'<row r="{row_idx}"{_row_attrs(dim)}>')
+                    attrs = _row_attrs(dim)
+                put(f'<row r="{row_idx}"{attrs}>')
                 for cell in row:
                     comment = cell._comment
                     if comment is not None:
@@ -176,13 +178,13 @@ def _writer_classes() -> tuple[type, type]:
                     letter = letters.get(column)
                     if letter is None:
                         letter = letters[column] = get_column_letter(column)
-                    if styled:
+                    if styled:  # the style's ` s="id"`, found by its key
                         sid = style_ids.get(style_key)
                         if sid is None:
-                            sid = style_ids[style_key] = add_style(style)
-                        put(f'<c r="{letter}{cell.row}" s="{sid}"{body}')
+                            sid = style_ids[style_key] = f' s="{add_style(style)}"'
                     else:
-                        put(f'<c r="{letter}{cell.row}"{body}')
+                        sid = ""
+                    put(f'<c r="{letter}{cell.row}"{sid}{body}')
                 put("</row>")
             flush()
 
@@ -260,6 +262,12 @@ def _cell_body(data_type: str, value: Any, epoch: Any, iso_dates: bool, to_excel
     return None
 
 
+# The code the probe's verdict depends on (mapgen.formats.verdicts keeps a pass between runs).
+PROBED = ("openpyxl", "lxml.etree", "openpyxl.cell._writer", "openpyxl.comments.comment_sheet",
+          "openpyxl.utils.datetime", "openpyxl.worksheet._writer", "openpyxl.writer.excel",
+          "mapgen.formats.xlsx.sheetxml")
+
+
 @functools.cache
 def _classes() -> tuple[type, type] | None:
     """The writer classes, or None when they do not write what openpyxl writes here: making
@@ -271,7 +279,14 @@ def _classes() -> tuple[type, type] | None:
         if not openpyxl.LXML:
             return None
         classes = _writer_classes()
-        return classes if _probe_matches(classes[0]) else None
+        from mapgen.formats import verdicts
+
+        if verdicts.passed("xlsx-sheet-xml", PROBED):
+            return classes
+        if not _probe_matches(classes[0]):
+            return None
+        verdicts.record_pass("xlsx-sheet-xml", PROBED)
+        return classes
     except Exception:
         return None
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from mapgen.core.apportion import apportion
-from mapgen.core.i18n import Texts, texts_for
+from mapgen.core.i18n import N_, Texts, texts_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Blueprint
@@ -96,14 +96,14 @@ def agenda_for_view(view: DocumentView) -> Agenda:
     weights = [section_minutes(len(s.columns), s.section.blank_rows) for s in sections]
     titles = {s.key: _("{title} (seller only)", title=f"{s.number}. {s.title}")
               if s.section.internal else f"{s.number}. {s.title}" for s in sections}
-    fixed1 = sum(i.minutes for i in _session1_frame(False, _))
-    fixed2 = sum(i.minutes for i in _session2_frame(view, False))
+    fixed1 = sum(i.minutes for i in _frame(1, view, False))
+    fixed2 = sum(i.minutes for i in _frame(2, view, False))
     split = min(range(1, len(sections) + 1),
                 key=lambda k: (abs(fixed1 + sum(weights[:k]) - fixed2 - sum(weights[k:])), -k))
     first, second = sections[:split], sections[split:]
-    one = _fit(1, _session1_goal(first, titles, _), _session1_frame(bool(first), _),
+    one = _fit(1, _session1_goal(first, titles, _), _frame(1, view, bool(first)),
                weights[:split], first, view.prefilled, titles, _)
-    two = _fit(2, _session2_goal(second, _), _session2_frame(view, bool(second)),
+    two = _fit(2, _session2_goal(second, _), _frame(2, view, bool(second)),
                weights[split:], second, view.prefilled, titles, _)
     return Agenda(sessions=(one, two), section_titles=titles)
 
@@ -123,43 +123,44 @@ def _session2_goal(second: list[SectionView], _: Texts) -> str:
              "milestone and action an owner, and plan feedback and training.")
 
 
-def _session1_frame(has_sections: bool, _: Texts) -> list[AgendaItem]:
-    """Session 1's fixed items around a placeholder for its section blocks (kind 'sections')."""
-    return [
-        AgendaItem("welcome", _("Welcome and goal"), 15,
-                   _("Everyone knows the goal of the MAP and of the two sessions; roles are clear")),
-        *_placeholder(has_sections),
-        AgendaItem("homework", _("Homework brief"), 15,
-                   _("Everyone knows which sheets to fill, by when, and how to return them")),
-        AgendaItem("wrapup", _("Wrap-up"), 10,
-                   _("Decisions and open questions noted; session 2 booked")),
-    ]
+# Each session's fixed items as (kind, title, minutes, what it achieves); None is where the
+# section blocks go. Session 2's owners item names the sections with an owner column.
+_FRAMES: dict[int, tuple[tuple[ItemKind, str, int, str] | None, ...]] = {
+    1: (("welcome", N_("Welcome and goal"), 15,
+         N_("Everyone knows the goal of the MAP and of the two sessions; roles are clear")),
+        None,
+        ("homework", N_("Homework brief"), 15,
+         N_("Everyone knows which sheets to fill, by when, and how to return them")),
+        ("wrapup", N_("Wrap-up"), 10, N_("Decisions and open questions noted; session 2 booked"))),
+    2: (("welcome", N_("Welcome back"), 10, N_("The goal of today and the merge report in view")),
+        ("review", N_("Review the merged homework"), 30,
+         N_("Duplicates removed and every highlighted conflict decided; sources checked")),
+        None,
+        ("owners", N_("Agree owners and deadlines"), 20,
+         N_("Every milestone and action has one owner and a deadline")),
+        ("feedback", N_("Feedback and training"), 20,
+         N_("How the plan is reviewed and improved, and when the team is trained on it")),
+        ("wrapup", N_("Wrap-up"), 10, N_("Next steps agreed; who shares the plan with the buyer"))),
+}
+_OWNERS_OF = N_("Every milestone and action has one owner and a deadline (the owner columns of "
+                "{sections})")
 
 
-def _session2_frame(view: DocumentView, has_sections: bool) -> list[AgendaItem]:
-    """Session 2's fixed items: the merged homework first, owners and feedback at the end."""
+def _frame(number: int, view: DocumentView, has_sections: bool) -> list[AgendaItem]:
+    """A session's fixed items around a placeholder for its section blocks (kind 'sections')."""
     _ = view.texts
     owners = [s.title for s in view.sections
               if any(c.key in ("responsible", "owner") for c in s.columns)]
-    return [
-        AgendaItem("welcome", _("Welcome back"), 10,
-                   _("The goal of today and the merge report in view")),
-        AgendaItem("review", _("Review the merged homework"), 30,
-                   _("Duplicates removed and every highlighted conflict decided; sources checked")),
-        *_placeholder(has_sections),
-        AgendaItem("owners", _("Agree owners and deadlines"), 20,
-                   _("Every milestone and action has one owner and a deadline (the owner columns "
-                     "of {sections})", sections=join_and(owners, _)) if owners else
-                   _("Every milestone and action has one owner and a deadline")),
-        AgendaItem("feedback", _("Feedback and training"), 20,
-                   _("How the plan is reviewed and improved, and when the team is trained on it")),
-        AgendaItem("wrapup", _("Wrap-up"), 10,
-                   _("Next steps agreed; who shares the plan with the buyer")),
-    ]
-
-
-def _placeholder(has_sections: bool) -> list[AgendaItem]:
-    return [AgendaItem("sections", "", 0, "")] if has_sections else []
+    items = []
+    for fixed in _FRAMES[number]:
+        if fixed is None:
+            items += [AgendaItem("sections", "", 0, "")] if has_sections else []
+            continue
+        kind, title, minutes, outcome = fixed
+        said = (_(_OWNERS_OF, sections=join_and(owners, _)) if kind == "owners" and owners
+                else _(outcome))
+        items.append(AgendaItem(kind, _(title), minutes, said))
+    return items
 
 
 def _fit(number: int, goal: str, frame: list[AgendaItem], weights: list[int],
