@@ -120,6 +120,7 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates)
                                 first_col=FIRST_COL, columns=[c.key for c in t.columns],
                                 headers=[c.header for c in t.columns], examples=examples,
                                 texts=t.texts, conflicts=t.conflicts, notes=t.notes,
+                                note_cells=t.note_cells,
                                 rows=row_records(t.view, [c.column for c in t.columns
                                                           if c.column is not None])))
     bp = view.blueprint
