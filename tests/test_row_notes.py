@@ -249,6 +249,100 @@ def test_a_plan_files_notes_of_the_wrong_shape_are_reported(runner, tmp_path):
         ("invalid-section-notes", "warning")]
 
 
+# --------------------------------------------------------------------------- handouts
+
+
+def without_ids(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k not in ("_id", "_std")} for row in rows]
+
+
+def handout(runner, tmp_path: Path, plan: dict | None = None) -> Path:
+    source = tmp_path / "handout-source.json"
+    source.write_text(json.dumps(plan or PLAN))
+    out = tmp_path / "plan.docx"
+    code, output = cli(runner, "generate", "--plan", str(source), "--format", "docx", "--out", str(out))
+    assert code == 0, output
+    return out
+
+
+def write_around(path: Path, above: str | None = None, row_note: str | None = None,
+                 below: str | None = None, out: Path | None = None) -> Path:
+    """Edit the handout's Action Items as people do in Word: a paragraph under the heading,
+    a note typed in the last write-in row's first cell, a paragraph under the table."""
+    from docx import Document
+
+    from tests.handout_fill import section_table, type_into
+
+    doc = Document(str(path))
+    table = section_table(doc, "3.")
+    if row_note:
+        type_into(table.rows[-1].cells[0], row_note)
+    if above:
+        table._tbl.addprevious(doc.add_paragraph(above)._p)
+    if below:
+        table._tbl.addnext(doc.add_paragraph(below)._p)
+    out = out or path
+    doc.save(str(out))
+    return out
+
+
+def test_handout_text_around_a_table_and_a_note_in_a_row_are_notes(runner, tmp_path):
+    path = write_around(handout(runner, tmp_path), above="Bring the security questionnaire",
+                        row_note=NOTE, below="Call legal on Monday")
+    code, plan, output = read(runner, path)
+    assert code == 0, output
+    assert without_ids(plan["sections"]["action_items"]) == [KICKOFF]
+    assert plan["notes"] == {"action_items": ["Bring the security questionnaire", NOTE,
+                                              "Call legal on Monday"]}
+    table = "3. Action Items"
+    assert [(i["code"], i.get("table"), i.get("row"), i["message"]) for i in plan["issues"]] == [
+        ("note-under-table", table, None, "'Bring the security questionnaire' is written above "
+                                          "the table, under its heading: it is kept as a note of "
+                                          "the section"),
+        ("note-under-table", table, 4, note_message(NOTE, "is not a value of column 'Action Item'")),
+        ("note-under-table", table, None, "'Call legal on Monday' is written under the table: it "
+                                          "is kept as a note of the section")]
+    # the next round prints them under the table, and they come back without a word
+    again = tmp_path / "again.docx"
+    code, output = cli(runner, "generate", "--plan", str(path), "--format", "docx", "--out", str(again))
+    assert code == 0, output
+    code, back, _ = read(runner, again)
+    assert code == 0
+    assert back["notes"] == plan["notes"]
+    assert without_ids(back["sections"]["action_items"]) == [KICKOFF]
+    assert back["issues"] == []
+
+
+def test_the_handout_prints_the_notes_under_their_table(runner, tmp_path):
+    from docx import Document
+
+    plan = {**PLAN, "notes": {"action_items": [NOTE, "Ask Sam about the DPA"]}}
+    out = handout(runner, tmp_path, plan)
+    body = [p.text for p in Document(str(out)).paragraphs]
+    assert body.count(NOTE) == 1 and body.count("Ask Sam about the DPA") == 1
+    code, back, _ = read(runner, out)
+    assert code == 0
+    assert back["notes"] == {"action_items": [NOTE, "Ask Sam about the DPA"]}
+    assert without_ids(back["sections"]["action_items"]) == [KICKOFF]
+    assert back["issues"] == []
+
+
+def test_markdown_and_the_buyers_page_show_the_notes_under_their_table(runner, tmp_path):
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps({**PLAN, "notes": {"action_items": [NOTE, "<b>Sam</b> & co"]}}))
+    for fmt in ("md", "html"):
+        out = tmp_path / f"plan.{fmt}"
+        code, output = cli(runner, "generate", "--plan", str(source), "--format", fmt, "--out", str(out))
+        assert code == 0, output
+        text = out.read_text()
+        assert text.count(NOTE) == 1
+        kickoff = text.index("Kick-off")
+        assert kickoff < text.index(NOTE) < text.index("4. Stakeholders")
+    assert "\n\\<b\\>Sam\\</b\\> & co\n" in (tmp_path / "plan.md").read_text()
+    page = (tmp_path / "plan.html").read_text()
+    assert '<p class="section-note">&lt;b&gt;Sam&lt;/b&gt; &amp; co</p>' in page
+
+
 # --------------------------------------------------------------------------- the property
 
 

@@ -247,7 +247,7 @@ class TableScan:
             table.notes.append(text)
             return True
         column = table.columns.get(key) if key is not None else None
-        if not gap or (key is not None and (column is None or _fits(column, cell.value))):
+        if not gap or (key is not None and (column is None or column.field.reads(cell.value, column))):
             return False  # next to the rows, or a value of its column (a row typed far below)
         where = (f"is not a value of column '{table.headers[key]}'" if key is not None
                  else "stands in a column without a header")
@@ -257,15 +257,3 @@ class TableScan:
         table.notes.append(text)
         return True
 
-
-def _fits(column: Any, value: Any) -> bool:
-    """Whether ``value`` reads as a value of ``column`` (either date order will do)."""
-    from mapgen.model.fields import FieldError
-
-    for day_first in (True, False):
-        try:
-            column.field.parse(value, column, day_first=day_first, allow_relative=True)
-            return True
-        except FieldError:
-            continue
-    return False
