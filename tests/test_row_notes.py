@@ -252,10 +252,6 @@ def test_a_plan_files_notes_of_the_wrong_shape_are_reported(runner, tmp_path):
 # --------------------------------------------------------------------------- handouts
 
 
-def without_ids(rows: list[dict]) -> list[dict]:
-    return [{k: v for k, v in row.items() if k not in ("_id", "_std")} for row in rows]
-
-
 def handout(runner, tmp_path: Path, plan: dict | None = None) -> Path:
     source = tmp_path / "handout-source.json"
     source.write_text(json.dumps(plan or PLAN))
