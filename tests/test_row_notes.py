@@ -116,6 +116,19 @@ def test_without_a_gap_the_text_is_a_row_with_an_error(runner, tmp_path):
     assert [(i["code"], i["cell"]) for i in plan["issues"]] == [("invalid-integer", "B8")]
 
 
+def test_text_in_the_status_column_stays_a_row(runner, tmp_path):
+    """The Overview counts any text in a status cell as an item, so a lone text there is a
+    row with its error (read, status and the Overview agree), not a note."""
+    path = workbook(runner, tmp_path)
+    end = table_end(path, "Action Items")
+    edit(path, "Action Items", {f"I{end + 4}": "Waiting for legal"})
+    code, plan, _ = read(runner, path)
+    assert code == 1
+    assert plan["sections"]["action_items"] == [KICKOFF, {"status": "Waiting for legal"}]
+    assert "notes" not in plan
+    assert [(i["code"], i["cell"]) for i in plan["issues"]] == [("invalid-choice", f"I{end + 4}")]
+
+
 def test_text_in_a_column_without_a_header_is_a_note_and_text_that_fits_is_a_row(runner, tmp_path):
     path = workbook(runner, tmp_path)
     end = table_end(path, "Stakeholders Identification")
@@ -371,6 +384,53 @@ def test_notes_under_tables_survive_read_generate_read(runner, tmp_path_factory,
     assert len(issues(first, "note-under-table")) == sum(len(v) for v in expected.values())
     again = tmp_path / "again.xlsx"
     code, output = cli(runner, "generate", "--plan", str(path), "--format", "xlsx", "--out", str(again))
+    assert code == 0, output
+    code, second, _ = read(runner, again)
+    assert code == 0
+    assert second["notes"] == expected
+    assert second["sections"] == first["sections"]
+    assert second["issues"] == []
+
+
+HANDOUT_TABLES = st.sampled_from([("objective", "1."), ("phases", "2."), ("action_items", "3.")])
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(notes=st.lists(st.tuples(HANDOUT_TABLES, st.booleans(), NOTE_TEXT), min_size=1, max_size=4))
+def test_handout_notes_survive_read_generate_read(runner, tmp_path_factory, notes):
+    """Notes typed into a handout (in the last write-in row's first cell, or as paragraphs
+    under a table) come back as the same notes through read -> generate --plan -> read."""
+    from docx import Document
+
+    from tests.handout_fill import section_table, type_into
+
+    tmp_path = tmp_path_factory.mktemp("handout-notes")
+    path = handout(runner, tmp_path)
+    doc = Document(str(path))
+    in_row: dict[str, str] = {}
+    below: dict[str, list[str]] = {}
+    for (key, heading), as_row, text in notes:
+        table = section_table(doc, heading)
+        if as_row and key not in in_row:
+            assert not any(c.text for r in table.rows[-2:] for c in r.cells)  # empty rows
+            type_into(table.rows[-1].cells[0], text)
+            in_row[key] = text
+        else:
+            after = table._tbl
+            for _ in below.get(key, []):
+                after = after.getnext()
+            after.addnext(doc.add_paragraph(text)._p)
+            below.setdefault(key, []).append(text)
+    doc.save(str(path))
+    expected = {key: ([in_row[key]] if key in in_row else []) + below.get(key, [])
+                for key in ("objective", "phases", "action_items") if key in in_row or key in below}
+    code, first, _ = read(runner, path)
+    assert code == 0
+    assert first["notes"] == expected
+    assert len(issues(first, "note-under-table")) == sum(len(v) for v in expected.values())
+    again = tmp_path / "again.docx"
+    code, output = cli(runner, "generate", "--plan", str(path), "--format", "docx", "--out", str(again))
     assert code == 0, output
     code, second, _ = read(runner, again)
     assert code == 0

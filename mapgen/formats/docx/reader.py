@@ -441,6 +441,7 @@ class _HandoutReader:
         without a header. A note goes to ``hit.notes`` with a warning naming its row."""
         from mapgen.core.month_names import english_months
         from mapgen.formats.xlsx.read_values import _quote
+        from mapgen.model.plan import is_note
 
         filled = [(i, c.text) for i, c in enumerate(cells) if c.text.strip()]
         if not gap or len(filled) != 1:
@@ -454,7 +455,7 @@ class _HandoutReader:
             column = hit.section.column(key) if key not in hit.extras else None
             raw = english_months(text, self.blueprint.language) if column and column.field.is_date \
                 else text
-            if column is None or column.field.reads(raw, column):
+            if column is None or not is_note(column, raw):
                 return False  # a value of its column: a row, however far below
         text = " ".join(text.split())
         where_in = (f"is not a value of column '{hit.headers.get(key, key)}'" if key is not None

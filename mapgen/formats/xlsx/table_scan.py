@@ -192,7 +192,9 @@ class TableScan:
                 if key is None:
                     continue
                 cells[key] = cell
-                self._account(sheet.title, number, i, cell)
+                self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
+                if cell.kind == "formula":
+                    self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
             if cells and table.recorded is None and is_own_text(
                     [c.value for c in cells.values()], own_text):
                 continue  # a legend or note under the table: the section's own text
@@ -246,8 +248,10 @@ class TableScan:
         if cell.coordinate in noted:
             table.notes.append(text)
             return True
+        from mapgen.model.plan import is_note
+
         column = table.columns.get(key) if key is not None else None
-        if not gap or (key is not None and (column is None or column.field.reads(cell.value, column))):
+        if not gap or (key is not None and (column is None or not is_note(column, cell.value))):
             return False  # next to the rows, or a value of its column (a row typed far below)
         where = (f"is not a value of column '{table.headers[key]}'" if key is not None
                  else "stands in a column without a header")
