@@ -127,3 +127,43 @@ def test_the_layer_rule_catches_an_upward_import(tmp_path, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
     with pytest.raises(AssertionError, match=r"mapgen\.core\.low -> mapgen\.ops\.high"):
         test_a_lower_layer_never_imports_a_higher_one("core")
+
+
+def _docs_section(title: str) -> str:
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else None]
+
+
+def _first_cells(section: str) -> list[str]:
+    return [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+
+
+def test_the_modules_table_names_every_module_and_no_other():
+    """docs/architecture.md's modules table describes the tree as it is: every module (or its
+    folder, or ``cli/<command>.py`` for the commands) has a row, and every path named exists."""
+    import re
+
+    named = {path for cell in _first_cells(_docs_section("Modules"))
+             for path in re.findall(r"`([^`]+)`", cell)}
+    files = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+             if p.name not in ("__init__.py", "__main__.py")]
+    missing = sorted(f for f in files if f not in named
+                     and not any(n.endswith("/") and f.startswith(n) for n in named)
+                     and not f.startswith("cli/"))  # commands: cli/<command>.py
+    absent = sorted(n for n in named - {"cli/<command>.py"} if not (PACKAGE / n).exists())
+    assert (missing, absent) == ([], [])
+
+
+def test_the_layers_table_names_every_module_of_its_layer():
+    rows = {cell.strip().split("`")[1].rstrip("/"): cell for cell in
+            [line.split("|")[1] + "|" + line.split("|")[2]
+             for line in _docs_section("Layers").splitlines() if line.startswith("| ")
+             and "`" in line.split("|")[1]]}
+    for layer in ("core", "model", "formats", "ops"):
+        listed = rows[layer].split("|")[1]
+        here = sorted(p.stem if p.is_file() else p.name for p in (PACKAGE / layer).iterdir()
+                      if (p.suffix == ".py" and p.stem != "__init__")
+                      or (p.is_dir() and p.name != "__pycache__" and p.name not in ("locales", "templates")))
+        assert [m for m in here if f"`{m}`" not in listed and f"`{m}/`" not in listed] == [], layer

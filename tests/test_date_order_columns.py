@@ -219,3 +219,63 @@ def test_a_handout_column_written_both_ways_is_refused(runner, blank, tmp_path):
         "('13/04/2027') but row 3 has the month first ('04/13/2027'); write the dates one way, "
         "or give --date-order dmy or mdy"]
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- every command that reads a plan
+
+
+def test_every_command_that_reads_a_plan_takes_date_order(runner, blank, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = workbook(blank, tmp_path, ["03/04/2027", "05/01/2027"])  # reads both ways
+    mdy = ["--date-order", "mdy"]
+
+    def status(*args):
+        result = runner.invoke(main, ["status", str(path), "--as-of", "2027-01-01", "--format",
+                                      "json", *args])
+        assert result.exit_code == 0, result.output
+        return [i["deadline"] for i in json.loads(result.stdout)["items"]]
+
+    assert status() == ["2027-04-03", "2027-01-05"]
+    assert status(*mdy) == ["2027-03-04", "2027-05-01"]
+
+    # diff: against the same dates written as ISO, month-first is no change at all
+    (tmp_path / "iso").mkdir()
+    iso = workbook(blank, tmp_path / "iso", ["2027-03-04", "2027-05-01"])
+    result = runner.invoke(main, ["diff", str(path), str(iso), "--format", "json", *mdy])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["sections"] == {}
+    result = runner.invoke(main, ["diff", str(path), str(iso), "--format", "json"])
+    changed = json.loads(result.stdout)["sections"]["action_items"]["changed"]
+    assert [c["fields"]["deadline"] for c in changed] == [
+        {"old": "2027-04-03", "new": "2027-03-04", "slip_days": -30},
+        {"old": "2027-01-05", "new": "2027-05-01", "slip_days": 116}]
+
+    # merge: the merged plan holds the dates as the order given
+    result = runner.invoke(main, ["merge", str(path), "--out", "merged.json", *mdy])
+    assert result.exit_code == 0, result.output
+    assert deadlines(json.loads((tmp_path / "merged.json").read_text())) == [
+        "2027-03-04", "2027-05-01"]
+
+    # shift: a row moved from the date as given
+    result = runner.invoke(main, ["shift", str(path), "--row", "action_items:1", "--by", "1w",
+                                  "--no-cascade", "--out", "shifted.xlsx", *mdy])
+    assert result.exit_code == 0, result.output
+    assert "2027-03-04 -> 2027-03-11" in result.stdout
+
+    # generate --plan: the new workbook holds real dates in the order given
+    result = runner.invoke(main, ["generate", "--plan", str(path), "--out", "again.xlsx", *mdy])
+    assert result.exit_code == 0, result.output
+    _, data = read(runner, tmp_path / "again.xlsx")
+    assert deadlines(data) == ["2027-03-04", "2027-05-01"]
+    result = runner.invoke(main, ["generate", "--out", "blank.xlsx", *mdy])
+    assert result.exit_code == 2
+    assert "--date-order says how the dates of --deals or --plan are written" in result.output
+
+
+def test_a_handouts_order_reaches_status(runner, blank, tmp_path):
+    path = handout(blank, tmp_path, ["03/04/2027", "05/01/2027"])
+    result = runner.invoke(main, ["status", str(path), "--as-of", "2027-01-01", "--format",
+                                  "json", "--date-order", "mdy"])
+    assert result.exit_code == 0, result.output
+    assert [i["deadline"] for i in json.loads(result.stdout)["items"]] == [
+        "2027-03-04", "2027-05-01"]

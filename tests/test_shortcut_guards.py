@@ -16,13 +16,16 @@ import pytest
 
 import mapgen
 from mapgen.core.errors import UnusableInput
+from mapgen.formats import verdicts
 from mapgen.formats.xlsx import read_shortcuts, sheetxml, shortcuts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def forget_probes() -> None:
-    """The shortcuts as a new process finds them: not yet made or probed."""
+    """The shortcuts as a new process of a new release finds them: not yet made or probed,
+    no verdict kept from an earlier run (the release's versions would not match it)."""
+    verdicts.forget()
     shortcuts.check.cache_clear()
     sheetxml._classes.cache_clear()
     sheetxml._writer_classes.cache_clear()
@@ -115,6 +118,65 @@ def test_a_broken_writer_shortcut_gives_way_to_the_plain_calls(tmp_path, monkeyp
     assert shortcuts.off_reason() is not None
     assert list(got) == list(want)
     assert [n for n in want if got[n] != want[n]] == []
+
+
+def count_probes(monkeypatch) -> list[str]:
+    """The probes that run from now on, by name (each still runs as it would)."""
+    ran: list[str] = []
+    probe, matches = shortcuts._probe, sheetxml._probe_matches
+    monkeypatch.setattr(shortcuts, "_probe", lambda: ran.append("writer") or probe())
+    monkeypatch.setattr(sheetxml, "_probe_matches", lambda cls: ran.append("sheet") or matches(cls))
+    return ran
+
+
+def later_process() -> None:
+    """A later process of the same release: nothing made or probed in it yet."""
+    shortcuts.check.cache_clear()
+    sheetxml._classes.cache_clear()
+    sheetxml._writer_classes.cache_clear()
+
+
+def test_a_pass_is_kept_for_later_processes_of_the_same_code(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cache"))
+    ran = count_probes(monkeypatch)
+    first = parts(workbook(tmp_path / "first"))
+    assert ran == ["writer", "sheet"]
+    later_process()
+    ran.clear()
+    again = parts(workbook(tmp_path / "again"))
+    assert ran == [] and shortcuts.off_reason() is None and sheetxml.sheet_writer_class()
+    assert again == first
+
+
+def test_a_pass_does_not_stand_for_another_release_or_a_doubtful_record(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(cache))
+    ran = count_probes(monkeypatch)
+    workbook(tmp_path / "first")
+    later_process()
+    monkeypatch.setattr(openpyxl, "__version__", "9.9.9")  # another openpyxl
+    ran.clear()
+    workbook(tmp_path / "new-release")
+    assert ran == ["writer", "sheet"]
+    for record in cache.glob("probe-*"):
+        record.chmod(0o666)  # anyone could have written it
+    later_process()
+    ran.clear()
+    workbook(tmp_path / "doubtful")
+    assert ran == ["writer", "sheet"]
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", "")  # the cache off: probed in every process
+    later_process()
+    ran.clear()
+    workbook(tmp_path / "no-cache")
+    assert ran == ["writer", "sheet"]
+
+
+def test_a_failed_probe_is_not_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cache"))
+    break_style_copy(monkeypatch)
+    workbook(tmp_path / "broken")
+    assert shortcuts.off_reason() is not None
+    assert [p.name for p in (tmp_path / "cache").glob("probe-xlsx-writer-*")] == []
 
 
 def test_the_shortcuts_are_on_with_the_tested_openpyxl(tmp_path):

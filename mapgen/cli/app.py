@@ -141,8 +141,15 @@ def blueprint_option(func: F) -> F:
                              "path. Default: the one recorded in the input, else 'map'.")(func)
 
 
+def date_order_option(func: F) -> F:
+    return click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
+                        help="Read numeric dates like 03/04/2027 day-first (dmy) or month-first "
+                             "(mdy); default: as the dates show (a file's, or a workbook's or "
+                             "handout's column's), else day-first with a warning.")(func)
+
+
 def load_plan_option(plan_path: str | None, blueprint_ref: str | None,
-                     ) -> tuple[Plan | None, Blueprint]:
+                     date_order: str | None = None) -> tuple[Plan | None, Blueprint]:
     """The ``--plan`` input (a plan file or a completed workbook) and the blueprint to use.
 
     Errors in the plan stop the command (exit 1); its warnings are printed.
@@ -151,7 +158,7 @@ def load_plan_option(plan_path: str | None, blueprint_ref: str | None,
 
     if not plan_path:
         return None, blueprint_for(blueprint_ref)
-    found, bp = load_input(plan_path, blueprint_ref, what="pre-fill from")
+    found, bp = load_input(plan_path, blueprint_ref, date_order=date_order, what="pre-fill from")
     if found.plan.errors:
         raise ValidationFailed(found.plan.issues)
     echo_plan_issues(found.plan, plan_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, echo_plan_issues, main, run
+from mapgen.cli.app import CONTEXT, blueprint_option, date_order_option, echo_plan_issues, main, run
 from mapgen.cli.reports import output_format, report_options, terminal_style, write_or_echo
 
 COLOURS = {"added": {"fg": "green"}, "removed": {"fg": "red"}, "slipped": {"fg": "yellow"},
@@ -16,8 +16,9 @@ COLOURS = {"added": {"fg": "green"}, "removed": {"fg": "red"}, "slipped": {"fg":
 @click.argument("new_path", metavar="NEW", type=click.Path())
 @report_options("the changes")
 @blueprint_option
+@date_order_option
 @run
-def diff(old_path, new_path, fmt, out_path, blueprint_ref, force) -> int:
+def diff(old_path, new_path, fmt, out_path, blueprint_ref, date_order, force) -> int:
     """What changed from OLD to NEW (plan files or completed workbooks of one blueprint): rows
     added and removed, fields changed, deadline slips in days, items completed, deal facts.
 
@@ -33,7 +34,7 @@ def diff(old_path, new_path, fmt, out_path, blueprint_ref, force) -> int:
     from mapgen.ops.diff import diff_files, render_diff
 
     fmt = output_format(fmt, out_path)  # a wrong --out is refused before anything is read
-    result, plans = diff_files(old_path, new_path, blueprint_ref)
+    result, plans = diff_files(old_path, new_path, blueprint_ref, date_order=date_order)
     style = terminal_style(out_path, COLOURS)
     write_or_echo(render_diff(result, fmt, style), out_path, force)
     for source, plan in zip((old_path, new_path), plans, strict=False):

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, file_out, load_plan_option, main, run, warn
+from mapgen.cli.app import (
+    CONTEXT,
+    blueprint_option,
+    date_order_option,
+    file_out,
+    load_plan_option,
+    main,
+    run,
+    warn,
+)
 from mapgen.cli.progress import progress_bar
 from mapgen.core.text import plural
 from mapgen.formats import registry as formats
@@ -42,9 +51,7 @@ from mapgen.formats import registry as formats
                    "(repeatable, any case). With --deals, each deal's calendar holds that "
                    "person's items, and a deal without any gets no calendar (the summary "
                    "counts them).")
-@click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
-              help="With --deals: read numeric dates like 03/04/2027 day-first (dmy) or "
-                   "month-first (mdy); default: as the file's dates show, else day-first.")
+@date_order_option
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @run
 def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_template,
@@ -77,13 +84,13 @@ def generate(blueprint_ref, fmt, plan_path, deals_path, audience, out_dir, name_
         raise click.UsageError("use either --plan or --deals, not both")
     if shard and not deals_path:
         raise click.UsageError("--shard splits a --deals batch; give --deals too")
-    if date_order and not deals_path:
-        raise click.UsageError("--date-order says how a --deals file writes dates; give --deals "
-                               "too (a plan file's dates are read as they show)")
+    if date_order and not (deals_path or plan_path):
+        raise click.UsageError("--date-order says how the dates of --deals or --plan are "
+                               "written; give one of them")
     if deals_path:
         return _batch(deals_path, blueprint_ref, names, audience, out_dir, force,
                       name_template, jobs, protect, shard, list(owners), date_order)
-    plan, bp = load_plan_option(plan_path, blueprint_ref)
+    plan, bp = load_plan_option(plan_path, blueprint_ref, date_order)
     stem = _stem(name_template, plan) if name_template is not None else None
     if out_file is not None:
         if name_template is not None:

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, main, report_skips, run, verbose_option, warn
+from mapgen.cli.app import (
+    CONTEXT,
+    blueprint_option,
+    date_order_option,
+    main,
+    report_skips,
+    run,
+    verbose_option,
+    warn,
+)
 from mapgen.cli.progress import progress_bar
 from mapgen.core.errors import MapgenError, MixedBlueprints
 from mapgen.formats import registry as formats
@@ -24,10 +33,12 @@ from mapgen.formats import registry as formats
 @blueprint_option
 @click.option("--keep-going", is_flag=True,
               help="Merge the usable files and name each skipped one with its reason (exit 1).")
+@date_order_option
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @verbose_option
 @run
-def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, force, verbose) -> int:
+def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, date_order, force,
+          verbose) -> int:
     """Consolidate completed workbooks and plan files into one plan, losing nothing.
 
     A folder stands for the workbooks and plan files directly in it; what else it holds
@@ -53,7 +64,7 @@ def merge(files, out_path, report_path, prefer, blueprint_ref, keep_going, force
     try:
         with progress_bar(len(paths), f"Reading {len(paths)} files") as step:
             result = merge_to(paths, out, report=report, prefer=prefer, blueprint=bp, force=force,
-                              on_read=step, keep_going=keep_going)
+                              on_read=step, keep_going=keep_going, date_order=date_order)
     except MixedBlueprints as exc:  # the library says what; the command line names the option
         if exc.parent_and_company:
             raise MapgenError(f"{exc}: use --blueprint COMPANY") from None

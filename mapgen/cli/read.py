@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, main, report_skips, run, verbose_option, warn
+from mapgen.cli.app import (
+    CONTEXT,
+    blueprint_option,
+    date_order_option,
+    main,
+    report_skips,
+    run,
+    verbose_option,
+    warn,
+)
 
 MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
 
@@ -19,9 +28,7 @@ MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
 @click.option("--out", "out_path", type=click.Path(), metavar="PATH",
               help="A .json or .yaml file (several inputs: one list of plans), or a folder "
                    "(one file per input; csv: one file per section); default stdout.")
-@click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
-              help="Read numeric dates like 03/04/2027 day-first (dmy) or month-first (mdy); "
-                   "default: as each column's dates show, else day-first with a warning.")
+@date_order_option
 @click.option("--month-first", is_flag=True, hidden=True, help="The same as --date-order mdy.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @verbose_option

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, main, run, warn
+from mapgen.cli.app import CONTEXT, blueprint_option, date_order_option, main, run, warn
 from mapgen.core.text import plural
 
 
@@ -25,9 +25,10 @@ from mapgen.core.text import plural
                    "(a handout shifts into either).")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
 @blueprint_option
+@date_order_option
 @run
 def shift(plan_path, start, close, go_live, row, by, to, no_cascade, out, force,
-          blueprint_ref) -> int:
+          blueprint_ref, date_order) -> int:
     """Move a deal date with every date that follows it, or a row with the rows after it.
 
     A deal date (--start, --close, --go-live) moves every date written relative to it
@@ -54,7 +55,8 @@ def shift(plan_path, start, close, go_live, row, by, to, no_cascade, out, force,
     if row and bool(by) == bool(to):
         raise click.UsageError("--row needs --by OFFSET or --to DATE (one of them)")
     result = shift_file(plan_path, out, blueprint=blueprint_ref, deal=deal or None, row=row,
-                        by=by, to=to, cascade=not no_cascade, force=force)
+                        by=by, to=to, cascade=not no_cascade, force=force,
+                        date_order=date_order)
     for move in result.moves:
         click.echo(str(move))
     warn(f"{plural(len(result.moves), 'date')} moved; wrote {result.path}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, echo_plan_issues, main, run
+from mapgen.cli.app import CONTEXT, blueprint_option, date_order_option, echo_plan_issues, main, run
 from mapgen.cli.reports import (
     REPORT_FORMATS,
     output_format,
@@ -28,8 +28,9 @@ COLOURS = {"stalled": {"fg": "red", "bold": True}, "at_risk": {"fg": "yellow"},
 @click.option("--fail-on", "fail_on", type=click.Choice(FAIL_ON), multiple=True,
               help="Exit 1 when any item is stalled / at risk, or the plan has a finding "
                    "(repeatable).")
+@date_order_option
 @run
-def status(plan_path, as_of, fmt, out_path, blueprint_ref, fail_on, force) -> int:
+def status(plan_path, as_of, fmt, out_path, blueprint_ref, fail_on, date_order, force) -> int:
     """The weekly review of PLAN (a plan file or completed workbook): progress per section,
     late (at risk 1-6 days, stalled 7+), blocked, unowned and undated items, what is due in the
     next 14 days, the next milestone, days to go-live, and where sections disagree.
@@ -46,7 +47,7 @@ def status(plan_path, as_of, fmt, out_path, blueprint_ref, fail_on, force) -> in
     from mapgen.ops.status_report import plan_status, render_status
 
     fmt = output_format(fmt, out_path, FORMATS)  # a wrong --out: refused before reading
-    report, plan = plan_status(plan_path, blueprint_ref, as_of)
+    report, plan = plan_status(plan_path, blueprint_ref, as_of, date_order=date_order)
     write_or_echo(render_status(report, fmt, terminal_style(out_path, COLOURS)), out_path, force)
     echo_plan_issues(plan, plan_path)
     present = {"finding": bool(report["findings"]),

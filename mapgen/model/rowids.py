@@ -31,8 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
 ID_KEY = "_id"
 STD_KEY = "_std"
 SEEN_KEY = "standard_rows"  # plan key: section -> the standard row keys the plan has held
-MAX_ID = 64
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:~/-]{0,63}$")
+MAX_ID = 64  # characters at most in a row id or a standard row key
+_ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.:~/-]{{0,{MAX_ID - 1}}}$")
 
 
 @dataclass(frozen=True)

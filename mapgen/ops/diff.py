@@ -24,6 +24,7 @@ from mapgen.model.plan import NOTES_KEY, row_key
 from mapgen.model.rowids import own_ids
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.model.blueprint import Blueprint, Section
     from mapgen.model.plan import Plan, Row
 
@@ -60,16 +61,18 @@ def diff_plans(old: Plan, new: Plan, blueprint: Blueprint, *, old_name: str | No
 
 
 def diff_files(old_path: str | os.PathLike, new_path: str | os.PathLike,
-               blueprint: str | Blueprint | None = None) -> tuple[dict[str, Any], list[Plan]]:
-    """Read two plan files or completed workbooks (as ``mapgen read`` does) and diff them.
+               blueprint: str | Blueprint | None = None, *, date_order: Order | None = None
+               ) -> tuple[dict[str, Any], list[Plan]]:
+    """Read two plan files or completed workbooks (as ``mapgen read`` does, numeric dates in
+    ``date_order`` if given) and diff them.
 
     Raises MapgenError when they were made from different blueprints. Returns the diff and the
     two plans (whose ``issues`` say what was wrong in the inputs).
     """
     from mapgen.ops.inputs import load_input
 
-    old, bp = load_input(old_path, blueprint, what="compare")
-    new, _ = load_input(new_path, bp, what="compare")
+    old, bp = load_input(old_path, blueprint, date_order=date_order, what="compare")
+    new, _ = load_input(new_path, bp, date_order=date_order, what="compare")
     names = [i.recorded or i.plan.blueprint.name for i in (old, new)]
     if names[0] and names[1] and names[0] != names[1]:
         raise MapgenError(f"{old_path} and {new_path} are plans of different blueprints "

@@ -41,14 +41,6 @@ class Input:
     blueprint: Blueprint | None = None  # a workbook's: the blueprint it was read with
     places: Places = field(default_factory=dict)  # a handout's: each row's table and row
 
-    @property
-    def is_workbook(self) -> bool:
-        return self.path.suffix.lower() in WORKBOOK_SUFFIXES
-
-    @property
-    def is_handout(self) -> bool:
-        return self.path.suffix.lower() in HANDOUT_SUFFIXES
-
 
 def skipped(path: Path) -> bool:
     """An Office lock file (``~$plan.xlsx``) or a hidden file: never an input."""

@@ -36,6 +36,7 @@ from mapgen.model.rowids import seen_keys, set_seen
 from mapgen.ops.inputs import read_input
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.model.blueprint import Blueprint, Column, Section
     from mapgen.model.view import DocumentView
 
@@ -641,7 +642,8 @@ class _Folder:
 
 def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | None = None,
                 prefer: Prefer | None = None, on_read: Callable[[Path], None] | None = None,
-                jobs: int | None = None, keep_going: bool = False) -> MergeResult:
+                jobs: int | None = None, keep_going: bool = False,
+                date_order: Order | None = None) -> MergeResult:
     """Read workbooks and plan files (mixed) and merge them; prints nothing.
 
     ``blueprint`` defaults to the one the first input records (else ``map``); every input is
@@ -652,7 +654,8 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
 
     Raises MapgenError, having merged nothing, for an unusable input or for inputs made from
     different blueprints; with ``keep_going``, such inputs are left out instead and listed in
-    ``result.skipped`` with the reason (MapgenError only when no input is usable).
+    ``result.skipped`` with the reason (MapgenError only when no input is usable). Numeric
+    date texts are read in ``date_order``, else as each input's dates show.
     """
     from mapgen.model.blueprint import resolve_blueprint_ref
 
@@ -687,7 +690,7 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
 
     rest = paths
     while blueprint is None and rest:  # the first usable input decides the blueprint
-        outcome = _attempt(rest[0], None)
+        outcome = _attempt(rest[0], None, date_order)
         if isinstance(outcome, tuple):
             blueprint = resolve_blueprint_ref(None, outcome[1])
         keep(rest[0], outcome)
@@ -695,7 +698,7 @@ def merge_files(paths: Sequence[str | os.PathLike], *, blueprint: Blueprint | No
     if blueprint is None:
         raise MapgenError(f"no input could be used ({len(skipped)} skipped): "
                           + "; ".join(f"{f}: {why}" for f, why in skipped[:3]))
-    for path, outcome in zip(rest, _read_rest(rest, blueprint, jobs, keep_going), strict=True):
+    for path, outcome in zip(rest, _read_rest(rest, blueprint, jobs, keep_going, date_order), strict=True):
         keep(path, outcome)
     if not plans:
         raise MapgenError(f"no input could be used ({len(skipped)} skipped): "
@@ -717,21 +720,23 @@ def _reason(exc: MapgenError, path: Path) -> str:
     return text
 
 
-def _attempt(path: Path, blueprint: Blueprint | None) -> tuple[Plan, str | None] | MapgenError:
+def _attempt(path: Path, blueprint: Blueprint | None, date_order: Order | None = None
+             ) -> tuple[Plan, str | None] | MapgenError:
     try:
-        return _read(path, blueprint)
+        return _read(path, blueprint, date_order)
     except MapgenError as exc:
         return exc
 
 
 def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
-               keep_going: bool = False) -> Iterator[tuple[Plan, str | None] | MapgenError]:
+               keep_going: bool = False, date_order: Order | None = None
+               ) -> Iterator[tuple[Plan, str | None] | MapgenError]:
     """:func:`_read` for each path, in order (a failure as its error); in worker processes for
     large batches. Without ``keep_going``, the first failure stops the reading."""
     jobs = min(jobs or os.cpu_count() or 1, MAX_JOBS)
     if len(paths) < PARALLEL_FROM or jobs < 2:
         for path in paths:
-            outcome = _attempt(path, blueprint)
+            outcome = _attempt(path, blueprint, date_order)
             if isinstance(outcome, MapgenError) and not keep_going:
                 raise outcome
             yield outcome
@@ -741,7 +746,8 @@ def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
     from mapgen.core.workers import in_workers
 
     # closed at once on a refusal: the files not read yet are not waited for
-    with closing(in_workers(_worker_read, paths, jobs=jobs, state=blueprint, chunksize=4)) as read:
+    with closing(in_workers(_worker_read, paths, jobs=jobs, state=(blueprint, date_order),
+                                chunksize=4)) as read:
         for outcome in read:
             if isinstance(outcome, _Failed):
                 if not keep_going:
@@ -751,8 +757,9 @@ def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
             yield outcome
 
 
-def _read(path: Path, blueprint: Blueprint | None) -> tuple[Plan, str | None]:
-    found = read_input(path, blueprint, what="merge")
+def _read(path: Path, blueprint: Blueprint | None, date_order: Order | None = None
+          ) -> tuple[Plan, str | None]:
+    found = read_input(path, blueprint, date_order=date_order, what="merge")
     return found.plan, found.recorded
 
 
@@ -763,9 +770,10 @@ class _Failed:
     message: str
 
 
-def _worker_read(blueprint: Blueprint, path: Path) -> tuple[Plan, str | None] | _Failed:
+def _worker_read(state: tuple[Blueprint, Order | None], path: Path
+                 ) -> tuple[Plan, str | None] | _Failed:
     try:
-        return _read(path, blueprint)
+        return _read(path, *state)
     except MapgenError as exc:
         return _Failed(str(exc))
 
@@ -773,7 +781,7 @@ def _worker_read(blueprint: Blueprint, path: Path) -> tuple[Plan, str | None] | 
 def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | None = None,
              prefer: Prefer | None = None, blueprint: Blueprint | None = None,
              force: bool = False, on_read: Callable[[Path], None] | None = None,
-             keep_going: bool = False) -> MergeResult:
+             keep_going: bool = False, date_order: Order | None = None) -> MergeResult:
     """Merge ``paths`` and write ``out`` (any format of :mod:`mapgen.formats.registry`, by its suffix)
     and, when asked, the JSON ``report``.
 
@@ -798,7 +806,7 @@ def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | No
     if report is not None and _resolved(report) == _resolved(out):
         raise MapgenError(f"the merge and its report would be the same file ({out})")
     result = merge_files(paths, blueprint=blueprint, prefer=prefer, on_read=on_read,
-                         keep_going=keep_going)
+                         keep_going=keep_going, date_order=date_order)
     view = result.view() if spec.kind == "document" else None
     atomic_write(out, formats.writer_for(spec.name, view=view, plan=result.plan), force=force)
     if report is not None:

@@ -34,6 +34,7 @@ from mapgen.core.text import plural
 from mapgen.model.relative_dates import PLAN_KEY, Relative, recorded, relatives, set_recorded
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.formats.xlsx.reader import Cells
     from mapgen.model.blueprint import Blueprint, Section
     from mapgen.model.plan import Plan
@@ -306,11 +307,14 @@ def recorded_before(plan: Plan, blueprint: Blueprint, moved: set[tuple[str, int,
 def shift_file(path: str | os.PathLike, out: str | os.PathLike, *,
                blueprint: str | Blueprint | None = None, deal: Mapping[str, Any] | None = None,
                row: str | tuple[str, int] | None = None, by: str | None = None, to: Any = None,
-               cascade: bool = True, force: bool = False) -> ShiftResult:
+               cascade: bool = True, force: bool = False,
+               date_order: Order | None = None) -> ShiftResult:
     """Shift a plan file or a workbook into a new file ``out`` (see the module docstring).
 
     The input is never changed (an ``out`` naming it is refused); an existing ``out`` needs
     ``force``. A workbook shifts into a workbook, a plan file into a plan file (.json/.yaml).
+    Numeric date texts in the input are read in ``date_order``, else as they show
+    (:mod:`mapgen.core.date_order`).
     """
     from mapgen.core.fileio import check_writable
     from mapgen.ops.inputs import HANDOUT_SUFFIXES, PLAN_SUFFIXES, WORKBOOK_SUFFIXES
@@ -338,13 +342,13 @@ def shift_file(path: str | os.PathLike, out: str | os.PathLike, *,
                           "its input", dst=dst)
     check_writable(dst, force)
     if is_handout:
-        return _shift_handout(src, dst, blueprint, force, deal=deal, row=row, by=by, to=to,
-                              cascade=cascade)
+        return _shift_handout(src, dst, blueprint, force, date_order, deal=deal, row=row,
+                              by=by, to=to, cascade=cascade)
     if is_plan:
-        return _shift_plan_file(src, dst, blueprint, force, deal=deal, row=row, by=by, to=to,
-                                cascade=cascade)
-    return _shift_workbook(src, dst, blueprint, force, deal=deal, row=row, by=by, to=to,
-                           cascade=cascade)
+        return _shift_plan_file(src, dst, blueprint, force, date_order, deal=deal, row=row,
+                                by=by, to=to, cascade=cascade)
+    return _shift_workbook(src, dst, blueprint, force, date_order, deal=deal, row=row, by=by,
+                           to=to, cascade=cascade)
 
 
 def _plain(value: Any) -> Any:
@@ -357,12 +361,12 @@ def _plain(value: Any) -> Any:
 
 
 def _shift_plan_file(src: Path, dst: Path, ref: str | Blueprint | None, force: bool,
-                     **how: Any) -> ShiftResult:
+                     date_order: Order | None, **how: Any) -> ShiftResult:
     from mapgen.core.fileio import atomic_write, read_text
     from mapgen.model.plan import MAX_PLAN_BYTES
     from mapgen.ops.inputs import load_input
 
-    found, bp = load_input(src, ref, what="shift")
+    found, bp = load_input(src, ref, date_order=date_order, what="shift")
     result = shift_plan(found.plan, bp, **how)
     text = read_text(src, what="plan file", limit=MAX_PLAN_BYTES)
     if src.suffix.lower() == ".json":
@@ -420,14 +424,14 @@ def _shift_plan_file(src: Path, dst: Path, ref: str | Blueprint | None, force: b
 
 
 def _shift_handout(src: Path, dst: Path, ref: str | Blueprint | None, force: bool,
-                   **how: Any) -> ShiftResult:
+                   date_order: Order | None, **how: Any) -> ShiftResult:
     """A handout read as ``read`` reads it, shifted, and written as a plan file or a workbook
     (a handout is never edited in place: its layout follows its texts)."""
     from mapgen.core.fileio import atomic_write
     from mapgen.ops.generate import view_writer
     from mapgen.ops.inputs import PLAN_SUFFIXES, load_input
 
-    found, bp = load_input(src, ref, what="shift")
+    found, bp = load_input(src, ref, date_order=date_order, what="shift")
     result = shift_plan(found.plan, bp, standard=False, **how)
     suffix = dst.suffix.lower()
     if suffix in PLAN_SUFFIXES:
@@ -451,14 +455,14 @@ def _iso(value: Any) -> Any:
 
 
 def _shift_workbook(src: Path, dst: Path, ref: str | Blueprint | None, force: bool,
-                    **how: Any) -> ShiftResult:
+                    date_order: Order | None, **how: Any) -> ShiftResult:
     from mapgen.core.fileio import atomic_write
     from mapgen.formats.xlsx.reader import read_workbook_meta
     from mapgen.ops.inputs import blueprint_for
 
     given = blueprint_for(ref) if ref is not None else None
     cells: Cells = {}
-    plan, meta = read_workbook_meta(src, blueprint=given, cells=cells)
+    plan, meta = read_workbook_meta(src, blueprint=given, date_order=date_order, cells=cells)
     bp = given or blueprint_for(None, (meta.blueprint.get("name") or None) if meta else None)
     if meta is None and how.get("deal"):
         raise BadArgument("{src}: the workbook carries no mapgen metadata, so its deal dates are "

@@ -35,6 +35,7 @@ from mapgen.model.health import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mapgen.core.date_order import Order
     from mapgen.formats.docx.reader import Places
     from mapgen.formats.xlsx.reader import Cells
     from mapgen.model.blueprint import Blueprint, Section
@@ -294,15 +295,16 @@ def _json(value: Any) -> Any:
 
 
 def plan_status(path: str | os.PathLike, blueprint: str | Blueprint | None = None,
-                as_of: str | dt.date | None = None) -> tuple[dict[str, Any], Plan]:
-    """Read a plan file, completed workbook or handout (as ``mapgen read`` does) and report its
-    status; a workbook's items and findings name their sheet and cell, a handout's their table
-    and row. Returns the report and the plan (whose ``issues`` say what was wrong in the
-    input)."""
+                as_of: str | dt.date | None = None, *, date_order: Order | None = None
+                ) -> tuple[dict[str, Any], Plan]:
+    """Read a plan file, completed workbook or handout (as ``mapgen read`` does, numeric
+    dates in ``date_order`` if given) and report its status; a workbook's items and findings
+    name their sheet and cell, a handout's their table and row. Returns the report and the plan
+    (whose ``issues`` say what was wrong in the input)."""
     from mapgen.ops.inputs import load_input
 
     day = parse_as_of(as_of)  # a bad date is refused before anything is read
-    found, bp = load_input(path, blueprint, what="report the status of")
+    found, bp = load_input(path, blueprint, date_order=date_order, what="report the status of")
     return status_report(found.plan, bp, day, source=str(path), cells=found.cells,
                          places=found.places), found.plan
 

@@ -150,11 +150,6 @@ class Book:
                 return ws
         raise KeyError(title)
 
-    @property
-    def has_formulas(self) -> bool:
-        """Whether cells show formulas (then :meth:`reopen` gives their saved results)."""
-        return self.package is not None
-
     def reopen(self, *, data_only: bool) -> Book:
         """The same .xlsx again (from the checked bytes), with formulas or their saved results;
         the text budget is shared."""

@@ -27,7 +27,9 @@ to the zip as openpyxl adds its file (same member metadata, compressed in the sa
 Nothing in openpyxl is patched: the writer classes here are subclasses used only by
 :func:`save_workbook`. Once a process, before the first use, a probe sheet of awkward cells is
 written both ways; if any byte differs (another openpyxl or lxml), every sheet is written by
-openpyxl's own writer. tests/test_writer_fast_paths.py compares the two writers cell by cell.
+openpyxl's own writer. A pass is kept between runs for the same code
+(:mod:`mapgen.formats.verdicts`). tests/test_writer_fast_paths.py compares the two writers
+cell by cell.
 """
 
 from __future__ import annotations
@@ -260,6 +262,12 @@ def _cell_body(data_type: str, value: Any, epoch: Any, iso_dates: bool, to_excel
     return None
 
 
+# The code the probe's verdict depends on (mapgen.formats.verdicts keeps a pass between runs).
+PROBED = ("openpyxl", "lxml.etree", "openpyxl.cell._writer", "openpyxl.comments.comment_sheet",
+          "openpyxl.utils.datetime", "openpyxl.worksheet._writer", "openpyxl.writer.excel",
+          "mapgen.formats.xlsx.sheetxml")
+
+
 @functools.cache
 def _classes() -> tuple[type, type] | None:
     """The writer classes, or None when they do not write what openpyxl writes here: making
@@ -271,7 +279,14 @@ def _classes() -> tuple[type, type] | None:
         if not openpyxl.LXML:
             return None
         classes = _writer_classes()
-        return classes if _probe_matches(classes[0]) else None
+        from mapgen.formats import verdicts
+
+        if verdicts.passed("xlsx-sheet-xml", PROBED):
+            return classes
+        if not _probe_matches(classes[0]):
+            return None
+        verdicts.record_pass("xlsx-sheet-xml", PROBED)
+        return classes
     except Exception:
         return None
 

@@ -11,7 +11,8 @@ which a new release may move or change, so they are guarded at run time:
 
 - once a process, before the first workbook, a probe sheet is made both ways and written by
   openpyxl's own sheet writer (its styles and a table too): any exception or byte difference
-  turns the shortcuts off (:func:`check`);
+  turns the shortcuts off (:func:`check`); a pass is kept between runs for the same openpyxl,
+  lxml, Python and mapgen code (:mod:`mapgen.formats.verdicts`);
 - a workbook whose writing with the shortcuts raises anything but mapgen's own errors or an OS
   error is written again with the plain calls (:func:`guarded`); when that works the shortcuts
   stay off for the process, otherwise they were not the cause and the error stands.
@@ -234,10 +235,21 @@ def off_reason() -> str | None:
     return _OFF[0] if _OFF else None
 
 
+# The code the probe's verdict depends on (mapgen.formats.verdicts keeps a pass between runs).
+PROBED = ("openpyxl", "lxml.etree", "openpyxl.cell.cell", "openpyxl.styles.cell_style",
+          "openpyxl.styles.named_styles", "openpyxl.worksheet.merge", "openpyxl.worksheet.table",
+          "openpyxl.worksheet._writer", "mapgen.formats.xlsx.shortcuts", "mapgen.formats.xlsx.styles")
+
+
 @functools.cache
 def check() -> None:
     """Once a process: the probe sheet made with the plain calls and with the shortcuts; any
-    exception or difference turns the shortcuts off."""
+    exception or difference turns the shortcuts off. A pass recorded by an earlier process
+    with the same code (:mod:`mapgen.formats.verdicts`) stands for the probe."""
+    from mapgen.formats import verdicts
+
+    if verdicts.passed("xlsx-writer", PROBED):
+        return
     try:
         plain, shortcut = _probe()
     except Exception as exc:  # an attribute moved in another openpyxl, ...
@@ -245,6 +257,8 @@ def check() -> None:
         return
     if plain != shortcut:
         turn_off("the probe came out other than with openpyxl's plain calls")
+        return
+    verdicts.record_pass("xlsx-writer", PROBED)
 
 
 def guarded(write: Callable[[], None]) -> None:
