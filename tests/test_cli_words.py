@@ -141,3 +141,21 @@ def test_a_batch_over_existing_files_says_force(runner, in_tmp):
     again = runner.invoke(main, args)
     assert again.exit_code == 1
     assert "already exists" in again.stderr and "use --force to overwrite 1 existing file" in again.stderr
+
+
+def test_an_issue_gets_its_option_on_the_command_line_only(runner, in_tmp):
+    import json
+
+    Path("blueprints").mkdir()
+    Path("blueprints/acme.yaml").write_text("name: acme\nextends: map\n", encoding="utf-8")
+    made = runner.invoke(main, ["generate", "-b", "acme", "--format", "xlsx", "--out", "out"])
+    assert made.exit_code == 0, made.output
+    Path("blueprints/acme.yaml").unlink()
+    (book,) = Path("out").glob("*.xlsx")
+    result = runner.invoke(main, ["read", str(book), "--out", "plan.json"])
+    assert result.exit_code == 0, result.output
+    assert ("the workbook was made from blueprint 'acme', which is not found here; read with "
+            "'map' (give --blueprint to choose)") in result.stderr
+    (issue,) = [i for i in json.loads(Path("plan.json").read_text())["issues"]
+                if i["code"] == "unknown-blueprint"]
+    assert issue["message"].endswith("read with 'map'")  # the plan's issue names no option

@@ -27,13 +27,14 @@ NOT_FOR_A_READ = ("docx", "jinja2", "pydantic", "yaml", "babel", "mapgen.formats
                   "mapgen.ops.generate", "mapgen.ops.merge", "mapgen.core.templating")
 
 
-def _loaded(args: list[str], env: dict[str, str]) -> list[str]:
-    """The modules of NOT_FOR_A_READ that ``mapgen ARGS`` loaded (run in a fresh process)."""
+def _loaded(args: list[str], env: dict[str, str], modules: tuple[str, ...] = NOT_FOR_A_READ,
+            ) -> list[str]:
+    """The ``modules`` that ``mapgen ARGS`` loaded (run in a fresh process)."""
     code = ("import runpy, sys\n"
             f"sys.argv = ['mapgen', *{args!r}]\n"
             "try:\n    runpy.run_module('mapgen', run_name='__main__')\n"
             "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-            f"print('\\n' + repr(sorted(m for m in {NOT_FOR_A_READ!r} if m in sys.modules)))\n")
+            f"print('\\n' + repr(sorted(m for m in {modules!r} if m in sys.modules)))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True).stdout
     return json.loads(out.strip().splitlines()[-1].replace("'", '"'))
@@ -55,6 +56,18 @@ def test_a_read_loads_no_other_command_or_format(deal_book, command, tmp_path):
     first = _loaded(args, env)  # fills the blueprint cache: validation (pydantic, YAML) allowed
     assert "docx" not in first and "jinja2" not in first
     assert _loaded(args, env) == []
+
+
+@pytest.mark.parametrize("fmt, other", [("xlsx", "docx"), ("docx", "openpyxl")])
+def test_generating_a_typical_deal_loads_no_template_engine_nor_the_other_format(fmt, other, tmp_path):
+    """The saas texts hold only ``{{ deal.KEY or '...' }}``: no jinja2 (and no xml.sax, which
+    brings urllib, http and ssl)."""
+    env = {**os.environ, "MAPGEN_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["generate", "--blueprint", "saas", "--plan", DEAL, "--out", str(tmp_path / "out"),
+            "--force", "--format", fmt]
+    modules = ("jinja2", "xml.sax", "urllib.request", "pydantic", other)
+    _loaded(args, env, modules)  # fills the blueprint cache
+    assert _loaded(args, env, modules) == []
 
 
 def test_an_english_read_compiles_no_catalog_and_a_german_one_only_german(tmp_path, monkeypatch):

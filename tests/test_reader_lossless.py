@@ -127,16 +127,18 @@ def test_deal_facts_and_the_objective_typed_on_the_overview_win(runner, tmp_path
     assert code == 0
     assert plan["deal"] == {"name": "Analytics rollout", "buyer": "Fabrikam", "seller": "Nimbus",
                             "start": "2026-12-01", "close": "2027-02-01", "go_live": "2027-04-01"}
-    assert plan["sections"]["objective"] == [{"rank": 1,
-                                              "description": "Go live before the March audit"}]
+    # the sheet's objective is kept too (the workbook holds no record that mapgen wrote it)
+    assert plan["sections"]["objective"] == [{"description": "Go live before the March audit"},
+                                             {"rank": 1, "description": "Go live before the audit"}]
     assert issues(plan, "deal-from-overview") == [
         ("Overview", "F4", "Buyer on the Overview is 'Fabrikam'; the workbook was made with "
                            "'Contoso': the Overview's value is read"),
         ("Overview", "F6", "Go-live on the Overview is '2027-04-01'; the workbook was made with "
                            "'2027-03-01': the Overview's value is read")]
-    assert issues(plan, "objective-from-overview") == [
+    assert issues(plan, "objective-twice") == [
         ("Overview", "B10", "the objective typed on the Overview, 'Go live before the March "
-                            "audit', replaces 'Go live before the audit' on sheet 'Objective'")]
+                            "audit', differs from 'Go live before the audit' typed on sheet "
+                            "'Objective': both are kept, the Overview's first")]
 
 
 # --------------------------------------------------------------------------- comments and links

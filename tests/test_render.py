@@ -416,3 +416,56 @@ def test_limits_reset_between_renders():
     text = "{% for i in range(9000) %}{{ 'x' * 10 }}{% endfor %}"
     for _ in range(3):
         assert len(render_text(text, CTX)) == 90_000
+
+
+# --------------------------------------------------------------------------- texts without jinja
+
+_PIECES = st.sampled_from(["Plan ", "a", " ", "\n", "\r", "é", "{", "}", "{{", "}}", "{%", "'", '"',
+                           "\\", "or", "deal"])
+_KEYS = st.sampled_from(["buyer", "seller", "name", "owner", "missing", "or", "items", "Buyer",
+                         "seats", "go_live", "x_1"])
+_EXPRESSIONS = st.builds(
+    lambda key, default, quote, left, right: "{{" + left + f"deal.{key}"
+    + (f" or {quote}{default}{quote}" if default is not None else "") + right + "}}",
+    _KEYS, st.none() | st.text(st.sampled_from("ab é'\"{}\\\n-"), max_size=4),
+    st.sampled_from(["'", '"']), st.sampled_from(["", " ", "  ", "- "]), st.sampled_from(["", " ", " -"]))
+_VALUES = st.none() | st.text(max_size=6) | st.integers() | st.just(date(2027, 1, 4)) | st.just(["x"])
+
+
+_WELL_FORMED = st.builds(lambda key, default: f"{{{{ deal.{key}" + (
+    f" or '{default}'" if default is not None else "") + " }}", _KEYS,
+    st.none() | st.text(st.sampled_from("ab é-"), max_size=3))
+_TEXTS = (st.lists(st.sampled_from(["Plan ", " ", "\n", "é"]) | _WELL_FORMED, max_size=5)
+          | st.lists(_PIECES | _EXPRESSIONS, max_size=6)).map("".join)
+
+
+@given(_TEXTS, st.dictionaries(_KEYS, _VALUES, max_size=5))
+def test_a_text_of_simple_expressions_renders_as_jinja_renders_it(text, deal):
+    """Written without jinja or not, a text comes out as jinja writes it (or fails as there)."""
+    context = deal_context(deal)
+    parts = render._simple_parts(text)
+    if parts is None:
+        return
+    by_jinja = render._compile_jinja(text)
+    assert render._compile(text).paths == by_jinja.paths
+    try:
+        want = render_text(text, context)  # (a template that does not apply gives way to jinja)
+    except TemplateError:
+        want = None
+    token = render._BUDGET.set(render._Budget())
+    try:
+        got = by_jinja.template.render(dict(context))
+    except Exception:
+        got = None
+    finally:
+        render._BUDGET.reset(token)
+    assert want == got
+
+
+def test_a_deal_title_is_written_without_jinja():
+    code = ("import sys\nfrom mapgen.core.templating import deal_context, render_text\n"
+            "print(render_text(\"Plan: {{ deal.buyer or 'Buyer' }} and {{ deal.seller }}\", "
+            "deal_context({'buyer': 'Acme'})), 'jinja2' in sys.modules)")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.strip() == "Plan: Acme and  False"

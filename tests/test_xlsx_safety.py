@@ -124,26 +124,24 @@ def test_limits_are_exported():
 # --------------------------------------------------------------------------- every bad fixture
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_bad_fixture_rejected_by_check(name):
-    path = BAD / name
+def _refused(gate, path: Path, words) -> None:
+    """``gate`` refuses ``path`` in one line naming it, with each of ``words``."""
     with pytest.raises(UnusableInput) as excinfo:
-        check_workbook_file(path)
+        gate(path)
     text = message(excinfo)
     assert_one_line(text, path)
-    for word in CASES[name]:
+    for word in words:
         assert word in text.lower(), f"{word!r} not in {text!r}"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_fixture_rejected_by_check(name):
+    _refused(check_workbook_file, BAD / name, CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(ALL_BAD))
 def test_bad_fixture_rejected_by_open(name):
-    path = BAD / name
-    with pytest.raises(UnusableInput) as excinfo:
-        open_workbook(path)
-    text = message(excinfo)
-    assert_one_line(text, path)
-    for word in ALL_BAD[name]:
-        assert word in text.lower(), f"{word!r} not in {text!r}"
+    _refused(open_workbook, BAD / name, ALL_BAD[name])
 
 
 @pytest.mark.parametrize("name", sorted(LOAD_FAILURES))

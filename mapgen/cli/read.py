@@ -10,12 +10,14 @@ from mapgen.cli.app import (
     CONTEXT,
     blueprint_option,
     date_order_option,
+    echo_issues,
     main,
     report_skips,
     run,
     verbose_option,
     warn,
 )
+from mapgen.core.text import plural
 
 MAX_ISSUES_SHOWN = 20  # per input, on stderr; the plan holds them all
 
@@ -68,13 +70,14 @@ def read(files, blueprint_ref, fmt, out_path, date_order, month_first, force, ve
 
 def _report(path: Path, plan) -> None:
     """The input's first issues, then one summary line (stderr)."""
-    for issue in plan.issues[:MAX_ISSUES_SHOWN]:
-        warn(f"{issue.severity}: {issue}")
+    echo_issues(plan.issues[:MAX_ISSUES_SHOWN])
     if len(plan.issues) > MAX_ISSUES_SHOWN:
         warn(f"... and {len(plan.issues) - MAX_ISSUES_SHOWN} more issues (see the plan's 'issues')")
     counts = ", ".join(f"{key} {len(rows)}" for key, rows in plan.sections.items() if rows)
     errors = len(plan.errors)
     warnings = len(plan.issues) - errors
+    notes = sum(len(texts) for texts in plan.notes.values())
+    noted = f"{plural(notes, 'note')}; " if notes else ""  # notes under tables (no rows)
     warn(f"{path}: {sum(len(r) for r in plan.sections.values())} rows"
-         f"{f' ({counts})' if counts else ''}; {errors} error{'s' * (errors != 1)}, "
+         f"{f' ({counts})' if counts else ''}; {noted}{errors} error{'s' * (errors != 1)}, "
          f"{warnings} warning{'s' * (warnings != 1)}")

@@ -155,6 +155,9 @@ CODES: tuple[IssueCode, ...] = (
               "A row's `_id` or `_std` (its row id, its standard row's key) is not a short plain "
               "text; it is left out and the row counts as a new row.",
               "Leave `_id` and `_std` as mapgen wrote them, or delete them."),
+    IssueCode("invalid-section-notes", "warning", "plan",
+              "The plan's `notes` key is not a mapping of sections to lists of texts.",
+              "Write it as `{section: [text, ...]}`, or leave it out; the usable notes are kept."),
     IssueCode("mixed-date-order", "error", "plan",
               "The numeric dates of a file (or of one column of a workbook or handout, which "
               "is then refused) are written both day-first (13/04/2027) and month-first "
@@ -203,9 +206,18 @@ CODES: tuple[IssueCode, ...] = (
               "The workbook carries no mapgen record: sections are found by sheet names and "
               "headers, and the deal facts are empty.",
               "Nothing, for a workbook made elsewhere; else use a workbook that mapgen generated."),
+    IssueCode("note-under-table", "warning", "workbook",
+              "A lone text under a section's table (after blank rows, in a column whose type it "
+              "does not fit), or text beside a handout's table, is a note: it is kept in the "
+              "plan's `notes` and written back under the table, never counted as a row.",
+              "Nothing, if it is a note; if it is meant as a row, fill in the row's other cells."),
     IssueCode("objective-from-overview", "warning", "workbook",
               "An objective typed on the Overview sheet was taken into the objective section.",
               "Nothing; type objectives on their own sheet next time."),
+    IssueCode("objective-twice", "warning", "workbook",
+              "The Overview and the objective sheet hold different objectives, both typed by "
+              "people: the Overview's is the first objective and the sheet's is kept after it.",
+              "Keep one of the two objectives (or both, as separate rows) on the objective sheet."),
     IssueCode("outside-table", "warning", "workbook",
               "A value stands outside the table (beside it or below it), so it is not read as data.",
               "Move it into the table; a new column needs a header."),

@@ -137,6 +137,66 @@ def render_text(text: str, context: Mapping[str, object], *, source: str | None 
     return result
 
 
+# --------------------------------------------------------------------------- simple texts
+
+# ``{{ deal.KEY }}`` or ``{{ deal.KEY or 'default' }}``: the only expressions of most blueprint
+# texts, rendered without jinja2 (whose import costs a command more than the rest of it).
+_SIMPLE = re.compile(r"\{\{ *deal\.([A-Za-z][A-Za-z0-9_]*)"
+                     r"(?: +or +(?:'([^'\\{}\r\n]*)'|\"([^\"\\{}\r\n]*)\"))? *\}\}")
+_NOT_KEYS = frozenset({"and", "or", "not", "in", "is", "if", "else", "true", "false", "none",
+                       "True", "False", "None"})
+_ABSENT = object()
+
+
+def _literal(text: str) -> bool:
+    """Whether jinja writes ``text`` as it is: no braces, no carriage return."""
+    return "{" not in text and "}" not in text and "\r" not in text
+
+
+def _simple_parts(text: str) -> list[tuple[str, str, str | None]] | None:
+    """(text before, deal key, default or None) of each expression of a text that holds only
+    the expressions of :data:`_SIMPLE`, the text after the last as ``("", "", None)``; None
+    for any other text."""
+    parts = []
+    end = 0
+    for match in _SIMPLE.finditer(text):
+        key, single, double = match.groups()
+        before = text[end:match.start()]
+        if not _literal(before) or key in _NOT_KEYS:
+            return None
+        parts.append((before, key, single if single is not None else double))
+        end = match.end()
+    if not parts or not _literal(text[end:]):
+        return None
+    return [*parts, (text[end:], "", None)]
+
+
+class _Simple:
+    """A text of simple expressions (:func:`_simple_parts`): written without jinja where each
+    key's value is a string or None, as jinja writes it; by jinja otherwise (compiled on first
+    need), with its errors and limits."""
+
+    def __init__(self, text: str, parts: list[tuple[str, str, str | None]]):
+        self.text = text
+        self.parts = parts
+
+    def render(self, context: Mapping[str, object]) -> str:
+        deal = context.get("deal")
+        out: list[str] = []
+        if type(deal) is dict:
+            for before, key, default in self.parts[:-1]:
+                value = deal.get(key, _ABSENT)
+                if value is not None and type(value) is not str:
+                    break
+                out += (before, (value or default if default is not None else value) or "")
+            else:
+                out.append(self.parts[-1][0])
+                result = "".join(out)
+                if len(result) <= MAX_OUTPUT // 2:
+                    return result
+        return _compile_jinja(self.text).template.render(context)
+
+
 # --------------------------------------------------------------------------- errors
 
 def _where(source: str | None, line: int | None) -> str:
@@ -153,21 +213,22 @@ def _one_line(message: str) -> str:
 
 def _compile_reporting(text: str, source: str | None, line: int | None) -> _Compiled:
     """The cached compiled template, or a TemplateError naming where the syntax is wrong."""
-    from jinja2.exceptions import TemplateSyntaxError
-
     try:
         return _compile(text)
-    except TemplateSyntaxError as exc:
-        lineno = exc.lineno or 1
-        here = _where(source, line + lineno - 1 if line is not None else None)
-        inner = f" (line {lineno} of the text)" if line is None and lineno > 1 else ""
-        message = f"template syntax error: {exc.message or exc}{inner}"
-        raise TemplateError(here + _one_line(message)) from exc
     except _Refused as exc:
         raise TemplateError(_where(source, line) + exc.args[0]) from exc
     except RecursionError as exc:
         raise TemplateError(f"{_where(source, line)}template syntax error: nested too deeply") from exc
-    except Exception as exc:  # e.g. a number literal Python refuses to read
+    except Exception as exc:
+        from jinja2.exceptions import TemplateSyntaxError  # (imported only when compiling failed)
+
+        if isinstance(exc, TemplateSyntaxError):
+            lineno = exc.lineno or 1
+            here = _where(source, line + lineno - 1 if line is not None else None)
+            inner = f" (line {lineno} of the text)" if line is None and lineno > 1 else ""
+            message = f"template syntax error: {exc.message or exc}{inner}"
+            raise TemplateError(here + _one_line(message)) from exc
+        # e.g. a number literal Python refuses to read
         raise TemplateError(_where(source, line) + _one_line(f"template syntax error: {exc}")) from exc
 
 
@@ -231,7 +292,18 @@ class _Compiled(NamedTuple):
 
 @functools.lru_cache(maxsize=4096)
 def _compile(text: str) -> _Compiled:
-    """Parse, harden and compile ``text`` once; later calls with the same text are free."""
+    """Parse, harden and compile ``text`` once; later calls with the same text are free. A
+    text of simple expressions needs no jinja to parse (:class:`_Simple`)."""
+    parts = _simple_parts(text)
+    if parts is not None:
+        paths = tuple(dict.fromkeys(f"deal.{key}" for _, key, _ in parts[:-1]))
+        return _Compiled(_Simple(text, parts), paths)
+    return _compile_jinja(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_jinja(text: str) -> _Compiled:
+    """``text`` parsed, hardened and compiled by jinja, with its dotted names."""
     from jinja2 import nodes
 
     env = _environment()

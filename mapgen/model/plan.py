@@ -56,7 +56,8 @@ class BlueprintRef:
         return f"BlueprintRef(name={self.name!r}, version={self.version!r})"
 
 
-_PLAN_FIELDS = ("format", "format_version", "blueprint", "deal", "sections", "columns", "issues")
+_PLAN_FIELDS = ("format", "format_version", "blueprint", "deal", "sections", "columns", "notes",
+                "issues")
 
 
 class Plan:
@@ -74,13 +75,16 @@ class Plan:
     sections: dict[str, list[Row]]
     # Columns that rows hold beyond the blueprint's: section key -> row key -> header text.
     columns: dict[str, dict[str, str]]
+    # Notes people wrote under a section's table (text that is no row): section key -> texts.
+    notes: dict[str, list[str]]
     issues: list[Issue]
     model_extra: dict[str, Any]
 
     def __init__(self, *, format: str = FORMAT, format_version: int = FORMAT_VERSION,
                  blueprint: BlueprintRef | dict[str, Any] | None = None,
                  deal: dict[str, Any] | None = None, sections: dict[str, list[Row]] | None = None,
-                 columns: dict[str, dict[str, str]] | None = None, issues: list[Issue] | None = None,
+                 columns: dict[str, dict[str, str]] | None = None,
+                 notes: dict[str, list[str]] | None = None, issues: list[Issue] | None = None,
                  **extra: Any):
         if format != FORMAT or format_version != FORMAT_VERSION:
             raise ValueError(f"not a {FORMAT} of version {FORMAT_VERSION}: {format!r} {format_version!r}")
@@ -92,6 +96,7 @@ class Plan:
                       deal=dict(deal or {}),
                       sections={key: [dict(row) for row in rows] for key, rows in (sections or {}).items()},
                       columns={key: dict(headers) for key, headers in (columns or {}).items()},
+                      notes={key: list(texts) for key, texts in (notes or {}).items() if texts},
                       issues=list(issues or []), model_extra=dict(extra),
                       _carried=0)  # the first issues: stored in the plan file read
 
@@ -176,6 +181,8 @@ class Plan:
                          for key, rows in self.sections.items()},
             **({"columns": {k: dict(v) for k, v in self.columns.items() if v}}
                if any(self.columns.values()) else {}),
+            **({"notes": {k: list(v) for k, v in self.notes.items() if v}}
+               if any(self.notes.values()) else {}),
             "issues": [i.to_dict() for i in self.issues],
             **{k: v for k, v in (self.model_extra or {}).items()},
         }
@@ -353,6 +360,8 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
         issues.append(Issue(code=code, file=file, message=message))
     columns, column_issues = _extra_columns(data.get("columns"), file)
     issues += column_issues
+    notes, note_issues = section_notes(data.get("notes"), file)
+    issues += note_issues
     sections: dict[str, list[Row]] = {}
     for key, rows in sections_raw.items():
         key = str(key)
@@ -375,7 +384,8 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
         issues += row_issues
     old_issues = [Issue.from_dict(i) for i in data.get("issues") or [] if isinstance(i, dict)]
     extra = {k: v for k, v in data.items() if k not in
-             {"format", "format_version", "blueprint", "deal", "sections", "columns", "issues"}}
+             {"format", "format_version", "blueprint", "deal", "sections", "columns", "notes",
+              "issues"}}
     for key, headers in columns.items():  # a documented column is not a blueprint column
         section = blueprint.section(key)
         if section is not None:
@@ -383,7 +393,7 @@ def plan_from_data(data: Any, blueprint: Blueprint | None = None, *, file: str |
     plan = Plan(blueprint=BlueprintRef(name=str(ref.get("name") or blueprint.name),
                                        version=str(ref.get("version") or blueprint.version)),
                 deal=deal, sections=sections, columns={k: v for k, v in columns.items() if v},
-                issues=old_issues + issues, **extra)
+                notes=notes, issues=old_issues + issues, **extra)
     plan._carried = len(old_issues)
     return plan
 
@@ -425,6 +435,32 @@ def _extra_columns(raw: Any, file: str | None) -> tuple[dict[str, dict[str, str]
                 out.setdefault(str(section), {})[str(key)] = str(header).strip() or str(key)
             else:
                 wrong = True
+    return out, [bad] if wrong else []
+
+
+def section_notes(raw: Any, file: str | None) -> tuple[dict[str, list[str]], list[Issue]]:
+    """The plan's optional ``notes`` key: {section: [text, ...]} (notes written under a table,
+    which are no rows); wrong shapes reported, texts kept as far as they go."""
+    if raw in (None, {}):
+        return {}, []
+    bad = Issue(severity="warning", code="invalid-section-notes", file=file, section="notes",
+                message="'notes' must map section keys to lists of texts; the wrong entries "
+                        "are left out")
+    if not isinstance(raw, dict):
+        return {}, [bad]
+    out: dict[str, list[str]] = {}
+    wrong = False
+    for section, texts in raw.items():
+        texts = [texts] if isinstance(texts, str) else texts
+        if not isinstance(texts, list):
+            wrong = True
+            continue
+        for text in texts:
+            if isinstance(text, str | int | float) and not isinstance(text, bool) \
+                    and not is_blank(str(text)):
+                out.setdefault(str(section), []).append(str(text))
+            else:
+                wrong = wrong or text is not None
     return out, [bad] if wrong else []
 
 
@@ -501,7 +537,8 @@ def section_csv(plan: Plan, section_key: str, blueprint: Blueprint | None = None
 
 
 def plan_csv_files(plan: Plan, blueprint: Blueprint | None = None) -> dict[str, str]:
-    """File name -> CSV text: ``deal.csv``, one ``<section>.csv`` each, and ``issues.csv``."""
+    """File name -> CSV text: ``deal.csv``, one ``<section>.csv`` each, ``notes.csv`` (when
+    the plan has notes under its tables) and ``issues.csv``."""
     files: dict[str, str] = {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -513,6 +550,13 @@ def plan_csv_files(plan: Plan, blueprint: Blueprint | None = None) -> dict[str, 
     keys += [k for k in plan.sections if k not in keys]
     for key in keys:
         files[f"{key}.csv"] = section_csv(plan, key, blueprint)
+    if any(plan.notes.values()):  # notes under tables (no rows): section and text
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["section", "text"])
+        for key, texts in plan.notes.items():
+            writer.writerows([key, csv_escape(text)] for text in texts)
+        files["notes.csv"] = buf.getvalue()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     cols = ["severity", "code", "file", "sheet", "cell", "section", "column", "message"]

@@ -82,6 +82,9 @@ class SectionView:
     example_marks: list[RowMark] = field(default_factory=list)
     # Per data row, the index of the plan row it shows (None: a standard row the plan lacks).
     origins: list[int | None] = field(default_factory=list)
+    # The plan's notes for this section (text people wrote under its table, which is no
+    # row): shown under the table, never as rows.
+    table_notes: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -311,7 +314,8 @@ def build_view(blueprint: Blueprint, plan: Plan | None = None, *,
             instructions=flow(text.field(section, "instructions")),
             columns=list(section.columns) + extras, rows=rows, examples=examples, blank_rows=blank,
             relative=relative, marks=marks, example_marks=example_marks,
-            origins=[n if kind == "plan" else None for kind, n, _ in origins]))
+            origins=[n if kind == "plan" else None for kind, n, _ in origins],
+            table_notes=list(plan.notes.get(section.key, [])) if plan is not None else []))
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationFailed(issues)

@@ -329,13 +329,28 @@ def merge_plans(plans: Sequence[Plan], blueprint: Blueprint, *, sources: Sequenc
                     columns.setdefault(key, {}).setdefault(column, header)
     ref = (BlueprintRef(name=blueprint.name, version=blueprint.version) if mixed
            else plans[0].blueprint.model_copy())
-    plan = Plan(blueprint=ref, deal=deal, sections=sections, columns=columns, issues=issues,
+    plan = Plan(blueprint=ref, deal=deal, sections=sections, columns=columns,
+                notes=merged_notes(plans), issues=issues,
                 provenance=provenance, conflicts=[c.to_dict() for c in conflicts],
                 **({"renumbered": renumbered} if renumbered else {}))
     set_seen(plan, seen)
     return MergeResult(plan=plan, blueprint=blueprint, inputs=inputs, conflicts=conflicts,
                        provenance=provenance, stats=stats, deal_gaps_filled=deal_gaps,
                        prefer=prefer, renumbered=renumbered)
+
+
+def merged_notes(plans: Sequence[Plan]) -> dict[str, list[str]]:
+    """Every input's notes under each section's table, in input order, each text once (the
+    same note from several copies is one)."""
+    out: dict[str, list[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    for plan in plans:
+        for key, texts in plan.notes.items():
+            for text in texts:
+                if (key, fold_text(text)) not in seen:
+                    seen.add((key, fold_text(text)))
+                    out.setdefault(key, []).append(text)
+    return out
 
 
 def check_same_blueprint(names: Sequence[str], labels: Sequence[str],

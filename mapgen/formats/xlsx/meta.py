@@ -63,6 +63,9 @@ class SheetMeta:
     # {"id": row id, "std": standard row key, "example": true, "cells": {key: JSON value}}
     # (mapgen.model.rowids; the cells let the reader find a row after a sort or a deletion)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # the cells where the plan's notes (text under the table that is no row) were written
+    # (only when there are some)
+    note_cells: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,7 +96,8 @@ class WorkbookMeta:
             ("participant", self.participant), ("deal", self.deal), ("live_dates", self.live_dates),
             *((("overview", self.overview),) if self.overview else ()),
             *((f"section:{s.section}", {k: v for k, v in asdict(s).items()
-                                        if v or k != "notes"}) for s in self.sheets)]
+                                        if v or k not in ("notes", "note_cells")})
+              for s in self.sheets)]
         if self.relative_dates:
             facts.append(("relative_dates", self.relative_dates))
         if self.standard_rows:
@@ -178,6 +182,8 @@ def _sheet_meta(value: dict[str, Any]) -> SheetMeta | None:
     sheet.texts = {k: v for k, v in sheet.texts.items() if isinstance(v, str)}
     sheet.conflicts, sheet.notes = _noted_cells(sheet.conflicts), _noted_cells(sheet.notes)
     sheet.rows = _row_records(sheet.rows)
+    cells = sheet.note_cells if isinstance(sheet.note_cells, list) else []
+    sheet.note_cells = [c for c in cells if isinstance(c, str)]
     return sheet
 
 

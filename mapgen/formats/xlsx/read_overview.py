@@ -114,7 +114,9 @@ class OverviewFacts:
     def _overview_objective(self, table: _Table, rows: list[tuple[int, Row]]
                             ) -> list[tuple[int, Row]]:
         """An objective typed over one of the Overview's objective boxes (which otherwise show
-        the Objective sheet) wins over the sheet's row, with a warning."""
+        the Objective sheet) is read, with a warning: it replaces the sheet's row where that
+        holds what mapgen wrote there (or nothing); where a person typed another objective on
+        the sheet too, both are kept, the Overview's first."""
         cells = self.overview_cells
         texts = [c.key for c in table.section.columns if c.field.is_text]
         if not texts or table.recorded is None:
@@ -134,15 +136,36 @@ class OverviewFacts:
             if at is not None and _norm(out[at][1].get(key)) == _norm(text):
                 continue
             was = out[at][1].get(key) if at is not None else None
+            where = {"sheet": self.meta.overview.get("sheet"), "cell": cell.coordinate,
+                     "section": table.section.key, "column": key}
+            if was is not None and not _as_written(table, number, key, was):
+                # the sheet's objective was typed by a person too: both are kept, the
+                # Overview's first (where it was typed), the sheet's row as it is after it
+                self._issue("objective-twice", f"the objective typed on the Overview, "
+                            f"{_quote(text)}, differs from {_quote(was)} typed on sheet "
+                            f"'{table.sheet}': both are kept, the Overview's first", "warning",
+                            **where)
+                out.insert(at, (number, {key: text}))
+                continue
             self._issue("objective-from-overview", f"the objective typed on the Overview, "
                         f"{_quote(text)}, replaces " + (f"{_quote(was)} on sheet '{table.sheet}'"
                                                         if was else f"the empty row {number} of "
                                                         f"sheet '{table.sheet}'"),
-                        "warning", sheet=self.meta.overview.get("sheet"), cell=cell.coordinate,
-                        section=table.section.key, column=key)
+                        "warning", **where)
             if at is not None:
                 out[at] = (number, {**out[at][1], key: text})
             else:
                 out.append((number, {key: text}))
                 out.sort(key=lambda t: t[0])
         return out
+
+
+def _as_written(table: _Table, number: int, key: str, value: object) -> bool:
+    """Whether ``value`` in row ``number`` of the table is what mapgen wrote there (the
+    metadata's record of the row), rather than text a person typed (so, without a record,
+    never)."""
+    records = table.recorded.rows if table.recorded is not None else []
+    index = number - table.header_row - 1
+    if not 0 <= index < len(records) or records[index]["example"]:
+        return False
+    return _norm(records[index]["cells"].get(key)) == _norm(value)

@@ -50,6 +50,7 @@ class _Table:
     recorded: SheetMeta | None = None
     extras: dict[str, str] = field(default_factory=dict)  # unknown columns: key -> header
     letters: dict[str, str] | None = None  # column key -> letter (see _row_cells)
+    notes: list[str] = field(default_factory=list)  # notes under the table (no rows), in order
     day_first: dict[str, bool] = field(default_factory=dict)  # date column -> its order
 
 

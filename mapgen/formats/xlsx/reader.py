@@ -156,6 +156,8 @@ def _check_output(plan: Plan, label: str) -> None:
     for rows in plan.sections.values():
         for row in rows:
             total += 8 + sum(len(k) + (len(v) if isinstance(v, str) else 10) + 14 for k, v in row.items())
+    for texts in plan.notes.values():
+        total += sum(len(text) + 8 for text in texts)
     for issue in plan.issues:
         total += len(issue.message) + 200
     if total > MAX_OUTPUT_CHARS:
@@ -441,8 +443,9 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
             extras = {k: h for k, h in table.extras.items() if k in used}
             if extras:
                 columns[table.section.key] = extras
+        notes = {t.section.key: list(t.notes) for t in self.tables if t.notes}
         plan = Plan(blueprint=BlueprintRef(name=self.blueprint.name, version=self.blueprint.version),
-                    deal=deal, sections=sections, columns=columns, issues=self.issues)
+                    deal=deal, sections=sections, columns=columns, notes=notes, issues=self.issues)
         if self.meta is not None and self.meta.relative_dates:
             from mapgen.model.relative_dates import from_workbook
 

@@ -28,7 +28,7 @@ import stat
 import struct
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -166,16 +166,7 @@ def inspect_document(path: str | os.PathLike, *, max_file_bytes: int = MAX_FILE_
                 raise UnusableInput(f"{name}: is an old-style Office file, not a Word document")
             if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
                 raise _not_a_document(head, name)
-            _check_zip_directory(fh, len(data), name)
-            try:
-                zf = zipfile.ZipFile(fh)
-            except Exception as exc:
-                raise _damaged(name, exc) from exc
-            with zf:
-                infos = zf.infolist()
-                kind = _document_kind(zf, infos, name)
-                _check_sizes(infos, name, max_uncompressed, max_ratio)
-                _check_members(zf, infos, name, max_uncompressed)
+            kind = _zip_kind(fh, len(data), name, _document_kind, max_uncompressed, max_ratio)
     except UnusableInput as exc:  # the shared checks speak of workbooks
         text = str(exc).replace("Excel never", "Word never").replace("in Excel", "in Word")
         raise UnusableInput(text.replace("the workbook", "the document")) from None
@@ -355,6 +346,14 @@ def _check_stream(
         return "xls"
     if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         raise _not_zip_error(head, name)
+    return _zip_kind(fh, size, name, _check_kind, max_uncompressed, max_ratio)
+
+
+def _zip_kind(fh: IO[bytes], size: int, name: str,
+              kind_of: Callable[[zipfile.ZipFile, list[zipfile.ZipInfo], str], str],
+              max_uncompressed: int, max_ratio: float) -> str:
+    """The checks every zip package passes (its directory, sizes, ratios and members), and
+    its kind as ``kind_of`` finds it (a workbook's or a document's)."""
     _check_zip_directory(fh, size, name)
     try:
         zf = zipfile.ZipFile(fh)
@@ -362,7 +361,7 @@ def _check_stream(
         raise _damaged(name, exc) from exc
     with zf:
         infos = zf.infolist()
-        kind = _check_kind(zf, infos, name)
+        kind = kind_of(zf, infos, name)
         _check_sizes(infos, name, max_uncompressed, max_ratio)
         _check_members(zf, infos, name, max_uncompressed)
     return kind

@@ -186,6 +186,7 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
         cell.comment = comment
         table.notes.append({"cell": cell.coordinate, "column": key, "note": comment.text})
     write_cell_notes(ws, table)
+    write_table_notes(ws, table, styles, width)
 
     ref = f"{get_column_letter(FIRST_COL)}{HEADER_ROW}:{last_letter}{table.last_row}"
     tbl = Table(displayName=table.name, ref=ref)
@@ -202,6 +203,21 @@ def write_section(ws: Worksheet, sv: SectionView, styles: WorkbookStyles, lists:
     ws.sheet_view.showGridLines = False
     set_print(ws, landscape=sv.landscape, company=styles.company, title_rows=HEADER_ROW, texts=_)
     return table
+
+
+def write_table_notes(ws: Worksheet, table: SheetTable, styles: WorkbookStyles,
+                      width: float) -> None:
+    """The section's notes (text people wrote under the table, which is no row), one a line
+    under the table after an empty row, each across the table's width; their cells are
+    recorded, so that the reader takes them for notes again whatever column they stand in."""
+    for n, text in enumerate(table.view.table_notes):
+        row = table.last_row + 2 + n
+        text = xml_text(text)[:MAX_CELL_TEXT]
+        cell = ws.cell(row, FIRST_COL)
+        put(cell, text, style=styles.text)
+        fast.merge(ws, start_row=row, start_column=FIRST_COL, end_row=row, end_column=table.last_col)
+        ws.row_dimensions[row].height = text_height(text, width)
+        table.note_cells.append(cell.coordinate)
 
 
 def write_cell_notes(ws: Worksheet, table: SheetTable) -> None:

@@ -75,6 +75,7 @@ class SheetTable:
     texts: dict[str, str] = field(default_factory=dict)  # own text outside the table, by cell
     conflicts: list[dict[str, str]] = field(default_factory=list)  # cells marked by merge
     notes: list[dict[str, str]] = field(default_factory=list)  # merge's notes for information
+    note_cells: list[str] = field(default_factory=list)  # cells of the plan's notes, under the table
 
     @property
     def name(self) -> str:

@@ -18,7 +18,7 @@ from mapgen.formats.xlsx.headers import (
 from mapgen.formats.xlsx.meta import SOURCES_KEY
 from mapgen.formats.xlsx.outside import is_own_text, section_texts
 from mapgen.formats.xlsx.read_examples import _examples
-from mapgen.formats.xlsx.read_values import _Cell, _cell, _quote, _Table
+from mapgen.formats.xlsx.read_values import _Cell, _cell, _plain, _quote, _Table
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapgen.model.blueprint import Section
@@ -154,12 +154,15 @@ class TableScan:
 
         limit = BLANK_RUN + table.section.blank_rows
         own_text = section_texts(table.section)
+        noted = set(table.recorded.note_cells) if table.recorded is not None else set()
         blank = 0
+        after_note = False  # the last non-blank row was a note (notes run on in a block)
         last = first + MAX_COLUMNS
         warned_gap = False
         letters: list[str] = []  # column letters by 0-based index, made as wide rows come
         for number, row in sheet.rows_after(header_at):
             cells: dict[str, _Cell] = {}
+            headerless: list[tuple[int, _Cell]] = []  # values in columns without a header
             while len(letters) < len(row):
                 letters.append(get_column_letter(len(letters) + 1))
             for i, raw in enumerate(row):
@@ -182,26 +185,34 @@ class TableScan:
                 if i not in keys and (key := self._positional(table, i)) is not None:
                     keys[i] = table.headers[key] = key  # a headerless column the blueprint names
                     table.columns[key] = table.section.column(key)
-                if i not in keys:  # a value in a column without a header
-                    key = _extra_key(f"column {get_column_letter(i + 1)}", table.columns,
-                                     table.section)
-                    keys[i] = table.headers[key] = key
-                    table.columns[key] = None
-                    table.extras[key] = key
-                    self._issue("unknown-column", f"values in column {get_column_letter(i + 1)}, "
-                                f"which has no header, are kept under '{key}'", "warning",
-                                sheet=sheet.title, cell=cell.coordinate,
-                                section=table.section.key, column=key)
+                if i not in keys:
+                    headerless.append((i, cell))
+                    continue
                 key = keys[i]
                 if key is None:
                     continue
                 cells[key] = cell
-                self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
-                if cell.kind == "formula":
-                    self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
+                self._account(sheet.title, number, i, cell)
             if cells and table.recorded is None and is_own_text(
                     [c.value for c in cells.values()], own_text):
                 continue  # a legend or note under the table: the section's own text
+            if len(cells) + len(headerless) == 1 and self._note(
+                    table, next(iter(cells.items()), (None, None)), headerless, noted,
+                    gap=blank > 0 or after_note):
+                after_note, blank = True, 0
+                continue
+            for i, cell in headerless:  # a value in a column without a header
+                key = _extra_key(f"column {get_column_letter(i + 1)}", table.columns,
+                                 table.section)
+                keys[i] = table.headers[key] = key
+                table.columns[key] = None
+                table.extras[key] = key
+                self._issue("unknown-column", f"values in column {get_column_letter(i + 1)}, "
+                            f"which has no header, are kept under '{key}'", "warning",
+                            sheet=sheet.title, cell=cell.coordinate,
+                            section=table.section.key, column=key)
+                cells[key] = cell
+                self._account(sheet.title, number, i, cell)
             if cells:
                 if blank > limit and not warned_gap:
                     warned_gap = True
@@ -211,6 +222,50 @@ class TableScan:
                                 f"{number}", section=table.section.key)
                 table.rows.append((number, cells))
                 blank = 0
+                after_note = False
                 self._check_size()  # refused before the cells fill memory
             else:
                 blank += 1
+
+    def _account(self, sheet: str, number: int, i: int, cell: _Cell) -> None:
+        """A cell taken as data: its share of the plan's size, its formula's place."""
+        self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
+        if cell.kind == "formula":
+            self.formulas.setdefault(sheet, {})[(number, i + 1)] = cell
+
+    def _note(self, table: _Table, keyed: tuple[str | None, _Cell | None],
+              headerless: list[tuple[int, _Cell]], noted: set[str], *, gap: bool) -> bool:
+        """Whether a row's one value is a note under the table rather than a row: a text that
+        mapgen wrote there as a note, or one that stands after blank rows in a column whose
+        type it does not fit (or in a column without a header). A note is kept in
+        ``table.notes`` and, unless mapgen wrote it, reported with its cell."""
+        key, cell = keyed if keyed[1] is not None else (None, headerless[0][1])
+        if cell.kind != "value" or not isinstance(cell.value, str):
+            return False
+        text = _plain(cell.value)
+        if cell.coordinate in noted:
+            table.notes.append(text)
+            return True
+        column = table.columns.get(key) if key is not None else None
+        if not gap or (key is not None and (column is None or _fits(column, cell.value))):
+            return False  # next to the rows, or a value of its column (a row typed far below)
+        where = (f"is not a value of column '{table.headers[key]}'" if key is not None
+                 else "stands in a column without a header")
+        self._issue("note-under-table", f"{_quote(cell.value)} stands alone under the table and "
+                    f"{where}: it is kept as a note of the section, not read as a row", "warning",
+                    sheet=table.sheet, cell=cell.coordinate, section=table.section.key)
+        table.notes.append(text)
+        return True
+
+
+def _fits(column: Any, value: Any) -> bool:
+    """Whether ``value`` reads as a value of ``column`` (either date order will do)."""
+    from mapgen.model.fields import FieldError
+
+    for day_first in (True, False):
+        try:
+            column.field.parse(value, column, day_first=day_first, allow_relative=True)
+            return True
+        except FieldError:
+            continue
+    return False

@@ -119,7 +119,8 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates)
         sheets.append(SheetMeta(section=t.view.key, sheet=t.sheet, table=t.name, header_row=HEADER_ROW,
                                 first_col=FIRST_COL, columns=[c.key for c in t.columns],
                                 headers=[c.header for c in t.columns], examples=examples,
-                                texts=t.texts, conflicts=t.conflicts, notes=t.notes))
+                                texts=t.texts, conflicts=t.conflicts, notes=t.notes,
+                                note_cells=t.note_cells))
     bp = view.blueprint
     from mapgen.model.relative_dates import workbook_entries
 

@@ -1,0 +1,329 @@
+"""Notes are not rows: a lone text under a table, after blank rows, in a column whose type it
+does not fit, is a note of the section (the plan's ``notes``), reported with its cell, written
+back under the table and counted nowhere. And an objective typed over the Overview's box.
+
+Every fixture is a generated workbook edited with openpyxl as people edit them; every test goes
+through the command line and checks exact values and counts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from mapgen.cli import main
+
+NOTE = "Remember: legal needs two weeks"
+PLAN = {
+    "format": "mapgen-plan", "format_version": 1, "blueprint": {"name": "map", "version": "1"},
+    "deal": {"name": "Rollout", "buyer": "Fabrikam", "seller": "Nimbus", "start": "2027-01-04",
+             "close": "2027-03-01", "go_live": "2027-05-03"},
+    "sections": {"objective": [{"rank": 1, "description": "Cut onboarding time in half"}],
+                 "action_items": [{"number": 1, "phase": 1, "description": "Kick-off",
+                                   "deadline": "2027-01-11", "responsible": "Ann",
+                                   "status": "Done"}]},
+}
+KICKOFF = PLAN["sections"]["action_items"][0]
+
+
+def cli(runner, *args: str) -> tuple[int, str]:
+    result = runner.invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def read(runner, path: Path, *extra: str) -> tuple[int, dict, str]:
+    out = path.with_name(f"{path.stem}-read.json")
+    code, output = cli(runner, "read", str(path), "--out", str(out), "--force", *extra)
+    assert out.exists(), output
+    return code, json.loads(out.read_text()), output
+
+
+def issues(plan: dict, code: str) -> list[tuple[str | None, str | None, str]]:
+    return [(i.get("sheet"), i.get("cell"), i["message"]) for i in plan["issues"] if i["code"] == code]
+
+
+def workbook(runner, tmp_path: Path, name: str = "plan.xlsx", plan: dict | None = None) -> Path:
+    """A generated workbook: pre-filled from ``plan`` (default PLAN), or a blank kit."""
+    out = tmp_path / name
+    args = ["generate", "--format", "xlsx", "--out", str(out)]
+    if plan is not False:
+        source = tmp_path / f"{out.stem}-source.json"
+        source.write_text(json.dumps(plan or PLAN))
+        args += ["--plan", str(source)]
+    code, output = cli(runner, *args)
+    assert code == 0, output
+    return out
+
+
+def edit(path: Path, sheet: str, cells: dict[str, object], out: Path | None = None) -> Path:
+    wb = load_workbook(path)
+    for coordinate, value in cells.items():
+        wb[sheet][coordinate] = value
+    out = out or path
+    wb.save(out)
+    return out
+
+
+def table_end(path: Path, sheet: str) -> int:
+    """The last row of the sheet's Excel table."""
+    ws = load_workbook(path)[sheet]
+    (table,) = ws.tables.values()
+    return int(table.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+
+
+def note_message(text: str, where: str) -> str:
+    return (f"'{text}' stands alone under the table and {where}: it is kept as a note of the "
+            "section, not read as a row")
+
+
+# --------------------------------------------------------------------------- reading a note
+
+
+def test_a_note_under_the_table_is_a_note_and_a_row_far_below_is_a_row(runner, tmp_path):
+    path = workbook(runner, tmp_path)
+    end = table_end(path, "Action Items")  # 10: one data row and three spare rows
+    edit(path, "Action Items", {f"B{end + 4}": NOTE,  # in the number column, after a gap
+                                f"E{end + 5}": "Ask Sam about the DPA",  # the note goes on
+                                f"D{end + 9}": "Typed far below", f"E{end + 9}": "2027-02-01"})
+    code, plan, output = read(runner, path)
+    assert code == 0
+    assert plan["sections"]["action_items"] == [
+        KICKOFF, {"description": "Typed far below", "deadline": "2027-02-01"}]
+    assert plan["notes"] == {"action_items": [NOTE, "Ask Sam about the DPA"]}
+    assert issues(plan, "note-under-table") == [
+        ("Action Items", f"B{end + 4}", note_message(NOTE, "is not a value of column 'Action Item'")),
+        ("Action Items", f"E{end + 5}", note_message("Ask Sam about the DPA",
+                                                     "is not a value of column 'Deadline'"))]
+    assert [i for i in plan["issues"] if i["severity"] == "error"] == []
+    assert len(plan["issues"]) == 2
+    assert "plan.xlsx: 3 rows (objective 1, action_items 2); 2 notes; 0 errors, 2 warnings" in output
+
+
+def test_without_a_gap_the_text_is_a_row_with_an_error(runner, tmp_path):
+    """Right under the last row, the same text is a row that went wrong, not a note."""
+    path = workbook(runner, tmp_path)
+    edit(path, "Action Items", {"B8": NOTE})  # the first spare row, just under Kick-off
+    code, plan, _ = read(runner, path)
+    assert code == 1
+    assert plan["sections"]["action_items"] == [KICKOFF, {"number": NOTE}]
+    assert "notes" not in plan
+    assert [(i["code"], i["cell"]) for i in plan["issues"]] == [("invalid-integer", "B8")]
+
+
+def test_text_in_a_column_without_a_header_is_a_note_and_text_that_fits_is_a_row(runner, tmp_path):
+    path = workbook(runner, tmp_path)
+    end = table_end(path, "Stakeholders Identification")
+    edit(path, "Stakeholders Identification", {f"B{end + 3}": "Maria Lopez"})  # a name: a row
+    edit(path, "Action Items", {"M20": "Budget frozen until March"})  # no header above M
+    code, plan, _ = read(runner, path)
+    assert code == 0
+    assert plan["sections"]["stakeholders"] == [{"name": "Maria Lopez"}]
+    assert plan["notes"] == {"action_items": ["Budget frozen until March"]}
+    assert issues(plan, "note-under-table") == [
+        ("Action Items", "M20", note_message("Budget frozen until March",
+                                             "stands in a column without a header"))]
+    assert issues(plan, "unknown-column") == []
+
+
+# --------------------------------------------------------------------------- counted nowhere
+
+
+def test_status_diff_and_calendar_do_not_count_a_note(runner, tmp_path):
+    path = workbook(runner, tmp_path)
+    noted = edit(path, "Action Items", {"B14": NOTE}, tmp_path / "noted.xlsx")
+    def status_of(path: Path) -> dict:
+        out = tmp_path / f"{path.stem}-status.json"
+        code, output = cli(runner, "status", str(path), "--as-of", "2027-01-20", "--out", str(out))
+        assert code == 0, output
+        return json.loads(out.read_text())
+
+    status = status_of(noted)
+    assert status["sections"]["action_items"]["total"] == 1
+    assert status["sections"]["action_items"]["done"] == 1
+    assert [(i["section"], i["label"]) for i in status["items"]
+            if i["section"] == "action_items"] == [("action_items", "Kick-off")]
+    assert status["findings"] == status_of(path)["findings"]  # no finding about the note
+    out = tmp_path / "diff.json"
+    code, output = cli(runner, "diff", str(path), str(noted), "--out", str(out))
+    assert code == 0, output
+    diff = json.loads(out.read_text())
+    assert diff["summary"] == {"added": 0, "removed": 0, "changed": 0, "slipped": 0, "completed": 0,
+                              "deal": 0}
+    ics = tmp_path / "plan.ics"
+    code, output = cli(runner, "generate", "--plan", str(noted), "--format", "ics", "--out", str(ics))
+    assert code == 0, output
+    assert ics.read_text().count("BEGIN:VEVENT") == 1
+    assert "legal needs" not in ics.read_text()
+
+
+def test_the_overview_does_not_count_a_note(runner, tmp_path):
+    """The Overview's live counts, recalculated by LibreOffice, agree with status."""
+    from tests.conftest import soffice_convert
+
+    path = workbook(runner, tmp_path)
+    edit(path, "Action Items", {"B14": NOTE})
+    again = tmp_path / "again.xlsx"
+    code, output = cli(runner, "generate", "--plan", str(path), "--format", "xlsx", "--out", str(again))
+    assert code == 0, output
+    recalculated = soffice_convert(again, "xlsx", tmp_path / "lo")
+    ws = load_workbook(recalculated, data_only=True)["Overview"]
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Status")
+    labels = {}
+    for r in range(header + 1, header + 12):  # the progress matrix: a row per status, Total
+        labels.setdefault(ws.cell(r, 2).value, r)
+    column = next(c for c in range(3, 10) if ws.cell(header, c).value == "Action Items")
+    assert ws.cell(labels["Total"], column).value == 1
+    assert ws.cell(labels["Done"], column).value == 1
+    code, plan, _ = read(runner, recalculated)
+    assert code == 0
+    assert plan["notes"] == {"action_items": [NOTE]}
+    assert plan["sections"]["action_items"] == [KICKOFF]
+
+
+# --------------------------------------------------------------------------- written back
+
+
+def test_generate_writes_the_note_under_the_table_and_reads_it_back(runner, tmp_path):
+    path = workbook(runner, tmp_path)
+    edit(path, "Action Items", {"B15": NOTE})
+    again = tmp_path / "again.xlsx"
+    code, output = cli(runner, "generate", "--plan", str(path), "--format", "xlsx", "--out", str(again))
+    assert code == 0, output
+    end = table_end(again, "Action Items")
+    ws = load_workbook(again)["Action Items"]
+    assert ws[f"B{end + 2}"].value == NOTE  # under the table, after an empty row
+    assert f"B{end + 2}:I{end + 2}" in {str(r) for r in ws.merged_cells.ranges}
+    assert all(ws.cell(end + 1, c).value is None for c in range(2, 10))
+    code, plan, _ = read(runner, again)
+    assert code == 0
+    assert plan["sections"]["action_items"] == [KICKOFF]
+    assert plan["notes"] == {"action_items": [NOTE]}
+    assert plan["issues"] == []  # a note mapgen wrote is no news
+
+
+def test_a_note_in_a_text_column_comes_back_as_a_note(runner, tmp_path):
+    """A note that a plan file gives a section whose first column takes any text (a name)
+    stays a note through the workbook: its cell is recorded. Edited there, it is still a note."""
+    plan = {**PLAN, "notes": {"stakeholders": ["Ask who signs for legal"]}}
+    path = workbook(runner, tmp_path, plan=plan)
+    code, back, _ = read(runner, path)
+    assert code == 0
+    assert back["notes"] == {"stakeholders": ["Ask who signs for legal"]}
+    assert back["sections"]["stakeholders"] == []
+    end = table_end(path, "Stakeholders Identification")
+    edit(path, "Stakeholders Identification", {f"B{end + 2}": "Ask who signs for procurement"})
+    code, back, _ = read(runner, path)
+    assert back["notes"] == {"stakeholders": ["Ask who signs for procurement"]}
+    assert back["sections"]["stakeholders"] == []
+
+
+def test_merge_keeps_every_copys_notes_once(runner, tmp_path):
+    path = workbook(runner, tmp_path)
+    first = edit(path, "Action Items", {"B14": NOTE}, tmp_path / "ann.xlsx")
+    second = edit(path, "Action Items", {"B16": "remember:  legal needs two WEEKS",
+                                         "B17": "Ask Sam about the DPA"}, tmp_path / "bob.xlsx")
+    merged = tmp_path / "merged.json"
+    code, output = cli(runner, "merge", str(first), str(second), "--out", str(merged))
+    assert code == 0, output
+    data = json.loads(merged.read_text())
+    assert data["notes"] == {"action_items": [NOTE, "Ask Sam about the DPA"]}
+    assert data["sections"]["action_items"] == [KICKOFF]
+
+
+def test_a_plan_files_notes_of_the_wrong_shape_are_reported(runner, tmp_path):
+    plan = {**PLAN, "notes": {"action_items": [NOTE, {"x": 1}], "phases": 5}}
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps(plan))
+    out = tmp_path / "plan-out.json"
+    code, output = cli(runner, "merge", str(source), "--out", str(out))
+    assert code == 0, output
+    data = json.loads(out.read_text())
+    assert data["notes"] == {"action_items": [NOTE]}
+    assert [(i["code"], i["severity"]) for i in data["issues"]] == [
+        ("invalid-section-notes", "warning")]
+
+
+# --------------------------------------------------------------------------- the property
+
+
+NOTE_TEXT = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")),
+                    min_size=1, max_size=40).map(lambda t: "Note " + " ".join(t.split()))
+PLACES = st.sampled_from([("action_items", "Action Items"), ("phases", "Key Phases and Milestones"),
+                          ("objective", "Objective")])
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(notes=st.lists(st.tuples(PLACES, st.integers(2, 6), NOTE_TEXT), min_size=1, max_size=4))
+def test_notes_under_tables_survive_read_generate_read(runner, tmp_path_factory, notes):
+    tmp_path = tmp_path_factory.mktemp("notes")
+    path = workbook(runner, tmp_path)
+    wb = load_workbook(path)
+    expected: dict[str, list[str]] = {}
+    for (key, sheet), gap, text in notes:
+        ws = wb[sheet]
+        (table,) = ws.tables.values()
+        below = max(int(table.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+                    max((r for r in range(1, ws.max_row + 1)
+                         if any(c.value is not None for c in ws[r])), default=0))
+        ws.cell(below + gap, 2).value = text  # the first (a whole-number) column
+        expected.setdefault(key, []).append(text)
+    wb.save(path)
+    code, first, _ = read(runner, path)
+    assert code == 0
+    assert first["notes"] == expected
+    assert len(issues(first, "note-under-table")) == sum(len(v) for v in expected.values())
+    again = tmp_path / "again.xlsx"
+    code, output = cli(runner, "generate", "--plan", str(path), "--format", "xlsx", "--out", str(again))
+    assert code == 0, output
+    code, second, _ = read(runner, again)
+    assert code == 0
+    assert second["notes"] == expected
+    assert second["sections"] == first["sections"]
+    assert second["issues"] == []
+
+
+# --------------------------------------------------------------------------- the objective box
+
+
+def test_an_objective_typed_over_the_overview_box_of_a_blank_kit_is_the_objective(runner, tmp_path):
+    path = workbook(runner, tmp_path, plan=False)
+    ws = load_workbook(path)["Overview"]
+    box = next(c.coordinate for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.startswith("=IF('Objective'!"))
+    edit(path, "Overview", {box: "Win the security audit by March"})
+    code, plan, _ = read(runner, path)
+    assert code == 0
+    assert plan["sections"]["objective"] == [{"description": "Win the security audit by March"}]
+    assert issues(plan, "objective-from-overview") == [
+        ("Overview", box, "the objective typed on the Overview, 'Win the security audit by "
+                          "March', replaces the empty row 8 of sheet 'Objective'")]
+
+
+def test_two_objectives_typed_in_both_places_are_both_kept(runner, tmp_path):
+    path = workbook(runner, tmp_path)
+    ws = load_workbook(path)["Overview"]
+    box = next(c.coordinate for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.startswith("=IF('Objective'!"))
+    edit(path, "Overview", {box: "Typed on the Overview"})
+    edit(path, "Objective", {"C7": "Typed on the sheet"})
+    code, plan, _ = read(runner, path)
+    assert code == 0
+    assert plan["sections"]["objective"] == [{"description": "Typed on the Overview"},
+                                             {"rank": 1, "description": "Typed on the sheet"}]
+    assert issues(plan, "objective-twice") == [
+        ("Overview", box, "the objective typed on the Overview, 'Typed on the Overview', differs "
+                          "from 'Typed on the sheet' typed on sheet 'Objective': both are kept, "
+                          "the Overview's first")]
+    again = tmp_path / "again.xlsx"
+    code, output = cli(runner, "generate", "--plan", str(path), "--format", "xlsx", "--out", str(again))
+    assert code == 0, output
+    code, back, _ = read(runner, again)
+    assert [r["description"] for r in back["sections"]["objective"]] == [
+        "Typed on the Overview", "Typed on the sheet"]
+    assert back["issues"] == []
