@@ -32,9 +32,6 @@ ALLOWED = {
                             "--format", "--participants"},
     # the registry's "what to do", printed for users in docs/issue-codes.md
     "core/issue_codes.py": {"--blueprint", "--date-order"},
-    # the date order's two issues (plan files, handouts, CRM exports): left to the date-order
-    # work, which owns the module
-    "core/date_order.py": {"--date-order"},
 }
 
 

@@ -91,7 +91,7 @@ def test_a_json_crm_export_whose_dates_all_read_both_ways_warns(runner, in_tmp):
                                   "--out", "o"])
     assert result.exit_code == 0, result.output
     assert ("warning: crm.json: every date reads both ways (like '03/02/2027' in column "
-            "'start'); read day-first: give --date-order mdy if they are month-first"
+            "'start'); read day-first, not month-first; give --date-order dmy or mdy to choose"
             ) in result.output
     meta = read_meta(load_workbook(in_tmp / "o" / "Contoso - Rollout.xlsx", read_only=True))
     assert (meta.deal["start"], meta.deal["go_live"]) == ("2027-02-03", "2027-06-05")
@@ -146,9 +146,10 @@ def test_a_workbook_column_that_reads_both_ways_warns_and_date_order_flips_it(
     assert issue == {"severity": "warning", "code": "date-order", "file": str(path),
                      "sheet": ACTIONS, "section": "action_items", "column": "deadline",
                      "message": "Deadline: every date reads both ways (like '03/04/2027' in "
-                                "cell E8); read day-first: give --date-order mdy if they are "
-                                "month-first"}
-    assert f"warning: {path}, sheet 'Action Items': Deadline: every date reads" in result.stderr
+                                "cell E8); read day-first, not month-first"}
+    assert (f"warning: {path}, sheet 'Action Items': Deadline: every date reads both ways (like "
+            "'03/04/2027' in cell E8); read day-first, not month-first; give --date-order dmy or "
+            "mdy to choose") in result.stderr.splitlines()
     for flag in (["--date-order", "mdy"], ["--month-first"]):  # the hidden old spelling too
         result, data = read(runner, path, *flag)
         assert result.exit_code == 0, result.stderr
@@ -166,8 +167,7 @@ def test_a_column_whose_dates_all_read_both_ways_follows_the_files_other_columns
     [issue] = date_issues(data)
     assert (issue["sheet"], issue["column"], issue["message"]) == (
         ACTIONS, "deadline", "Deadline: every date reads both ways (like '03/04/2027' in cell "
-        "E8); read month-first as the file's other dates show: give --date-order dmy if they "
-        "are day-first")
+        "E8); read month-first as the file's other dates show, not day-first")
 
 
 def test_real_date_cells_never_vote_and_never_change(runner, blank, tmp_path):
@@ -206,7 +206,7 @@ def test_a_handout_column_that_reads_both_ways_names_the_order(runner, blank, tm
     assert {k: issue[k] for k in ("table", "column", "message")} == {
         "table": "3. Action Items", "column": "deadline",
         "message": "Deadline: every date reads both ways (like '03/04/2027' in row 2); read "
-                   "day-first: give --date-order mdy if they are month-first"}
+                   "day-first, not month-first"}
 
 
 def test_a_handout_column_written_both_ways_is_refused(runner, blank, tmp_path):
@@ -279,3 +279,65 @@ def test_a_handouts_order_reaches_status(runner, blank, tmp_path):
     assert result.exit_code == 0, result.output
     assert [i["deadline"] for i in json.loads(result.stdout)["items"]] == [
         "2027-03-04", "2027-05-01"]
+
+
+# --------------------------------------------------------------------------- Swedish short months
+
+
+def test_swedish_months_print_alike_in_workbook_and_handout(runner, in_tmp):
+    """The handout prints Swedish dates as the workbook's number format shows them (three
+    letters, no dot: ``15 mar 2027``), and reads both forms back."""
+    import subprocess
+
+    from conftest import soffice_convert_all
+
+    from mapgen.core.i18n import texts_for
+
+    sv = texts_for("sv")
+    assert [sv.date(dt.date(2027, m, 15)) for m in (1, 3, 5, 6, 7, 9, 12)] == [
+        "15 jan 2027", "15 mar 2027", "15 maj 2027", "15 jun 2027", "15 jul 2027",
+        "15 sep 2027", "15 dec 2027"]
+    assert sv.day_month(dt.date(2027, 6, 7)) == "7 jun"
+    done = runner.invoke(main, ["generate", "--blueprint", "map-sv", "--plan",
+                                str(Path(__file__).parent / "fixtures" / "deal.yaml"),
+                                "--format", "all", "--out", "out"])
+    assert done.exit_code == 0, done.output
+    xlsx, docx = next(Path("out").glob("*.xlsx")), next(Path("out").glob("*.docx"))
+    docx = docx.rename(docx.with_stem(docx.stem + "-handout"))
+    pdfs = soffice_convert_all([xlsx, docx], "pdf", in_tmp / "pdf")
+    shown = [subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True,
+                            check=True).stdout for p in pdfs]
+    for text in shown:  # go-live 2027-03-15, start 2026-12-01
+        assert "15 mar 2027" in text and "1 dec 2026" in text
+        assert "15 mars 2027" not in text and "dec. 2026" not in text
+    # Read back: the printed form and Babel's own both mean the same day.
+    filled = fill(docx, in_tmp / "typed.docx", {
+        "3.": [(1, ["9", "1", "Step 9", "15 mar 2027", "", "", "Ann", ""]),
+               (2, ["10", "1", "Step 10", "15 mars 2027", "", "", "Ann", ""]),
+               (3, ["11", "1", "Step 11", "3 jun. 2027", "", "", "Ann", ""])]})
+    result, data = read(runner, filled)
+    assert result.exit_code == 0, result.stderr
+    assert [r["deadline"] for r in data["sections"]["action_items"]
+            if str(r.get("description", "")).startswith("Step ")] == [
+        "2027-03-15", "2027-03-15", "2027-06-03"]
+
+
+def test_merge_refuses_a_column_written_both_ways_in_its_worker_processes_too(
+        runner, blank, tmp_path, monkeypatch):
+    from mapgen.ops.merge import PARALLEL_FROM
+
+    monkeypatch.chdir(tmp_path)
+    mixed = workbook(blank, tmp_path, ["13/04/2027", "04/13/2027"])
+    line = (f"Error: {mixed}, sheet 'Action Items': Deadline: cell E8 has the day first "
+            "('13/04/2027') but cell E9 has the month first ('04/13/2027'); write the dates one "
+            "way, or give --date-order dmy or mdy")
+    plans = []
+    for i in range(PARALLEL_FROM + 1):
+        plans.append(tmp_path / f"p{i:02}.json")
+        plans[-1].write_text(json.dumps({"sections": {"action_items": [
+            {"description": f"Task {i}", "deadline": "2027-01-04"}]}}))
+    for inputs in ([mixed], [*plans, mixed]):  # one by one, then in worker processes
+        result = runner.invoke(main, ["merge", *map(str, inputs), "--out", "merged.json"])
+        assert result.exit_code == 2
+        assert result.stderr.splitlines() == [line]
+        assert not (tmp_path / "merged.json").exists()

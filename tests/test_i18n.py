@@ -138,7 +138,7 @@ def test_relative_dates_in_words(language, rule, words):
 
 
 @pytest.mark.parametrize(("language", "printed"), [
-    ("en", "15 Jan 2027"), ("de", "15.01.2027"), ("sv", "15 jan. 2027"), ("nl", "15 jan 2027"),
+    ("en", "15 Jan 2027"), ("de", "15.01.2027"), ("sv", "15 jan 2027"), ("nl", "15 jan 2027"),
 ])
 def test_dates_print_in_the_language(language, printed):
     assert texts_for(language).date(dt.date(2027, 1, 15)) == printed

@@ -115,6 +115,19 @@ def test_without_a_gap_the_text_is_a_row_with_an_error(runner, tmp_path):
     assert [(i["code"], i["cell"]) for i in plan["issues"]] == [("invalid-integer", "B8")]
 
 
+def test_text_in_the_status_column_stays_a_row(runner, tmp_path):
+    """The Overview counts any text in a status cell as an item, so a lone text there is a
+    row with its error (read, status and the Overview agree), not a note."""
+    path = workbook(runner, tmp_path)
+    end = table_end(path, "Action Items")
+    edit(path, "Action Items", {f"I{end + 4}": "Waiting for legal"})
+    code, plan, _ = read(runner, path)
+    assert code == 1
+    assert plan["sections"]["action_items"] == [KICKOFF, {"status": "Waiting for legal"}]
+    assert "notes" not in plan
+    assert [(i["code"], i["cell"]) for i in plan["issues"]] == [("invalid-choice", f"I{end + 4}")]
+
+
 def test_text_in_a_column_without_a_header_is_a_note_and_text_that_fits_is_a_row(runner, tmp_path):
     path = workbook(runner, tmp_path)
     end = table_end(path, "Stakeholders Identification")
@@ -248,6 +261,100 @@ def test_a_plan_files_notes_of_the_wrong_shape_are_reported(runner, tmp_path):
         ("invalid-section-notes", "warning")]
 
 
+# --------------------------------------------------------------------------- handouts
+
+
+def without_ids(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k not in ("_id", "_std")} for row in rows]
+
+
+def handout(runner, tmp_path: Path, plan: dict | None = None) -> Path:
+    source = tmp_path / "handout-source.json"
+    source.write_text(json.dumps(plan or PLAN))
+    out = tmp_path / "plan.docx"
+    code, output = cli(runner, "generate", "--plan", str(source), "--format", "docx", "--out", str(out))
+    assert code == 0, output
+    return out
+
+
+def write_around(path: Path, above: str | None = None, row_note: str | None = None,
+                 below: str | None = None, out: Path | None = None) -> Path:
+    """Edit the handout's Action Items as people do in Word: a paragraph under the heading,
+    a note typed in the last write-in row's first cell, a paragraph under the table."""
+    from docx import Document
+
+    from tests.handout_fill import section_table, type_into
+
+    doc = Document(str(path))
+    table = section_table(doc, "3.")
+    if row_note:
+        type_into(table.rows[-1].cells[0], row_note)
+    if above:
+        table._tbl.addprevious(doc.add_paragraph(above)._p)
+    if below:
+        table._tbl.addnext(doc.add_paragraph(below)._p)
+    out = out or path
+    doc.save(str(out))
+    return out
+
+
+def test_handout_text_around_a_table_and_a_note_in_a_row_are_notes(runner, tmp_path):
+    path = write_around(handout(runner, tmp_path), above="Bring the security questionnaire",
+                        row_note=NOTE, below="Call legal on Monday")
+    code, plan, output = read(runner, path)
+    assert code == 0, output
+    assert without_ids(plan["sections"]["action_items"]) == [KICKOFF]
+    assert plan["notes"] == {"action_items": ["Bring the security questionnaire", NOTE,
+                                              "Call legal on Monday"]}
+    table = "3. Action Items"
+    assert [(i["code"], i.get("table"), i.get("row"), i["message"]) for i in plan["issues"]] == [
+        ("note-under-table", table, None, "'Bring the security questionnaire' is written above "
+                                          "the table, under its heading: it is kept as a note of "
+                                          "the section"),
+        ("note-under-table", table, 4, note_message(NOTE, "is not a value of column 'Action Item'")),
+        ("note-under-table", table, None, "'Call legal on Monday' is written under the table: it "
+                                          "is kept as a note of the section")]
+    # the next round prints them under the table, and they come back without a word
+    again = tmp_path / "again.docx"
+    code, output = cli(runner, "generate", "--plan", str(path), "--format", "docx", "--out", str(again))
+    assert code == 0, output
+    code, back, _ = read(runner, again)
+    assert code == 0
+    assert back["notes"] == plan["notes"]
+    assert without_ids(back["sections"]["action_items"]) == [KICKOFF]
+    assert back["issues"] == []
+
+
+def test_the_handout_prints_the_notes_under_their_table(runner, tmp_path):
+    from docx import Document
+
+    plan = {**PLAN, "notes": {"action_items": [NOTE, "Ask Sam about the DPA"]}}
+    out = handout(runner, tmp_path, plan)
+    body = [p.text for p in Document(str(out)).paragraphs]
+    assert body.count(NOTE) == 1 and body.count("Ask Sam about the DPA") == 1
+    code, back, _ = read(runner, out)
+    assert code == 0
+    assert back["notes"] == {"action_items": [NOTE, "Ask Sam about the DPA"]}
+    assert without_ids(back["sections"]["action_items"]) == [KICKOFF]
+    assert back["issues"] == []
+
+
+def test_markdown_and_the_buyers_page_show_the_notes_under_their_table(runner, tmp_path):
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps({**PLAN, "notes": {"action_items": [NOTE, "<b>Sam</b> & co"]}}))
+    for fmt in ("md", "html"):
+        out = tmp_path / f"plan.{fmt}"
+        code, output = cli(runner, "generate", "--plan", str(source), "--format", fmt, "--out", str(out))
+        assert code == 0, output
+        text = out.read_text()
+        assert text.count(NOTE) == 1
+        kickoff = text.index("Kick-off")
+        assert kickoff < text.index(NOTE) < text.index("4. Stakeholders")
+    assert "\n\\<b\\>Sam\\</b\\> & co\n" in (tmp_path / "plan.md").read_text()
+    page = (tmp_path / "plan.html").read_text()
+    assert '<p class="section-note">&lt;b&gt;Sam&lt;/b&gt; &amp; co</p>' in page
+
+
 # --------------------------------------------------------------------------- the property
 
 
@@ -280,6 +387,53 @@ def test_notes_under_tables_survive_read_generate_read(runner, tmp_path_factory,
     assert len(issues(first, "note-under-table")) == sum(len(v) for v in expected.values())
     again = tmp_path / "again.xlsx"
     code, output = cli(runner, "generate", "--plan", str(path), "--format", "xlsx", "--out", str(again))
+    assert code == 0, output
+    code, second, _ = read(runner, again)
+    assert code == 0
+    assert second["notes"] == expected
+    assert second["sections"] == first["sections"]
+    assert second["issues"] == []
+
+
+HANDOUT_TABLES = st.sampled_from([("objective", "1."), ("phases", "2."), ("action_items", "3.")])
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(notes=st.lists(st.tuples(HANDOUT_TABLES, st.booleans(), NOTE_TEXT), min_size=1, max_size=4))
+def test_handout_notes_survive_read_generate_read(runner, tmp_path_factory, notes):
+    """Notes typed into a handout (in the last write-in row's first cell, or as paragraphs
+    under a table) come back as the same notes through read -> generate --plan -> read."""
+    from docx import Document
+
+    from tests.handout_fill import section_table, type_into
+
+    tmp_path = tmp_path_factory.mktemp("handout-notes")
+    path = handout(runner, tmp_path)
+    doc = Document(str(path))
+    in_row: dict[str, str] = {}
+    below: dict[str, list[str]] = {}
+    for (key, heading), as_row, text in notes:
+        table = section_table(doc, heading)
+        if as_row and key not in in_row:
+            assert not any(c.text for r in table.rows[-2:] for c in r.cells)  # empty rows
+            type_into(table.rows[-1].cells[0], text)
+            in_row[key] = text
+        else:
+            after = table._tbl
+            for _ in below.get(key, []):
+                after = after.getnext()
+            after.addnext(doc.add_paragraph(text)._p)
+            below.setdefault(key, []).append(text)
+    doc.save(str(path))
+    expected = {key: ([in_row[key]] if key in in_row else []) + below.get(key, [])
+                for key in ("objective", "phases", "action_items") if key in in_row or key in below}
+    code, first, _ = read(runner, path)
+    assert code == 0
+    assert first["notes"] == expected
+    assert len(issues(first, "note-under-table")) == sum(len(v) for v in expected.values())
+    again = tmp_path / "again.docx"
+    code, output = cli(runner, "generate", "--plan", str(path), "--format", "docx", "--out", str(again))
     assert code == 0, output
     code, second, _ = read(runner, again)
     assert code == 0

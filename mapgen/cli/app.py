@@ -37,13 +37,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 ISSUE_ADVICE = {
     "unknown-blueprint": " (give --blueprint to choose)",
     "deal-dates-missing": ", or make the kit with --plan",
+    "date-order": "; give --date-order dmy or mdy to choose",
+    "mixed-date-order": ", or give --date-order dmy or mdy",
 }
 
 
 def echo_issues(issues: list[Issue]) -> None:
     """Each issue on stderr as ``severity: place: message``, with the option that helps."""
     for issue in issues:
-        click.echo(f"{issue.severity}: {issue}{ISSUE_ADVICE.get(issue.code, '')}", err=True)
+        click.echo(f"{issue.severity}: {issue_line(issue)}", err=True)
+
+
+def issue_line(issue: Issue) -> str:
+    """An issue as the command line says it: where, what, and the option that helps."""
+    return f"{issue}{ISSUE_ADVICE.get(issue.code, '')}"
 
 
 def option_name(param: str) -> str:

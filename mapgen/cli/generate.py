@@ -11,12 +11,14 @@ from mapgen.cli.app import (
     blueprint_option,
     date_order_option,
     file_out,
+    issue_line,
     load_plan_option,
     main,
     run,
     warn,
 )
 from mapgen.cli.progress import progress_bar
+from mapgen.core.errors import Issue
 from mapgen.core.text import plural
 from mapgen.formats import registry as formats
 
@@ -158,7 +160,7 @@ def _batch(deals_path, blueprint_ref, names, audience, out_dir, force, name_temp
     for path in result.written:
         click.echo(str(path))
     for line in batch.warnings:
-        warn(f"warning: {line}")
+        warn(f"warning: {issue_line(line) if isinstance(line, Issue) else line}")
     for line in result.failed:
         warn(f"error: {line}")
     if batch.existing:

@@ -6,8 +6,8 @@ second field is over 12 (``04/13/2027``) only month-first. The dates are read th
 show; when they show both ways, that is an error naming where; when every date reads both
 ways, a default order is used (day-first unless the caller says otherwise; a column follows the
 order its file's other columns show, when they agree) and a warning names it. A given order
-(``--date-order dmy|mdy``) decides instead, without a word. Real dates (a spreadsheet's date
-cells) never come here: only texts vote.
+(``date_order``; on the command line ``--date-order dmy|mdy``) decides instead, without a
+word. Real dates (a spreadsheet's date cells) never come here: only texts vote.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
+
+from mapgen.core.errors import BadArgument
 
 Order = Literal["dmy", "mdy"]
 ORDERS: tuple[Order, ...] = ("dmy", "mdy")
@@ -63,18 +65,24 @@ def decide(values: Iterable[tuple[str, object]], given: Order | None = None, *,
     if day and month:
         return OrderFound(True, ("mixed-date-order",
                                  f"{day[0]} has the day first ('{day[1]}') but {month[0]} has the "
-                                 f"month first ('{month[1]}'); write the dates one way, or give "
-                                 "--date-order dmy or mdy"), shown=True)
+                                 f"month first ('{month[1]}'); write the dates one way"),
+                          shown=True)
     if day or month:
         return OrderFound(day is not None, shown=True)
     if both:
-        other, flag = order_name(not day_first), "mdy" if day_first else "dmy"
         return OrderFound(day_first, ("date-order",
                                       f"every date reads both ways (like '{both[1]}' in "
                                       f"{both[0]}); read {order_name(day_first)}"
-                                      f"{f' {why}' if why else ''}: give --date-order {flag} if "
-                                      f"they are {other}"))
+                                      f"{f' {why}' if why else ''}, not "
+                                      f"{order_name(not day_first)}"))
     return OrderFound(day_first)
+
+
+def refused(where: str, problem: tuple[str, str]) -> BadArgument:
+    """The error for dates written both ways in ``where`` (a file, or a file's column; from
+    :attr:`OrderFound.problem`): the ``date_order`` parameter of the caller decides them."""
+    return BadArgument("{where}: {message}, or give {-date_order} dmy or mdy", where=where,
+                       message=problem[1])
 
 
 def decide_columns(columns: Mapping[K, Sequence[tuple[str, object]]], given: Order | None = None,

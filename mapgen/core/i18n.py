@@ -115,14 +115,34 @@ class Texts:
 
     def date(self, value: dt.date) -> str:
         """A date as a document prints it: ``15 Jan 2027`` in English, the locale's medium form
-        otherwise (``15 jan. 2027``, ``15.01.2027``)."""
+        otherwise (``15 janv. 2027``, ``15.01.2027``) with the month as the workbook shows it
+        (Swedish ``15 jan 2027``: :func:`mapgen.core.month_names.spreadsheet_months`)."""
         if self.language == SOURCE_LANGUAGE:
             from mapgen.core.dates import format_human
 
             return format_human(value)
-        from babel.dates import format_date
+        from babel.dates import format_date, get_date_format
 
-        return format_date(value, "medium", locale=self.language)
+        from mapgen.core.month_names import with_month
+
+        pattern = get_date_format("medium", locale=self.language).pattern
+        return format_date(value, with_month(pattern, value, self.language), locale=self.language)
+
+    def day_month(self, value: dt.date) -> str:
+        """A day with its short month: ``3 Feb`` in English, the locale's form otherwise
+        (``3. Feb.``, ``3 févr.``, Swedish ``3 feb``), the month as in :meth:`date`."""
+        if self.language == SOURCE_LANGUAGE:
+            from mapgen.core.dates import MONTH_ABBR
+
+            return f"{value.day} {MONTH_ABBR[value.month - 1]}"
+        from babel import Locale
+        from babel.dates import format_date, match_skeleton
+
+        from mapgen.core.month_names import with_month
+
+        skeletons = Locale.parse(self.language).datetime_skeletons
+        pattern = skeletons[match_skeleton("MMMd", skeletons)].pattern
+        return format_date(value, with_month(pattern, value, self.language), locale=self.language)
 
     def __repr__(self) -> str:
         return f"Texts({self.language!r})"

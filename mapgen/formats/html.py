@@ -365,6 +365,7 @@ class _Page:
         return {"number": sv.number, "title": sv.title, "anchor": anchor(sv),
                 "purpose": sv.purpose, "instructions": sv.instructions, "headers": headers,
                 "rows": body, "note": note, "empty": _("Nothing here yet.") if not rows else "",
+                "notes": list(sv.table_notes),  # the plan's notes under the table
                 "progress": self.done_of(count_items(items)) if items else ""}
 
     def signoff(self) -> dict[str, Any] | None:

@@ -48,8 +48,9 @@ def section(sv: SectionView, texts: Texts | None = None) -> list[str]:
     rows, note = sv.rows, ""
     if not rows and sv.examples:
         rows, note = sv.examples, emphasis(_("Examples: what good looks like."))
+    notes = [line for text in sv.table_notes for line in (inline(text), "")]  # no rows
     if not rows:
-        return [*lines, emphasis(_("Nothing here yet.")), ""]
+        return [*lines, emphasis(_("Nothing here yet.")), "", *notes]
     if note:
         lines += [note, ""]
     lines.append("| " + " | ".join(cell(c.title) for c in sv.columns) + " |")
@@ -59,7 +60,7 @@ def section(sv: SectionView, texts: Texts | None = None) -> list[str]:
     for row in rows:
         lines.append("| " + " | ".join(cell(display_value(c, row.get(c.key), _))
                                        for c in sv.columns) + " |")
-    return [*lines, ""]
+    return [*lines, "", *notes]
 
 
 def fact(value: Any, texts: Texts | None = None) -> str:

@@ -104,6 +104,17 @@ class FieldType:
                allow_relative: bool) -> Parsed:
         raise NotImplementedError
 
+    def reads(self, raw: object, column: ColumnLike | None = None) -> bool:
+        """Whether ``raw`` is a value of this type at all (a date in either order, a relative
+        date too): what tells a row typed far below a table from a note written there."""
+        for day_first in (True, False):
+            try:
+                self.parse(raw, column, day_first=day_first, allow_relative=True)
+                return True
+            except FieldError:
+                continue
+        return False
+
     def to_json(self, value: Any) -> Any:
         """The plan-format (JSON/YAML/CSV) form of a parsed value."""
         return value

@@ -438,6 +438,20 @@ def _extra_columns(raw: Any, file: str | None) -> tuple[dict[str, dict[str, str]
     return out, [bad] if wrong else []
 
 
+def is_note(column: Any, raw: Any) -> bool:
+    """Whether a lone text ``raw`` under a table, in ``column`` (a blueprint column; None for
+    a column without a header), is a note rather than a row: the column's type cannot read it,
+    and it is not a tracked status column (the Overview counts any text there as an item, so
+    there it stays a row, with its error)."""
+    from mapgen.model.health import STATUS_KEY
+
+    if column is None:
+        return True
+    if column.key == STATUS_KEY and column.choices:
+        return False
+    return not column.field.reads(raw, column)
+
+
 def section_notes(raw: Any, file: str | None) -> tuple[dict[str, list[str]], list[Issue]]:
     """The plan's optional ``notes`` key: {section: [text, ...]} (notes written under a table,
     which are no rows); wrong shapes reported, texts kept as far as they go."""

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mapgen.core.date_order import Order, decide
+from mapgen.core.date_order import Order, decide, refused
 from mapgen.core.dealkeys import DEAL_DATE_KEYS
-from mapgen.core.errors import FileExists, MapgenError, TemplateError, ValidationFailed
+from mapgen.core.errors import FileExists, Issue, MapgenError, TemplateError, ValidationFailed
 from mapgen.core.fileio import check_writable, read_bytes, safe_filename, unique_path
 from mapgen.core.workers import in_workers
 from mapgen.model.blueprint import Audience, Blueprint
@@ -106,14 +106,15 @@ def parse_stakeholders(text: str) -> list[dict[str, str]]:
 
 
 def load_deals(path: str | os.PathLike, blueprint: Blueprint, *,
-               warn: Callable[[str], None] | None = None,
+               warn: Callable[[str | Issue], None] | None = None,
                date_order: Order | None = None) -> list[DealRow]:
     """Every deal of a CSV or JSON file as a typed plan, or an error naming its line.
 
-    ``warn`` receives notes about the file as a whole (e.g. a guessed text encoding, the
-    order its dates were read in). Numeric dates are read one way for the whole file
+    ``warn`` receives notes about the file as a whole (e.g. a guessed text encoding; the
+    order its dates were read in as a ``date-order`` Issue). Numeric dates are read one way for the whole file
     (``date_order``, else as its dates show: mapgen.core.date_order). Raises MapgenError when
-    the file itself cannot be used, holds no deals, or writes its dates both ways.
+    the file itself cannot be used, holds no deals, or writes its dates both ways (BadArgument:
+    ``date_order`` decides).
     """
     path = Path(path)
     raw = _read_bytes(path)
@@ -132,8 +133,8 @@ def load_deals(path: str | os.PathLike, blueprint: Blueprint, *,
     if order.problem is not None:
         code, message = order.problem
         if code == "mixed-date-order":
-            raise MapgenError(f"{path}: {message}")
-        (warn or (lambda _: None))(f"{path}: {message}")
+            raise refused(str(path), order.problem)
+        (warn or (lambda _: None))(Issue(code=code, file=str(path), message=message))
     given: Order = "dmy" if order.day_first else "mdy"
     return [_deal_row(where, record, blueprint, given) for where, record in records]
 
@@ -449,7 +450,7 @@ class Batch:
     blueprint: Blueprint
     jobs: list[_Job]
     failed: list[str]
-    warnings: list[str]
+    warnings: list[str | Issue]  # issues for the command line to say with their advice
     options: dict[str, Any]  # for generate(): formats, audience, out_dir, force, protect, owners
     prepared: Prepared | None = None
     no_events: list[str] = field(default_factory=list)  # deals given no calendar (``owners``)
@@ -518,7 +519,7 @@ def prepare_batch(deals_path: str | os.PathLike, blueprint: Blueprint, *,
     owners = check_owners(owners, formats)
     template = name_template or DEFAULT_NAME
     _check_template(template)
-    warnings: list[str] = []
+    warnings: list[str | Issue] = []
     rows = load_deals(deals_path, blueprint, warn=warnings.append, date_order=date_order)
     warnings += [f"{row.where}: {w}" for row in rows if row.plan for w in row.warnings]
     suffix = "-buyer" if audience == "buyer" and not name_template else ""

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mapgen.core.errors import Issue, MapgenError, MixedBlueprints
+from mapgen.core.errors import BadArgument, Issue, MapgenError, MixedBlueprints
 from mapgen.core.i18n import Texts, texts_for
 from mapgen.core.text import is_blank, plural
 from mapgen.model.fields import fold_text
@@ -765,9 +765,10 @@ def _read_rest(paths: list[Path], blueprint: Blueprint, jobs: int | None,
                                 chunksize=4)) as read:
         for outcome in read:
             if isinstance(outcome, _Failed):
+                error = outcome.error or MapgenError(outcome.message)
                 if not keep_going:
-                    raise MapgenError(outcome.message)
-                yield MapgenError(outcome.message)
+                    raise error
+                yield error
                 continue
             yield outcome
 
@@ -780,9 +781,11 @@ def _read(path: Path, blueprint: Blueprint | None, date_order: Order | None = No
 
 @dataclass(frozen=True)
 class _Failed:
-    """An input a worker could not use (exceptions with custom arguments do not pickle back)."""
+    """An input a worker could not use (exceptions with custom arguments do not pickle back;
+    a BadArgument does, and is kept for the command line to say)."""
 
     message: str
+    error: BadArgument | None = None
 
 
 def _worker_read(state: tuple[Blueprint, Order | None], path: Path
@@ -790,7 +793,7 @@ def _worker_read(state: tuple[Blueprint, Order | None], path: Path
     try:
         return _read(path, *state)
     except MapgenError as exc:
-        return _Failed(str(exc))
+        return _Failed(str(exc), exc if isinstance(exc, BadArgument) else None)
 
 
 def merge_to(paths: Sequence[str | os.PathLike], out: Path, *, report: Path | None = None,

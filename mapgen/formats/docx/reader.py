@@ -69,6 +69,7 @@ class _Found:
     extras: dict[str, str] = field(default_factory=dict)
     recorded: dict[str, Any] | None = None
     day_first: dict[str, bool] = field(default_factory=dict)  # date column -> its order
+    notes: list[str] = field(default_factory=list)  # the section's notes: text that is no row
 
     @property
     def name(self) -> str:
@@ -275,16 +276,19 @@ class _HandoutReader:
                         "found by their headers, and rows are matched by their values")
         sections: dict[str, list[Row]] = {}
         columns: dict[str, dict[str, str]] = {}
+        notes: dict[str, list[str]] = {}
         for hit in found:
             rows = self._rows(hit)
             sections[hit.section.key] = rows
+            if hit.notes:
+                notes[hit.section.key] = hit.notes
             used = {k for row in rows for k in row}
             extras = {k: h for k, h in hit.extras.items() if k in used}
             if extras:
                 columns[hit.section.key] = extras
         deal, participant = self._deal(found, day_first)
         plan = Plan(blueprint=BlueprintRef(name=self.blueprint.name, version=self.blueprint.version),
-                    deal=deal, sections=sections, columns=columns, issues=self.issues)
+                    deal=deal, sections=sections, columns=columns, notes=notes, issues=self.issues)
         record = self.record or {}
         if participant or record.get("participant"):
             plan.participant = participant or record.get("participant")
@@ -308,7 +312,7 @@ class _HandoutReader:
         mapgen's. A column written both ways is refused (MapgenError naming the file, table
         and column); one whose dates all read both ways gets a ``date-order`` warning."""
         from mapgen.core import dates
-        from mapgen.core.date_order import decide_columns, shown_order
+        from mapgen.core.date_order import decide_columns, refused, shown_order
 
         columns: dict[tuple[int, str], list[tuple[str, object]]] = {}
         for n, hit in enumerate(found):
@@ -329,7 +333,7 @@ class _HandoutReader:
             issue = Issue(code=code, file=self.label, table=hit.name, section=hit.section.key,
                           column=key, message=f"{hit.headers.get(key, key)}: {message}")
             if code == "mixed-date-order":
-                raise MapgenError(str(issue))
+                raise refused(f"{issue.where()}: {hit.headers.get(key, key)}", order.problem)
             self.issues.append(issue)
         return given == "dmy" if given else shown_order(orders.values())
 
@@ -362,11 +366,21 @@ class _HandoutReader:
         width = len(hit.keys)
         pairs = _align(recorded, [_row_marks(t, width) for t in texts], len(hit.keys))
         examples = [] if hit.recorded is not None else self._examples(hit)
+        self._paragraph_notes(hit, hit.table.paragraphs, "above", "above the table, under its "
+                             "heading")
         rows: list[Row] = []
+        gap = after_note = False  # an empty row since the last one with values; a note then
         for n, cells in enumerate(body):
             number = n + 1
             where = {"table": hit.name, "row": number, "section": hit.section.key}
             entry = recorded[pairs[n]] if pairs.get(n) is not None else None
+            if entry is None and self._row_note(hit, cells, gap or after_note, where):
+                gap, after_note = False, True
+                continue
+            if any(c.text.strip() for c in cells):
+                gap = after_note = False
+            else:
+                gap = True
             lines = notes.get(str(pairs[n])) if pairs.get(n) is not None else None
             values: dict[str, str] = {}
             kept: dict[str, dict[str, str]] = {}
@@ -418,7 +432,63 @@ class _HandoutReader:
                 row[NOTES_KEY] = kept
             rows.append(row)
             self.places.setdefault(hit.section.key, []).append((hit.name, number))
+        self._paragraph_notes(hit, hit.table.after, "below", "under the table")
         return rows
+
+    def _row_note(self, hit: _Found, cells: list[Any], gap: bool, where: dict[str, Any]) -> bool:
+        """Whether a table row is a note, not a row: its one text stands after empty rows
+        (or right under another note) in a column whose type cannot read it, or in a column
+        without a header. A note goes to ``hit.notes`` with a warning naming its row."""
+        from mapgen.core.month_names import english_months
+        from mapgen.formats.xlsx.read_values import _quote
+        from mapgen.model.plan import is_note
+
+        filled = [(i, c.text) for i, c in enumerate(cells) if c.text.strip()]
+        if not gap or len(filled) != 1:
+            return False
+        i, text = filled[0]
+        key = hit.keys[i] if i < len(hit.keys) else None
+        header = hit.table.rows[hit.header_row]
+        if key is None and i < len(header) and header[i].text.strip():
+            return False  # merge's Sources column
+        if key is not None:
+            column = hit.section.column(key) if key not in hit.extras else None
+            raw = english_months(text, self.blueprint.language) if column and column.field.is_date \
+                else text
+            if column is None or not is_note(column, raw):
+                return False  # a value of its column: a row, however far below
+        text = " ".join(text.split())
+        where_in = (f"is not a value of column '{hit.headers.get(key, key)}'" if key is not None
+                    else "stands in a column without a header")
+        self._issue("note-under-table", f"{_quote(text)} stands alone under the table and "
+                    f"{where_in}: it is kept as a note of the section, not read as a row",
+                    "warning", **where)
+        hit.notes.append(text)
+        return True
+
+    def _paragraph_notes(self, hit: _Found, paragraphs: list[str], side: str, where: str) -> None:
+        """Paragraphs a person wrote around a recorded section's table (``side``: ``above``,
+        between its heading and the table, or ``below``, up to the next heading): the
+        section's notes. The handout's own texts and the notes it printed (by the record's
+        fingerprints) are not news; anything else is a ``note-under-table`` warning."""
+        if hit.recorded is None or not isinstance(hit.recorded.get("above"), list):
+            return  # no record of what the handout printed there (a foreign or older one)
+        from mapgen.formats.docx.record import mark
+        from mapgen.formats.xlsx.read_values import _quote
+
+        printed = hit.recorded.get(side)
+        printed = list(printed) if isinstance(printed, list) else []  # "below": notes printed
+        for text in paragraphs:
+            text = " ".join(text.split())
+            if mark(text) in printed:
+                printed.remove(mark(text))
+                if side == "above":
+                    continue  # the handout's own text
+            else:
+                self._issue("note-under-table", f"{_quote(text)} is written {where}: it is "
+                            "kept as a note of the section", "warning",
+                            table=hit.name, section=hit.section.key)
+            hit.notes.append(text)
 
     def _conflict_left(self, hit: _Found, key: str, where: dict[str, Any]) -> None:
         """A conflict that merge marked under a value is still printed: not settled."""

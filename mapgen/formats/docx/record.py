@@ -17,7 +17,10 @@ page. The record holds:
   reader can tell a row left as written from one typed over, and find each written row again
   after rows were added, deleted or inserted; ``notes``: per recorded row, the note lines
   printed under a cell's value (merge's conflict notes, a kept comment and link), which are
-  mapgen's and not the cell's value, with the kept comment and link they show;
+  mapgen's and not the cell's value, with the kept comment and link they show; ``above``: a
+  fingerprint of each paragraph printed between the section's heading and its table (its
+  texts), and ``below``: of each note printed under the table (the plan's ``notes``), so that
+  the reader tells mapgen's paragraphs from text a person wrote there;
 - ``standard_rows``: the standard rows the plan has held (see :mod:`mapgen.model.rowids`), and
   ``relative_dates``: the dates printed that follow a deal date, as a workbook records them
   (:mod:`mapgen.model.relative_dates`), so that ``shift --go-live`` moves them.
@@ -31,6 +34,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+from mapgen.core.i18n import N_
 from mapgen.core.xmltext import xml_attribute, xml_escape, xml_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +46,9 @@ FORMAT = "mapgen-handout"
 VERSION = 1
 MAX_RECORD_CHARS = 20_000_000
 SOURCES_COLUMN = "_sources"  # merge's Sources column, printed for the seller
+# Paragraphs the handout prints above a section's table (with its purpose and instructions)
+INTERNAL_NOTE = N_("Internal section: left out of the buyer edition.")
+EXAMPLES_CAPTION = N_("Rows in grey italics are examples. Write your own in the empty rows.")
 
 
 def mark(text: str) -> str:
@@ -97,6 +104,16 @@ def printed_rows(view: DocumentView, sv: SectionView) -> list[dict[str, Any]]:
     return out
 
 
+def opening_texts(view: DocumentView, sv: SectionView) -> list[str]:
+    """The paragraphs the handout prints between a section's heading and its table, as read
+    back: the internal section's note, the purpose, the instructions, the examples' caption."""
+    _ = view.texts
+    texts = [_(INTERNAL_NOTE)] if sv.section.internal else []
+    texts += [sv.purpose] if sv.purpose else []
+    texts += [_("Instructions:") + " " + sv.instructions] if sv.instructions else []
+    return texts + ([_(EXAMPLES_CAPTION)] if sv.examples else [])
+
+
 def handout_record(view: DocumentView) -> dict[str, Any]:
     """The record of the handout that the view is laid out as (see the module docstring)."""
     from mapgen.model.plan import STANDARD_DEAL_KEYS
@@ -121,7 +138,10 @@ def handout_record(view: DocumentView) -> dict[str, Any]:
         if sv.sources is not None and view.audience == "internal":
             columns.append(SOURCES_COLUMN)
             headers.append(view.texts("Sources"))
-        table = {"section": sv.key, "columns": columns, "headers": headers, "rows": rows}
+        table = {"section": sv.key, "columns": columns, "headers": headers, "rows": rows,
+                 "above": [mark(t) for t in opening_texts(view, sv)]}
+        if sv.table_notes:
+            table["below"] = [mark(t) for t in sv.table_notes]
         if notes:
             table["notes"] = notes
         tables.append(table)

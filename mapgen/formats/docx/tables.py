@@ -68,6 +68,8 @@ class WordTable:
     rows: Sequence[list[WordCell]]  # each row read when first used
     header_rows: int = 0  # rows marked to repeat as the header on each page
     truncated: bool = False
+    # the non-empty paragraphs after the table, up to the next heading or table
+    after: list[str] = field(default_factory=list)
 
     def texts(self, row: int) -> list[str]:
         return [c.text for c in self.rows[row]]
@@ -210,6 +212,7 @@ class _Walker:
         self.heading: str | None = None
         self.paragraphs: list[str] = []
         self.passages: list[tuple[str | None, list[str]]] = []
+        self.last: WordTable | None = None  # the table that paragraphs follow (no heading since)
 
     def paragraph(self, text: str, heading: bool) -> None:
         text = text.strip()
@@ -218,15 +221,19 @@ class _Walker:
         if heading:
             self.heading, self.paragraphs = text, []
             self.passages.append((text, []))
+            self.last = None
         else:
             self.paragraphs.append(text)
+            if self.last is not None:
+                self.last.after.append(text)
             if not self.passages:
                 self.passages.append((None, []))
             self.passages[-1][1].append(text)
 
     def table(self, rows: Sequence[list[WordCell]], header_rows: int, truncated: bool) -> None:
-        self.tables.append(WordTable(len(self.tables), self.heading, self.paragraphs, rows,
-                                     header_rows, truncated))
+        self.last = WordTable(len(self.tables), self.heading, self.paragraphs, rows, header_rows,
+                              truncated)
+        self.tables.append(self.last)
         self.paragraphs = []
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mapgen.core.dates import MONTH_ABBR
 from mapgen.core.i18n import Texts
 from mapgen.model.view import DocumentView, TimelineItem, timeline, timeline_weeks
 
@@ -38,10 +37,6 @@ def timeline_fills(items: list[TimelineItem], weeks: list[dt.date], today: dt.da
 
 
 def week_label(week: dt.date, texts: Texts) -> str:
-    """A timeline column's week: ``3 Feb`` in English, the locale's day and short month
-    otherwise (``3. Feb.``, ``3 févr.``), from Babel's locale data."""
-    if texts.language == "en":
-        return f"{week.day} {MONTH_ABBR[week.month - 1]}"
-    from babel.dates import format_skeleton
-
-    return format_skeleton("dMMM", week, locale=texts.language)
+    """A timeline column's week: its Monday's day and short month in the handout's language
+    (``3 Feb``, ``3. Feb.``, ``3 févr.``, ``3 feb``): :meth:`mapgen.core.i18n.Texts.day_month`."""
+    return texts.day_month(week)

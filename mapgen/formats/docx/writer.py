@@ -38,7 +38,13 @@ from mapgen.core.i18n import N_, Texts, texts_for
 from mapgen.formats.docx import ooxml as ox
 from mapgen.formats.docx.house import MARGIN_CM, PAGE_CM, TEXT_GREY, house_page, house_styles, page_footer
 from mapgen.formats.docx.pages import BOLD_CHAR_TWIPS, TABLE_CHAR_TWIPS, TABLE_PT, Page, min_width, row_twips
-from mapgen.formats.docx.record import add_record, handout_record, merge_lines
+from mapgen.formats.docx.record import (
+    EXAMPLES_CAPTION,
+    INTERNAL_NOTE,
+    add_record,
+    handout_record,
+    merge_lines,
+)
 from mapgen.formats.docx.timeline import handout_timeline, timeline_fills, week_label
 from mapgen.formats.registry import WriteOptions
 from mapgen.model.plan import NOTES_KEY
@@ -71,7 +77,6 @@ BORDER_GREY = "A6A6A6"
 NOTE_FILL = "FCE4D6"  # light orange: a cell with a merge note (e.g. a conflict)
 LINK_BLUE = "0563C1"  # a link a plan keeps for a cell, as office suites show links
 SIGNOFF_ROW_TWIPS = 850  # 1.5 cm: room to sign
-EXAMPLES_CAPTION = N_("Rows in grey italics are examples. Write your own in the empty rows.")
 BLANK_COVER_FIELDS = (N_("Buyer"), N_("Seller"), N_("Deal"), N_("Go-live"))
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
 STYLES_USED = ("Normal", "Title", "Heading 1", "Heading 2", "TOC Heading", "Caption",
@@ -429,8 +434,7 @@ class _DocxWriter:
         texts = []
         if sv.section.internal:
             paragraph = self.doc.add_paragraph()
-            self._run(paragraph, self._("Internal section: left out of the buyer edition."),
-                      italic=True, color=GREY)
+            self._run(paragraph, self._(INTERNAL_NOTE), italic=True, color=GREY)
             texts.append(paragraph)
         if sv.purpose:
             texts.append(self.doc.add_paragraph(ox.xml_text(sv.purpose)))
@@ -445,6 +449,11 @@ class _DocxWriter:
             paragraph.paragraph_format.keep_with_next = True
         self.page.add(self._texts_height(sv))
         self._section_table(sv, width, rest)
+        for n, text in enumerate(sv.table_notes):  # the plan's notes: text, never rows
+            paragraph = self.doc.add_paragraph(ox.xml_text(text))
+            if n == 0:
+                paragraph.paragraph_format.space_before = Pt(6)  # clear of the table
+        self.page.add(self._notes_height(sv))
 
     def _new_page(self, sv: SectionView, after: list[SectionView], used: int) -> bool:
         """Whether ``sv``, starting ``used`` twips down the page, begins on a new page: when
@@ -535,11 +544,16 @@ class _DocxWriter:
     def _texts_height(self, sv: SectionView) -> int:
         page = self.page
         _ = self._
-        height = page.text(_("Internal section: left out of the buyer edition.")) \
-            if sv.section.internal else 0
+        height = page.text(_(INTERNAL_NOTE)) if sv.section.internal else 0
         height += page.text(sv.purpose) if sv.purpose else 0
         height += page.text(_("Instructions:") + " " + sv.instructions) if sv.instructions else 0
         return height + (CAPTION_TWIPS if sv.examples else 0)
+
+    def _notes_height(self, sv: SectionView) -> int:
+        """Twips of the plan's notes printed under the section's table (6 pt above them)."""
+        if not sv.table_notes:
+            return 0
+        return 120 + sum(self.page.text(text) for text in sv.table_notes)
 
     def _opening(self, sv: SectionView, width: int) -> int:
         """Twips from a section's heading to the end of its table's first body row: what
@@ -647,7 +661,8 @@ class _DocxWriter:
         if after > page.height:  # the table runs on to a new page
             after = after % page.height + self._header_height(sv, self._widths(
                 sv, self._text_width(self.doc.sections[-1])))
-        left = page.height - after - page.safety() - (0 if rest else self._signoff_height())
+        left = (page.height - after - page.safety() - self._notes_height(sv)
+                - (0 if rest else self._signoff_height()))
         if left <= 0:
             return 0
         if rest and rest[0].landscape == sv.landscape and not self._new_page(rest[0], rest[1:2], after):

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mapgen.core.errors import Issue, MapgenError
+from mapgen.core.errors import Issue
 from mapgen.formats.xlsx.headers import _text
 from mapgen.formats.xlsx.meta import SheetMeta
 from mapgen.formats.xlsx.notes import CellNote
@@ -62,9 +62,9 @@ class RowValues:
         """Decide the order of each date column's numeric date texts (``table.day_first``;
         :mod:`mapgen.core.date_order`) and return the order of the file's other dates.
 
-        A column written both ways is refused (MapgenError naming the file, sheet and column);
+        A column written both ways is refused (BadArgument naming the file, sheet and column);
         one whose dates all read both ways gets a ``date-order`` warning naming the order."""
-        from mapgen.core.date_order import decide_columns, shown_order
+        from mapgen.core.date_order import decide_columns, refused, shown_order
 
         columns: dict[tuple[int, str], list[tuple[str, object]]] = {}
         for n, table in enumerate(self.tables):
@@ -82,7 +82,7 @@ class RowValues:
             issue = Issue(code=code, file=self.label, sheet=table.sheet, section=table.section.key,
                           column=key, message=f"{table.headers.get(key, key)}: {message}")
             if code == "mixed-date-order":
-                raise MapgenError(str(issue))
+                raise refused(f"{issue.where()}: {table.headers.get(key, key)}", order.problem)
             self.issues.append(issue)
         return given == "dmy" if given else shown_order(found.values())
 

@@ -192,7 +192,9 @@ class TableScan:
                 if key is None:
                     continue
                 cells[key] = cell
-                self._account(sheet.title, number, i, cell)
+                self.output += 24 + (len(cell.value) if isinstance(cell.value, str) else 10)
+                if cell.kind == "formula":
+                    self.formulas.setdefault(sheet.title, {})[(number, i + 1)] = cell
             if cells and table.recorded is None and is_own_text(
                     [c.value for c in cells.values()], own_text):
                 continue  # a legend or note under the table: the section's own text
@@ -246,8 +248,10 @@ class TableScan:
         if cell.coordinate in noted:
             table.notes.append(text)
             return True
+        from mapgen.model.plan import is_note
+
         column = table.columns.get(key) if key is not None else None
-        if not gap or (key is not None and (column is None or _fits(column, cell.value))):
+        if not gap or (key is not None and (column is None or not is_note(column, cell.value))):
             return False  # next to the rows, or a value of its column (a row typed far below)
         where = (f"is not a value of column '{table.headers[key]}'" if key is not None
                  else "stands in a column without a header")
@@ -257,15 +261,3 @@ class TableScan:
         table.notes.append(text)
         return True
 
-
-def _fits(column: Any, value: Any) -> bool:
-    """Whether ``value`` reads as a value of ``column`` (either date order will do)."""
-    from mapgen.model.fields import FieldError
-
-    for day_first in (True, False):
-        try:
-            column.field.parse(value, column, day_first=day_first, allow_relative=True)
-            return True
-        except FieldError:
-            continue
-    return False
