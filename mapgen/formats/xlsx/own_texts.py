@@ -30,6 +30,7 @@ class _OwnTexts:
     layout: tuple[str, ...]
     conflict_notes: tuple[str, ...]
     words: dict[bool, frozenset[str]]  # how the writer shows yes and no (folded)
+    example_note_texts: frozenset[str] = frozenset()  # the whole example notes (folded)
 
 
 @cache
@@ -50,7 +51,8 @@ def _own_texts(language: str) -> _OwnTexts:
                      tuple(dict.fromkeys(LAYOUT_TEXT_STARTS + layout)),
                      tuple(dict.fromkeys((CONFLICT_NOTE_START, start(_(CONFLICT_NOTE))))),
                      {flag: frozenset(fold_text(t(word)) for t in (_, english))
-                      for flag, word in ((True, "Yes"), (False, "No"))})
+                      for flag, word in ((True, "Yes"), (False, "No"))},
+                     frozenset(fold_text(t(EXAMPLE_NOTE)) for t in (_, english)))
 
 
 def _is_own_note(note: CellNote, coordinate: str, conflicts: set[str],
