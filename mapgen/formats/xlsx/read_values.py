@@ -138,6 +138,9 @@ class RowValues:
                 if note is None or _is_own_note(note, f"{_letter(col)}{number}", conflict_cells,
                                                 self.own.example_notes, self.own.conflict_notes):
                     continue
+                if note.comment and not note.link and \
+                        fold_text(note.comment) in self.own.example_note_texts:
+                    continue  # the note of an example typed over (whoever the writer named)
                 comment = _without_merge_note(note.comment, merge_notes)
                 entry = {k: v for k, v in (("comment", comment), ("link", note.link)) if v}
                 if entry:
