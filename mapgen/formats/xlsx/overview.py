@@ -22,6 +22,7 @@ from mapgen.formats.xlsx.cells import (
     yes_no,
 )
 from mapgen.formats.xlsx.measure import fit_height, text_height
+from mapgen.formats.xlsx.own_texts import OBJECTIVE_POINTER
 from mapgen.formats.xlsx.sections import EXAMPLE_MARKER
 from mapgen.formats.xlsx.sheets import HEADER_ROW, Progress, SheetTable, set_print
 from mapgen.model.view import SIGNOFF_HEADERS, deal_label
@@ -252,7 +253,7 @@ def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> lis
     rows = table.view.rows
     for i in range(max(1, min(len(rows), 3))):
         ref = table.cell(key, table.first_data + i)
-        fallback = _("Write the objective on the '{sheet}' sheet.", sheet=table.sheet) if i == 0 else ""
+        fallback = _(OBJECTIVE_POINTER, sheet=table.sheet) if i == 0 else ""
         known = xml_text(rows[i].get(key) or "") if i < len(rows) else fallback
         cells.append(sheet.ws.cell(sheet.row, 2).coordinate)
         sheet.merged(f'=IF({ref}="","{excel_string(fallback)}",{ref})', sheet.styles.text,

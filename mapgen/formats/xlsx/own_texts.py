@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from mapgen.core.i18n import N_
 from mapgen.formats.xlsx.notes import CellNote
 from mapgen.model.fields import fold_text
 
@@ -16,6 +17,9 @@ EXAMPLE_MARKER = "Example"  # what older versions wrote left of an example row
 CONFLICT_NOTE_START = "Conflict:"  # merge's note on a conflicting cell
 # How the writer's texts above a table begin (mapgen.formats.xlsx.sections.write_section): recognised
 # when a workbook's metadata, which records them exactly, is gone.
+# The Overview's objective box while the Objective sheet is empty
+# (mapgen.formats.xlsx.overview.write_objective).
+OBJECTIVE_POINTER = N_("Write the objective on the '{sheet}' sheet.")
 LAYOUT_TEXT_STARTS = ("Purpose:", "Instructions:", "Select a cell to see what belongs in it.")
 
 
@@ -31,6 +35,14 @@ class _OwnTexts:
     conflict_notes: tuple[str, ...]
     words: dict[bool, frozenset[str]]  # how the writer shows yes and no (folded)
     example_note_texts: frozenset[str] = frozenset()  # the whole example notes (folded)
+
+    def objective_pointer(self, sheet: str) -> frozenset[str]:
+        """The Overview objective box's own words while the Objective sheet is empty (what a
+        reader without formulas, as for .ods, finds there), in both languages (folded)."""
+        from mapgen.core.i18n import texts_for
+
+        return frozenset(fold_text(t(OBJECTIVE_POINTER, sheet=sheet))
+                         for t in (self.texts, texts_for()))
 
 
 @cache
