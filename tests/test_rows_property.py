@@ -1,11 +1,13 @@
 """Random row edits on real workbooks: read -> generate --plan -> read and merges keep every
-typed value; read, status and the Overview recalculated by LibreOffice agree on (total, done)."""
+typed value; read, status and the Overview recalculated by LibreOffice agree on (total, done,
+overdue) per section."""
 
 import datetime as dt
-import random
+import os
+import uuid
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -16,7 +18,7 @@ from mapgen.model.plan import BlueprintRef, Plan
 from mapgen.ops.generate import generate
 from mapgen.ops.merge import merge_plans
 from mapgen.ops.status_report import status_report
-from tests.conftest import soffice_convert_all
+from tests.conftest import soffice_convert, soffice_path
 from tests.rowids_help import without_ids
 from tests.test_merge import tables
 from tests.test_xlsx_writer import overview_progress
@@ -96,7 +98,10 @@ def edit(path: Path, ops) -> dict[tuple[str, str], set]:
             elif kind == "status" and key in TRACKED:
                 values = {"status": status}
             elif kind == "date" and key in TRACKED:
-                values = {"deadline": dt.datetime(2027, 1, 1) + dt.timedelta(days=counter)}
+                # around today, which LibreOffice's TODAY() and status's as_of share: some
+                # deadlines passed, some not
+                today = dt.datetime.combine(dt.date.today(), dt.time())
+                values = {"deadline": today + dt.timedelta(days=3 * counter - 10)}
         if row is None:
             continue
         if key in TRACKED and kind in ("add", "add_twin", "example"):
@@ -121,22 +126,55 @@ def values_of(plan, key, column) -> list:
     return [r.get(column) for r in plan.rows(key)]
 
 
-def agree(plan, report) -> dict[str, tuple[int, int]]:
+def agree(plan, report) -> dict[str, tuple[int, int, int]]:
+    """(total, done, overdue) per tracked section from ``status``, after checking total and
+    done against the rows ``read`` gave (overdue: open items past their deadline)."""
     out = {}
     for key in TRACKED:
         counts = report["sections"].get(key)
         assert counts is not None
-        out[key] = (counts["total"], counts["done"])
+        out[key] = (counts["total"], counts["done"], counts["at_risk"] + counts["stalled"])
         assert counts["total"] == len(plan.rows(key))
         done = sum(1 for r in plan.rows(key) if r.get("status") == "Done")
         assert counts["done"] == done
     return out
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+def recalculated(path: Path, folder: Path) -> dict[str, tuple[int, int, int]] | None:
+    """(total, done, overdue) per tracked section from the Overview as headless LibreOffice
+    recalculates it (converted with its own profile, the cached values read); None where
+    LibreOffice is absent outside CI (in CI its absence fails)."""
+    if soffice_path() is None and not os.environ.get("CI"):
+        return None
+    converted = soffice_convert(path, "xlsx", folder / uuid.uuid4().hex)
+    wb = load_workbook(converted, data_only=True)
+    progress = overview_progress(wb["Overview"])
+    sheets = {s.section: s.sheet for s in read_meta(wb).sheets}
+    return {key: (progress["Total", sheets[key]], progress["Done", sheets[key]],
+                  progress["Overdue", sheets[key]]) for key in TRACKED}
+
+
+# Each example starts LibreOffice once (seconds): a few examples, and the classes of issue 24
+# given outright (past deadlines on a row done by a synonym and on one whose status is no
+# choice, an example typed over with a synonym, a second row of one phase, a standard row
+# reworded, rows moved and deleted).
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(["saas", "map"]), edits)
+@example(which="saas", ops=[
+    ("date", "action_items", 0, 0, None), ("status", "action_items", 0, 0, "Complete"),
+    ("date", "phases", 1, 0, None), ("status", "phases", 1, 0, "Kinda"),
+    ("date", "phases", 2, 0, None), ("example", "action_items", 0, 0, "Complete"),
+    ("add", "phases", 0, 0, "Kinda"),
+    ("add_twin", "phases", 1, 0, "Finished"), ("set", "action_items", 1, 0, None),
+    ("status", "phases", 2, 0, "On hold"), ("swap", "action_items", 0, 2, None),
+    ("delete", "phases", 3, 0, None), ("date", "action_items", 1, 0, None)])
+@example(which="map", ops=[
+    ("example", "phases", 0, 0, "Done"), ("add", "action_items", 0, 0, "WIP"),
+    ("add", "action_items", 0, 0, "Complete"), ("example", "action_items", 0, 0, "Blocked")])
 def test_row_edits_keep_every_typed_value(tmp_path, which, ops):
+    """Every typed value survives read -> generate --plan -> read and a merge; read, status
+    and the recalculated Overview give the same (total, done, overdue) per section."""
     bp = SAAS if which == "saas" else MAP
     original = make(tmp_path, bp, "original")
     copy = make(tmp_path, bp, "copy")
@@ -163,30 +201,7 @@ def test_row_edits_keep_every_typed_value(tmp_path, which, ops):
         conflicted = {v for c in result.conflicts if c.section == key and c.column == column
                       for v, _ in c.values}
         assert values <= kept | conflicted, (key, column)
-    agree(first, status_report(first, bp, as_of=dt.date(2027, 1, 10)))
-
-
-def test_read_status_and_the_overview_agree(tmp_path):
-    """Workbooks with typed-over examples, synonyms, statuses that are no choice, rows added
-    with a shared identity: (total, done) per section from read, status and LibreOffice."""
-    rng = random.Random(24)
-    books = []
-    for n, bp in enumerate([MAP, SAAS, MAP]):
-        path = make(tmp_path, bp, f"book{n}")
-        ops = [(rng.choice(["add", "add_twin", "status", "example", "set", "delete"]),
-                rng.choice(TRACKED), rng.randrange(7), rng.randrange(7), rng.choice(STATUSES))
-               for _ in range(10)]
-        ops += [("example", "action_items", 0, 0, "Complete"), ("add", "phases", 0, 0, "Kinda")]
-        edit(path, ops)
-        books.append((path, bp))
-    converted = soffice_convert_all([p for p, _ in books], "xlsx", tmp_path / "lo")
-    for (path, bp), recalculated in zip(books, converted, strict=True):
-        plan = read_workbook(path, blueprint=bp)
-        ours = agree(plan, status_report(plan, bp, as_of=dt.date(2027, 1, 10)))
-        wb = load_workbook(recalculated, data_only=True)
-        progress = overview_progress(wb["Overview"])
-        sheets = {s.section: s.sheet for s in read_meta(wb).sheets}
-        for key, (total, done) in ours.items():
-            title = sheets[key]
-            assert (progress["Total", title], progress["Done", title]) == (total, done), (
-                path.name, key)
+    ours = agree(first, status_report(first, bp, as_of=dt.date.today()))
+    theirs = recalculated(copy, tmp_path)
+    if theirs is not None:
+        assert theirs == ours

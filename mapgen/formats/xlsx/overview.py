@@ -188,8 +188,7 @@ def status_count(p: Progress, choice: str, texts: Texts | None = None) -> str:
     """The live count of a section's rows whose status reads as ``choice``: the choice and
     its synonyms, as ``read`` takes them, and each example row a person typed over."""
     # (a translated workbook's formulas hold its own words only: no English in it anywhere)
-    words = (p.status.spellings(choice, english=False) if hasattr(p.status, "spellings")
-             else [choice])
+    words = p.status.spellings(choice, english=False)
     status = p.table.data_range("status")
     terms = [f'COUNTIFS({status},"={criteria(w)}")' for w in words]
     for r, changed in example_changes(p.table, texts):
@@ -228,11 +227,17 @@ def excel_literal(value: Any) -> str:
     return f'"{excel_string(xml_text(str(value)))}"'
 
 
-def overdue_count(p: Progress) -> str:
-    """COUNTIFS of a section's open items whose deadline has passed."""
+def overdue_count(p: Progress, texts: Texts | None = None) -> str:
+    """The live count of a section's open items whose deadline has passed: neither done nor
+    a synonym of done, each example typed over counted as a row."""
     deadline, status = p.table.data_range(p.deadline), p.table.data_range("status")
-    not_done = f',{status},"<>{criteria(p.done)}"' if p.done else ""
-    return f'COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
+    not_done = "".join(f',{status},"<>{criteria(w)}"' for w in p.done_words)
+    out = f'COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
+    for r, changed in example_changes(p.table, texts):
+        due = p.table.cell(p.deadline, r)
+        out += (f"+IF(AND({changed},ISNUMBER({due}),{due}<TODAY(),"
+                f"NOT({p.is_done(p.table.cell('status', r))})),1,0)")
+    return out
 
 
 def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> list[str]:
@@ -291,7 +296,7 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
             filled = (f'{p.table.cell(p.label, r)}<>"",' if p.label != "status" else "")
             total += f'+IF(AND({changed},OR({filled}{p.table.cell("status", r)}<>"")),1,0)'
         put(ws.cell(total_row, col), total, style=styles.count, formula=True)
-        overdue = f"={overdue_count(p)}" if p.deadline else None
+        overdue = f"={overdue_count(p, _)}" if p.deadline else None
         put(ws.cell(total_row + 1, col), overdue, style=styles.count, formula=True)
         percent = None
         if p.done:

@@ -68,12 +68,11 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
                          else f"={due}")
             else:
                 start = f"={due}"
-            done = excel_string(p.done or "")
             values = (f'=IF({label}="","",{label})', f'=IF({label}="","","{excel_string(t.sheet)}")',
                       f'=IF({due}="","",{start[1:]})', f'=IF({due}="","",{due})',
                       f'=IF({status}="","",{status})',
-                      f'=IF(AND($F{row}<>"",$F{row}="{done}"),"{state_done}",IF(AND(ISNUMBER($E{row}),'
-                      f'$E{row}<TODAY()),"{state_overdue}",""))')
+                      f'=IF(AND($F{row}<>"",{p.is_done(f"$F{row}")}),"{state_done}",'
+                      f'IF(AND(ISNUMBER($E{row}),$E{row}<TODAY()),"{state_overdue}",""))')
             for col, value in enumerate(values, start=2):
                 style = styles.fact_date if col in (4, 5) else styles.fact
                 put(ws.cell(row, col), value, style=style, formula=True)
