@@ -341,3 +341,36 @@ def test_merge_refuses_a_column_written_both_ways_in_its_worker_processes_too(
         assert result.exit_code == 2
         assert result.stderr.splitlines() == [line]
         assert not (tmp_path / "merged.json").exists()
+
+
+def test_a_deal_date_typed_on_the_overview_follows_the_files_order(runner, tmp_path):
+    """go-live typed as 06/01/2027 on the Overview of a workbook whose deadlines are US dates:
+    1 June, as the file's dates show (and as given with --date-order)."""
+    fixture = Path(__file__).parent / "fixtures" / "deal.yaml"
+    path = tmp_path / "deal.xlsx"
+    done = runner.invoke(main, ["generate", "--plan", str(fixture), "--blueprint", "map",
+                                "--out", str(path)])
+    assert done.exit_code == 0, done.output
+    wb = load_workbook(path)
+    wb["Overview"]["C7"] = "06/01/2027"
+    wb[ACTIONS]["E8"] = "04/13/2027"
+    wb.save(path)
+    for args, go_live in (([], "2027-06-01"), (["--date-order", "dmy"], "2027-01-06")):
+        result, data = read(runner, path, *args)
+        assert result.exit_code == 0, result.stderr
+        assert data["deal"]["go_live"] == go_live
+
+
+def test_an_ods_column_is_read_one_way(runner, blank, tmp_path):
+    """A workbook saved by LibreOffice as .ods keeps the texts, and their column's order."""
+    from conftest import soffice_convert
+
+    ods = soffice_convert(workbook(blank, tmp_path, ["03/04/2027", "05/01/2027"]), "ods",
+                          tmp_path / "ods")
+    result, data = read(runner, ods)
+    assert result.exit_code == 0, result.stderr
+    assert deadlines(data) == ["2027-04-03", "2027-01-05"]
+    assert [(i["code"], i["sheet"], i["column"]) for i in date_issues(data)] == [
+        ("date-order", ACTIONS, "deadline")]
+    _, data = read(runner, ods, "--date-order", "mdy")
+    assert deadlines(data) == ["2027-03-04", "2027-05-01"]

@@ -251,3 +251,41 @@ def test_numeric_dates_are_read_one_way_for_the_column(runner, blank, tmp_path, 
     _, plan, _ = read(runner, filled)
     assert [r["deadline"] for r in plan["sections"]["action_items"]] == expected
     assert {i["code"] for i in plan["issues"]} - {"no-record"} == ({code} if code else set())
+
+
+def test_handout_from_a_plan_gives_each_row_its_id_back(runner, tmp_path):
+    """A plan read from a workbook (every row with its id), written as a handout, filled in
+    (a milestone reworded, a status set, a stakeholder typed into an empty row) and read back:
+    each written row has the plan's id and standard row link; the typed-in row has none."""
+    from docx import Document
+    from handout_fill import section_table, type_into
+
+    fixture = Path(__file__).parent / "fixtures" / "deal.yaml"
+    result = runner.invoke(main, ["generate", "--plan", str(fixture), "--format", "xlsx",
+                                  "--out", str(tmp_path), "--name", "deal"])
+    assert result.exit_code == 0, result.output
+    plan_file = tmp_path / "plan.json"
+    result = runner.invoke(main, ["read", str(tmp_path / "deal.xlsx"), "--out", str(plan_file)])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(plan_file.read_text(encoding="utf-8"))
+    ids = {k: [(r["_id"], r.get("_std")) for r in rows] for k, rows in plan["sections"].items()}
+    assert all(rid for rows in ids.values() for rid, _ in rows)
+    assert any(std for rows in ids.values() for _, std in rows)  # saas has standard rows
+    result = runner.invoke(main, ["generate", "--plan", str(plan_file), "--format", "docx",
+                                  "--out", str(tmp_path / "h"), "--name", "deal"])
+    assert result.exit_code == 0, result.output
+    doc = Document(str(tmp_path / "h" / "deal.docx"))
+    type_into(section_table(doc, "2.").rows[2].cells[1], "Technical validation with IT")
+    type_into(section_table(doc, "3.").rows[1].cells[-1], "Done")
+    people = section_table(doc, "4.")
+    typed = len(plan["sections"]["stakeholders"]) + 1  # the first empty row
+    for cell, value in zip(people.rows[typed].cells, ["Ann Lee", "Procurement"], strict=False):
+        type_into(cell, value)
+    doc.save(str(tmp_path / "filled.docx"))
+    code, back, err = read(runner, tmp_path / "filled.docx")
+    assert code == 0, err
+    got = {k: [(r.get("_id"), r.get("_std")) for r in rows] for k, rows in back["sections"].items()}
+    assert got == {**ids, "stakeholders": [*ids["stakeholders"], (None, None)]}
+    assert back["sections"]["phases"][1]["milestone"] == "Technical validation with IT"
+    assert back["sections"]["action_items"][0]["status"] == "Done"
+    assert back["sections"]["stakeholders"][-1] == {"name": "Ann Lee", "role": "Procurement"}

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 from handout_fill import fill
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from test_merge import fill as fill_workbook
@@ -261,3 +263,126 @@ def test_a_handout_and_a_workbook_of_one_plan_merge_without_duplicate_rows(runne
         "severity": "warning", "code": "paired-by-values", "section": "action_items",
         "message": "section 'action_items': row 6 of filled.docx has no Description, and its "
                    "values are exactly those of a row of deal.xlsx: taken for one row"}
+
+
+# --------------------------------------------------------------------------- property
+
+# Rows people type into their copies: two of one description (one identity), one of its own,
+# and two with no identity (no description). Numbers are drawn apart.
+CANDIDATES = [
+    {"description": "Weekly check-in", "responsible": "Ann"},
+    {"description": "Weekly check-in", "deadline": dt.date(2027, 1, 15)},
+    {"description": "Legal review", "deadline": dt.date(2027, 1, 20), "responsible": "Bob"},
+    {"phase": 2, "deadline": dt.date(2027, 1, 9), "responsible": "Bob"},
+    {"phase": 3, "responsible": "Cleo"},
+]
+BASE_ITEMS = [{"number": n, "description": d, "deadline": dt.date(2027, 2, n)}
+              for n, d in ((1, "Security review"), (2, "Pilot on buyer data"), (3, "Kick-off"))]
+HANDOUT_COLUMNS = ["number", "phase", "description", "deadline", "if_missed", "importance",
+                   "responsible", "status"]
+
+copy_edits = st.fixed_dictionaries({
+    "kind": st.sampled_from(["xlsx", "docx"]),
+    "typed": st.lists(st.tuples(st.integers(0, len(CANDIDATES) - 1),
+                                st.sampled_from([None, 1, 2, 4, 9])), max_size=4),
+    "owners": st.dictionaries(st.integers(0, len(BASE_ITEMS) - 1),
+                              st.sampled_from(["Ann", "Bob", "Dana"]), max_size=2)})
+
+
+@pytest.fixture(scope="module")
+def base_copies(tmp_path_factory) -> dict[str, Path]:
+    """A workbook and a handout of one plan (three action items)."""
+    from mapgen.model.plan import Plan
+
+    folder = tmp_path_factory.mktemp("base")
+    plan = Plan(sections={"action_items": BASE_ITEMS})
+    paths = generate(MAP, plan=plan, formats=["xlsx", "docx"], out_dir=folder, stem="base")
+    return {p.suffix[1:]: p for p in paths}
+
+
+def type_copy(src: Path, dst: Path, typed: list[dict], owners: dict[int, str]) -> None:
+    """``typed`` rows added at the end of the action items, ``owners`` typed into the plan's
+    rows, as a person does in Excel or Word."""
+    import shutil
+
+    shutil.copy(src, dst)
+    if dst.suffix == ".xlsx":
+        fill_workbook(dst, {"action_items": [
+            {k: dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) else v
+             for k, v in row.items()} for row in typed]},
+            edit={"action_items": {i: {"responsible": who} for i, who in owners.items()}})
+        return
+    from docx import Document
+    from handout_fill import add_row, section_table, type_into
+
+    doc = Document(str(dst))
+    table = section_table(doc, "3.")
+    for i, who in owners.items():
+        row = next(r for r in table.rows if r.cells[2].text == BASE_ITEMS[i]["description"])
+        type_into(row.cells[HANDOUT_COLUMNS.index("responsible")], who)
+    for values in typed:
+        cells = add_row(table).cells
+        for key, value in values.items():
+            type_into(cells[HANDOUT_COLUMNS.index(key)], str(value))
+    doc.save(str(dst))
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(copy_edits, min_size=2, max_size=4))
+def test_merging_copies_keeps_every_typed_value_once(base_copies, tmp_path, copies):
+    from mapgen.model.plan import row_key
+    from mapgen.ops.merge import merge_to
+
+    folder = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    paths, typed_by = [], {}
+    for n, copy in enumerate(copies):
+        typed = [{**CANDIDATES[c], **({"number": number} if number else {})}
+                 for c, number in copy["typed"]]
+        path = folder / f"c{n}.{copy['kind']}"
+        type_copy(base_copies[copy["kind"]], path, typed, copy["owners"])
+        paths.append(path)
+        typed_by[path.name] = (typed, copy["owners"])
+    result = merge_to(paths, folder / "merged.xlsx")
+    out = result.plan.rows("action_items")
+    sources = result.provenance["action_items"]
+    section = MAP.section("action_items")
+
+    def holds(i: int, column: str, value, label: str) -> bool:
+        if out[i].get(column) == value:
+            return True
+        if column == "number":
+            return any(r["index"] == i and r["old"] == value and r["source"] == label
+                       for r in result.renumbered)
+        return any(c.section == "action_items" and c.index == i and c.column == column
+                   and (value, label) in c.values for c in result.conflicts)
+
+    for label, (typed, owners) in typed_by.items():
+        # every row typed is one output row from this copy, holding each of its values (or
+        # citing it in a conflict; a number changed is reported)
+        for row in typed:
+            assert any(label in sources[i] and all(holds(i, k, v, label) for k, v in row.items())
+                       for i in range(len(out))), (label, row)
+        for i, who in owners.items():
+            at = next(j for j, r in enumerate(out) if r["description"] == BASE_ITEMS[i]["description"])
+            assert holds(at, "responsible", who, label), (label, i, who)
+        # never two rows of one copy in one output row: as many output rows cite it as it has
+        read = next(x for x in result.inputs if x.source == label).rows["action_items"]
+        assert sum(label in s for s in sources) == read == len(BASE_ITEMS) + len(typed)
+    # a row typed in several copies is one row: as many as the copy that typed it most holds
+    for key in {row_key(section, c) for c in CANDIDATES} - {None}:
+        most = max(sum(row_key(section, r) == key for r in typed) for typed, _ in typed_by.values())
+        assert sum(row_key(section, r) == key for r in out) == most, key
+    for candidate in (c for c in CANDIDATES if row_key(section, c) is None):
+        most = max(sum({k: v for k, v in r.items() if k != "number"} == candidate for r in typed)
+                   for typed, _ in typed_by.values())
+        same = [r for r in out if {k: v for k, v in r.items()
+                                   if k != "number" and not k.startswith("_")} == candidate]
+        assert len(same) == most, candidate
+    # the numbers are whole, distinct, and a typed number clashes with no other row's
+    numbers = [r["number"] for r in out]
+    assert len(set(numbers)) == len(numbers) and all(isinstance(n, int) and n > 0 for n in numbers)
+    # the merged workbook reads back as the merged plan: merge's notes are never values or comments
+    back = read_workbook(folder / "merged.xlsx").to_data()["sections"]
+    assert ids_aside(back["action_items"]) == ids_aside(result.plan.to_data()["sections"]["action_items"])

@@ -184,8 +184,9 @@ def test_typed_cells_validations_and_conditional_formats(tmp_path):
 
     rules = {str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
     s, d = letter["status"], letter["deadline"]
-    assert rules[f"{d}7:{d}14"] == [f'AND(ISNUMBER({d}7),{d}7<TODAY(),${s}7<>"Done")']
-    assert rules[f"B7:{s}14"] == [f'${s}7="Done"']
+    done = ",".join(f'${s}7="{w}"' for w in ("Done", "Complete", "Completed", "Finished"))
+    assert rules[f"{d}7:{d}14"] == [f"AND(ISNUMBER({d}7),{d}7<TODAY(),NOT(OR({done})))"]
+    assert rules[f"B7:{s}14"] == [f"OR({done})"]  # Done and its synonyms
 
 
 def test_prefilled_overview_facts_objective_and_formula_ranges(tmp_path):
@@ -201,11 +202,17 @@ def test_prefilled_overview_facts_objective_and_formula_ranges(tmp_path):
     assert set(progress) >= {("Done", "Action Items"), ("Overdue", "Key Phases and Milestones")}
     _, phases = table_of(wb, "phases")
     first = phases.header_row + 1 + len(phases.examples)  # phases keeps its example: not counted
-    assert progress["Done", "Key Phases and Milestones"] == (
-        f"=COUNTIFS('Key Phases and Milestones'!$I${first}:$I${first + 2 + 500},\"=Done\")")
-    assert progress["Overdue", "Action Items"] == (
-        "=COUNTIFS('Action Items'!$E$7:$E$513,\"<\"&TODAY(),'Action Items'!$I$7:$I$513,"
-        "\"<>Done\",'Action Items'!$E$7:$E$513,\"<>\")")
+    done = progress["Done", "Key Phases and Milestones"]
+    phases = f"'Key Phases and Milestones'!$I${first}:$I${first + 2 + 500}"
+    assert done.startswith(  # Done and its synonyms, then the example row if typed over
+        f'=COUNTIFS({phases},"=Done")+COUNTIFS({phases},"=Complete")+COUNTIFS({phases},'
+        f'"=Completed")+COUNTIFS({phases},"=Finished")+IF(AND(OR(')
+    assert done.endswith("'Key Phases and Milestones'!$I$7=\"Finished\")),1,0)")
+    status = "'Action Items'!$I$7:$I$513"
+    assert progress["Overdue", "Action Items"] == (  # open: neither Done nor a synonym of it
+        "=COUNTIFS('Action Items'!$E$7:$E$513,\"<\"&TODAY()," + "".join(
+            f'{status},"<>{w}",' for w in ("Done", "Complete", "Completed", "Finished"))
+        + "'Action Items'!$E$7:$E$513,\"<>\")")
     meta = read_meta(wb)
     assert meta.mode == "prefilled" and meta.deal["go_live"] == "2027-03-01"
 
@@ -447,7 +454,7 @@ def test_conflict_rule_comes_first_and_done_rows_are_not_styled_like_examples(tm
     sqref, top = rules[0]
     assert top.stopIfTrue and top.dxf.fill.bgColor.rgb.endswith(CONFLICT_FILL)
     assert sqref == f"E{sheet.header_row + 1}"  # the deadline of the first row
-    done = next(r for _, r in rules if r.formula[0].endswith('="Done"'))
+    done = next(r for _, r in rules if r.formula[0].startswith("OR(") and '="Done"' in r.formula[0])
     assert done.dxf.fill.bgColor.rgb.endswith(DONE_FILL) and not done.dxf.font.i
 
 

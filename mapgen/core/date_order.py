@@ -13,9 +13,9 @@ word. Real dates (a spreadsheet's date cells) never come here: only texts vote.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from mapgen.core.errors import BadArgument
 
@@ -106,3 +106,22 @@ def shown_order(found: Iterable[OrderFound], day_first: bool = True) -> bool:
     """The order that columns' dates show when they all show the same one, else ``day_first``."""
     shown = {f.day_first for f in found if f.shown and f.problem is None}
     return shown.pop() if len(shown) == 1 else day_first
+
+
+def settle_columns(columns: Mapping[K, Sequence[tuple[str, object]]], given: Order | None,
+                   report: Callable[[K, str, str], tuple[Any, str]]
+                   ) -> tuple[dict[K, bool], bool, list[Any]]:
+    """A reader's date columns settled: (column -> day-first, the order of the file's other
+    dates, the warnings). ``report(column, code, message)`` gives a problem's issue and the
+    column's header; a column written both ways raises :func:`refused` at that issue's place."""
+    found = decide_columns(columns, given)
+    issues = []
+    for key, order in found.items():
+        if order.problem is None:
+            continue
+        issue, header = report(key, *order.problem)
+        if order.problem[0] == "mixed-date-order":
+            raise refused(f"{issue.where()}: {header}", order.problem)
+        issues.append(issue)
+    shown = given == "dmy" if given else shown_order(found.values())
+    return {key: order.day_first for key, order in found.items()}, shown, issues

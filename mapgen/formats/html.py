@@ -356,7 +356,7 @@ class _Page:
                     "kind": column.type, "notes": kept.get(column.key, []), "badges": []}
                 if column.key == status_key and items is not None:
                     item = items[i]
-                    cell["meaning"] = item["meaning"].replace("_", "-") if cell["text"] else ""
+                    cell["meaning"] = (item["meaning"] or "").replace("_", "-") if cell["text"] else ""
                     cell["badges"] = self.badges(item)
                     if item["days_overdue"] and set(item["health"]) & {"stalled", "at_risk"}:
                         cell["late"] = self.when(dt.date.fromisoformat(item["deadline"]))

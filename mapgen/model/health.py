@@ -179,7 +179,8 @@ class Tracking:
              deal: Mapping[str, Any] | None = None,
              holidays: Iterable[dt.date] = ()) -> dict[str, Any]:
         """One row's progress on ``as_of`` as JSON-ready data: ``deadline`` (ISO), ``responsible``,
-        ``status`` (as written), ``meaning`` (an empty or unknown status counts as not started),
+        ``status`` (as written), ``meaning`` (an empty status counts as not started; a word that is
+        no choice, nor a synonym of one, has none and counts nowhere by meaning),
         ``health``, ``days_overdue`` and ``days_left`` (None when undated)."""
         due = self.due(row, deal, holidays)
         status = row.get(self.status.key)
@@ -187,7 +188,7 @@ class Tracking:
             "deadline": due.isoformat() if due else None,
             "responsible": self.owner_of(row),
             "status": " ".join(str(status).split()) or None if status is not None else None,
-            "meaning": self.meaning(row) or "not_started",
+            "meaning": self.meaning(row) or (None if _typed(status) else "not_started"),
             "health": self.health(row, as_of, rules, deal, holidays),
             "days_overdue": self.days_overdue(row, as_of, deal, holidays),
             "days_left": (due - as_of).days if due else None,
@@ -285,6 +286,10 @@ def health_rules(blueprint: Any) -> HealthRules:
     return rules
 
 
+def _typed(value: Any) -> bool:
+    return value is not None and bool(str(value).strip())
+
+
 def percent_complete(done: int, total: int) -> int:
     """Done items as a whole percentage of all items (0 for an empty section)."""
     return round(100 * done / total) if total else 0
@@ -297,7 +302,8 @@ def count_items(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     out = dict.fromkeys(COUNT_KEYS, 0)
     for item in items:
         out["total"] += 1
-        out[item["meaning"]] += 1
+        if item["meaning"]:
+            out[item["meaning"]] += 1
         for flag in item["health"]:
             if flag in out and flag != "blocked":
                 out[flag] += 1

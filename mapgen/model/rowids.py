@@ -61,7 +61,7 @@ def make_id(*parts: Any) -> str:
     """A 12-hex-digit id made from ``parts`` (the same parts always give the same id, so that
     a document written twice from the same plan is the same document)."""
     text = "\x1f".join(json.dumps(p, sort_keys=True, ensure_ascii=False, default=str) for p in parts)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
 
 
 def _slug(value: Any) -> str:

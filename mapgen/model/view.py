@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -440,21 +440,25 @@ def lay_rows(section: Section, origins: list[tuple[str, int, str | None]], stand
             row[ID_KEY] = fresh_id(taken, section.key, "standard", std)
         else:
             row = dict(rows[n])
-            row[ID_KEY] = given[n] or fresh_id(taken, section.key, "row", n)
+            # made from the row's content: a plan's rows in another order keep their ids (a
+            # batch gives its deals' rows place ids first, so that deals share templates)
+            row[ID_KEY] = given[n] or fresh_id(taken, section.key, "row", _plain(row))
             row.pop(STD_KEY, None)
         if std:
             row[STD_KEY] = std
         out.append(row)
     for column in section.columns:
         if column.sequence:
-            renumber(out, column.key)
+            renumber(out, column.key, [c.key for c in section.columns])
     return out
 
 
-def renumber(rows: list[Row], key: str) -> list[tuple[int, Any, int]]:
+def renumber(rows: list[Row], key: str, shown: Iterable[str] | None = None
+             ) -> list[tuple[int, Any, int]]:
     """Give every row a running number in ``key``: a number is kept unless an earlier row has
     it (or it is not a whole number); the rest continue after the highest. Returns (row index,
-    old value, new number) of each row whose number changed."""
+    old value, new number) of each row whose number changed. A row with nothing in it (in the
+    ``shown`` columns, when given) gets none."""
     used: set[int] = set()
     numbers: list[int | None] = []
     for row in rows:
@@ -467,7 +471,8 @@ def renumber(rows: list[Row], key: str) -> list[tuple[int, Any, int]]:
     top = max(used, default=0)
     changed = []
     for i, (row, number) in enumerate(zip(rows, numbers, strict=True)):
-        if number is None and all(is_blank(v) for k, v in row.items() if k != key and not k.startswith("_")):
+        if number is None and all(is_blank(v) for k, v in row.items() if k != key
+                                  and not k.startswith("_") and (shown is None or k in shown)):
             continue  # a row with nothing in it gets no number: nobody typed it
         if number is None:
             top += 1

@@ -242,6 +242,18 @@ def _deal_row(where: str, record: dict[str, Any], blueprint: Blueprint,
     return DealRow(where, plan, warnings=[i.message for i in plan.issues])
 
 
+def _first_ids(plan: Plan) -> None:
+    """Give a deal's rows their ids as the batch first writes them: by section and place, so
+    that every deal's documents share them (a template's rows are the same rows)."""
+    from mapgen.model.rowids import ID_KEY, fresh_id, own_ids
+
+    for key, rows in plan.sections.items():
+        taken = {i for i in own_ids(rows) if i}
+        for n, (row, rid) in enumerate(zip(rows, own_ids(rows), strict=True)):
+            if rid is None:
+                row[ID_KEY] = fresh_id(taken, key, "deal row", n)
+
+
 # --------------------------------------------------------------------------- file names
 
 def file_stem(template: str, deal: dict[str, Any]) -> str:
@@ -339,6 +351,7 @@ def plan_jobs(rows: Iterable[DealRow], blueprint: Blueprint, *, formats: list[Fo
         targets = {fmt: unique_path(out_dir, stem, fmt_suffix(fmt), taken) for fmt in formats}
         if not mine:
             continue
+        _first_ids(row.plan)
         try:
             view = build_view(blueprint, row.plan, audience=audience)
         except ValidationFailed as exc:

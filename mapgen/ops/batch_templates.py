@@ -121,8 +121,8 @@ class Tokens:
     def walk(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.text(value)
-        if isinstance(value, dict):
-            return {k: self.walk(v) for k, v in value.items()}
+        if isinstance(value, dict):  # a row's id and standard link are no deal values
+            return {k: v if k in ("_id", "_std") else self.walk(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.walk(v) for v in value]
         return value

@@ -158,8 +158,7 @@ class _SectionDiff:
         return _norm(raw), None
 
     def run(self, old_rows: list[Row], new_rows: list[Row]) -> dict[str, Any]:
-        """Rows matched by row id first; by identity (or, without one, whole values) only
-        where one of the two has no id."""
+        """Rows matched by row id first; the rest by identity (or, without one, whole values)."""
         old_ids, new_ids = own_ids(old_rows), own_ids(new_rows)
         by_id = {rid: i for i, rid in enumerate(old_ids) if rid}
         paired = {j: by_id[rid] for j, rid in enumerate(new_ids) if rid in by_id}
@@ -180,12 +179,10 @@ class _SectionDiff:
             else:
                 k = self.key(row)
                 pool = by_key.get(k) if k is not None else loose.get(self.whole(row))
-                pool = [i for i in pool or [] if not (new_ids[j] and old_ids[i])]
                 if not pool:
                     added.append(self.shown(row, j, 1))
                     continue
-                i = pool[0]
-                (by_key.get(k) if k is not None else loose[self.whole(row)]).remove(i)
+                i = pool.pop(0)
             matched.add(i)
             change = self.compare(old_rows[i], row, j)
             if change is not None:

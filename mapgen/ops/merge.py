@@ -439,8 +439,10 @@ class _SectionMerger:
         self.renumbered: list[dict[str, Any]] = []
 
     def add(self, rows: Iterable[Row], source: str) -> None:
-        """One input's rows: a row is the merged row with its id, else (when neither has an id
-        of the other) the one with its identity; never two rows of one input in one."""
+        """One input's rows: a row is the merged row with its id; a row whose id no merged row
+        has (or without one) is the merged row with its identity that no row of this input took
+        already and that has no id of its own beside it (a row with neither id nor identity: the
+        one with all its values); never two rows of one input in one."""
         from mapgen.model.rowids import STD_KEY, own_ids
 
         rows = list(rows)
@@ -448,6 +450,7 @@ class _SectionMerger:
         me = self.inputs
         self.inputs += 1
         own: dict[tuple, int] = {}  # identity -> first row of this input (for the finding)
+        kept: list[tuple[int, Row, str | None, Row, tuple | None]] = []
         for n, (row, rid) in enumerate(zip(rows, ids, strict=True), start=1):
             values = {k: v for k, v in row.items() if not is_blank(v) and k not in self.sequence
                       and not str(k).startswith("_")}
@@ -463,9 +466,16 @@ class _SectionMerger:
                             "their own"))
             elif key is not None:
                 own[key] = n
+            kept.append((n, row, rid, values, key))
+        targets: list[_MergedRow | None] = []
+        for _n, _row, rid, _values, _key in kept:  # by id first, for every row of the input
             target = self.by_id.get(rid) if rid else None
-            if target is not None and me in target.inputs:
+            if target is not None and me not in target.inputs:
+                target.inputs.add(me)
+            else:
                 target = None
+            targets.append(target)
+        for (n, row, rid, values, key), target in zip(kept, targets, strict=True):
             if target is None and key is not None:
                 target = next((m for m in self.index.get(key, []) if me not in m.inputs
                                and not (rid and m.ids and rid not in m.ids)), None)

@@ -6,8 +6,9 @@ complete, the health of every item (:meth:`mapgen.model.health.Tracking.health`)
 days to go-live, and the plan's consistency findings across sections. :func:`render_status`
 turns that dict into terminal text or Markdown; the CLI adds colour through ``style``.
 
-Counting rules beyond the contract: a row whose status is empty (or a word no meaning is known
-for) counts as not started; the health rules and the ``unowned``/``undated`` findings apply to
+Counting rules beyond the contract: a row whose status is empty counts as not started, one whose
+status is no choice (nor a synonym of one) counts in the total only, as the workbook's live
+counts do; the health rules and the ``unowned``/``undated`` findings apply to
 open items only (a done item is never late, and its owner no longer matters); the deadline
 findings (``after-go-live``, ``action-after-milestone``) skip done items too.
 """

@@ -312,7 +312,7 @@ class _HandoutReader:
         mapgen's. A column written both ways is refused (MapgenError naming the file, table
         and column); one whose dates all read both ways gets a ``date-order`` warning."""
         from mapgen.core import dates
-        from mapgen.core.date_order import decide_columns, refused, shown_order
+        from mapgen.core.date_order import settle_columns
 
         columns: dict[tuple[int, str], list[tuple[str, object]]] = {}
         for n, hit in enumerate(found):
@@ -323,19 +323,18 @@ class _HandoutReader:
                          enumerate(hit.table.rows[hit.header_row + 1:], start=1) if i < len(row)]
                 columns[n, key] = [(where, text) for where, text in texts
                                    if text and not self._printed_date(text, dates)]
-        orders = decide_columns(columns, given)
-        for (n, key), order in orders.items():
-            hit = found[n]
-            hit.day_first[key] = order.day_first
-            if order.problem is None:
-                continue
-            code, message = order.problem
-            issue = Issue(code=code, file=self.label, table=hit.name, section=hit.section.key,
-                          column=key, message=f"{hit.headers.get(key, key)}: {message}")
-            if code == "mixed-date-order":
-                raise refused(f"{issue.where()}: {hit.headers.get(key, key)}", order.problem)
-            self.issues.append(issue)
-        return given == "dmy" if given else shown_order(orders.values())
+
+        def report(column: tuple[int, str], code: str, message: str) -> tuple[Issue, str]:
+            hit, key = found[column[0]], column[1]
+            header = hit.headers.get(key, key)
+            return Issue(code=code, file=self.label, table=hit.name, column=key,
+                         section=hit.section.key, message=f"{header}: {message}"), header
+
+        day_first, shown, issues = settle_columns(columns, given, report)
+        for (n, key), first in day_first.items():
+            found[n].day_first[key] = first
+        self.issues += issues
+        return shown
 
     def _printed_date(self, text: str, dates: Any) -> bool:
         """Whether ``text`` is a date exactly as the handout prints dates in its language."""

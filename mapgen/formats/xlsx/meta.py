@@ -242,13 +242,15 @@ def match_records(records: list[dict[str, Any]], rows: list[dict[str, Any]],
         cells = {k: v for k, v in record["cells"].items() if k not in ignore}
         return sum(1 for k, v in cells.items() if row.get(k) == v), len(cells)
 
-    def same(record: dict[str, Any], row: dict[str, Any]) -> bool:
-        mine = {k: v for k, v in row.items() if v not in (None, "") and k not in ignore}
-        theirs = {k: v for k, v in record["cells"].items() if k not in ignore}
-        return mine == theirs
+    def whole(cells: dict[str, Any]) -> str:
+        return json.dumps({k: v for k, v in cells.items() if v not in (None, "")
+                           and k not in ignore}, sort_keys=True, default=str)
 
+    unchanged: dict[str, list[int]] = {}
+    for j, record in enumerate(records):
+        unchanged.setdefault(whole(record["cells"]), []).append(j)
     for i, row in enumerate(rows):  # unchanged rows first
-        hits = [j for j in free if same(records[j], row)]
+        hits = [j for j in unchanged.get(whole(row), []) if j in free]
         if hits:
             j = min(hits, key=lambda j: (abs(j - positions[i]), j))
             out[i] = records[j]

@@ -22,8 +22,9 @@ from mapgen.formats.xlsx.cells import (
     yes_no,
 )
 from mapgen.formats.xlsx.measure import fit_height, text_height
+from mapgen.formats.xlsx.own_texts import OBJECTIVE_POINTER
 from mapgen.formats.xlsx.sections import EXAMPLE_MARKER
-from mapgen.formats.xlsx.sheets import Progress, SheetTable, set_print
+from mapgen.formats.xlsx.sheets import HEADER_ROW, Progress, SheetTable, set_print
 from mapgen.model.view import SIGNOFF_HEADERS, deal_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -183,11 +184,60 @@ def write_glance(sheet: _Cursor, progress: list[Progress], live: LiveDates) -> N
     sheet.row = row + (3 if milestones is not None else 2)
 
 
-def overdue_count(p: Progress) -> str:
-    """COUNTIFS of a section's open items whose deadline has passed."""
+def status_count(p: Progress, choice: str, texts: Texts | None = None) -> str:
+    """The live count of a section's rows whose status reads as ``choice``: the choice and
+    its synonyms, as ``read`` takes them, and each example row a person typed over."""
+    # (a translated workbook's formulas hold its own words only: no English in it anywhere)
+    words = p.status.spellings(choice, english=False)
+    status = p.table.data_range("status")
+    terms = [f'COUNTIFS({status},"={criteria(w)}")' for w in words]
+    for r, changed in example_changes(p.table, texts):
+        cell = p.table.cell("status", r)
+        said = ",".join(f'{cell}="{excel_string(w)}"' for w in words)
+        terms.append(f"IF(AND({changed},OR({said})),1,0)")
+    return "+".join(terms)
+
+
+def example_changes(table: SheetTable, texts: Texts | None = None) -> list[tuple[int, str]]:
+    """(sheet row, condition) of each example row of ``table``: the condition holds once a
+    person has typed over the example (a cell other than a date differs from what was
+    written), when the reader takes the row as data."""
+    out = []
+    for i, example in enumerate(table.view.examples):
+        r = HEADER_ROW + 1 + i
+        parts = []
+        for col in table.columns:
+            if col.column is None or col.is_date:
+                continue  # the Sources column of a merge; a date follows the deal's dates
+            value = example.get(col.key)
+            if type(value) is bool:
+                value = yes_no(value, texts or english())
+            parts.append(f"{table.cell(col.key, r)}<>{excel_literal(value)}")
+        if parts:
+            out.append((r, f"OR({','.join(parts)})"))
+    return out
+
+
+def excel_literal(value: Any) -> str:
+    """A value as a formula writes it: text quoted, a number as it is, empty as ""."""
+    if value is None or value == "":
+        return '""'
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value)
+    return f'"{excel_string(xml_text(str(value)))}"'
+
+
+def overdue_count(p: Progress, texts: Texts | None = None) -> str:
+    """The live count of a section's open items whose deadline has passed: neither done nor
+    a synonym of done, each example typed over counted as a row."""
     deadline, status = p.table.data_range(p.deadline), p.table.data_range("status")
-    not_done = f',{status},"<>{criteria(p.done)}"' if p.done else ""
-    return f'COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
+    not_done = "".join(f',{status},"<>{criteria(w)}"' for w in p.done_words)
+    out = f'COUNTIFS({deadline},"<"&TODAY(){not_done},{deadline},"<>")'
+    for r, changed in example_changes(p.table, texts):
+        due = p.table.cell(p.deadline, r)
+        out += (f"+IF(AND({changed},ISNUMBER({due}),{due}<TODAY(),"
+                f"NOT({p.is_done(p.table.cell('status', r))})),1,0)")
+    return out
 
 
 def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> list[str]:
@@ -203,7 +253,7 @@ def write_objective(sheet: _Cursor, table: SheetTable, text_width: float) -> lis
     rows = table.view.rows
     for i in range(max(1, min(len(rows), 3))):
         ref = table.cell(key, table.first_data + i)
-        fallback = _("Write the objective on the '{sheet}' sheet.", sheet=table.sheet) if i == 0 else ""
+        fallback = _(OBJECTIVE_POINTER, sheet=table.sheet) if i == 0 else ""
         known = xml_text(rows[i].get(key) or "") if i < len(rows) else fallback
         cells.append(sheet.ws.cell(sheet.row, 2).coordinate)
         sheet.merged(f'=IF({ref}="","{excel_string(fallback)}",{ref})', sheet.styles.text,
@@ -229,8 +279,8 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
     for status in statuses:
         put(ws.cell(sheet.row, 2), status, style=styles.label)
         for j, p in enumerate(progress):
-            formula = (f'=COUNTIFS({p.table.data_range("status")},"={criteria(status)}")'
-                       if status in (p.status.choices or ()) else None)
+            formula = (f"={status_count(p, status, _)}" if status in (p.status.choices or ())
+                       else None)
             put(ws.cell(sheet.row, 3 + j), formula, style=styles.count, formula=True)
         sheet.row += 1
     total_row = sheet.row
@@ -242,8 +292,11 @@ def write_progress(sheet: _Cursor, progress: list[Progress]) -> None:
         label, status = p.table.data_range(p.label), p.table.data_range("status")
         total = (f'=SUMPRODUCT(--((({label}<>"")+({status}<>""))>0))' if p.label != "status"
                  else f'=COUNTIF({status},"<>")')
+        for r, changed in example_changes(p.table, _):  # an example typed over is a row
+            filled = (f'{p.table.cell(p.label, r)}<>"",' if p.label != "status" else "")
+            total += f'+IF(AND({changed},OR({filled}{p.table.cell("status", r)}<>"")),1,0)'
         put(ws.cell(total_row, col), total, style=styles.count, formula=True)
-        overdue = f"={overdue_count(p)}" if p.deadline else None
+        overdue = f"={overdue_count(p, _)}" if p.deadline else None
         put(ws.cell(total_row + 1, col), overdue, style=styles.count, formula=True)
         percent = None
         if p.done:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from mapgen.core.i18n import N_
 from mapgen.formats.xlsx.notes import CellNote
 from mapgen.model.fields import fold_text
 
@@ -16,6 +17,9 @@ EXAMPLE_MARKER = "Example"  # what older versions wrote left of an example row
 CONFLICT_NOTE_START = "Conflict:"  # merge's note on a conflicting cell
 # How the writer's texts above a table begin (mapgen.formats.xlsx.sections.write_section): recognised
 # when a workbook's metadata, which records them exactly, is gone.
+# The Overview's objective box while the Objective sheet is empty
+# (mapgen.formats.xlsx.overview.write_objective).
+OBJECTIVE_POINTER = N_("Write the objective on the '{sheet}' sheet.")
 LAYOUT_TEXT_STARTS = ("Purpose:", "Instructions:", "Select a cell to see what belongs in it.")
 
 
@@ -30,6 +34,15 @@ class _OwnTexts:
     layout: tuple[str, ...]
     conflict_notes: tuple[str, ...]
     words: dict[bool, frozenset[str]]  # how the writer shows yes and no (folded)
+    example_note_texts: frozenset[str] = frozenset()  # the whole example notes (folded)
+
+    def objective_pointer(self, sheet: str) -> frozenset[str]:
+        """The Overview objective box's own words while the Objective sheet is empty (what a
+        reader without formulas, as for .ods, finds there), in both languages (folded)."""
+        from mapgen.core.i18n import texts_for
+
+        return frozenset(fold_text(t(OBJECTIVE_POINTER, sheet=sheet))
+                         for t in (self.texts, texts_for()))
 
 
 @cache
@@ -50,7 +63,8 @@ def _own_texts(language: str) -> _OwnTexts:
                      tuple(dict.fromkeys(LAYOUT_TEXT_STARTS + layout)),
                      tuple(dict.fromkeys((CONFLICT_NOTE_START, start(_(CONFLICT_NOTE))))),
                      {flag: frozenset(fold_text(t(word)) for t in (_, english))
-                      for flag, word in ((True, "Yes"), (False, "No"))})
+                      for flag, word in ((True, "Yes"), (False, "No"))},
+                     frozenset(fold_text(t(EXAMPLE_NOTE)) for t in (_, english)))
 
 
 def _is_own_note(note: CellNote, coordinate: str, conflicts: set[str],

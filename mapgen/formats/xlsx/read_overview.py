@@ -129,8 +129,8 @@ class OverviewFacts:
                 continue
             text = _plain(cell.value)
             text = text if isinstance(text, str) else str(text)
-            if not text:
-                continue
+            if not text or fold_text(text) in self.own.objective_pointer(table.sheet):
+                continue  # the box's own words, saved as a value (.ods keeps no formula result apart)
             number = first_data + int(name.removeprefix("objective:"))
             at = next((n for n, (r, _) in enumerate(out) if r == number), None)
             if at is not None and _norm(out[at][1].get(key)) == _norm(text):

@@ -64,7 +64,7 @@ class RowValues:
 
         A column written both ways is refused (BadArgument naming the file, sheet and column);
         one whose dates all read both ways gets a ``date-order`` warning naming the order."""
-        from mapgen.core.date_order import decide_columns, refused, shown_order
+        from mapgen.core.date_order import settle_columns
 
         columns: dict[tuple[int, str], list[tuple[str, object]]] = {}
         for n, table in enumerate(self.tables):
@@ -72,19 +72,18 @@ class RowValues:
             for key in dated:
                 columns[n, key] = [(f"cell {c.coordinate}", c.value) for _, cells in table.rows
                                    if (c := cells.get(key)) is not None and c.kind == "value"]
-        found = decide_columns(columns, given)
-        for (n, key), order in found.items():
-            table = self.tables[n]
-            table.day_first[key] = order.day_first
-            if order.problem is None:
-                continue
-            code, message = order.problem
-            issue = Issue(code=code, file=self.label, sheet=table.sheet, section=table.section.key,
-                          column=key, message=f"{table.headers.get(key, key)}: {message}")
-            if code == "mixed-date-order":
-                raise refused(f"{issue.where()}: {table.headers.get(key, key)}", order.problem)
-            self.issues.append(issue)
-        return given == "dmy" if given else shown_order(found.values())
+
+        def report(column: tuple[int, str], code: str, message: str) -> tuple[Issue, str]:
+            table, key = self.tables[column[0]], column[1]
+            header = table.headers.get(key, key)
+            return Issue(code=code, file=self.label, sheet=table.sheet, column=key,
+                         section=table.section.key, message=f"{header}: {message}"), header
+
+        day_first, shown, issues = settle_columns(columns, given, report)
+        for (n, key), first in day_first.items():
+            self.tables[n].day_first[key] = first
+        self.issues += issues
+        return shown
 
     def _rows(self, table: _Table) -> list[tuple[int, Row]]:
         """Parse every row's cells by their columns' types; skip untouched examples; attach
@@ -138,6 +137,9 @@ class RowValues:
                 if note is None or _is_own_note(note, f"{_letter(col)}{number}", conflict_cells,
                                                 self.own.example_notes, self.own.conflict_notes):
                     continue
+                if note.comment and not note.link and \
+                        fold_text(note.comment) in self.own.example_note_texts:
+                    continue  # the note of an example typed over (whoever the writer named)
                 comment = _without_merge_note(note.comment, merge_notes)
                 entry = {k: v for k, v in (("comment", comment), ("link", note.link)) if v}
                 if entry:

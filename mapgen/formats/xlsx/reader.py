@@ -436,6 +436,7 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
             numbered = self._rows(table)
             if table.section.key == "objective":
                 numbered = self._overview_objective(table, numbered)
+            self._row_ids(table, numbered)
             sections[table.section.key] = [row for _, row in numbered]
             if cells:
                 self.cells[table.section.key] = [self._row_cells(table, n) for n, _ in numbered]
@@ -446,11 +447,38 @@ class _WorkbookReader(TableScan, OverviewFacts, RowValues, ExampleRows):
         notes = {t.section.key: list(t.notes) for t in self.tables if t.notes}
         plan = Plan(blueprint=BlueprintRef(name=self.blueprint.name, version=self.blueprint.version),
                     deal=deal, sections=sections, columns=columns, notes=notes, issues=self.issues)
+        if self.meta is not None and self.meta.standard_rows:
+            from mapgen.model.rowids import set_seen
+
+            set_seen(plan, self.meta.standard_rows)
         if self.meta is not None and self.meta.relative_dates:
             from mapgen.model.relative_dates import from_workbook
 
             from_workbook(plan, self.meta.relative_dates, self.blueprint)  # plan.relative_dates
         return plan
+
+    def _row_ids(self, table: Any, rows: list[tuple[int, Row]]) -> None:
+        """Give each read row the id (and standard row link) the metadata records for it
+        (mapgen.formats.xlsx.meta.match_records); an example typed over, or a row typed into
+        an empty one, is a new row and gets none."""
+        from mapgen.formats.xlsx.meta import match_records
+        from mapgen.model.rowids import ID_KEY, STD_KEY
+
+        records = table.recorded.rows if table.recorded is not None else []
+        if not records or not rows:
+            return
+        columns = {c.key: c for c in table.section.columns}
+        cells = [{k: columns[k].field.to_json(v) for k, v in row.items() if k in columns}
+                 for _, row in rows]
+        places = [number - table.header_row - 1 for number, _ in rows]
+        ignore = frozenset(c.key for c in table.section.columns if c.sequence)
+        for (_, row), record in zip(rows, match_records(records, cells, places, ignore=ignore),
+                                    strict=True):
+            if record is None or record["example"] or not record["id"]:
+                continue
+            row[ID_KEY] = record["id"]
+            if record["std"]:
+                row[STD_KEY] = record["std"]
 
     def _check_size(self) -> None:
         """Refuse the workbook once the plan read so far would be too large (before the cells

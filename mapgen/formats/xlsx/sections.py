@@ -13,7 +13,6 @@ from mapgen.formats.xlsx import shortcuts as fast
 from mapgen.formats.xlsx.cells import (
     MAX_CELL_TEXT,
     english,
-    excel_string,
     labelled,
     put,
     shorten,
@@ -311,7 +310,7 @@ def add_conditional_formats(ws: Worksheet, table: SheetTable, styles: WorkbookSt
 
     row = table.first_data
     status = f"${table.letter('status')}{row}"
-    not_done = f',{status}<>"{excel_string(progress.done)}"' if progress.done else ""
+    not_done = f",NOT({progress.is_done(status)})" if progress.done else ""
     if progress.deadline:
         d = f"{table.letter(progress.deadline)}{row}"
         ws.conditional_formatting.add(f"{d}:{table.letter(progress.deadline)}{table.last_row}",
@@ -319,5 +318,5 @@ def add_conditional_formats(ws: Worksheet, table: SheetTable, styles: WorkbookSt
         table.rules.add("overdue")
     if progress.done:
         span = f"{get_column_letter(FIRST_COL)}{row}:{get_column_letter(table.last_col)}{table.last_row}"
-        ws.conditional_formatting.add(span, styles.done_rule(f'{status}="{excel_string(progress.done)}"'))
+        ws.conditional_formatting.add(span, styles.done_rule(progress.is_done(status)))
         table.rules.add("done")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from mapgen.core.i18n import N_
 from mapgen.core.xmltext import xml_text
-from mapgen.formats.xlsx.cells import english, put, quote_sheet
+from mapgen.formats.xlsx.cells import english, excel_string, put, quote_sheet
 from mapgen.formats.xlsx.meta import META_SHEET
 from mapgen.model.health import Tracking, tracking
 
@@ -116,6 +116,18 @@ class Progress:
     @property
     def done(self) -> str | None:
         return self.track.done
+
+    @property
+    def done_words(self) -> list[str]:
+        """The done choice and its synonyms, as the workbook's formulas name them (in its own
+        language only: a translated workbook holds no English)."""
+        return self.status.spellings(self.done, english=False) if self.done else []
+
+    def is_done(self, cell: str) -> str:
+        """A formula's test that ``cell`` reads as done, as ``read`` and ``status`` take it
+        (Excel compares texts without case, as they do); FALSE without a done choice."""
+        said = ",".join(f'{cell}="{excel_string(w)}"' for w in self.done_words)
+        return f"OR({said})" if said else "FALSE"
 
     @property
     def deadline(self) -> str | None:

@@ -51,6 +51,9 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
         ws.row_dimensions[2].height = text_height(note, note_width, size=9)
     ws.column_dimensions["A"].width = 2
     ws.column_dimensions[get_column_letter(grid - 1)].hidden = True  # State: for the formats
+    # The hidden State column's words, in the workbook's language like every text it shows.
+    state_done = excel_string(_.pgettext("timeline state", "done"))
+    state_overdue = excel_string(_.pgettext("timeline state", "overdue"))
     row = first_row
     for p in progress:
         t = p.table
@@ -65,12 +68,11 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
                          else f"={due}")
             else:
                 start = f"={due}"
-            done = excel_string(p.done or "")
             values = (f'=IF({label}="","",{label})', f'=IF({label}="","","{excel_string(t.sheet)}")',
                       f'=IF({due}="","",{start[1:]})', f'=IF({due}="","",{due})',
                       f'=IF({status}="","",{status})',
-                      f'=IF(AND($F{row}<>"",$F{row}="{done}"),"done",IF(AND(ISNUMBER($E{row}),'
-                      f'$E{row}<TODAY()),"overdue",""))')
+                      f'=IF(AND($F{row}<>"",{p.is_done(f"$F{row}")}),"{state_done}",'
+                      f'IF(AND(ISNUMBER($E{row}),$E{row}<TODAY()),"{state_overdue}",""))')
             for col, value in enumerate(values, start=2):
                 style = styles.fact_date if col in (4, 5) else styles.fact
                 put(ws.cell(row, col), value, style=style, formula=True)
@@ -97,8 +99,8 @@ def write_timeline(ws: Worksheet, view: DocumentView, progress: list[Progress],
     bar = f"AND(ISNUMBER({d}),ISNUMBER({e}),{week}<={e},{week}+7>{d})"
     state = f"$G{first_row}"
     cf = ws.conditional_formatting
-    cf.add(area, styles.bar_rule(f'AND({bar},{state}="overdue")', "overdue"))
-    cf.add(area, styles.bar_rule(f'AND({bar},{state}="done")', "done"))
+    cf.add(area, styles.bar_rule(f'AND({bar},{state}="{state_overdue}")', "overdue"))
+    cf.add(area, styles.bar_rule(f'AND({bar},{state}="{state_done}")', "done"))
     cf.add(area, styles.bar_rule(bar, "bar"))
     cf.add(f"{g0}{first_row}:{gl}{last}", styles.bar_rule(
         f"AND({g0}${head}<=TODAY(),TODAY()<{g0}${head}+7)", "today"))

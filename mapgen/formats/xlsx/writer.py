@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from mapgen.formats.xlsx import shortcuts as fast
 from mapgen.formats.xlsx.cells import json_value
 from mapgen.formats.xlsx.live_dates import LiveDates
-from mapgen.formats.xlsx.meta import SheetMeta, WorkbookMeta, write_meta
+from mapgen.formats.xlsx.meta import SheetMeta, WorkbookMeta, row_records, write_meta
 from mapgen.formats.xlsx.overview import write_overview
 from mapgen.formats.xlsx.sections import write_section
 from mapgen.formats.xlsx.sheets import (
@@ -120,7 +120,9 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates)
                                 first_col=FIRST_COL, columns=[c.key for c in t.columns],
                                 headers=[c.header for c in t.columns], examples=examples,
                                 texts=t.texts, conflicts=t.conflicts, notes=t.notes,
-                                note_cells=t.note_cells))
+                                note_cells=t.note_cells,
+                                rows=row_records(t.view, [c.column for c in t.columns
+                                                          if c.column is not None])))
     bp = view.blueprint
     from mapgen.model.relative_dates import workbook_entries
 
@@ -130,7 +132,7 @@ def workbook_meta(view: DocumentView, tables: list[SheetTable], live: LiveDates)
                         mode="prefilled" if view.prefilled else "blank", participant=view.participant,
                         deal={k: json_value(v) for k, v in view.deal.items()}, sheets=sheets,
                         live_dates=live.meta(),
-                        relative_dates=relative)
+                        relative_dates=relative, standard_rows=view.standard_rows)
 
 
 def protect_workbook(wb: Workbook) -> None:

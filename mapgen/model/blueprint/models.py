@@ -186,6 +186,22 @@ class Column(_Model):
                 return self.choice_for(theirs)
         return None
 
+    def spellings(self, choice: str, *, english: bool = True) -> list[str]:
+        """Every spelling that reads as ``choice``: itself, its synonyms and, with ``english``
+        in a translated blueprint, its English name and the English column's synonyms; each
+        once."""
+        words = [choice]
+        parent = self._english if english else None
+        if parent is not None:
+            theirs = [e for e in parent.choices or () if self.choice_for(e) == choice]
+            words += theirs
+            words += [w for e in theirs for w in (parent.synonyms or {}).get(e, [])]
+        words += (self.synonyms or {}).get(choice, [])
+        seen: dict[str, str] = {}
+        for word in words:
+            seen.setdefault(fold_text(word), word)
+        return list(seen.values())
+
     @property
     def field(self) -> FieldType:
         """The column's type object: parsing, display, and what the type is (``is_date``...)."""
