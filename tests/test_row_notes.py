@@ -473,6 +473,22 @@ def test_an_objective_typed_over_the_overview_box_of_a_blank_kit_is_the_objectiv
                           "March', replaces the empty row 8 of sheet 'Objective'")]
 
 
+def test_an_objective_typed_over_the_box_replaces_the_one_mapgen_wrote(runner, tmp_path):
+    path = workbook(runner, tmp_path)
+    ws = load_workbook(path)["Overview"]
+    box = next(c.coordinate for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.startswith("=IF('Objective'!"))
+    edit(path, "Overview", {box: "Cut onboarding time by two thirds"})
+    code, plan, _ = read(runner, path)
+    assert code == 0
+    assert [{k: v for k, v in r.items() if k != "_id"} for r in plan["sections"]["objective"]] == [
+        {"rank": 1, "description": "Cut onboarding time by two thirds"}]
+    assert issues(plan, "objective-from-overview") == [
+        ("Overview", box, "the objective typed on the Overview, 'Cut onboarding time by two "
+                          "thirds', replaces 'Cut onboarding time in half' on sheet 'Objective'")]
+    assert issues(plan, "objective-twice") == []
+
+
 def test_two_objectives_typed_in_both_places_are_both_kept(runner, tmp_path):
     path = workbook(runner, tmp_path)
     ws = load_workbook(path)["Overview"]
