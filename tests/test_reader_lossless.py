@@ -304,3 +304,18 @@ def test_a_renamed_copy_merges_with_the_original_losing_nothing(runner, tmp_path
         {"number": 1, "description": "Security review", "deadline": "2027-01-15",
          "responsible": "Ann"},
         {"number": 2, "description": "Order form", "deadline": "2027-01-29", "responsible": "Bob"}]
+
+
+def test_a_long_text_outside_the_table_comes_back_whole_in_its_issue(runner, tmp_path):
+    """The message quotes a cut of it; the issue's value holds every character typed."""
+    from mapgen.ops.generate import generate
+
+    [blank] = generate(load_blueprint("map"), formats=["xlsx"], out_dir=tmp_path, stem="blank")
+    text = "Remember to ask legal: " + "the contract needs two weeks of review. " * 6
+    wb = load_workbook(blank)
+    wb["Action Items"]["A9"] = text
+    wb.save(blank)
+    _, plan = read(runner, blank, tmp_path)
+    [issue] = [i for i in plan["issues"] if i["code"] == "outside-table"]
+    assert (issue["sheet"], issue["cell"], issue["value"]) == ("Action Items", "A9", text)
+    assert "…" in issue["message"] and text not in issue["message"]

@@ -3,6 +3,7 @@ margins reported, and every non-blank row's cells collected (a mixin of the read
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -110,10 +111,13 @@ class TableScan:
         return key if key is not None and key not in table.columns else None
 
     def _outside(self, sheet: str, coordinate: str, value: Any, section: str, where: str) -> None:
-        """A cell that is not data: a warning that names it and quotes its value."""
+        """A cell that is not data: a warning that names it and quotes its value (the message
+        cuts a long one; the issue's ``value`` keeps it whole)."""
+        kept = value.isoformat() if isinstance(value, dt.date) else (
+            value if isinstance(value, str | int | float | bool) else str(value))
         self._issue("outside-table", f"{_quote(value)} is {where}, so it is not read as data; "
                     "move it into the table (a new column needs a header)", "warning",
-                    sheet=sheet, cell=coordinate, section=section)
+                    sheet=sheet, cell=coordinate, section=section, extra={"value": kept})
 
     def _margins(self, sheet: _Sheet, table: _Table, first: int) -> None:
         """Cells above the header and left of it: mapgen's own text, or a warning each."""
