@@ -10,6 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+
+# Properties are judged by what they find, not by how long one example takes: a loaded machine
+# (two test workers beside LibreOffice on two cores) must not fail them on time alone.
+settings.register_profile("mapgen", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("mapgen")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
