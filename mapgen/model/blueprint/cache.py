@@ -39,6 +39,13 @@ def cache_dir() -> Path | None:
     return Path(base) / "mapgen" / "blueprints"
 
 
+def trusted(entry: Path) -> bool:
+    """Whether a cache file is the user's own and no one else could have written it (raises
+    OSError where it is missing)."""
+    info = entry.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
 def _code_stamp() -> list[tuple[str, int, int]]:
     files = sorted(_CODE.rglob("*.py")) + sorted((_CODE.parent / "core").rglob("*.py"))
     return [(str(p), (info := p.stat()).st_mtime_ns, info.st_size) for p in files]
@@ -63,9 +70,8 @@ def load(path: Path, find: Callable[..., Path]) -> Blueprint | None:
         if found is None:
             return None
         entry, key = found
-        info = entry.stat()
-        if info.st_uid != os.getuid() or info.st_mode & 0o022:
-            return None  # only an entry that no one else could have written
+        if not trusted(entry):
+            return None
         import pickle
 
         stored = pickle.loads(entry.read_bytes())
