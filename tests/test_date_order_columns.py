@@ -272,6 +272,24 @@ def test_every_command_that_reads_a_plan_takes_date_order(runner, blank, tmp_pat
     assert "--date-order says how the dates of --deals or --plan are written" in result.output
 
 
+def test_the_workshop_kit_takes_date_order_for_its_plan(runner, blank, tmp_path):
+    """The kit pre-filled from a plan whose dates read both ways: as given, else day-first."""
+    path = workbook(blank, tmp_path, ["03/04/2027", "05/01/2027"])
+    for args, expected in (([], ["2027-04-03", "2027-01-05"]),
+                           (["--date-order", "mdy"], ["2027-03-04", "2027-05-01"])):
+        kit = tmp_path / f"kit{len(args)}"
+        result = runner.invoke(main, ["workshop", "--plan", str(path), "--participants", "Ann",
+                                      "--out", str(kit), *args])
+        assert result.exit_code == 0, result.output
+        [homework] = (kit / "homework").glob("*.xlsx")
+        _, data = read(runner, homework)
+        assert deadlines(data) == expected
+    result = runner.invoke(main, ["workshop", "--out", str(tmp_path / "bare"), "--date-order", "mdy"])
+    assert result.exit_code == 2
+    assert "--date-order says how the dates of --plan are written" in result.output
+    assert not (tmp_path / "bare").exists()
+
+
 def test_a_handouts_order_reaches_status(runner, blank, tmp_path):
     path = handout(blank, tmp_path, ["03/04/2027", "05/01/2027"])
     result = runner.invoke(main, ["status", str(path), "--as-of", "2027-01-01", "--format",

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from mapgen.cli.app import CONTEXT, blueprint_option, echo_issues, folder_out, load_plan_option, main, run
+from mapgen.cli.app import (
+    CONTEXT,
+    blueprint_option,
+    date_order_option,
+    echo_issues,
+    folder_out,
+    load_plan_option,
+    main,
+    run,
+)
 from mapgen.cli.progress import progress_bar
 
 
@@ -19,8 +28,9 @@ from mapgen.cli.progress import progress_bar
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="output/workshop",
               show_default=True)
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
+@date_order_option
 @run
-def workshop(blueprint_ref, plan_path, participants, out_dir, force) -> int:
+def workshop(blueprint_ref, plan_path, participants, out_dir, force, date_order) -> int:
     """Write the workshop kit: handouts, facilitator guide, homework workbooks, checklist.
 
     One handout and one name-stamped homework workbook per participant, a facilitator guide with
@@ -35,9 +45,11 @@ def workshop(blueprint_ref, plan_path, participants, out_dir, force) -> int:
     """
     from mapgen.ops.workshop import parse_participants, prepare_workshop
 
+    if date_order and not plan_path:
+        raise click.UsageError("--date-order says how the dates of --plan are written; give --plan too")
     folder_out(out_dir, "workshop")
     names = parse_participants(participants, source="--participants")
-    plan, bp = load_plan_option(plan_path, blueprint_ref)
+    plan, bp = load_plan_option(plan_path, blueprint_ref, date_order)
     prepared = prepare_workshop(bp, plan=plan, participants=names, out_dir=Path(out_dir),
                                 force=force)
     echo_issues(list(prepared.warnings))
