@@ -47,6 +47,15 @@ def read(runner, path: Path, *extra: str) -> tuple[int, dict, str]:
 def issues(plan: dict, code: str) -> list[tuple[str | None, str | None, str]]:
     return [(i.get("sheet"), i.get("cell"), i["message"]) for i in plan["issues"] if i["code"] == code]
 
+
+def regenerate(runner, source: Path, out: Path) -> Path:
+    """``generate --plan source --out out`` in ``out``'s format (its suffix); it must succeed."""
+    code, output = cli(runner, "generate", "--plan", str(source), "--format", out.suffix[1:],
+                       "--out", str(out))
+    assert code == 0, output
+    return out
+
+
 def notes_round_trip(runner, path: Path, expected: dict[str, list[str]], again: Path) -> None:
     """``path`` reads with exactly the ``expected`` notes (a warning each), and generating from
     it (in ``again``'s format) gives a file that reads with the same notes and rows, no issue."""
@@ -54,9 +63,7 @@ def notes_round_trip(runner, path: Path, expected: dict[str, list[str]], again: 
     assert code == 0
     assert first["notes"] == expected
     assert len(issues(first, "note-under-table")) == sum(len(v) for v in expected.values())
-    code, output = cli(runner, "generate", "--plan", str(path), "--format", again.suffix[1:],
-                       "--out", str(again))
-    assert code == 0, output
+    regenerate(runner, path, again)
     code, second, _ = read(runner, again)
     assert code == 0
     assert second["notes"] == expected
@@ -203,8 +210,7 @@ def test_status_diff_and_calendar_do_not_count_a_note(runner, tmp_path):
     assert diff["summary"] == {"added": 0, "removed": 0, "changed": 0, "slipped": 0, "completed": 0,
                               "deal": 0}
     ics = tmp_path / "plan.ics"
-    code, output = cli(runner, "generate", "--plan", str(noted), "--format", "ics", "--out", str(ics))
-    assert code == 0, output
+    regenerate(runner, noted, ics)
     assert ics.read_text().count("BEGIN:VEVENT") == 1
     assert "legal needs" not in ics.read_text()
 
@@ -216,8 +222,7 @@ def test_the_overview_does_not_count_a_note(runner, tmp_path):
     path = workbook(runner, tmp_path)
     edit(path, "Action Items", {"B14": NOTE})
     again = tmp_path / "again.xlsx"
-    code, output = cli(runner, "generate", "--plan", str(path), "--format", "xlsx", "--out", str(again))
-    assert code == 0, output
+    regenerate(runner, path, again)
     recalculated = soffice_convert(again, "xlsx", tmp_path / "lo")
     ws = load_workbook(recalculated, data_only=True)["Overview"]
     header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Status")
@@ -240,8 +245,7 @@ def test_generate_writes_the_note_under_the_table_and_reads_it_back(runner, tmp_
     path = workbook(runner, tmp_path)
     edit(path, "Action Items", {"B15": NOTE})
     again = tmp_path / "again.xlsx"
-    code, output = cli(runner, "generate", "--plan", str(path), "--format", "xlsx", "--out", str(again))
-    assert code == 0, output
+    regenerate(runner, path, again)
     end = table_end(again, "Action Items")
     ws = load_workbook(again)["Action Items"]
     assert ws[f"B{end + 2}"].value == NOTE  # under the table, after an empty row
@@ -303,8 +307,7 @@ def handout(runner, tmp_path: Path, plan: dict | None = None) -> Path:
     source = tmp_path / "handout-source.json"
     source.write_text(json.dumps(plan or PLAN))
     out = tmp_path / "plan.docx"
-    code, output = cli(runner, "generate", "--plan", str(source), "--format", "docx", "--out", str(out))
-    assert code == 0, output
+    regenerate(runner, source, out)
     return out
 
 
@@ -347,8 +350,7 @@ def test_handout_text_around_a_table_and_a_note_in_a_row_are_notes(runner, tmp_p
                                           "is kept as a note of the section")]
     # the next round prints them under the table, and they come back without a word
     again = tmp_path / "again.docx"
-    code, output = cli(runner, "generate", "--plan", str(path), "--format", "docx", "--out", str(again))
-    assert code == 0, output
+    regenerate(runner, path, again)
     code, back, _ = read(runner, again)
     assert code == 0
     assert back["notes"] == plan["notes"]
@@ -375,8 +377,7 @@ def test_markdown_and_the_buyers_page_show_the_notes_under_their_table(runner, t
     source.write_text(json.dumps({**PLAN, "notes": {"action_items": [NOTE, "<b>Sam</b> & co"]}}))
     for fmt in ("md", "html"):
         out = tmp_path / f"plan.{fmt}"
-        code, output = cli(runner, "generate", "--plan", str(source), "--format", fmt, "--out", str(out))
-        assert code == 0, output
+        regenerate(runner, source, out)
         text = out.read_text()
         assert text.count(NOTE) == 1
         kickoff = text.index("Kick-off")
@@ -500,8 +501,7 @@ def test_two_objectives_typed_in_both_places_are_both_kept(runner, tmp_path):
                           "from 'Typed on the sheet' typed on sheet 'Objective': both are kept, "
                           "the Overview's first")]
     again = tmp_path / "again.xlsx"
-    code, output = cli(runner, "generate", "--plan", str(path), "--format", "xlsx", "--out", str(again))
-    assert code == 0, output
+    regenerate(runner, path, again)
     code, back, _ = read(runner, again)
     assert [r["description"] for r in back["sections"]["objective"]] == [
         "Typed on the Overview", "Typed on the sheet"]
